@@ -1,0 +1,19 @@
+import type { Migration } from '@waddle/migrator/migration';
+import { createUsers } from './0001_create_users.ts';
+import { createUserSettings } from './0002_create_user_settings.ts';
+import { createWaddles } from './0003_create_waddles.ts';
+import { createWaddleMembers } from './0004_create_waddle_members.ts';
+import { createGlobalBans } from './0005_create_global_bans.ts';
+import { createAuditLog } from './0006_create_audit_log.ts';
+import { createSizeSamples } from './0007_create_size_samples.ts';
+
+/** Every migration of the central directory database, oldest first. Append only. */
+export const centralMigrations: readonly Migration[] = [
+  createUsers,
+  createUserSettings,
+  createWaddles,
+  createWaddleMembers,
+  createGlobalBans,
+  createAuditLog,
+  createSizeSamples,
+];

@@ -1,0 +1,33 @@
+import type { Migration } from '@waddle/migrator/migration';
+import { createCategories } from './0001_create_categories.ts';
+import { createChannels } from './0002_create_channels.ts';
+import { createThreads } from './0003_create_threads.ts';
+import { createMessages } from './0004_create_messages.ts';
+import { createMessageEdits } from './0005_create_message_edits.ts';
+import { createReactions } from './0006_create_reactions.ts';
+import { createRoles } from './0007_create_roles.ts';
+import { createMemberRoles } from './0008_create_member_roles.ts';
+import { createBans } from './0009_create_bans.ts';
+import { createVoiceSessions } from './0010_create_voice_sessions.ts';
+import { createMessageAttachments } from './0011_create_message_attachments.ts';
+import { createReadStates } from './0012_create_read_states.ts';
+import { maintainActivity } from './0013_maintain_activity.ts';
+import { createMessagesFts } from './0014_create_messages_fts.ts';
+
+/** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
+export const waddleMigrations: readonly Migration[] = [
+  createCategories,
+  createChannels,
+  createThreads,
+  createMessages,
+  createMessageEdits,
+  createReactions,
+  createRoles,
+  createMemberRoles,
+  createBans,
+  createVoiceSessions,
+  createMessageAttachments,
+  createReadStates,
+  maintainActivity,
+  createMessagesFts,
+];
