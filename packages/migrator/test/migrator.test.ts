@@ -5,6 +5,7 @@ import type { Migration } from '../src/migration.ts';
 import { MigrationFailedError } from '../src/migration-failed-error.ts';
 import { MigrationOrderError } from '../src/migration-order-error.ts';
 import { Migrator } from '../src/migrator.ts';
+import { checkSchemaHealth } from '../src/schema-health.ts';
 import { UnknownMigrationError } from '../src/unknown-migration-error.ts';
 
 const createAuthors: Migration = {
@@ -179,5 +180,14 @@ describe('Migrator', () => {
   it('rejects a malformed or unordered list of migrations at construction', () => {
     expect(() => new Migrator({ database: env.DB, migrations: [{ ...createAuthors, name: 'create_authors' }] })).toThrow(/NNNN_verb_object/);
     expect(() => new Migrator({ database: env.DB, migrations: [createPosts, createAuthors] })).toThrow(/ascending/);
+  });
+});
+
+describe('checkSchemaHealth', () => {
+  it('tells current, behind and ahead apart', async () => {
+    expect(await checkSchemaHealth(env.DB, [createAuthors])).toMatchObject({ state: 'behind', version: null, latest: '0001_create_authors', pending: ['0001_create_authors'] });
+    await new Migrator({ database: env.DB, migrations: [createAuthors, createPosts] }).migrateToLatest();
+    expect(await checkSchemaHealth(env.DB, [createAuthors, createPosts])).toMatchObject({ state: 'current', version: '0002_create_posts', pending: [] });
+    expect(await checkSchemaHealth(env.DB, [createAuthors])).toMatchObject({ state: 'ahead', unknown: ['0002_create_posts'] });
   });
 });

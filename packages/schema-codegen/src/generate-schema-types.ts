@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { DatabaseSync } from 'node:sqlite';
 import { openNodeSqliteDatabase } from '@waddle/d1/node-sqlite';
 import type { Migration } from '@waddle/migrator/migration';
 import { Migrator } from '@waddle/migrator/migrator';
@@ -8,10 +9,16 @@ import { enumColumnOverrides } from './enum-column-overrides.ts';
 import { toKyselySqliteDatabase } from './node-sqlite-kysely-database.ts';
 
 /**
- * Tables the generated types leave out: the migrator's bookkeeping, the FTS5 index and its
- * shadow tables (queried with raw SQL only), and SQLite's own.
+ * The glob of tables the generated types leave out: the migrator's bookkeeping, SQLite's own,
+ * and every virtual table (the FTS5 index, queried with raw SQL only) with its shadow tables.
  */
-export const EXCLUDED_TABLES = '{schema_migrations,messages_fts,messages_fts_*,sqlite_*}';
+function excludedTables(handle: DatabaseSync): string {
+  const virtualTables = handle
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+    .all() as { name: string }[];
+  const names = ['schema_migrations', 'sqlite_*', ...virtualTables.flatMap(({ name }) => [name, `${name}_*`])];
+  return `{${names.join(',')}}`;
+}
 
 export interface GenerateSchemaTypesOptions {
   readonly migrations: readonly Migration[];
@@ -33,7 +40,7 @@ export async function renderSchemaTypes(migrations: readonly Migration[]): Promi
     return await generate({
       db,
       dialect: new CodegenSqliteDialect(),
-      excludePattern: EXCLUDED_TABLES,
+      excludePattern: excludedTables(database.handle),
       overrides: { columns: enumColumnOverrides(database.handle) },
       outFile: null,
     });

@@ -41,7 +41,7 @@ export const createWaddles: Migration = {
       .createIndex('waddles_public_by_members')
       .on('waddles')
       .columns(['member_count desc', 'id'])
-      .where(sql`is_public = 1`),
+      .where(sql<boolean>`is_public = 1`),
     db.schema.createIndex('waddles_by_owner').on('waddles').column('owner_id'),
   ],
   down: (db) => [db.schema.dropTable('waddles')],

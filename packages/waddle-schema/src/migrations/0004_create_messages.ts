@@ -35,10 +35,10 @@ export const createMessages: Migration = {
       )
       .modifyEnd(sql`STRICT`),
     db.schema.createIndex('messages_by_channel').on('messages').columns(['channel_id', 'id']),
-    db.schema.createIndex('messages_by_thread').on('messages').columns(['thread_id', 'id']).where(sql`thread_id IS NOT NULL`),
+    db.schema.createIndex('messages_by_thread').on('messages').columns(['thread_id', 'id']).where(sql<boolean>`thread_id IS NOT NULL`),
     db.schema.createIndex('messages_by_user').on('messages').columns(['user_id', 'id']),
-    db.schema.createIndex('messages_pinned').on('messages').columns(['channel_id', 'id']).where(sql`is_pinned = 1`),
-    db.schema.createIndex('messages_by_reply').on('messages').column('reply_to_id').where(sql`reply_to_id IS NOT NULL`),
+    db.schema.createIndex('messages_pinned').on('messages').columns(['channel_id', 'id']).where(sql<boolean>`is_pinned = 1`),
+    db.schema.createIndex('messages_by_reply').on('messages').column('reply_to_id').where(sql<boolean>`reply_to_id IS NOT NULL`),
     sql`CREATE TRIGGER messages_thread_in_channel_on_insert BEFORE INSERT ON messages
       WHEN EXISTS (SELECT 1 FROM threads WHERE id = new.thread_id AND channel_id IS NOT new.channel_id)
       BEGIN SELECT RAISE(ABORT, 'messages.thread_id: the thread belongs to another channel'); END`,

@@ -1,0 +1,16 @@
+import { health } from './health/health.ts';
+
+export default {
+  async fetch(request, env) {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/health') {
+      if (request.method !== 'GET') return error(405, 'method_not_allowed', 'use GET');
+      return health(env);
+    }
+    return error(404, 'not_found', `no route for ${request.method} ${pathname}`);
+  },
+} satisfies ExportedHandler<Env>;
+
+function error(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}

@@ -1,0 +1,110 @@
+import { env } from 'cloudflare:test';
+import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
+import type { Compilable, Kysely } from 'kysely';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DB } from '../src/generated/database.ts';
+import { centralMigrations } from '../src/migrations/index.ts';
+import { freshCentralDatabase } from './migrated-database.ts';
+
+/** The draft's central tables and columns, plus this schema's additions (marked). */
+const expectedColumns: Record<string, string[]> = {
+  users: [
+    'id', 'email', 'username', 'display_name', 'avatar_url', 'bio', 'is_anonymous', 'locale', 'timezone', 'created_at',
+    'updated_at', 'deleted_at',
+  ],
+  user_settings: ['user_id', 'notifications_enabled', 'notification_sound', 'theme', 'compact_mode', 'developer_mode', 'settings_json'],
+  waddles: [
+    'id', 'name', 'display_name', 'description', 'icon_url', 'banner_url', 'owner_id', 'is_public', 'is_verified',
+    'member_count', 'message_count', 'shard_count', 'd1_database_id',
+    /* added: registry */ 'd1_binding', 'schema_version',
+    'database_size_mb', /* added */ 'size_sampled_at', 'features', 'created_at', 'updated_at',
+  ],
+  waddle_members: ['waddle_id', 'user_id', 'nickname', 'joined_at', 'last_read_at', 'notification_level'],
+  global_bans: ['user_id', 'reason', 'banned_by', 'banned_at', 'expires_at'],
+  audit_log: ['id', 'user_id', 'action', 'resource_type', 'resource_id', 'metadata', 'ip_address', 'user_agent', 'created_at'],
+  /* added: the monitor's samples */ size_samples: ['d1_database_id', 'sampled_at', 'size_bytes'],
+};
+
+let db: Kysely<DB>;
+beforeEach(async () => {
+  db = await freshCentralDatabase();
+  await db.insertInto('users').values([{ id: 1, username: 'ada', email: 'ada@example.com' }, { id: 2, username: 'bob' }]).execute();
+  await db.insertInto('waddles').values({ id: 1, name: 'penguins', display_name: 'Penguins', owner_id: 1, d1_database_id: 'db-1', is_public: 1 }).execute();
+});
+
+async function columnsOf(table: string): Promise<string[]> {
+  const { results } = await env.DB.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').bind(table).all<{ name: string }>();
+  return results.map((r) => r.name);
+}
+
+describe('central schema', () => {
+  it('migrates a fresh database to the latest version with the draft tables and the additions', async () => {
+    const { results: recorded } = await env.DB.prepare('SELECT name FROM schema_migrations ORDER BY name').all<{ name: string }>();
+    expect(recorded.map((r) => r.name)).toEqual(centralMigrations.map((m) => m.name));
+    const { results: tables } = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name",
+    ).all<{ name: string }>();
+    expect(tables.map((t) => t.name)).toEqual(Object.keys(expectedColumns).sort());
+    for (const [table, columns] of Object.entries(expectedColumns)) {
+      expect({ table, columns: await columnsOf(table) }).toEqual({ table, columns });
+    }
+  });
+
+  it.each([
+    ['a username that differs only in case', "INSERT INTO users (username) VALUES ('ADA')", /UNIQUE constraint failed/],
+    ['an email that differs only in case', "INSERT INTO users (username, email) VALUES ('cy', 'ADA@example.com')", /UNIQUE constraint failed/],
+    ['a username with spaces', "INSERT INTO users (username) VALUES ('a b')", /CHECK constraint failed/],
+    ['an email without @', "INSERT INTO users (username, email) VALUES ('cy', 'nope')", /CHECK constraint failed/],
+    ['an anonymous flag of 2', "INSERT INTO users (username, is_anonymous) VALUES ('cy', 2)", /CHECK constraint failed/],
+    ['an unknown theme', "INSERT INTO user_settings (user_id, theme) VALUES (1, 'neon')", /CHECK constraint failed/],
+    ['settings that are not a JSON object', "INSERT INTO user_settings (user_id, settings_json) VALUES (1, '[1]')", /CHECK constraint failed/],
+    ['invalid JSON in features', "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, features) VALUES ('w2', 'W', 1, 'db-2', '[oops')", /CHECK constraint failed/],
+    ['a waddle name that is not URL-safe', "INSERT INTO waddles (name, display_name, owner_id, d1_database_id) VALUES ('Big Fish', 'W', 1, 'db-2')", /CHECK constraint failed/],
+    ['a second waddle on the same database', "INSERT INTO waddles (name, display_name, owner_id, d1_database_id) VALUES ('w2', 'W', 1, 'db-1')", /UNIQUE constraint failed/],
+    ['zero shards', "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, shard_count) VALUES ('w2', 'W', 1, 'db-2', 0)", /CHECK constraint failed/],
+    ['an unknown notification level', "INSERT INTO waddle_members (waddle_id, user_id, notification_level) VALUES (1, 2, 'loud')", /CHECK constraint failed/],
+    ['a member of an unknown waddle', 'INSERT INTO waddle_members (waddle_id, user_id) VALUES (99, 2)', /FOREIGN KEY constraint failed/],
+    ['invalid JSON in audit metadata', "INSERT INTO audit_log (action, metadata) VALUES ('x', '{')", /CHECK constraint failed/],
+    ['a text size', "INSERT INTO size_samples (d1_database_id, sampled_at, size_bytes) VALUES ('db-1', 1, 'big')", /cannot store TEXT value in INTEGER column/],
+  ])('rejects %s', async (_, statement, error) => {
+    const before = await env.DB.batch([
+      env.DB.prepare('SELECT count(*) AS n FROM users'),
+      env.DB.prepare('SELECT count(*) AS n FROM waddles'),
+      env.DB.prepare('SELECT count(*) AS n FROM waddle_members'),
+    ]);
+    await expect(env.DB.prepare(statement).run()).rejects.toThrow(error);
+    const after = await env.DB.batch([
+      env.DB.prepare('SELECT count(*) AS n FROM users'),
+      env.DB.prepare('SELECT count(*) AS n FROM waddles'),
+      env.DB.prepare('SELECT count(*) AS n FROM waddle_members'),
+    ]);
+    expect(after.map((r) => r.results)).toEqual(before.map((r) => r.results));
+  });
+
+  it('keeps member_count equal to the members on every join and leave', async () => {
+    await db.insertInto('waddle_members').values([{ waddle_id: 1, user_id: 1 }, { waddle_id: 1, user_id: 2 }]).execute();
+    const count = async () => (await db.selectFrom('waddles').select('member_count').where('id', '=', 1).executeTakeFirstOrThrow()).member_count;
+    expect(await count()).toBe(2);
+    await db.deleteFrom('waddle_members').where('user_id', '=', 2).execute();
+    expect(await count()).toBe(1);
+    await expect(db.insertInto('waddle_members').values({ waddle_id: 1, user_id: 1 }).execute()).rejects.toThrow(/UNIQUE/);
+    expect(await count()).toBe(1);
+  });
+
+  const patterns: [string, () => Compilable, string][] = [
+    ['a user\'s waddles, newest first', () => db.selectFrom('waddle_members').select(['waddle_id', 'joined_at']).where('user_id', '=', 1).orderBy('joined_at', 'desc'), 'waddle_members_by_user'],
+    ['members of a waddle, newest first', () => db.selectFrom('waddle_members').select(['user_id']).where('waddle_id', '=', 1).orderBy('joined_at', 'desc').limit(100), 'waddle_members_by_waddle'],
+    ['the public directory by member count', () => db.selectFrom('waddles').selectAll().where('is_public', '=', 1).orderBy('member_count', 'desc').orderBy('id').limit(50), 'waddles_public_by_members'],
+    ['waddles of an owner', () => db.selectFrom('waddles').select('id').where('owner_id', '=', 1), 'waddles_by_owner'],
+    ['the audit log of a user, newest first', () => db.selectFrom('audit_log').selectAll().where('user_id', '=', 1).orderBy('id', 'desc').limit(50), 'audit_log_by_user'],
+    ['the audit log of a resource, newest first', () => db.selectFrom('audit_log').selectAll().where('resource_type', '=', 'waddle').where('resource_id', '=', '1').orderBy('id', 'desc').limit(50), 'audit_log_by_resource'],
+    ['a database\'s recent size samples', () => db.selectFrom('size_samples').selectAll().where('d1_database_id', '=', 'db-1').where('sampled_at', '>', 0).orderBy('sampled_at'), 'PRIMARY KEY'],
+    ['a user by username, any case', () => db.selectFrom('users').select('id').where('username', '=', 'ADA'), 'sqlite_autoindex_users'],
+  ];
+
+  it.each(patterns)('plans %s without a full scan or a temporary B-tree, through %s', async (_, query, index) => {
+    const plan = await explainQueryPlan(env.DB, query().compile());
+    expect(planProblems(plan)).toEqual([]);
+    expect(plan.map((step) => step.detail).join('\n')).toContain(index);
+  });
+});

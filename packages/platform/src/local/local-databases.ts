@@ -1,0 +1,59 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { D1DatabaseLike } from '@waddle/d1/database';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+
+/** Where every local D1 database lives, shared with `wrangler dev` of both Workers. */
+export const LOCAL_STATE_DIRECTORY = resolve(import.meta.dirname, '../../../../.wrangler/state');
+
+/** The local central directory database's D1 id (the same id the Workers' wrangler configs bind). */
+export const LOCAL_CENTRAL_DATABASE_ID = 'local-central';
+
+/** Open local D1 databases, by D1 database id, until `dispose()`. */
+export interface LocalDatabases {
+  get(databaseId: string): D1DatabaseLike;
+  /** Where the databases are persisted. */
+  readonly stateDirectory: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Opens local D1 databases through Miniflare (the same SQLite engine as production, inside
+ * workerd), persisted under one state directory. A database that does not exist yet is created
+ * empty on first use.
+ *
+ * @example
+ * ```ts
+ * const local = await openLocalDatabases([LOCAL_CENTRAL_DATABASE_ID]);
+ * const central = local.get(LOCAL_CENTRAL_DATABASE_ID);
+ * ```
+ */
+export async function openLocalDatabases(
+  databaseIds: readonly string[],
+  stateDirectory: string = LOCAL_STATE_DIRECTORY,
+): Promise<LocalDatabases> {
+  await mkdir(stateDirectory, { recursive: true });
+  const bindingOf = new Map(databaseIds.map((id, index) => [id, `DB_${index}`]));
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      script: 'export default { fetch() { return new Response(null, { status: 404 }); } }',
+      compatibilityDate: '2026-11-01',
+      d1Databases: Object.fromEntries([...bindingOf].map(([id, binding]) => [binding, id])),
+      resourcePersistencePath: stateDirectory,
+    }),
+  );
+  const databases = new Map<string, D1DatabaseLike>();
+  for (const [id, binding] of bindingOf) {
+    databases.set(id, (await miniflare.getD1Database(binding)) as unknown as D1DatabaseLike);
+  }
+  return {
+    stateDirectory,
+    get: (databaseId) => {
+      const database = databases.get(databaseId);
+      if (!database) throw new Error(`local database ${databaseId} was not opened`);
+      return database;
+    },
+    dispose: () => miniflare.dispose(),
+  };
+}
