@@ -34,11 +34,16 @@ export async function explainQueryPlan(
 /**
  * The steps of a plan that make its cost grow with the size of a table: a full table scan
  * (`SCAN t` with no index) and a temporary B-tree (a sort or grouping the index does not
- * deliver in order). An ordered walk of an index (`SCAN t USING INDEX i`, stopped by `LIMIT`) and
- * an FTS5 lookup (`SCAN f VIRTUAL TABLE INDEX ...`) are not problems.
+ * deliver in order). An ordered walk of an index (`SCAN t USING INDEX i`, stopped by `LIMIT`), an
+ * FTS5 lookup (`SCAN f VIRTUAL TABLE INDEX ...`) and the scan of a subquery's own result (`SCAN o`
+ * under `CO-ROUTINE o` or `MATERIALIZE o`, as large as that subquery's `LIMIT`) are not problems.
  */
 export function planProblems(plan: readonly QueryPlanStep[]): string[] {
+  const subqueries = new Set(plan.flatMap((step) => /^(?:CO-ROUTINE|MATERIALIZE) (\S+)$/.exec(step.detail)?.[1] ?? []));
   return plan
     .map((step) => step.detail)
-    .filter((detail) => /^SCAN \S+$/.test(detail) || /TEMP B-TREE/.test(detail));
+    .filter((detail) => {
+      const scanned = /^SCAN (\S+)$/.exec(detail)?.[1];
+      return (scanned !== undefined && !subqueries.has(scanned)) || /TEMP B-TREE/.test(detail);
+    });
 }

@@ -13,6 +13,7 @@ import { createMessageAttachments } from './0011_create_message_attachments.ts';
 import { createReadStates } from './0012_create_read_states.ts';
 import { maintainActivity } from './0013_maintain_activity.ts';
 import { createMessagesFts } from './0014_create_messages_fts.ts';
+import { indexRecentThreadMessages } from './0015_index_recent_thread_messages.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const waddleMigrations: readonly Migration[] = [
   createReadStates,
   maintainActivity,
   createMessagesFts,
+  indexRecentThreadMessages,
 ];

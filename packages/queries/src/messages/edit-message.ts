@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import { searchableText } from '../search/searchable-text.ts';
+import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
+
+/**
+ * Replaces a live message's text and re-indexes it, in one atomic `batch()`. The schema's
+ * triggers record the previous text in `message_edits`, count the edit, and take the old text out
+ * of the search index, so the message is found by its new text only. Returns `false` (and changes
+ * nothing) when the message does not exist, is tombstoned, or already has this text.
+ *
+ * ```sql
+ * UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND is_deleted = 0 AND content IS NOT ?;
+ * INSERT INTO messages_fts (rowid, body) SELECT ?, ? WHERE changes() > 0;
+ * ```
+ */
+export async function editMessage(
+  waddle: WaddleDatabase,
+  edit: { readonly messageId: number; readonly content: string; readonly editedAt?: number },
+): Promise<boolean> {
+  const update = waddle.db
+    .updateTable('messages')
+    .set({ content: edit.content, edited_at: edit.editedAt ?? Date.now() })
+    .where('id', '=', edit.messageId)
+    .where('is_deleted', '=', 0)
+    .where('content', 'is not', edit.content);
+  const reindex = sql`INSERT INTO messages_fts (rowid, body) SELECT ${edit.messageId}, ${searchableText(edit.content)} WHERE changes() > 0`;
+  const [updated] = await runBatch(waddle, [update, { compile: () => reindex.compile(waddle.db) }]);
+  return (updated!.meta.changes ?? 0) > 0;
+}

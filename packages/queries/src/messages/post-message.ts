@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import { searchableText } from '../search/searchable-text.ts';
+import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
+
+export interface NewMessage {
+  readonly channelId: number;
+  readonly threadId?: number | null;
+  readonly authorId: number;
+  readonly content: string;
+  readonly contentType?: 'text' | 'image' | 'file' | 'system';
+  /** Any JSON value (embeds, mentions); stored as JSON text. */
+  readonly metadata?: unknown;
+  readonly replyToId?: number | null;
+  /** Defaults to now (ms since the epoch). */
+  readonly createdAt?: number;
+}
+
+/**
+ * Posts a message and indexes it for search in one atomic `batch()`: the message is never
+ * visible without being searchable, nor indexed without existing. The schema's triggers update
+ * the thread's and channel's activity in the same transaction. The database rejects an unknown
+ * channel, a thread of another channel, and content over 10,000 characters.
+ *
+ * ```sql
+ * INSERT INTO messages (channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, created_at)
+ *   VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at;
+ * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
+ * ```
+ *
+ * @example
+ * ```ts
+ * const { id } = await postMessage(waddle, { channelId: 1, threadId: 7, authorId: 42, content: 'Hello!' });
+ * ```
+ */
+export async function postMessage(waddle: WaddleDatabase, message: NewMessage): Promise<{ id: number; createdAt: number }> {
+  const insert = waddle.db
+    .insertInto('messages')
+    .values({
+      channel_id: message.channelId,
+      thread_id: message.threadId ?? null,
+      user_id: message.authorId,
+      content: message.content,
+      content_type: message.contentType ?? 'text',
+      metadata: message.metadata === undefined ? null : JSON.stringify(message.metadata),
+      reply_to_id: message.replyToId ?? null,
+      created_at: message.createdAt ?? Date.now(),
+    })
+    .returning(['id', 'created_at']);
+  const index = sql`INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ${searchableText(message.content)})`;
+  const [inserted] = await runBatch(waddle, [insert, { compile: () => index.compile(waddle.db) }]);
+  const row = inserted!.results[0] as { id: number; created_at: number };
+  return { id: row.id, createdAt: row.created_at };
+}
