@@ -1,6 +1,7 @@
 import type { DB as CentralDB } from '@waddle/central-schema/database';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import type { D1DatabaseLike } from '@waddle/d1/database';
+import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { Kysely } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
@@ -31,7 +32,7 @@ export async function up(log: (line: string) => void = console.log): Promise<boo
     const directory = new Kysely<CentralDB>({ dialect: new D1Dialect({ database: centralDatabase as unknown as D1Database }) });
     const waddleId = await seedDemoDirectory(directory, waddle.toVersion);
     const owner = await directory.selectFrom('waddles').select('owner_id').where('id', '=', waddleId).executeTakeFirstOrThrow();
-    await seedDemoWaddle(waddleDatabase, owner.owner_id);
+    await seedDemoWaddle(openWaddleDatabase(waddleDatabase), owner.owner_id);
 
     log('');
     log(table([

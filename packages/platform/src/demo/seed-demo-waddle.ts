@@ -1,23 +1,18 @@
-import type { D1DatabaseLike } from '@waddle/d1/database';
-
-const WELCOME = 'Welcome to Waddle! This is the first message of the demo waddle.';
+import { postMessage } from '@waddle/queries/messages/post-message';
+import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 
 /**
- * Gives the demo waddle a channel and a first (indexed) message, once: running it again changes
- * nothing.
- *
- * ```sql
- * INSERT INTO channels (id, name, created_by) VALUES (1, 'general', ?) ON CONFLICT DO NOTHING;
- * INSERT INTO messages (channel_id, user_id, content) SELECT 1, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE channel_id = 1);
- * INSERT INTO messages_fts (rowid, body) SELECT id, content FROM messages WHERE ... AND changes() > 0;
- * ```
+ * Gives the demo waddle a channel and a first message, once: running it again changes nothing.
+ * The message goes through the query library, so it is indexed for search like any other.
  */
-export async function seedDemoWaddle(waddle: D1DatabaseLike, ownerId: number): Promise<void> {
-  await waddle.batch([
-    waddle.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', ?) ON CONFLICT DO NOTHING").bind(ownerId),
-    waddle
-      .prepare('INSERT INTO messages (channel_id, user_id, content) SELECT 1, ?, ? WHERE NOT EXISTS (SELECT 1 FROM messages WHERE channel_id = 1)')
-      .bind(ownerId, WELCOME),
-    waddle.prepare('INSERT INTO messages_fts (rowid, body) SELECT last_insert_rowid(), ? WHERE changes() > 0').bind(WELCOME),
-  ]);
+export async function seedDemoWaddle(waddle: WaddleDatabase, ownerId: number): Promise<void> {
+  await waddle.db
+    .insertInto('channels')
+    .values({ id: 1, name: 'general', created_by: ownerId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const existing = await waddle.db.selectFrom('messages').select('id').where('channel_id', '=', 1).limit(1).executeTakeFirst();
+  if (!existing) {
+    await postMessage(waddle, { channelId: 1, authorId: ownerId, content: 'Welcome to Waddle! This is the first message of the demo waddle.' });
+  }
 }
