@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
-import { postMessage } from '../src/messages/post-message.ts';
+import { postMessage, postMessages } from '../src/messages/post-message.ts';
 import { getMessagePage, type MessagePage, type MessageScope, type PageOptions, planMessagePage } from '../src/pagination/message-page.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import type { WaddleDatabase } from '../src/waddle-database.ts';
@@ -184,5 +184,16 @@ describe('getMessagePage', () => {
     for (const options of bad) {
       await expect(getMessagePage(waddle, { channelId: 1 }, { ...options, viewerId: VIEWER })).rejects.toBeInstanceOf(InvalidQueryError);
     }
+  });
+});
+
+describe('postMessages', () => {
+  it('posts a burst atomically, in order, each indexed; a bad one rolls the whole batch back', async () => {
+    const posted = await postMessages(waddle, [1, 2, 3].map((i) => ({ channelId: 1, authorId: 1, content: `burst ${i} walrus`, createdAt: 100 + i })));
+    expect(posted.map((p) => p.id)).toEqual([1, 2, 3]);
+    expect((await waddle.d1.prepare("SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH 'walrus' ORDER BY rowid").all()).results).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    await expect(postMessages(waddle, [{ channelId: 1, authorId: 1, content: 'fine' }, { channelId: 99, authorId: 1, content: 'no such channel' }])).rejects.toThrow(/FOREIGN KEY/);
+    expect(await waddle.db.selectFrom('messages').select('id').execute()).toHaveLength(3);
+    await expect(postMessages(waddle, Array.from({ length: 51 }, () => ({ channelId: 1, authorId: 1, content: 'x' })))).rejects.toBeInstanceOf(InvalidQueryError);
   });
 });

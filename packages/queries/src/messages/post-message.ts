@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { InvalidQueryError } from '../invalid-query-error.ts';
 import { searchableText } from '../search/searchable-text.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
 
@@ -33,21 +34,47 @@ export interface NewMessage {
  * ```
  */
 export async function postMessage(waddle: WaddleDatabase, message: NewMessage): Promise<{ id: number; createdAt: number }> {
-  const insert = waddle.db
-    .insertInto('messages')
-    .values({
-      channel_id: message.channelId,
-      thread_id: message.threadId ?? null,
-      user_id: message.authorId,
-      content: message.content,
-      content_type: message.contentType ?? 'text',
-      metadata: message.metadata === undefined ? null : JSON.stringify(message.metadata),
-      reply_to_id: message.replyToId ?? null,
-      created_at: message.createdAt ?? Date.now(),
-    })
-    .returning(['id', 'created_at']);
-  const index = sql`INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ${searchableText(message.content)})`;
-  const [inserted] = await runBatch(waddle, [insert, { compile: () => index.compile(waddle.db) }]);
-  const row = inserted!.results[0] as { id: number; created_at: number };
-  return { id: row.id, createdAt: row.created_at };
+  const [posted] = await postMessages(waddle, [message]);
+  return posted!;
+}
+
+/**
+ * Posts several messages (an import, a bot's burst) in one atomic `batch()`: each message with
+ * its index entry, in order, so ids follow the array. At most 50 messages per call (D1 runs a batch
+ * as one transaction, which must finish within its time limit).
+ *
+ * ```sql
+ * -- for each message:
+ * INSERT INTO messages (…) VALUES (…) RETURNING id, created_at;
+ * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
+ * ```
+ */
+export async function postMessages(
+  waddle: WaddleDatabase,
+  messages: readonly NewMessage[],
+): Promise<{ id: number; createdAt: number }[]> {
+  if (messages.length > 50) throw new InvalidQueryError('messages', 'at most 50 messages per batch');
+  const now = Date.now();
+  const statements = messages.flatMap((message) => {
+    const insert = waddle.db
+      .insertInto('messages')
+      .values({
+        channel_id: message.channelId,
+        thread_id: message.threadId ?? null,
+        user_id: message.authorId,
+        content: message.content,
+        content_type: message.contentType ?? 'text',
+        metadata: message.metadata === undefined ? null : JSON.stringify(message.metadata),
+        reply_to_id: message.replyToId ?? null,
+        created_at: message.createdAt ?? now,
+      })
+      .returning(['id', 'created_at']);
+    const index = sql`INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ${searchableText(message.content)})`;
+    return [insert, { compile: () => index.compile(waddle.db) }];
+  });
+  const results = await runBatch(waddle, statements);
+  return messages.map((_, index) => {
+    const row = results[index * 2]!.results[0] as { id: number; created_at: number };
+    return { id: row.id, createdAt: row.created_at };
+  });
 }
