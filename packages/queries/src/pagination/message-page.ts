@@ -1,9 +1,9 @@
-import { type Expression, type SelectQueryBuilder, sql } from 'kysely';
-import type { DB } from '@waddle/waddle-schema/database';
+import { type Expression, sql } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/sqlite';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
-import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
-import { type PageMessage, type PageRows, toPageMessages } from './page-message.ts';
+import type { WaddleDatabase } from '../waddle-database.ts';
+import { type PageMessage, type PageRow, toPageMessage } from './page-message.ts';
 
 /** The messages of one channel, or of one thread. */
 export type MessageScope = { readonly channelId: number } | { readonly threadId: number };
@@ -66,18 +66,21 @@ interface Window {
  * and page boundaries never shift.
  *
  * The page, its reactions (count per emoji, and whether the viewer reacted), attachments and the
- * messages it replies to come from one `batch()`: one round trip and five statements whatever the
- * page size, each served by an index (`(channel_id, id)` or `(thread_id, id)`, the reactions key):
+ * message each one replies to come from one statement, one round trip, whatever the page size:
+ * each arm walks the `(channel_id, id)` or `(thread_id, id)` index, and each message's
+ * decorations are key lookups (the reactions key, the attachments index, the replied message's id)
+ * aggregated to JSON by correlated subqueries:
  * ```sql
- * SELECT … FROM messages WHERE channel_id = ? AND id < ? ORDER BY id DESC LIMIT ?;   -- older, +1 to detect the end
- * SELECT … FROM messages WHERE channel_id = ? AND id >= ? ORDER BY id ASC LIMIT ?;   -- anchor and newer, +1
- * SELECT message_id, emoji, count(*) AS count, max(user_id = ?) AS reacted, min(created_at) AS first_at
- *   FROM reactions WHERE message_id IN (<page ids>) GROUP BY message_id, emoji;
- * SELECT … FROM message_attachments WHERE message_id IN (<page ids>) ORDER BY message_id, id;
- * SELECT id, user_id, substr(content, 1, 200) AS excerpt, is_deleted FROM messages
- *   WHERE id IN (SELECT reply_to_id FROM messages WHERE id IN (<page ids>));
+ * SELECT * FROM (SELECT m.…, 'o' AS side,
+ *     (SELECT coalesce(json_group_array(json_object('emoji', agg.emoji, 'count', agg.count, 'reacted', agg.reacted, 'first_at', agg.first_at)), '[]')
+ *        FROM (SELECT emoji, count(*) AS count, max(user_id = ?) AS reacted, min(created_at) AS first_at
+ *              FROM reactions WHERE message_id = m.id GROUP BY emoji) AS agg) AS reactions,
+ *     (SELECT coalesce(json_group_array(json_object(…)), '[]') FROM (SELECT … FROM message_attachments WHERE message_id = m.id ORDER BY id) AS agg) AS attachments,
+ *     (SELECT json_object(…) FROM (SELECT id, user_id, substr(content, 1, 200) AS excerpt, is_deleted FROM messages WHERE id = m.reply_to_id) AS obj) AS reply
+ *   FROM messages AS m WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?) AS o     -- older, +1 to detect the end
+ * UNION ALL
+ * SELECT * FROM (… WHERE m.channel_id = ? AND m.id >= ? ORDER BY m.id ASC LIMIT ?) AS n        -- anchor and newer, +1
  * ```
- * where `<page ids>` repeats the first two queries' ids (`SELECT id FROM (…) UNION ALL SELECT id FROM (…)`).
  *
  * @example
  * ```ts
@@ -87,20 +90,14 @@ interface Window {
  */
 export async function getMessagePage(waddle: WaddleDatabase, scope: MessageScope, options: PageOptions): Promise<MessagePage> {
   const plan = planMessagePage(waddle, scope, options);
-  const results = await runBatch(waddle, plan.queries);
-  const rows = (index: number | undefined) => (index === undefined ? [] : results[index]!.results) as never[];
-  return assemblePage(plan, {
-    older: rows(plan.olderIndex),
-    newer: rows(plan.newerIndex),
-    reactions: rows(plan.queries.length - 3),
-    attachments: rows(plan.queries.length - 2),
-    replies: rows(plan.queries.length - 1),
-  });
+  const { sql: text, parameters } = plan.query.compile();
+  const { results } = await waddle.d1.prepare(text).bind(...parameters).all<PageRow>();
+  return assemblePage(plan, results);
 }
 
 /**
- * Validates the options and builds the page's statements without running them (the queries of
- * {@link getMessagePage}, in batch order). Tests read their query plans.
+ * Validates the options and builds the page's single statement without running it (the query
+ * of {@link getMessagePage}). Tests read its query plan.
  */
 export function planMessagePage(waddle: WaddleDatabase, scope: MessageScope, options: PageOptions) {
   const before = checkCount('before', options.before ?? 0);
@@ -109,63 +106,60 @@ export function planMessagePage(waddle: WaddleDatabase, scope: MessageScope, opt
   const key = 'channelId' in scope ? `c${scope.channelId}` : `t${scope.threadId}`;
   const window = windowFor(scope, key, options, before, after);
 
-  const column = 'channelId' in scope ? ('channel_id' as const) : ('thread_id' as const);
+  const column = 'channelId' in scope ? ('messages.channel_id' as const) : ('messages.thread_id' as const);
   const scopeId = 'channelId' in scope ? scope.channelId : scope.threadId;
-  const inScope = () => waddle.db.selectFrom('messages').where(column, '=', scopeId);
-  const olderQuery = window.older && inScope()
-    .$if(window.older.below !== undefined, (q) => q.where('id', '<', window.older!.below!))
-    .orderBy('id', 'desc')
-    .limit(window.older.want + 1);
-  const newerQuery = window.newer && inScope()
-    .where('id', window.newer.anchored ? '>=' : '>', window.newer.from)
-    .orderBy('id', 'asc')
-    .limit(window.newer.want + (window.newer.anchored ? 2 : 1));
-
-  const idsOf = (query: SelectQueryBuilder<DB, 'messages', object>, alias: string) =>
-    waddle.db.selectFrom(query.select('id').as(alias)).select(`${alias}.id` as 'id');
-  const sides = [olderQuery && idsOf(olderQuery, 'o'), newerQuery && idsOf(newerQuery, 'n')].filter((q) => q !== undefined);
-  const pageIds = sides.length === 2 ? sides[0]!.unionAll(sides[1]!) : sides[0]!;
-
-  const queries = [
-    ...(olderQuery ? [olderQuery.select(MESSAGE_COLUMNS)] : []),
-    ...(newerQuery ? [newerQuery.select(MESSAGE_COLUMNS)] : []),
-    waddle.db
-      .selectFrom('reactions')
-      .select((eb) => [
-        'message_id',
-        'emoji',
-        eb.fn.countAll<number>().as('count'),
-        sql<number>`max(user_id = ${options.viewerId})`.as('reacted'),
-        eb.fn.min('created_at').as('first_at'),
-      ])
-      .where('message_id', 'in', pageIds)
-      .groupBy(['message_id', 'emoji']),
-    waddle.db
-      .selectFrom('message_attachments')
-      .select(['id', 'message_id', 'filename', 'size_bytes', 'mime_type', 'url'])
-      .where('message_id', 'in', pageIds)
-      .orderBy('message_id')
-      .orderBy('id'),
+  const arm = (side: 'o' | 'n') =>
     waddle.db
       .selectFrom('messages')
-      .select(['id', 'user_id', sql<string | null>`substr(content, 1, 200)`.as('excerpt'), 'is_deleted'])
-      .where('id', 'in', waddle.db.selectFrom('messages').select('reply_to_id').where('id', 'in', pageIds)),
-  ];
-  return {
-    queries,
-    olderIndex: olderQuery ? 0 : undefined,
-    newerIndex: newerQuery ? (olderQuery ? 1 : 0) : undefined,
-    window,
-    key,
-    before,
-    after,
-    anchor: options.cursor ? undefined : (options.anchor ?? 'newest'),
-  };
+      .where(column, '=', scopeId)
+      .select((eb) => [
+        ...MESSAGE_COLUMNS,
+        sql<'o' | 'n'>`${side}`.as('side'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('reactions')
+            .select((r) => [
+              'reactions.emoji',
+              r.fn.countAll<number>().as('count'),
+              sql<number>`max(reactions.user_id = ${options.viewerId})`.as('reacted'),
+              r.fn.min('reactions.created_at').as('first_at'),
+            ])
+            .whereRef('reactions.message_id', '=', 'messages.id')
+            .groupBy('reactions.emoji'),
+        ).as('reactions'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('message_attachments')
+            .select(['message_attachments.id', 'filename', 'size_bytes', 'mime_type', 'url'])
+            .whereRef('message_attachments.message_id', '=', 'messages.id')
+            .orderBy('message_attachments.id'),
+        ).as('attachments'),
+        jsonObjectFrom(
+          eb
+            .selectFrom('messages as replied')
+            .select(['replied.id', 'replied.user_id', sql<string | null>`substr(replied.content, 1, 200)`.as('excerpt'), 'replied.is_deleted'])
+            .whereRef('replied.id', '=', 'messages.reply_to_id'),
+        ).as('reply'),
+      ]);
+  const older = window.older && arm('o')
+    .$if(window.older.below !== undefined, (q) => q.where('messages.id', '<', window.older!.below!))
+    .orderBy('messages.id', 'desc')
+    .limit(window.older.want + 1);
+  const newer = window.newer && arm('n')
+    .where('messages.id', window.newer.anchored ? '>=' : '>', window.newer.from)
+    .orderBy('messages.id', 'asc')
+    .limit(window.newer.want + (window.newer.anchored ? 2 : 1));
+  const query =
+    older && newer
+      ? waddle.db.selectFrom(older.as('o')).selectAll().unionAll(waddle.db.selectFrom(newer.as('n')).selectAll())
+      : (older ?? newer)!;
+  return { query, window, key, anchor: options.cursor ? undefined : (options.anchor ?? 'newest') };
 }
 
 const MESSAGE_COLUMNS = [
-  'id', 'channel_id', 'thread_id', 'user_id', 'content', 'content_type', 'metadata', 'reply_to_id',
-  'edit_count', 'is_pinned', 'is_deleted', 'created_at', 'edited_at',
+  'messages.id', 'messages.channel_id', 'messages.thread_id', 'messages.user_id', 'messages.content',
+  'messages.content_type', 'messages.metadata', 'messages.reply_to_id', 'messages.edit_count',
+  'messages.is_pinned', 'messages.is_deleted', 'messages.created_at', 'messages.edited_at',
 ] as const;
 
 function checkCount(field: 'before' | 'after', value: number): number {
@@ -199,16 +193,16 @@ function require1(field: 'before' | 'after', value: number): number {
   return value;
 }
 
-function assemblePage(plan: ReturnType<typeof planMessagePage>, rows: PageRows): MessagePage {
+function assemblePage(plan: ReturnType<typeof planMessagePage>, rows: readonly PageRow[]): MessagePage {
   const { window } = plan;
-  const older = rows.older.slice(0, window.older?.want ?? 0).reverse();
-  const newer = [...rows.newer];
-  const first = newer[0] as { id: number } | undefined;
+  const olderRows = rows.filter((row) => row.side === 'o');
+  const newer = rows.filter((row) => row.side === 'n');
+  const older = olderRows.slice(0, window.older?.want ?? 0).reverse();
+  const first = newer[0];
   const anchorRow = window.newer?.anchored && first && (window.anchorIsFirstUnread || first.id === window.anchorId) ? newer.shift() : undefined;
-  const foundOldest = window.older ? rows.older.length <= window.older.want : plan.anchor === 'oldest';
+  const foundOldest = window.older ? olderRows.length <= window.older.want : plan.anchor === 'oldest';
   const foundNewest = window.newer ? newer.length <= window.newer.want : plan.anchor === 'newest';
-  const ordered = [...older, ...(anchorRow ? [anchorRow] : []), ...newer.slice(0, window.newer?.want ?? 0)];
-  const messages = toPageMessages(ordered, rows);
+  const messages = [...older, ...(anchorRow ? [anchorRow] : []), ...newer.slice(0, window.newer?.want ?? 0)].map(toPageMessage);
   const firstId = messages[0]?.id;
   const lastId = messages.at(-1)?.id;
   return {

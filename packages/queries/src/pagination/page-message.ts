@@ -46,7 +46,8 @@ export interface PageMessage {
   readonly attachments: readonly PageAttachment[];
 }
 
-interface MessageRow {
+/** A row of the page statement: a message, the arm it came from, and its decorations as JSON. */
+export interface PageRow {
   id: number;
   channel_id: number;
   thread_id: number | null;
@@ -60,86 +61,61 @@ interface MessageRow {
   is_deleted: 0 | 1;
   created_at: number;
   edited_at: number | null;
+  /** `o`: older than the anchor; `n`: the anchor and newer. */
+  side: 'o' | 'n';
+  /** JSON array of `{ emoji, count, reacted, first_at }`. */
+  reactions: string;
+  /** JSON array of `{ id, filename, size_bytes, mime_type, url }`. */
+  attachments: string;
+  /** JSON object `{ id, user_id, excerpt, is_deleted }`, or `null`. */
+  reply: string | null;
 }
 
-interface ReactionRow {
-  message_id: number;
+interface ReactionJson {
   emoji: string;
   count: number;
   reacted: number;
   first_at: number;
 }
 
-interface AttachmentRow {
+interface AttachmentJson {
   id: number;
-  message_id: number;
   filename: string;
   size_bytes: number;
   mime_type: string | null;
   url: string;
 }
 
-interface ReplyRow {
+interface ReplyJson {
   id: number;
   user_id: number;
   excerpt: string | null;
   is_deleted: 0 | 1;
 }
 
-/** The rows of a page's batch, by statement. */
-export interface PageRows {
-  readonly older: readonly MessageRow[];
-  readonly newer: readonly MessageRow[];
-  readonly reactions: readonly ReactionRow[];
-  readonly attachments: readonly AttachmentRow[];
-  readonly replies: readonly ReplyRow[];
-}
-
-/** Joins the page's messages with their reactions, attachments and reply references. */
-export function toPageMessages(messages: readonly MessageRow[], rows: PageRows): PageMessage[] {
-  const reactions = groupBy(
-    [...rows.reactions].sort((a, b) => a.first_at - b.first_at || (a.emoji < b.emoji ? -1 : 1)),
-    (r) => r.message_id,
-  );
-  const attachments = groupBy(rows.attachments, (a) => a.message_id);
-  const replies = new Map(rows.replies.map((r) => [r.id, r]));
-  return messages.map((m) => {
-    const reply = m.reply_to_id === null ? undefined : replies.get(m.reply_to_id);
-    return {
-      id: m.id,
-      channelId: m.channel_id,
-      threadId: m.thread_id,
-      authorId: m.user_id,
-      content: m.content,
-      contentType: m.content_type,
-      metadata: m.metadata === null ? null : JSON.parse(m.metadata),
-      createdAt: m.created_at,
-      editedAt: m.edited_at,
-      editCount: m.edit_count,
-      edited: m.edit_count > 0,
-      pinned: m.is_pinned === 1,
-      deleted: m.is_deleted === 1,
-      replyTo: reply
-        ? { id: reply.id, authorId: reply.user_id, excerpt: reply.is_deleted === 1 ? null : reply.excerpt, deleted: reply.is_deleted === 1 }
-        : null,
-      reactions: (reactions.get(m.id) ?? []).map((r) => ({ emoji: r.emoji, count: r.count, reacted: r.reacted === 1 })),
-      attachments: (attachments.get(m.id) ?? []).map((a) => ({
-        id: a.id,
-        filename: a.filename,
-        sizeBytes: a.size_bytes,
-        mimeType: a.mime_type,
-        url: a.url,
-      })),
-    };
-  });
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
+/** Turns a row of the page statement into what a client draws. */
+export function toPageMessage(row: PageRow): PageMessage {
+  const reactions = (JSON.parse(row.reactions) as ReactionJson[]).sort((a, b) => a.first_at - b.first_at || (a.emoji < b.emoji ? -1 : 1));
+  const attachments = JSON.parse(row.attachments) as AttachmentJson[];
+  const reply = row.reply === null ? null : (JSON.parse(row.reply) as ReplyJson);
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    threadId: row.thread_id,
+    authorId: row.user_id,
+    content: row.content,
+    contentType: row.content_type,
+    metadata: row.metadata === null ? null : JSON.parse(row.metadata),
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    editCount: row.edit_count,
+    edited: row.edit_count > 0,
+    pinned: row.is_pinned === 1,
+    deleted: row.is_deleted === 1,
+    replyTo: reply
+      ? { id: reply.id, authorId: reply.user_id, excerpt: reply.is_deleted === 1 ? null : reply.excerpt, deleted: reply.is_deleted === 1 }
+      : null,
+    reactions: reactions.map((r) => ({ emoji: r.emoji, count: r.count, reacted: r.reacted === 1 })),
+    attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, sizeBytes: a.size_bytes, mimeType: a.mime_type, url: a.url })),
+  };
 }

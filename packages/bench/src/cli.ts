@@ -1,0 +1,203 @@
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning
+/**
+ * pnpm bench [--messages N] [--calls N] [--json FILE] [--rebuild] [--build-only]
+ *
+ * Builds a synthetic waddle (default 1,000,000 messages) and measures the query library side by
+ * side: through local D1 inside workerd (what a Worker waits; mean over --calls sequential calls,
+ * default 500) and the same code in-process on node:sqlite (median). Prints a Markdown table and,
+ * with --json, writes the figures as JSON.
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { parseArgs } from 'node:util';
+import { openNodeSqliteDatabase } from '@waddle/d1/node-sqlite';
+import { getMessagePage, planMessagePage } from '@waddle/queries/pagination/message-page';
+import { openWaddleDatabase } from '@waddle/queries/waddle-database';
+import { BATCH_SIZE, type BenchCase, type BenchParameters, benchCase, READ_CASES, WRITE_CASES } from './bench-cases.ts';
+import { startD1BenchRunner } from './d1-bench-runner.ts';
+import { draftCursorLoss } from './draft-cursor-loss.ts';
+import { medianMs } from './in-process-timing.ts';
+import { storageReport } from './storage-report.ts';
+import { buildSyntheticWaddle, DEFAULT_SHAPE } from './synthetic-waddle.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '1000000' },
+    calls: { type: 'string', default: '500' },
+    json: { type: 'string' },
+    rebuild: { type: 'boolean', default: false },
+    'build-only': { type: 'boolean', default: false },
+  },
+});
+const messages = Number(args.messages);
+const calls = Number(args.calls);
+if (!Number.isInteger(messages) || messages < 1000) fail('--messages must be an integer of at least 1000');
+if (!Number.isInteger(calls) || calls < 1) fail('--calls must be a positive integer');
+
+const dataDirectory = resolve(import.meta.dirname, '../../../bench-data');
+mkdirSync(dataDirectory, { recursive: true });
+const source = join(dataDirectory, `waddle-${messages}.sqlite`);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+if (args.rebuild || !existsSync(source)) {
+  log(`building a synthetic waddle of ${messages.toLocaleString('en')} messages in ${source}`);
+  const started = performance.now();
+  const now = Date.UTC(2026, 10, 1);
+  await buildSyntheticWaddle(source, { ...DEFAULT_SHAPE, messages, now }, (done) => {
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`\r  ${done.toLocaleString('en')} messages, ${seconds.toFixed(0)} s`);
+  });
+  log('');
+} else {
+  log(`reusing ${source} (--rebuild to make it again)`);
+}
+
+if (args['build-only']) process.exit(0);
+
+const pristine = new DatabaseSync(source);
+const parameters = benchParameters(pristine);
+const storage = storageReport(pristine, messages);
+const draft = draftCursorLoss(pristine, 1);
+pristine.close();
+
+// In-process: the same library calls over node:sqlite, and the page SQL alone as the floor.
+log('in-process (node:sqlite) medians');
+const local = openNodeSqliteDatabase(source);
+const localWaddle = openWaddleDatabase(local);
+const inProcess: Partial<Record<BenchCase, number>> = {};
+for (const name of READ_CASES) {
+  const call = benchCase(name, localWaddle, parameters);
+  const single = await medianMs(call, 3);
+  inProcess[name] = await medianMs(call, Math.max(20, Math.min(1000, Math.floor(1000 / Math.max(single, 0.01)))));
+  log(`  ${name}: ${inProcess[name]!.toFixed(3)} ms`);
+}
+const pageFloor = (anchor: 'newest' | number) => {
+  const plan = planMessagePage(localWaddle, { channelId: parameters.channelId }, { anchor, before: anchor === 'newest' ? 50 : 49, viewerId: parameters.viewerId });
+  const { sql, parameters: values } = plan.query.compile();
+  const statement = local.handle.prepare(sql);
+  return medianMs(() => statement.all(...(values as never[])), 2000);
+};
+const floorNewest = await pageFloor('newest');
+const floorDepth90 = await pageFloor(parameters.depth90AnchorId);
+const ourLoss = await ourCursorLoss();
+local.close();
+
+// Through D1 inside workerd.
+log(`local D1 in workerd: mean of ${calls} sequential calls per case`);
+const runner = await startD1BenchRunner(join(dataDirectory, 'd1-state'), (path) => copyFileSync(source, path));
+const d1: Partial<Record<BenchCase, number>> = {};
+try {
+  for (const name of [...READ_CASES, ...WRITE_CASES]) {
+    d1[name] = await runner.mean(name, calls, parameters);
+    log(`  ${name}: ${d1[name]!.toFixed(3)} ms`);
+  }
+} finally {
+  await runner.dispose();
+}
+
+const r = (value: number, digits = 3) => Number(value.toFixed(digits));
+const results = {
+  messages,
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: r(totalmem() / 2 ** 30, 1), node: process.version },
+  calls,
+  'd1.roundtrip_ms': r(d1.roundtrip!),
+  'page.newest_ms': r(d1.page_newest!),
+  'page.depth90_ms': r(d1.page_depth90!),
+  'page.deep_over_newest': r(d1.page_depth90! / d1.page_newest!, 2),
+  'page.floor_newest_ms': r(floorNewest),
+  'page.floor_depth90_ms': r(floorDepth90),
+  'page.offset_depth90_ms': r(d1.page_offset_depth90!),
+  'page.draft_cursor_lost': draft.lost,
+  'page.ours_cursor_lost': ourLoss,
+  'page.channel_messages': draft.total,
+  'threads.ours_ms': r(d1.threads_ours!),
+  'threads.draft_ms': r(d1.threads_draft!),
+  'threads.speedup': r(d1.threads_draft! / d1.threads_ours!, 1),
+  'search.common_recent_ms': r(d1.search_common_recent!),
+  'search.common_relevance_ms': r(d1.search_common_relevance!),
+  'search.rare_ms': r(d1.search_rare!),
+  'search.phrase_ms': r(d1.search_phrase!),
+  'search.cjk_ms': r(d1.search_cjk!),
+  'search.like_scan_ms': r(d1.search_like_scan!),
+  'storage.bytes_per_message': storage.bytesPerMessage,
+  'storage.split_bytes_per_message': storage.split,
+  'storage.messages_per_10gb': storage.messagesPer10Gb,
+  'writes.single_per_s': Math.round(1000 / d1.write_single!),
+  'writes.batched_per_s': Math.round((BATCH_SIZE * 1000) / d1.write_batched!),
+  'kysely.page_overhead': r(d1.kysely_page! / d1.raw_page!, 2),
+  in_process_median_ms: Object.fromEntries(Object.entries(inProcess).map(([k, v]) => [k, r(v)])),
+  d1_mean_ms: Object.fromEntries(Object.entries(d1).map(([k, v]) => [k, r(v)])),
+};
+
+console.log(markdownTable(results));
+if (args.json) {
+  writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${args.json}`);
+}
+
+function benchParameters(db: DatabaseSync): BenchParameters {
+  const { count } = db.prepare('SELECT count(*) AS count FROM messages WHERE channel_id = 1').get() as { count: number };
+  const offset = Math.floor(count * 0.9);
+  const anchor = db.prepare('SELECT id FROM messages WHERE channel_id = 1 ORDER BY id DESC LIMIT 1 OFFSET ?').get(offset) as { id: number };
+  const { now } = db.prepare('SELECT max(created_at) AS now FROM messages').get() as { now: number };
+  const channels = db.prepare('SELECT id FROM channels ORDER BY id').all() as { id: number }[];
+  return { channelId: 1, depth90AnchorId: anchor.id, depth90Offset: offset, now, visibleChannelIds: channels.map((c) => c.id), viewerId: 1 };
+}
+
+/** Pages channel 1 end to end with the library (in-process) and counts messages it never returned. */
+async function ourCursorLoss(): Promise<number> {
+  const seen = new Set<number>();
+  let page = await getMessagePage(localWaddle, { channelId: 1 }, { anchor: 'newest', before: 100, viewerId: 1 });
+  page.messages.forEach((m) => seen.add(m.id));
+  while (page.olderCursor) {
+    page = await getMessagePage(localWaddle, { channelId: 1 }, { cursor: page.olderCursor, before: 100, viewerId: 1 });
+    page.messages.forEach((m) => seen.add(m.id));
+  }
+  const { count } = local.handle.prepare('SELECT count(*) AS count FROM messages WHERE channel_id = 1').get() as { count: number };
+  return count - seen.size;
+}
+
+function markdownTable(result: typeof results): string {
+  const rows: [string, string, string][] = [
+    ['d1.roundtrip_ms (SELECT 1)', fmt(result['d1.roundtrip_ms']), fmt(inProcess.roundtrip!)],
+    ['page.newest_ms (page of 50, reactions, attachments, replies)', fmt(result['page.newest_ms']), fmt(inProcess.page_newest!)],
+    ['page.depth90_ms (same, 90 % deep)', fmt(result['page.depth90_ms']), fmt(inProcess.page_depth90!)],
+    ['page.deep_over_newest', String(result['page.deep_over_newest']), ''],
+    ['page.floor_newest_ms / floor_depth90_ms (page SQL alone)', '', `${fmt(floorNewest)} / ${fmt(floorDepth90)}`],
+    ['page.offset_depth90_ms (OFFSET baseline)', fmt(result['page.offset_depth90_ms']), fmt(inProcess.page_offset_depth90!)],
+    [`page.draft_cursor_lost (of ${result['page.channel_messages']} in the channel; ours: ${result['page.ours_cursor_lost']})`, String(result['page.draft_cursor_lost']), ''],
+    ['threads.ours_ms (channel with 5,000 threads)', fmt(result['threads.ours_ms']), fmt(inProcess.threads_ours!)],
+    ['threads.draft_ms (LEFT JOIN … GROUP BY)', fmt(result['threads.draft_ms']), fmt(inProcess.threads_draft!)],
+    ['threads.speedup', `${result['threads.speedup']}×`, ''],
+    ['search.common_recent_ms', fmt(result['search.common_recent_ms']), fmt(inProcess.search_common_recent!)],
+    ['search.common_relevance_ms', fmt(result['search.common_relevance_ms']), fmt(inProcess.search_common_relevance!)],
+    ['search.rare_ms', fmt(result['search.rare_ms']), fmt(inProcess.search_rare!)],
+    ['search.phrase_ms', fmt(result['search.phrase_ms']), fmt(inProcess.search_phrase!)],
+    ['search.cjk_ms', fmt(result['search.cjk_ms']), fmt(inProcess.search_cjk!)],
+    ['search.like_scan_ms (LIKE baseline, rare word)', fmt(result['search.like_scan_ms']), fmt(inProcess.search_like_scan!)],
+    ['kysely.page_overhead (Kysely ÷ same prepared statement)', String(result['kysely.page_overhead']), (inProcess.kysely_page! / inProcess.raw_page!).toFixed(2)],
+    ['writes.single_per_s', String(result['writes.single_per_s']), ''],
+    [`writes.batched_per_s (${BATCH_SIZE} per batch)`, String(result['writes.batched_per_s']), ''],
+    [`storage.bytes_per_message (messages ${result['storage.split_bytes_per_message'].messages}, their indexes ${result['storage.split_bytes_per_message'].messageIndexes}, search ${result['storage.split_bytes_per_message'].searchIndex}, other ${result['storage.split_bytes_per_message'].other})`, String(result['storage.bytes_per_message']), ''],
+    ['storage.messages_per_10gb', result['storage.messages_per_10gb'].toLocaleString('en'), ''],
+  ];
+  const machine = `${result.machine.cores} cores (${result.machine.cpu}), ${result.machine.memory_gib} GiB, Node ${result.machine.node}`;
+  return [
+    `${result.messages.toLocaleString('en')} messages; ${machine}; D1: mean of ${result.calls} sequential calls in workerd; in-process: median on node:sqlite`,
+    '',
+    '| measure | local D1 (workerd) | in-process |',
+    '| --- | ---: | ---: |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+function fmt(value: number): string {
+  return value.toFixed(value < 10 ? 3 : 1);
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}

@@ -1,0 +1,65 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import type { BenchCase, BenchParameters } from './bench-cases.ts';
+
+const DATABASE_ID = 'bench-waddle';
+
+/** Local D1 (Miniflare, workerd) serving a prepared SQLite file, with the benchmark Worker bound to it. */
+export interface D1BenchRunner {
+  /** Mean milliseconds per call over `calls` sequential calls made inside the Worker. */
+  mean(name: BenchCase, calls: number, parameters: BenchParameters): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Puts `sqliteFile` in place of a local D1 database (Miniflare stores each database as one SQLite
+ * file; the file is swapped while no runtime holds it), bundles the benchmark Worker with esbuild,
+ * and starts it in workerd with that database bound as `DB`.
+ */
+export async function startD1BenchRunner(stateDirectory: string, placeDatabase: (path: string) => void): Promise<D1BenchRunner> {
+  const bundle = await build({
+    entryPoints: [join(import.meta.dirname, 'bench-worker.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2024',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser', 'import'],
+  });
+  const script = bundle.outputFiles[0]!.text;
+  const start = () =>
+    new Miniflare(
+      convertV4MiniflareOptions({
+        modules: true,
+        script,
+        compatibilityDate: '2026-11-01',
+        d1Databases: { DB: DATABASE_ID },
+        resourcePersistencePath: stateDirectory,
+      }),
+    );
+
+  rmSync(stateDirectory, { recursive: true, force: true });
+  const creating = start();
+  await (await creating.getD1Database('DB')).prepare('SELECT 1').all();
+  await creating.dispose();
+  const folder = join(stateDirectory, 'd1', 'miniflare-D1DatabaseObject');
+  const file = readdirSync(folder).find((name) => name.endsWith('.sqlite') && name !== 'metadata.sqlite');
+  if (!file) throw new Error(`no D1 database file in ${folder}`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(folder, `${file}${suffix}`), { force: true });
+  placeDatabase(join(folder, file));
+
+  const miniflare = start();
+  await miniflare.ready;
+  return {
+    async mean(name, calls, parameters) {
+      const response = await miniflare.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify({ name, calls, parameters }) });
+      if (!response.ok) throw new Error(`${name}: ${response.status} ${await response.text()}`);
+      const { totalMs } = (await response.json()) as { totalMs: number };
+      return totalMs / calls;
+    },
+    dispose: () => miniflare.dispose(),
+  };
+}
