@@ -1,11 +1,12 @@
 #!/usr/bin/env -S node --disable-warning=ExperimentalWarning
 /**
- * pnpm bench [--messages N] [--calls N] [--json FILE] [--rebuild] [--build-only]
+ * pnpm bench [--messages N] [--calls N] [--json FILE] [--rebuild] [--build-only] [--cases a,b]
  *
  * Builds a synthetic waddle (default 1,000,000 messages) and measures the query library side by
  * side: through local D1 inside workerd (what a Worker waits; mean over --calls sequential calls,
  * default 500) and the same code in-process on node:sqlite (median). Prints a Markdown table and,
- * with --json, writes the figures as JSON.
+ * with --json, writes the figures as JSON. --cases runs only the named cases and prints their
+ * timings (for investigating one figure; the table needs every case).
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
     'build-only': { type: 'boolean', default: false },
+    cases: { type: 'string' },
   },
 });
 const messages = Number(args.messages);
@@ -55,6 +57,12 @@ if (args.rebuild || !existsSync(source)) {
 }
 
 if (args['build-only']) process.exit(0);
+const only = args.cases?.split(',');
+if (only) {
+  const unknown = only.filter((name) => ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
+  if (unknown.length > 0) fail(`unknown cases: ${unknown.join(', ')}`);
+}
+const selected = <T extends BenchCase>(names: readonly T[]) => names.filter((name) => !only || only.includes(name));
 
 const pristine = new DatabaseSync(source);
 const parameters = benchParameters(pristine);
@@ -67,7 +75,7 @@ log('in-process (node:sqlite) medians');
 const local = openNodeSqliteDatabase(source);
 const localWaddle = openWaddleDatabase(local);
 const inProcess: Partial<Record<BenchCase, number>> = {};
-for (const name of READ_CASES) {
+for (const name of selected(READ_CASES)) {
   const call = benchCase(name, localWaddle, parameters);
   const single = await medianMs(call, 3);
   inProcess[name] = await medianMs(call, Math.max(20, Math.min(1000, Math.floor(1000 / Math.max(single, 0.01)))));
@@ -79,6 +87,16 @@ const pageFloor = (anchor: 'newest' | number) => {
   const statement = local.handle.prepare(sql);
   return medianMs(() => statement.all(...(values as never[])), 2000);
 };
+if (only) {
+  log(`local D1 in workerd: mean of ${calls} sequential calls per case`);
+  const runner = await startD1BenchRunner(join(dataDirectory, 'd1-state'), (path) => copyFileSync(source, path));
+  try {
+    for (const name of [...selected(READ_CASES), ...selected(WRITE_CASES)]) log(`  ${name}: ${(await runner.mean(name, calls, parameters)).toFixed(3)} ms`);
+  } finally {
+    await runner.dispose();
+  }
+  process.exit(0);
+}
 const floorNewest = await pageFloor('newest');
 const floorDepth90 = await pageFloor(parameters.depth90AnchorId);
 const ourLoss = await ourCursorLoss();
@@ -89,7 +107,7 @@ log(`local D1 in workerd: mean of ${calls} sequential calls per case`);
 const runner = await startD1BenchRunner(join(dataDirectory, 'd1-state'), (path) => copyFileSync(source, path));
 const d1: Partial<Record<BenchCase, number>> = {};
 try {
-  for (const name of [...READ_CASES, ...WRITE_CASES]) {
+  for (const name of [...selected(READ_CASES), ...selected(WRITE_CASES)]) {
     d1[name] = await runner.mean(name, calls, parameters);
     log(`  ${name}: ${d1[name]!.toFixed(3)} ms`);
   }

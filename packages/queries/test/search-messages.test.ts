@@ -204,3 +204,12 @@ describe('parseSearchQuery', () => {
     expect(parseSearchQuery('北京天安门').match).toBe('"北京 京天 天安 安门"');
   });
 });
+
+describe('relevance with restrictive filters', () => {
+  it('still finds the best matches when the best-scored candidates are all filtered out', async () => {
+    for (let i = 0; i < 200; i++) await post('seal seal seal', { channelId: 2 });
+    const hidden = await post('a seal among many other words in a long message here', { channelId: 1 });
+    expect(await found('seal', { sort: 'relevance', channelId: 1 })).toEqual([hidden]);
+    expect(await found('seal', { sort: 'relevance', visibleChannelIds: [1, 3] })).toEqual([hidden]);
+  });
+});

@@ -1,5 +1,4 @@
 import { type Expression, sql } from 'kysely';
-import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/sqlite';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
@@ -69,17 +68,19 @@ interface Window {
  * message each one replies to come from one statement, one round trip, whatever the page size:
  * each arm walks the `(channel_id, id)` or `(thread_id, id)` index, and each message's
  * decorations are key lookups (the reactions key, the attachments index, the replied message's id)
- * aggregated to JSON by correlated subqueries:
+ * packed as compact JSON arrays by correlated subqueries:
  * ```sql
- * SELECT * FROM (SELECT m.…, 'o' AS side,
- *     (SELECT coalesce(json_group_array(json_object('emoji', agg.emoji, 'count', agg.count, 'reacted', agg.reacted, 'first_at', agg.first_at)), '[]')
- *        FROM (SELECT emoji, count(*) AS count, max(user_id = ?) AS reacted, min(created_at) AS first_at
- *              FROM reactions WHERE message_id = m.id GROUP BY emoji) AS agg) AS reactions,
- *     (SELECT coalesce(json_group_array(json_object(…)), '[]') FROM (SELECT … FROM message_attachments WHERE message_id = m.id ORDER BY id) AS agg) AS attachments,
- *     (SELECT json_object(…) FROM (SELECT id, user_id, substr(content, 1, 200) AS excerpt, is_deleted FROM messages WHERE id = m.reply_to_id) AS obj) AS reply
- *   FROM messages AS m WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?) AS o     -- older, +1 to detect the end
+ * SELECT * FROM (SELECT messages.…, 'o' AS side,
+ *     (SELECT json_group_array(json_array(emoji, count, reacted, first_at)) FROM (
+ *        SELECT emoji, count(*) AS count, max(user_id = ?) AS reacted, min(created_at) AS first_at
+ *        FROM reactions WHERE message_id = messages.id GROUP BY emoji)) AS reactions,
+ *     (SELECT json_group_array(json_array(id, filename, size_bytes, mime_type, url))
+ *        FROM message_attachments WHERE message_id = messages.id) AS attachments,
+ *     CASE WHEN messages.reply_to_id IS NULL THEN NULL ELSE (SELECT json_array(replied.id, replied.user_id,
+ *        substr(replied.content, 1, 200), replied.is_deleted) FROM messages AS replied WHERE replied.id = messages.reply_to_id) END AS reply
+ *   FROM messages WHERE channel_id = ? AND id < ? ORDER BY id DESC LIMIT ?) AS o     -- older, +1 to detect the end
  * UNION ALL
- * SELECT * FROM (… WHERE m.channel_id = ? AND m.id >= ? ORDER BY m.id ASC LIMIT ?) AS n        -- anchor and newer, +1
+ * SELECT * FROM (… WHERE channel_id = ? AND id >= ? ORDER BY id ASC LIMIT ?) AS n   -- anchor and newer, +1
  * ```
  *
  * @example
@@ -112,34 +113,17 @@ export function planMessagePage(waddle: WaddleDatabase, scope: MessageScope, opt
     waddle.db
       .selectFrom('messages')
       .where(column, '=', scopeId)
-      .select((eb) => [
+      .select([
         ...MESSAGE_COLUMNS,
         sql<'o' | 'n'>`${side}`.as('side'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('reactions')
-            .select((r) => [
-              'reactions.emoji',
-              r.fn.countAll<number>().as('count'),
-              sql<number>`max(reactions.user_id = ${options.viewerId})`.as('reacted'),
-              r.fn.min('reactions.created_at').as('first_at'),
-            ])
-            .whereRef('reactions.message_id', '=', 'messages.id')
-            .groupBy('reactions.emoji'),
-        ).as('reactions'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('message_attachments')
-            .select(['message_attachments.id', 'filename', 'size_bytes', 'mime_type', 'url'])
-            .whereRef('message_attachments.message_id', '=', 'messages.id')
-            .orderBy('message_attachments.id'),
-        ).as('attachments'),
-        jsonObjectFrom(
-          eb
-            .selectFrom('messages as replied')
-            .select(['replied.id', 'replied.user_id', sql<string | null>`substr(replied.content, 1, 200)`.as('excerpt'), 'replied.is_deleted'])
-            .whereRef('replied.id', '=', 'messages.reply_to_id'),
-        ).as('reply'),
+        sql<string>`(SELECT json_group_array(json_array(emoji, count, reacted, first_at)) FROM (
+          SELECT emoji, count(*) AS count, max(user_id = ${options.viewerId}) AS reacted, min(created_at) AS first_at
+          FROM reactions WHERE message_id = messages.id GROUP BY emoji))`.as('reactions'),
+        sql<string>`(SELECT json_group_array(json_array(id, filename, size_bytes, mime_type, url))
+          FROM message_attachments WHERE message_id = messages.id)`.as('attachments'),
+        sql<string | null>`CASE WHEN messages.reply_to_id IS NULL THEN NULL ELSE (
+          SELECT json_array(replied.id, replied.user_id, substr(replied.content, 1, 200), replied.is_deleted)
+          FROM messages AS replied WHERE replied.id = messages.reply_to_id) END`.as('reply'),
       ]);
   const older = window.older && arm('o')
     .$if(window.older.below !== undefined, (q) => q.where('messages.id', '<', window.older!.below!))

@@ -63,41 +63,23 @@ export interface PageRow {
   edited_at: number | null;
   /** `o`: older than the anchor; `n`: the anchor and newer. */
   side: 'o' | 'n';
-  /** JSON array of `{ emoji, count, reacted, first_at }`. */
+  /** JSON array of `[emoji, count, reacted (0/1), first reaction time]`. */
   reactions: string;
-  /** JSON array of `{ id, filename, size_bytes, mime_type, url }`. */
+  /** JSON array of `[id, filename, size_bytes, mime_type, url]`. */
   attachments: string;
-  /** JSON object `{ id, user_id, excerpt, is_deleted }`, or `null`. */
+  /** JSON `[id, user_id, excerpt, is_deleted]` of the replied message, or `null`. */
   reply: string | null;
 }
 
-interface ReactionJson {
-  emoji: string;
-  count: number;
-  reacted: number;
-  first_at: number;
-}
-
-interface AttachmentJson {
-  id: number;
-  filename: string;
-  size_bytes: number;
-  mime_type: string | null;
-  url: string;
-}
-
-interface ReplyJson {
-  id: number;
-  user_id: number;
-  excerpt: string | null;
-  is_deleted: 0 | 1;
-}
+type ReactionJson = [emoji: string, count: number, reacted: 0 | 1, firstAt: number];
+type AttachmentJson = [id: number, filename: string, sizeBytes: number, mimeType: string | null, url: string];
+type ReplyJson = [id: number, authorId: number, excerpt: string | null, deleted: 0 | 1];
 
 /** Turns a row of the page statement into what a client draws. */
 export function toPageMessage(row: PageRow): PageMessage {
-  const reactions = (JSON.parse(row.reactions) as ReactionJson[]).sort((a, b) => a.first_at - b.first_at || (a.emoji < b.emoji ? -1 : 1));
-  const attachments = JSON.parse(row.attachments) as AttachmentJson[];
-  const reply = row.reply === null ? null : (JSON.parse(row.reply) as ReplyJson);
+  const reactions = (JSON.parse(row.reactions) as ReactionJson[]).sort((a, b) => a[3] - b[3] || (a[0] < b[0] ? -1 : 1));
+  const attachments = (JSON.parse(row.attachments) as AttachmentJson[]).sort((a, b) => a[0] - b[0]);
+  const reply = row.reply === null ? undefined : (JSON.parse(row.reply) as ReplyJson);
   return {
     id: row.id,
     channelId: row.channel_id,
@@ -112,10 +94,8 @@ export function toPageMessage(row: PageRow): PageMessage {
     edited: row.edit_count > 0,
     pinned: row.is_pinned === 1,
     deleted: row.is_deleted === 1,
-    replyTo: reply
-      ? { id: reply.id, authorId: reply.user_id, excerpt: reply.is_deleted === 1 ? null : reply.excerpt, deleted: reply.is_deleted === 1 }
-      : null,
-    reactions: reactions.map((r) => ({ emoji: r.emoji, count: r.count, reacted: r.reacted === 1 })),
-    attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, sizeBytes: a.size_bytes, mimeType: a.mime_type, url: a.url })),
+    replyTo: reply ? { id: reply[0], authorId: reply[1], excerpt: reply[3] === 1 ? null : reply[2], deleted: reply[3] === 1 } : null,
+    reactions: reactions.map(([emoji, count, reacted]) => ({ emoji, count, reacted: reacted === 1 })),
+    attachments: attachments.map(([id, filename, sizeBytes, mimeType, url]) => ({ id, filename, sizeBytes, mimeType, url })),
   };
 }

@@ -70,10 +70,12 @@ interface HitRow {
  *   [AND messages_fts.rowid < ?]
  * ORDER BY messages_fts.rowid DESC LIMIT ?
  * ```
- * By relevance every match is scored (bm25), then sorted:
+ * By relevance every match is scored (bm25) and the best candidates are joined and filtered
+ * (again over all matches if the filters leave less than a page):
  * ```sql
- * SELECT m.…, f.score FROM (SELECT rowid AS id, bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ?) AS f
- * CROSS JOIN messages AS m ON m.id = f.id WHERE … [AND (f.score > ? OR (f.score = ? AND f.id < ?))]
+ * SELECT m.…, f.score FROM (SELECT id, score FROM (SELECT rowid AS id, bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ?)
+ *     [WHERE score > ? OR (score = ? AND id < ?)] ORDER BY score, id DESC LIMIT ?) AS f
+ * CROSS JOIN messages AS m ON m.id = f.id WHERE …
  * ORDER BY f.score, f.id DESC LIMIT ?
  * ```
  *
@@ -85,7 +87,11 @@ interface HitRow {
 export async function searchMessages(waddle: WaddleDatabase, options: SearchOptions): Promise<SearchResult> {
   const search = planSearch(options);
   if (!search.query) return { hits: [], nextCursor: null };
-  const { rows } = await search.query.execute(waddle.db);
+  let { rows } = await search.query.execute(waddle.db);
+  if (rows.length <= search.limit && search.exhaustiveQuery) {
+    // The best-scored candidates did not leave a full page after the filters: rank every match.
+    ({ rows } = await search.exhaustiveQuery.execute(waddle.db));
+  }
   const page = rows.slice(0, search.limit);
   const last = page.at(-1);
   return {
@@ -123,13 +129,14 @@ export function planSearch(options: SearchOptions) {
   const fingerprint = fingerprintOf(parsed.match ?? '', options, sort);
   const position = options.cursor ? decodeCursor(options.cursor, { f: 'string', id: 'number', s: 'number' }) : null;
   if (position && position.f !== fingerprint) throw new InvalidQueryError('cursor', 'belongs to another search');
-  const query =
-    parsed.match === null || options.visibleChannelIds.length === 0
-      ? null
-      : sort === 'recent'
-        ? recentQuery(parsed.match, options, position, limit)
-        : relevanceQuery(parsed.match, options, position, limit);
-  return { query, limit, fingerprint, terms: parsed.terms };
+  const searchable = parsed.match !== null && options.visibleChannelIds.length > 0;
+  const query = !searchable
+    ? null
+    : sort === 'recent'
+      ? recentQuery(parsed.match!, options, position, limit)
+      : relevanceQuery(parsed.match!, options, position, limit, RELEVANCE_CANDIDATES * (limit + 1));
+  const exhaustiveQuery = searchable && sort === 'relevance' ? relevanceQuery(parsed.match!, options, position, limit, null) : null;
+  return { query, exhaustiveQuery, limit, fingerprint, terms: parsed.terms };
 }
 
 function filters(options: SearchOptions) {
@@ -155,14 +162,30 @@ function recentQuery(match: string, options: SearchOptions, position: { id: numb
     ORDER BY messages_fts.rowid DESC LIMIT ${limit + 1}`;
 }
 
-function relevanceQuery(match: string, options: SearchOptions, position: { id: number; s: number } | null, limit: number) {
+/**
+ * Relevance in two phases: FTS5 scores every match (inherent to ranking) but keeps only the best
+ * `candidates` before the join with `messages` and its filters, which halves the cost on a common
+ * word. When the filters leave less than a page of those, `searchMessages` runs it again with
+ * `candidates` null (every match joined), so the result is the same as a full ranking.
+ */
+function relevanceQuery(
+  match: string,
+  options: SearchOptions,
+  position: { id: number; s: number } | null,
+  limit: number,
+  candidates: number | null,
+) {
   return sql<HitRow>`SELECT m.id, m.channel_id, m.thread_id, m.user_id, m.created_at, m.edited_at, m.content, f.score
-    FROM (SELECT rowid AS id, bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ${match}) AS f
+    FROM (SELECT id, score FROM (SELECT rowid AS id, bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ${match})
+      ${position ? sql`WHERE score > ${position.s} OR (score = ${position.s} AND id < ${position.id})` : sql``}
+      ORDER BY score, id DESC ${candidates === null ? sql`` : sql`LIMIT ${candidates}`}) AS f
     CROSS JOIN messages AS m ON m.id = f.id
     WHERE ${filters(options)}
-      ${position ? sql`AND (f.score > ${position.s} OR (f.score = ${position.s} AND f.id < ${position.id}))` : sql``}
     ORDER BY f.score, f.id DESC LIMIT ${limit + 1}`;
 }
+
+/** How many best-scored matches per wanted hit the first relevance phase keeps. */
+const RELEVANCE_CANDIDATES = 8;
 
 /** Ties a cursor to the search that made it (FNV-1a over the query and filters). */
 function fingerprintOf(match: string, options: SearchOptions, sort: string): string {
