@@ -1,11 +1,11 @@
-import { health } from './health/health.ts';
+import { healthResponse } from '@waddle/worker-health/health-response';
 
 export default {
   async fetch(request, env) {
     const { pathname } = new URL(request.url);
     if (pathname === '/health') {
       if (request.method !== 'GET') return error(405, 'method_not_allowed', 'use GET');
-      return health(env);
+      return healthResponse('waddle-monitor', env.CENTRAL_DB);
     }
     return error(404, 'not_found', `no route for ${request.method} ${pathname}`);
   },
