@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { activeThreadsQuery, getActiveThreads } from '../src/threads/active-threads.ts';
-import { type DriftScan, findActivityDrift, repairActivityDrift } from '../src/threads/activity-drift.ts';
+import { activityDriftQuery, type DriftScan, findActivityDrift, repairActivityDrift } from '../src/threads/activity-drift.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import { getUnreadCounts, unreadCountsQuery } from '../src/unreads/unread-counts.ts';
 import type { WaddleDatabase } from '../src/waddle-database.ts';
@@ -72,6 +72,14 @@ describe('activity drift', () => {
 
     expect(await repairActivityDrift(waddle, drift)).toBe(2);
     expect(await scanAll()).toEqual([]);
+  });
+
+  it('recomputes a slice by key ranges and indexes, never a scan of messages (query plan)', async () => {
+    for (const kind of ['thread', 'channel'] as const) {
+      const plan = await explainQueryPlan(env.DB, activityDriftQuery(kind, 0, 100).compile(waddle.db));
+      expect(planProblems(plan)).toEqual([]);
+      expect(plan.map((s) => s.detail).join('\n')).toContain(kind === 'thread' ? 'messages_' : 'messages_by_channel');
+    }
   });
 
   async function scanAll() {

@@ -55,7 +55,7 @@ export async function findActivityDrift(
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidQueryError('limit', 'must be an integer from 1 to 1000');
   const kind = options.after?.kind ?? 'thread';
   const afterId = options.after?.id ?? 0;
-  const rows = await recomputeQuery(kind, afterId, limit).execute(waddle.db);
+  const rows = await activityDriftQuery(kind, afterId, limit).execute(waddle.db);
   const drift = rows.rows
     .filter((r) => r.message_count !== r.actual_count || r.last_message_id !== r.actual_last_id || r.last_message_at !== r.actual_last_at)
     .map((r) => ({
@@ -95,7 +95,8 @@ export async function repairActivityDrift(waddle: WaddleDatabase, drift: readonl
   return results.reduce((sum, r) => sum + (r.meta.changes ?? 0), 0);
 }
 
-function recomputeQuery(kind: 'thread' | 'channel', afterId: number, limit: number) {
+/** The recomputation of one slice of {@link findActivityDrift}, for its query plan. */
+export function activityDriftQuery(kind: 'thread' | 'channel', afterId: number, limit: number) {
   const table = sql.raw(kind === 'thread' ? 'threads' : 'channels');
   const key = sql.raw(kind === 'thread' ? 'thread_id' : 'channel_id');
   return sql<Row>`SELECT t.id, t.message_count, t.last_message_id, t.last_message_at,
