@@ -23,6 +23,7 @@ const expectedColumns: Record<string, string[]> = {
   global_bans: ['user_id', 'reason', 'banned_by', 'banned_at', 'expires_at'],
   audit_log: ['id', 'user_id', 'action', 'resource_type', 'resource_id', 'metadata', 'ip_address', 'user_agent', 'created_at'],
   /* added: the monitor's samples */ size_samples: ['d1_database_id', 'sampled_at', 'size_bytes'],
+  /* added: the migrate fan-out's lease */ migration_leases: ['name', 'holder', 'acquired_at', 'expires_at'],
 };
 
 let db: Kysely<DB>;

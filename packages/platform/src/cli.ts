@@ -2,16 +2,22 @@
 /**
  * waddle: the platform's command line.
  *
- *   waddle up     create and migrate the local central and demo waddle databases, seed them, print them
+ *   waddle up                 create and migrate the local central and demo waddle databases, seed them, print them
+ *   waddle migrate [status]   migrate (or show) the central database and every waddle database it lists
+ *                             [--target local|remote] [--concurrency N] [--dry-run]
  */
+import { migrateCommand } from './commands/migrate.ts';
 import { up } from './commands/up.ts';
 
-const [command] = process.argv.slice(2);
+const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'up':
     process.exitCode = (await up()) ? 0 : 1;
     break;
+  case 'migrate':
+    process.exitCode = await migrateCommand(rest);
+    break;
   default:
-    console.error('usage: waddle up');
+    console.error('usage: waddle up | waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run]');
     process.exitCode = 2;
 }

@@ -29,6 +29,13 @@ export interface GlobalBans {
   user_id: Generated<number>;
 }
 
+export interface MigrationLeases {
+  acquired_at: number;
+  expires_at: number;
+  holder: string;
+  name: string;
+}
+
 export interface SizeSamples {
   d1_database_id: string;
   sampled_at: number;
@@ -95,6 +102,7 @@ export interface Waddles {
 export interface DB {
   audit_log: AuditLog;
   global_bans: GlobalBans;
+  migration_leases: MigrationLeases;
   size_samples: SizeSamples;
   user_settings: UserSettings;
   users: Users;

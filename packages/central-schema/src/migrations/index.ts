@@ -6,6 +6,7 @@ import { createWaddleMembers } from './0004_create_waddle_members.ts';
 import { createGlobalBans } from './0005_create_global_bans.ts';
 import { createAuditLog } from './0006_create_audit_log.ts';
 import { createSizeSamples } from './0007_create_size_samples.ts';
+import { createMigrationLeases } from './0008_create_migration_leases.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const centralMigrations: readonly Migration[] = [
   createGlobalBans,
   createAuditLog,
   createSizeSamples,
+  createMigrationLeases,
 ];

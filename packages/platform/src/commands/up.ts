@@ -9,6 +9,7 @@ import { DEMO_WADDLE, seedDemoDirectory } from '../demo/seed-demo-directory.ts';
 import { seedDemoWaddle } from '../demo/seed-demo-waddle.ts';
 import { LOCAL_CENTRAL_DATABASE_ID, openLocalDatabases } from '../local/local-databases.ts';
 import { type DatabaseMigration, migrateDatabase } from '../migrate-database.ts';
+import { textTable } from '../text-table.ts';
 
 /**
  * The main job on local D1: creates and migrates the central directory database and one demo
@@ -35,7 +36,7 @@ export async function up(log: (line: string) => void = console.log): Promise<boo
     await seedDemoWaddle(openWaddleDatabase(waddleDatabase), owner.owner_id);
 
     log('');
-    log(table([
+    log(textTable([
       ['database', 'D1 id', 'schema version', 'tables', 'rows'],
       ['central', LOCAL_CENTRAL_DATABASE_ID, central.toVersion ?? '-', ...(await census(centralDatabase))],
       [`waddle ${DEMO_WADDLE.name} (#${waddleId})`, DEMO_WADDLE.d1DatabaseId, waddle.toVersion ?? '-', ...(await census(waddleDatabase))],
@@ -65,9 +66,4 @@ async function census(database: D1DatabaseLike): Promise<[string, string]> {
   const counts = await database.batch<{ n: number }>(tables.map(({ name }) => database.prepare(`SELECT count(*) AS n FROM "${name}"`)));
   const rows = counts.reduce((sum, result) => sum + (result.results[0]?.n ?? 0), 0);
   return [String(tables.length), String(rows)];
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }

@@ -1,0 +1,178 @@
+import { centralMigrations as currentCentralMigrations } from '@waddle/central-schema/migrations';
+import type { D1DatabaseLike } from '@waddle/d1/database';
+import type { Migration } from '@waddle/migrator/migration';
+import { Migrator } from '@waddle/migrator/migrator';
+import { waddleMigrations as currentWaddleMigrations } from '@waddle/waddle-schema/migrations';
+import { migrateDatabase } from '../migrate-database.ts';
+import type { DatabaseTarget } from '../targets/database-target.ts';
+import { acquireLease, releaseLease } from './migration-lease.ts';
+
+export interface FanOutOptions {
+  readonly target: DatabaseTarget;
+  /** Databases migrated at the same time (default 8). */
+  readonly concurrency?: number;
+  /** Report what would be applied, change nothing. */
+  readonly dryRun?: boolean;
+  /** Called after each database, for progress. */
+  readonly onProgress?: (progress: { readonly done: number; readonly total: number; readonly outcome: DatabaseOutcome }) => void;
+  /** Called while another run holds the lease. */
+  readonly onWaiting?: (holder: string) => void;
+  /** How long to wait for another run's lease before giving up (default 10 minutes). */
+  readonly leaseWaitMs?: number;
+  readonly centralMigrations?: readonly Migration[];
+  readonly waddleMigrations?: readonly Migration[];
+}
+
+/** What happened to one database. */
+export interface DatabaseOutcome {
+  /** `central`, or `waddle <name>`. */
+  readonly database: string;
+  readonly d1DatabaseId: string;
+  readonly fromVersion: string | null;
+  readonly toVersion: string | null;
+  /** `migrated`, `up-to-date`, `failed`, or with `dryRun` `behind` (would be migrated). */
+  readonly status: 'migrated' | 'up-to-date' | 'failed' | 'behind';
+  /** Migrations applied (or, with `dryRun`, pending). */
+  readonly migrations: readonly string[];
+  readonly error?: string;
+  readonly ms: number;
+}
+
+export interface FanOutReport {
+  readonly outcomes: readonly DatabaseOutcome[];
+  readonly failed: readonly DatabaseOutcome[];
+}
+
+const LEASE = 'migrate';
+const LEASE_TTL_MS = 120_000;
+
+interface RegistryRow {
+  name: string;
+  d1_database_id: string;
+  schema_version: string | null;
+}
+
+/**
+ * `turbo run migrate`: brings the central database, then every waddle database of its registry,
+ * to the latest schema, `concurrency` at a time. Each migration is atomic (one D1 batch with its
+ * record), so a failure leaves its database as it was and does not stop the others; a rerun does
+ * only what is still pending. Runs are serialized by a lease in the central database: a second
+ * run waits, then finds nothing to do. A database the registry says is migrated but that is
+ * empty is reported as missing and left alone, never re-created from scratch.
+ *
+ * Never throws for a database's failure: the report lists every outcome, and `failed` the ones to
+ * fix.
+ */
+export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> {
+  const central = options.centralMigrations ?? currentCentralMigrations;
+  const waddle = options.waddleMigrations ?? currentWaddleMigrations;
+  const { target } = options;
+  const opened = await target.open([target.centralDatabaseId]);
+  const centralDatabase = opened.get(target.centralDatabaseId);
+  const outcomes: DatabaseOutcome[] = [];
+  try {
+    const centralOutcome = await migrateOne('central', target.centralDatabaseId, centralDatabase, central, null, options.dryRun);
+    outcomes.push(centralOutcome);
+    options.onProgress?.({ done: 1, total: 1, outcome: centralOutcome });
+    if (centralOutcome.status === 'failed' || (options.dryRun && centralOutcome.fromVersion === null)) return report(outcomes);
+
+    const registry = await readRegistry(centralDatabase);
+    if (registry.length === 0) return report(outcomes);
+    const holder = `${target.name}-${crypto.randomUUID()}`;
+    if (!options.dryRun) await waitForLease(centralDatabase, holder, options);
+    const databases = await target.open(registry.map((r) => r.d1_database_id));
+    try {
+      let done = 0;
+      const queue = [...registry];
+      const worker = async () => {
+        for (let row = queue.shift(); row; row = queue.shift()) {
+          const outcome = await migrateOne(`waddle ${row.name}`, row.d1_database_id, databases.get(row.d1_database_id), waddle, row.schema_version, options.dryRun);
+          if (outcome.status === 'migrated') await recordVersion(centralDatabase, row.d1_database_id, outcome.toVersion);
+          outcomes.push(outcome);
+          done += 1;
+          if (!options.dryRun && done % 50 === 0) await acquireLease(centralDatabase, LEASE, holder, LEASE_TTL_MS);
+          options.onProgress?.({ done, total: registry.length, outcome });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, registry.length)) }, worker));
+    } finally {
+      await databases.dispose();
+      if (!options.dryRun) await releaseLease(centralDatabase, LEASE, holder);
+    }
+    return report(outcomes);
+  } finally {
+    await opened.dispose();
+  }
+}
+
+async function migrateOne(
+  database: string,
+  d1DatabaseId: string,
+  handle: D1DatabaseLike,
+  migrations: readonly Migration[],
+  registeredVersion: string | null,
+  dryRun = false,
+): Promise<DatabaseOutcome> {
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  try {
+    const status = await new Migrator({ database: handle, migrations }).getStatus();
+    if (registeredVersion !== null && status.version === null) {
+      const error = `the registry says ${registeredVersion} but the database is empty: it is missing or was replaced`;
+      return { database, d1DatabaseId, fromVersion: null, toVersion: null, status: 'failed', migrations: [], error, ms: ms() };
+    }
+    if (dryRun) {
+      const unknown = status.unknown.length > 0 ? `database has migrations this code does not know: ${status.unknown.join(', ')}` : undefined;
+      return {
+        database, d1DatabaseId, fromVersion: status.version, toVersion: status.version,
+        status: unknown ? 'failed' : status.pending.length > 0 ? 'behind' : 'up-to-date',
+        migrations: status.pending, ...(unknown ? { error: unknown } : {}), ms: ms(),
+      };
+    }
+    const result = await migrateDatabase(handle, migrations);
+    const applied = result.results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    return {
+      database, d1DatabaseId, fromVersion: result.fromVersion, toVersion: result.toVersion,
+      status: result.error !== undefined ? 'failed' : applied.length > 0 ? 'migrated' : 'up-to-date',
+      migrations: applied, ...(result.error !== undefined ? { error: messageOf(result.error) } : {}), ms: ms(),
+    };
+  } catch (error) {
+    return { database, d1DatabaseId, fromVersion: null, toVersion: null, status: 'failed', migrations: [], error: messageOf(error), ms: ms() };
+  }
+}
+
+/**
+ * ```sql
+ * SELECT name, d1_database_id, schema_version FROM waddles ORDER BY id
+ * ```
+ */
+async function readRegistry(central: D1DatabaseLike): Promise<RegistryRow[]> {
+  return (await central.prepare('SELECT name, d1_database_id, schema_version FROM waddles ORDER BY id').all<RegistryRow>()).results;
+}
+
+/**
+ * ```sql
+ * UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?
+ * ```
+ */
+async function recordVersion(central: D1DatabaseLike, d1DatabaseId: string, version: string | null): Promise<void> {
+  await central.prepare('UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?').bind(version, Date.now(), d1DatabaseId).run();
+}
+
+async function waitForLease(central: D1DatabaseLike, holder: string, options: FanOutOptions): Promise<void> {
+  const deadline = Date.now() + (options.leaseWaitMs ?? 600_000);
+  while (!(await acquireLease(central, LEASE, holder, LEASE_TTL_MS))) {
+    const current = await central.prepare('SELECT holder FROM migration_leases WHERE name = ?').bind(LEASE).first<{ holder: string }>();
+    if (Date.now() > deadline) throw new Error(`another migrate run (${current?.holder ?? 'unknown'}) still holds the lease`);
+    options.onWaiting?.(current?.holder ?? 'unknown');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function report(outcomes: DatabaseOutcome[]): FanOutReport {
+  return { outcomes, failed: outcomes.filter((o) => o.status === 'failed') };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,21 @@
+import type { D1DatabaseLike } from '@waddle/d1/database';
+
+/** Databases a target has opened, by D1 database id, until `dispose()`. */
+export interface OpenDatabases {
+  get(databaseId: string): D1DatabaseLike;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Where the platform's D1 databases live: `local` (Miniflare's persisted D1, shared with
+ * `wrangler dev`) or `remote` (Cloudflare's D1 REST API). Tools reach every database through
+ * this interface and the D1 interface, whatever the target.
+ */
+export interface DatabaseTarget {
+  readonly name: 'local' | 'remote';
+  /** The D1 id of the central directory database. */
+  readonly centralDatabaseId: string;
+  open(databaseIds: readonly string[]): Promise<OpenDatabases>;
+  /** Creates an empty database and returns its D1 id. */
+  createDatabase(name: string): Promise<string>;
+}

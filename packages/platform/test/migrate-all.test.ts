@@ -1,0 +1,97 @@
+import { waddleMigrations } from '@waddle/waddle-schema/migrations';
+import { describe, expect, it } from 'vitest';
+import { migrateCommand } from '../src/commands/migrate.ts';
+import { migrateAll } from '../src/migrate/migrate-all.ts';
+import { localTarget } from '../src/targets/local-target.ts';
+import { inspect, seedRegistry, temporaryStateDirectory } from './registry-fixture.ts';
+
+const latest = waddleMigrations.map((m) => m.name);
+
+function captureIo() {
+  const lines: string[] = [];
+  return { lines, io: { out: (line: string) => lines.push(line), progress: (text: string) => lines.push(text), isTerminal: false } };
+}
+
+describe('migrate fan-out on the local target', () => {
+  it('brings 50 waddle databases from mixed versions to the latest, then finds nothing to do', async () => {
+    const target = localTarget(temporaryStateDirectory());
+    const waddles = await seedRegistry(target, 50);
+    expect(new Set(waddles.map((w) => w.applied)).size).toBeGreaterThan(10);
+
+    const first = await migrateAll({ target, concurrency: 6 });
+    expect(first.failed).toEqual([]);
+    for (const waddle of waddles) {
+      const outcome = first.outcomes.find((o) => o.database === `waddle ${waddle.name}`)!;
+      expect(outcome.migrations).toEqual(latest.slice(waddle.applied));
+    }
+    const { recorded, registry } = await inspect(target, waddles);
+    for (const waddle of waddles) expect(recorded.get(waddle.name)).toEqual(latest);
+    expect(registry.every((r) => r.schema_version === latest.at(-1))).toBe(true);
+
+    const second = await migrateAll({ target, concurrency: 6 });
+    expect(second.outcomes.every((o) => o.status === 'up-to-date' && o.migrations.length === 0)).toBe(true);
+  });
+
+  it('lets 49 succeed when one fails, exits non-zero naming it, and completes after the fix with nothing applied twice', async () => {
+    const target = localTarget(temporaryStateDirectory());
+    const waddles = await seedRegistry(target, 50);
+    const broken = waddles.find((w) => w.applied === 1)!;
+    // Someone created a table by hand that the next migration (0002_create_channels) also creates.
+    const opened = await target.open([broken.d1DatabaseId]);
+    await opened.get(broken.d1DatabaseId).prepare('CREATE TABLE channels (x INTEGER)').run();
+    await opened.dispose();
+
+    const { lines, io } = captureIo();
+    expect(await migrateCommand(['--concurrency', '4'], io, target)).toBe(1);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^FAILED waddle ${broken.name} \\(${broken.d1DatabaseId}\\): migration 0002_create_channels \\(up\\) failed: .*table "channels" already exists`)));
+    const afterFailure = await inspect(target, waddles);
+    for (const waddle of waddles) {
+      expect(afterFailure.recorded.get(waddle.name)).toEqual(waddle === broken ? latest.slice(0, 1) : latest);
+    }
+
+    const fix = await target.open([broken.d1DatabaseId]);
+    await fix.get(broken.d1DatabaseId).prepare('DROP TABLE channels').run();
+    await fix.dispose();
+    const rerun = await migrateAll({ target, concurrency: 4 });
+    expect(rerun.failed).toEqual([]);
+    expect(rerun.outcomes.filter((o) => o.status === 'migrated').map((o) => [o.database, o.migrations])).toEqual([
+      [`waddle ${broken.name}`, latest.slice(1)],
+    ]);
+    const { recorded } = await inspect(target, waddles);
+    for (const waddle of waddles) expect(recorded.get(waddle.name)).toEqual(latest);
+  });
+
+  it('applies each migration once when two runs start together', async () => {
+    const target = localTarget(temporaryStateDirectory());
+    const waddles = await seedRegistry(target, 20);
+    const [a, b] = await Promise.all([migrateAll({ target, concurrency: 4 }), migrateAll({ target, concurrency: 4 })]);
+    expect([...a.failed, ...b.failed]).toEqual([]);
+    for (const waddle of waddles) {
+      const applied = [a, b].flatMap((run) => run.outcomes.filter((o) => o.database === `waddle ${waddle.name}`).flatMap((o) => o.migrations));
+      expect(applied).toEqual(latest.slice(waddle.applied));
+    }
+  });
+
+  it('reports a database the registry knows but that is empty as missing, and does not recreate it', async () => {
+    const target = localTarget(temporaryStateDirectory());
+    await seedRegistry(target, 3);
+    const opened = await target.open([target.centralDatabaseId]);
+    await opened.get(target.centralDatabaseId).prepare("UPDATE waddles SET d1_database_id = 'test-waddle-vanished' WHERE name = 'w2'").run();
+    await opened.dispose();
+    const report = await migrateAll({ target });
+    expect(report.failed.map((f) => [f.database, f.error])).toEqual([['waddle w2', expect.stringMatching(/missing or was replaced/)]]);
+  });
+
+  it('shows each database and what is pending without changing anything (status, --dry-run)', async () => {
+    const target = localTarget(temporaryStateDirectory());
+    const waddles = await seedRegistry(target, 5);
+    const { lines, io } = captureIo();
+    expect(await migrateCommand(['status'], io, target)).toBe(0);
+    const table = lines.find((l) => l.startsWith('database'))!;
+    expect(table).toContain('pending');
+    expect(lines.join('\n')).toMatch(/waddle w1 +test-waddle-1 +0001_create_categories +0001_create_categories +behind +14/);
+    const { recorded } = await inspect(target, waddles);
+    expect(recorded.get('w1')).toEqual(latest.slice(0, 1));
+    expect(await migrateCommand(['--concurrency', '0'], io, target)).toBe(2);
+  });
+});
