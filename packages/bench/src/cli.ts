@@ -20,6 +20,7 @@ import { BATCH_SIZE, type BenchCase, type BenchParameters, benchCase, READ_CASES
 import { startD1BenchRunner } from './d1-bench-runner.ts';
 import { draftCursorLoss } from './draft-cursor-loss.ts';
 import { medianMs } from './in-process-timing.ts';
+import { timeMigrateFanOut } from './migrate-fanout.ts';
 import { storageReport } from './storage-report.ts';
 import { buildSyntheticWaddle, DEFAULT_SHAPE } from './synthetic-waddle.ts';
 
@@ -59,7 +60,7 @@ if (args.rebuild || !existsSync(source)) {
 if (args['build-only']) process.exit(0);
 const only = args.cases?.split(',');
 if (only) {
-  const unknown = only.filter((name) => ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
+  const unknown = only.filter((name) => name !== 'migrate_fanout' && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
   if (unknown.length > 0) fail(`unknown cases: ${unknown.join(', ')}`);
 }
 const selected = <T extends BenchCase>(names: readonly T[]) => names.filter((name) => !only || only.includes(name));
@@ -87,6 +88,9 @@ const pageFloor = (anchor: 'newest' | number) => {
   const statement = local.handle.prepare(sql);
   return medianMs(() => statement.all(...(values as never[])), 2000);
 };
+if (only?.includes('migrate_fanout')) {
+  log(`  migrate.fanout_1000_s: ${(await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log)).toFixed(1)} s`);
+}
 if (only) {
   log(`local D1 in workerd: mean of ${calls} sequential calls per case`);
   const runner = await startD1BenchRunner(join(dataDirectory, 'd1-state'), (path) => copyFileSync(source, path));
@@ -114,6 +118,10 @@ try {
 } finally {
   await runner.dispose();
 }
+
+log('migrate fan-out over 1,000 local waddle databases');
+const fanOutSeconds = await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log);
+log(`  ${fanOutSeconds.toFixed(1)} s`);
 
 const r = (value: number, digits = 3) => Number(value.toFixed(digits));
 const results = {
@@ -145,6 +153,7 @@ const results = {
   'writes.single_per_s': Math.round(1000 / d1.write_single!),
   'writes.batched_per_s': Math.round((BATCH_SIZE * 1000) / d1.write_batched!),
   'kysely.page_overhead': r(d1.kysely_page! / d1.raw_page!, 2),
+  'migrate.fanout_1000_s': r(fanOutSeconds, 1),
   in_process_median_ms: Object.fromEntries(Object.entries(inProcess).map(([k, v]) => [k, r(v)])),
   d1_mean_ms: Object.fromEntries(Object.entries(d1).map(([k, v]) => [k, r(v)])),
 };
@@ -200,6 +209,7 @@ function markdownTable(result: typeof results): string {
     [`writes.batched_per_s (${BATCH_SIZE} per batch)`, String(result['writes.batched_per_s']), ''],
     [`storage.bytes_per_message (messages ${result['storage.split_bytes_per_message'].messages}, their indexes ${result['storage.split_bytes_per_message'].messageIndexes}, search ${result['storage.split_bytes_per_message'].searchIndex}, other ${result['storage.split_bytes_per_message'].other})`, String(result['storage.bytes_per_message']), ''],
     ['storage.messages_per_10gb', result['storage.messages_per_10gb'].toLocaleString('en'), ''],
+    ['migrate.fanout_1000_s (one migration, 1,000 databases, concurrency 8)', String(result['migrate.fanout_1000_s']), ''],
   ];
   const machine = `${result.machine.cores} cores (${result.machine.cpu}), ${result.machine.memory_gib} GiB, Node ${result.machine.node}`;
   return [

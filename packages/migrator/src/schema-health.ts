@@ -20,7 +20,6 @@ export interface SchemaHealth {
  * Reads a database's schema version against the code's (for `/health` and before writing).
  *
  * ```sql
- * SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';
  * SELECT name, applied_at AS appliedAt FROM schema_migrations ORDER BY name;
  * ```
  */

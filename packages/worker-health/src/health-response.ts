@@ -9,7 +9,6 @@ import { waddleMigrations } from '@waddle/waddle-schema/migrations';
  * of the code, which then must not write to it.
  *
  * ```sql
- * SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';
  * SELECT name, applied_at AS appliedAt FROM schema_migrations ORDER BY name;
  * ```
  *

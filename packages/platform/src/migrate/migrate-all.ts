@@ -3,7 +3,6 @@ import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { Migration } from '@waddle/migrator/migration';
 import { Migrator } from '@waddle/migrator/migrator';
 import { waddleMigrations as currentWaddleMigrations } from '@waddle/waddle-schema/migrations';
-import { migrateDatabase } from '../migrate-database.ts';
 import type { DatabaseTarget } from '../targets/database-target.ts';
 import { acquireLease, releaseLease } from './migration-lease.ts';
 
@@ -84,17 +83,22 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
     try {
       let done = 0;
       const queue = [...registry];
+      const versions = new VersionRecorder(centralDatabase);
       const worker = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           const outcome = await migrateOne(`waddle ${row.name}`, row.d1_database_id, databases.get(row.d1_database_id), waddle, row.schema_version, options.dryRun);
-          if (outcome.status === 'migrated') await recordVersion(centralDatabase, row.d1_database_id, outcome.toVersion);
+          if (outcome.status === 'migrated') await versions.record(row.d1_database_id, outcome.toVersion);
           outcomes.push(outcome);
           done += 1;
           if (!options.dryRun && done % 50 === 0) await acquireLease(centralDatabase, LEASE, holder, LEASE_TTL_MS);
           options.onProgress?.({ done, total: registry.length, outcome });
         }
       };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, registry.length)) }, worker));
+      try {
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, registry.length)) }, worker));
+      } finally {
+        await versions.flush();
+      }
     } finally {
       await databases.dispose();
       if (!options.dryRun) await releaseLease(centralDatabase, LEASE, holder);
@@ -129,10 +133,13 @@ async function migrateOne(
         migrations: status.pending, ...(unknown ? { error: unknown } : {}), ms: ms(),
       };
     }
-    const result = await migrateDatabase(handle, migrations);
+    if (status.pending.length === 0 && status.unknown.length === 0) {
+      return { database, d1DatabaseId, fromVersion: status.version, toVersion: status.version, status: 'up-to-date', migrations: [], ms: ms() };
+    }
+    const result = await new Migrator({ database: handle, migrations }).migrateToLatest();
     const applied = result.results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
     return {
-      database, d1DatabaseId, fromVersion: result.fromVersion, toVersion: result.toVersion,
+      database, d1DatabaseId, fromVersion: status.version, toVersion: applied.at(-1) ?? status.version,
       status: result.error !== undefined ? 'failed' : applied.length > 0 ? 'migrated' : 'up-to-date',
       migrations: applied, ...(result.error !== undefined ? { error: messageOf(result.error) } : {}), ms: ms(),
     };
@@ -151,12 +158,37 @@ async function readRegistry(central: D1DatabaseLike): Promise<RegistryRow[]> {
 }
 
 /**
+ * Copies each migrated database's version into the registry, 25 at a time in one batch, so the
+ * central database is not written once per waddle database.
+ *
  * ```sql
- * UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?
+ * UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?;   -- ×25 per batch
  * ```
  */
-async function recordVersion(central: D1DatabaseLike, d1DatabaseId: string, version: string | null): Promise<void> {
-  await central.prepare('UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?').bind(version, Date.now(), d1DatabaseId).run();
+class VersionRecorder {
+  readonly #central: D1DatabaseLike;
+  #pending: [string, string | null][] = [];
+
+  constructor(central: D1DatabaseLike) {
+    this.#central = central;
+  }
+
+  async record(d1DatabaseId: string, version: string | null): Promise<void> {
+    this.#pending.push([d1DatabaseId, version]);
+    if (this.#pending.length >= 25) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const updates = this.#pending;
+    this.#pending = [];
+    if (updates.length === 0) return;
+    const now = Date.now();
+    await this.#central.batch(
+      updates.map(([id, version]) =>
+        this.#central.prepare('UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?').bind(version, now, id),
+      ),
+    );
+  }
 }
 
 async function waitForLease(central: D1DatabaseLike, holder: string, options: FanOutOptions): Promise<void> {
