@@ -4,7 +4,7 @@ import { migrateCommand } from '../src/commands/migrate.ts';
 import { migrateAll } from '../src/migrate/migrate-all.ts';
 import { localTarget } from '../src/targets/local-target.ts';
 import { remoteTarget } from '../src/targets/remote-target.ts';
-import { D1RestError, restD1Database } from '../src/targets/rest-d1-database.ts';
+import { D1RestError, restD1Database } from '@waddle/d1/rest';
 import { startD1RestStandIn } from './d1-rest-stand-in.ts';
 import { inspect, seedRegistry, temporaryStateDirectory } from './registry-fixture.ts';
 

@@ -1,5 +1,5 @@
 import type { DatabaseTarget } from './database-target.ts';
-import { type CloudflareApi, cloudflareRequest, restD1Database } from './rest-d1-database.ts';
+import { type CloudflareApi, cloudflareRequest, restD1Database } from '@waddle/d1/rest';
 
 /**
  * The remote target: Cloudflare's D1 REST API, with the account id and API token from the

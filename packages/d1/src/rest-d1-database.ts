@@ -1,4 +1,4 @@
-import type { D1DatabaseLike, D1ResultLike, D1StatementLike } from '@waddle/d1/database';
+import type { D1DatabaseLike, D1ResultLike, D1StatementLike } from './d1-database.ts';
 
 /** Where and how to reach Cloudflare's API. */
 export interface CloudflareApi {

@@ -1,0 +1,91 @@
+import { centralMigrations } from '@waddle/central-schema/migrations';
+import { Migrator } from '@waddle/migrator/migrator';
+import { postMessage } from '@waddle/queries/messages/post-message';
+import { openWaddleDatabase } from '@waddle/queries/waddle-database';
+import { bindingConnector, restConnector } from '@waddle/registry/database-connectors';
+import { createWaddleDatabaseResolver, UnknownWaddleError, UnreachableDatabaseError } from '@waddle/registry/waddle-database-resolver';
+import { waddleMigrations } from '@waddle/waddle-schema/migrations';
+import { describe, expect, it } from 'vitest';
+import { localConnector } from '../src/local/local-connector.ts';
+import { createWaddle, WaddleProvisioningError } from '../src/provisioning/create-waddle.ts';
+import { localTarget } from '../src/targets/local-target.ts';
+import { remoteTarget } from '../src/targets/remote-target.ts';
+import { startD1RestStandIn } from './d1-rest-stand-in.ts';
+import { temporaryStateDirectory } from './registry-fixture.ts';
+
+describe('provisioning and the resolver', () => {
+  it('creates a waddle\'s database, migrates and registers it, and the resolver finds it through the registry', async () => {
+    const target = localTarget(temporaryStateDirectory());
+    const central = await target.open([target.centralDatabaseId]);
+    const directory = central.get(target.centralDatabaseId);
+    await new Migrator({ database: directory, migrations: centralMigrations }).migrateToLatest();
+    await directory.prepare("INSERT INTO users (id, username) VALUES (7, 'founder')").run();
+
+    const created = await createWaddle(directory, target, { name: 'ice-floe', displayName: 'Ice Floe', ownerId: 7, isPublic: true });
+    expect(created).toEqual({ waddleId: 1, d1DatabaseId: 'local-waddle-ice-floe', schemaVersion: waddleMigrations.at(-1)!.name });
+    expect(await directory.prepare('SELECT name, owner_id, is_public, member_count, schema_version FROM waddles').all()).toMatchObject({
+      results: [{ name: 'ice-floe', owner_id: 7, is_public: 1, member_count: 1, schema_version: waddleMigrations.at(-1)!.name }],
+    });
+
+    for (const [name, reason] of [['ice-floe', 'name-taken'], ['Ice Floe', 'invalid-name'], ['x', 'invalid-name']] as const) {
+      await expect(createWaddle(directory, target, { name, displayName: 'x', ownerId: 7 })).rejects.toMatchObject({ reason });
+    }
+    expect((await directory.prepare('SELECT count(*) AS n FROM waddles').first<{ n: number }>())?.n).toBe(1);
+    await central.dispose();
+
+    const opened = await target.open([target.centralDatabaseId, created.d1DatabaseId]);
+    try {
+      const resolver = createWaddleDatabaseResolver(opened.get(target.centralDatabaseId), [bindingConnector({}), localConnector(opened)]);
+      const waddle = openWaddleDatabase(await resolver.resolve(created.waddleId));
+      await waddle.db.insertInto('channels').values({ id: 1, name: 'general', created_by: 7 }).execute();
+      expect((await postMessage(waddle, { channelId: 1, authorId: 7, content: 'first!' })).id).toBe(1);
+      await expect(resolver.resolve(99)).rejects.toBeInstanceOf(UnknownWaddleError);
+    } finally {
+      await opened.dispose();
+    }
+  });
+
+  it('prefers a Worker\'s static binding named by the registry, and says when nothing reaches a database', async () => {
+    const target = localTarget(temporaryStateDirectory());
+    const opened = await target.open([target.centralDatabaseId, 'bound-db']);
+    try {
+      const directory = opened.get(target.centralDatabaseId);
+      await new Migrator({ database: directory, migrations: centralMigrations }).migrateToLatest();
+      await directory.batch([
+        directory.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')"),
+        directory.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding) VALUES (1, 'bound', 'B', 1, 'bound-db', 'WADDLE_BOUND')"),
+        directory.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (2, 'far', 'F', 1, 'far-db')"),
+      ]);
+      const bound = opened.get('bound-db');
+      const resolver = createWaddleDatabaseResolver(directory, [bindingConnector({ WADDLE_BOUND: bound })]);
+      expect(await resolver.resolve(1)).toBe(bound);
+      await expect(resolver.resolve(2)).rejects.toBeInstanceOf(UnreachableDatabaseError);
+    } finally {
+      await opened.dispose();
+    }
+  });
+
+  it('provisions on the remote target through the REST API stand-in, and resolves over HTTP', async () => {
+    const stateDirectory = temporaryStateDirectory();
+    const local = localTarget(stateDirectory);
+    const seeded = await local.open([local.centralDatabaseId]);
+    await new Migrator({ database: seeded.get(local.centralDatabaseId), migrations: centralMigrations }).migrateToLatest();
+    await seeded.get(local.centralDatabaseId).prepare("INSERT INTO users (id, username) VALUES (3, 'remote-owner')").run();
+    await seeded.dispose();
+
+    const api = { accountId: 'acc', apiToken: 'token' };
+    const standIn = await startD1RestStandIn({ stateDirectory, ...api, databaseIds: [local.centralDatabaseId], spareDatabaseIds: ['4f6c-uuid-1'] });
+    try {
+      const cloudflare = { baseUrl: standIn.baseUrl, ...api };
+      const target = remoteTarget(cloudflare, local.centralDatabaseId);
+      const central = (await target.open([target.centralDatabaseId])).get(target.centralDatabaseId);
+      const created = await createWaddle(central, target, { name: 'far-away', displayName: 'Far Away', ownerId: 3 });
+      expect(created.d1DatabaseId).toBe('4f6c-uuid-1');
+      const resolver = createWaddleDatabaseResolver(central, [restConnector(cloudflare)]);
+      const database = await resolver.resolve(created.waddleId);
+      expect((await new Migrator({ database, migrations: waddleMigrations }).getStatus()).pending).toEqual([]);
+    } finally {
+      await standIn.close();
+    }
+  });
+});
