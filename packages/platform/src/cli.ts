@@ -2,7 +2,8 @@
 /**
  * waddle: the platform's command line.
  *
- *   waddle up                 create and migrate the local central and demo waddle databases, seed them, print them
+ *   waddle up [--no-workers]  migrate every local database, seed the demo platform once, print it, and
+ *                             serve the api and monitor Workers (wrangler dev) until Ctrl-C
  *   waddle migrate [status]   migrate (or show) the central database and every waddle database it lists
  *                             [--target local|remote] [--concurrency N] [--dry-run]
  */
@@ -12,12 +13,12 @@ import { up } from './commands/up.ts';
 const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'up':
-    process.exitCode = (await up()) ? 0 : 1;
+    process.exitCode = (await up({ workers: !rest.includes('--no-workers') })) ? 0 : 1;
     break;
   case 'migrate':
     process.exitCode = await migrateCommand(rest);
     break;
   default:
-    console.error('usage: waddle up | waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run]');
+    console.error('usage: waddle up [--no-workers] | waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run]');
     process.exitCode = 2;
 }

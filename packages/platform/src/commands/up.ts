@@ -1,61 +1,78 @@
-import type { DB as CentralDB } from '@waddle/central-schema/database';
-import { centralMigrations } from '@waddle/central-schema/migrations';
 import type { D1DatabaseLike } from '@waddle/d1/database';
-import { openWaddleDatabase } from '@waddle/queries/waddle-database';
-import { waddleMigrations } from '@waddle/waddle-schema/migrations';
-import { Kysely } from 'kysely';
-import { D1Dialect } from 'kysely-d1';
-import { DEMO_WADDLE, seedDemoDirectory } from '../demo/seed-demo-directory.ts';
-import { seedDemoWaddle } from '../demo/seed-demo-waddle.ts';
-import { LOCAL_CENTRAL_DATABASE_ID, openLocalDatabases } from '../local/local-databases.ts';
-import { type DatabaseMigration, migrateDatabase } from '../migrate-database.ts';
+import { seedDemoPlatform } from '../demo/seed-demo-platform.ts';
+import { migrateAll } from '../migrate/migrate-all.ts';
+import { type RunningWorker, startWorker } from '../local/worker-processes.ts';
+import type { DatabaseTarget } from '../targets/database-target.ts';
+import { localTarget } from '../targets/local-target.ts';
 import { textTable } from '../text-table.ts';
 
 /**
- * The main job on local D1: creates and migrates the central directory database and one demo
- * waddle database (registered in the directory), seeds them once, and prints what it made.
- * Running it again migrates only what is pending and seeds nothing twice.
+ * The main job, on local D1: migrates the central database and every waddle database it lists,
+ * provisions and seeds the demo platform once (users, three waddles with roles, channels,
+ * threads, messages in several languages, reactions), prints what is there, then (unless
+ * `workers` is false) serves the api and monitor Workers with `wrangler dev` on the same state
+ * until Ctrl-C. Running it again reuses the data.
  */
-export async function up(log: (line: string) => void = console.log): Promise<boolean> {
-  const local = await openLocalDatabases([LOCAL_CENTRAL_DATABASE_ID, DEMO_WADDLE.d1DatabaseId]);
+export async function up(
+  options: { readonly workers?: boolean; readonly target?: DatabaseTarget; readonly log?: (line: string) => void; readonly messagesPerWaddle?: number } = {},
+): Promise<boolean> {
+  const log = options.log ?? console.log;
+  const target = options.target ?? localTarget();
+  const migrated = await migrateAll({ target });
+  for (const failure of migrated.failed) log(`FAILED ${failure.database} (${failure.d1DatabaseId}): ${failure.error}`);
+  if (migrated.failed.length > 0) return false;
+  const applied = migrated.outcomes.filter((o) => o.status === 'migrated');
+  log(applied.length === 0 ? 'every database is up to date' : applied.map((o) => `${o.database}: ${o.fromVersion ?? 'empty'} -> ${o.toVersion}`).join('\n'));
+
+  const opened = await target.open([target.centralDatabaseId]);
+  const central = opened.get(target.centralDatabaseId);
   try {
-    log(`local D1 state: ${local.stateDirectory}`);
-    const centralDatabase = local.get(LOCAL_CENTRAL_DATABASE_ID);
-    const central = await migrateDatabase(centralDatabase, centralMigrations);
-    report('central', central, log);
-    if (central.error) return false;
-
-    const waddleDatabase = local.get(DEMO_WADDLE.d1DatabaseId);
-    const waddle = await migrateDatabase(waddleDatabase, waddleMigrations);
-    report(`waddle ${DEMO_WADDLE.name}`, waddle, log);
-    if (waddle.error) return false;
-
-    const directory = new Kysely<CentralDB>({ dialect: new D1Dialect({ database: centralDatabase as unknown as D1Database }) });
-    const waddleId = await seedDemoDirectory(directory, waddle.toVersion);
-    const owner = await directory.selectFrom('waddles').select('owner_id').where('id', '=', waddleId).executeTakeFirstOrThrow();
-    await seedDemoWaddle(openWaddleDatabase(waddleDatabase), owner.owner_id);
-
-    log('');
-    log(textTable([
-      ['database', 'D1 id', 'schema version', 'tables', 'rows'],
-      ['central', LOCAL_CENTRAL_DATABASE_ID, central.toVersion ?? '-', ...(await census(centralDatabase))],
-      [`waddle ${DEMO_WADDLE.name} (#${waddleId})`, DEMO_WADDLE.d1DatabaseId, waddle.toVersion ?? '-', ...(await census(waddleDatabase))],
-    ]));
-    return true;
+    const waddles = await seedDemoPlatform(central, target, log, options.messagesPerWaddle);
+    const databases = await target.open(waddles.map((w) => w.d1DatabaseId));
+    try {
+      log('');
+      log(textTable([
+        ['database', 'D1 id', 'schema version', 'tables', 'rows'],
+        ['central', target.centralDatabaseId, await versionOf(central), ...(await census(central))],
+        ...(await Promise.all(
+          waddles.map(async (w) => {
+            const database = databases.get(w.d1DatabaseId);
+            return [`waddle ${w.name} (#${w.waddleId})`, w.d1DatabaseId, await versionOf(database), ...(await census(database))];
+          }),
+        )),
+      ]));
+    } finally {
+      await databases.dispose();
+    }
   } finally {
-    await local.dispose();
+    await opened.dispose();
   }
+  if (options.workers === false) return true;
+
+  log('');
+  log('starting the Workers (wrangler dev) on the same local state…');
+  const workers: RunningWorker[] = [];
+  try {
+    workers.push(await startWorker('api', 8787), await startWorker('monitor', 8788));
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.stop()));
+    log(String(error));
+    return false;
+  }
+  for (const worker of workers) log(`${worker.name}: ${worker.url}  (try ${worker.url}/health; log: ${worker.logFile})`);
+  log('Ctrl-C stops everything.');
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  log('stopping…');
+  await Promise.all(workers.map((w) => w.stop()));
+  return true;
 }
 
-function report(label: string, migration: DatabaseMigration, log: (line: string) => void): void {
-  const applied = migration.results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
-  if (migration.error) {
-    log(`${label}: FAILED at ${migration.results.find((r) => r.status === 'Error')?.migrationName ?? 'start'}: ${String(migration.error)}`);
-  } else if (applied.length === 0) {
-    log(`${label}: up to date at ${migration.toVersion}`);
-  } else {
-    log(`${label}: ${migration.fromVersion ?? 'empty'} -> ${migration.toVersion} (${applied.length} migrations applied)`);
-  }
+async function versionOf(database: D1DatabaseLike): Promise<string> {
+  const row = await database.prepare('SELECT max(name) AS version FROM schema_migrations').first<{ version: string | null }>();
+  return row?.version ?? '-';
 }
 
 /** How many tables of the schema a database has, and how many rows they hold in all. */

@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** A Worker served by `wrangler dev` on loopback. */
+export interface RunningWorker {
+  readonly name: string;
+  readonly url: string;
+  readonly logFile: string;
+  stop(): Promise<void>;
+}
+
+const REPOSITORY = resolve(import.meta.dirname, '../../../..');
+
+/**
+ * Starts `wrangler dev` for one app of the repository on a port of 127.0.0.1, over the shared
+ * local state (`.wrangler/state`, where the tools keep every local D1 database), and resolves once
+ * its `/health` answers. Its output goes to `.wrangler/<app>-dev.log`.
+ */
+export async function startWorker(app: 'api' | 'monitor', port: number): Promise<RunningWorker> {
+  const directory = join(REPOSITORY, 'apps', app);
+  const logFile = join(REPOSITORY, '.wrangler', `${app}-dev.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(
+    process.execPath,
+    [join(directory, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', join(REPOSITORY, '.wrangler', 'state')],
+    { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const url = `http://127.0.0.1:${port}`;
+  const worker: RunningWorker = { name: `waddle-${app}`, url, logFile, stop: () => stop(child) };
+
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (exited(child)) throw new Error(`wrangler dev for ${app} exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
+    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (healthy) return worker;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  await worker.stop();
+  throw new Error(`wrangler dev for ${app} did not answer on ${url} within 90 s; see ${logFile}`);
+}
+
+/** Asks wrangler to stop (as Ctrl-C would), and kills it if it has not within 5 s. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (exited(child)) return;
+  const gone = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+/** Whether the process has ended, by exiting or by a signal (a terminal's Ctrl-C reaches it too). */
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
