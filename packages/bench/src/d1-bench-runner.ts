@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleWorker } from '@waddle/platform/bundle-worker';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import type { BenchCase, BenchParameters } from './bench-cases.ts';
 
@@ -19,17 +19,7 @@ export interface D1BenchRunner {
  * and starts it in workerd with that database bound as `DB`.
  */
 export async function startD1BenchRunner(stateDirectory: string, placeDatabase: (path: string) => void): Promise<D1BenchRunner> {
-  const bundle = await build({
-    entryPoints: [join(import.meta.dirname, 'bench-worker.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2024',
-    mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'browser', 'import'],
-  });
-  const script = bundle.outputFiles[0]!.text;
+  const script = await bundleWorker(join(import.meta.dirname, 'bench-worker.ts'));
   const start = () =>
     new Miniflare(
       convertV4MiniflareOptions({

@@ -62,8 +62,8 @@ export async function migrateCommand(argv: readonly string[], io: CommandIo = co
   const chosen = target ?? (values.target === 'remote' ? remoteTargetFromEnvironment() : localTarget());
 
   const started = performance.now();
-  const report = await migrateAll({
-    target: chosen,
+  const fanOut = chosen.migrateAll ?? ((options: Omit<Parameters<typeof migrateAll>[0], 'target'>) => migrateAll({ ...options, target: chosen }));
+  const report = await fanOut({
     concurrency,
     dryRun: statusOnly,
     onWaiting: (holder) => io.progress(`waiting for another migrate run (${holder}) to finish\n`),

@@ -1,4 +1,5 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
+import type { FanOutOptions, FanOutReport } from '../migrate/migrate-all.ts';
 
 /** Databases a target has opened, by D1 database id, until `dispose()`. */
 export interface OpenDatabases {
@@ -18,4 +19,9 @@ export interface DatabaseTarget {
   open(databaseIds: readonly string[]): Promise<OpenDatabases>;
   /** Creates an empty database and returns its D1 id. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * Runs the migrate fan-out where it is cheapest for this target (the local target runs it
+   * inside workerd); targets without it are driven by `migrateAll` from here.
+   */
+  readonly migrateAll?: (options: Omit<FanOutOptions, 'target' | 'centralMigrations' | 'waddleMigrations'>) => Promise<FanOutReport>;
 }

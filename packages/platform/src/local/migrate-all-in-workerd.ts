@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import type { FanOutOptions, FanOutReport } from '../migrate/migrate-all.ts';
+import { bundleWorker } from './bundle-worker.ts';
+import { LOCAL_CENTRAL_DATABASE_ID, openLocalDatabases } from './local-databases.ts';
+
+let script: Promise<string> | undefined;
+
+/**
+ * The local fan-out, run inside workerd: a Worker bound to the central database and to every
+ * waddle database of the registry runs `migrateAll` next to them and streams its progress back.
+ * Every statement then costs a call inside the runtime instead of a round trip from Node through
+ * Miniflare's proxy (which cost about 14 ms a statement at 1,000 databases).
+ */
+export async function migrateAllInWorkerd(
+  stateDirectory: string,
+  options: Omit<FanOutOptions, 'target' | 'centralMigrations' | 'waddleMigrations'>,
+): Promise<FanOutReport> {
+  const ids = [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabaseIds(stateDirectory))];
+  const bindingOf = Object.fromEntries(ids.map((id, index) => [id, `DB_${index}`]));
+  script ??= bundleWorker(join(import.meta.dirname, 'fan-out-worker.ts'));
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      script: await script,
+      compatibilityDate: '2026-11-01',
+      d1Databases: Object.fromEntries(ids.map((id) => [bindingOf[id]!, id])),
+      resourcePersistencePath: stateDirectory,
+    }),
+  );
+  try {
+    const response = await miniflare.dispatchFetch('http://fan-out/', {
+      method: 'POST',
+      body: JSON.stringify({ bindingOf, centralDatabaseId: LOCAL_CENTRAL_DATABASE_ID, concurrency: options.concurrency ?? 8, dryRun: options.dryRun ?? false }),
+    });
+    let report: FanOutReport | undefined;
+    let buffered = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true });
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean)) {
+        const message = JSON.parse(line) as { progress?: Parameters<NonNullable<FanOutOptions['onProgress']>>[0]; waiting?: string; report?: FanOutReport; error?: string };
+        if (message.progress) options.onProgress?.(message.progress);
+        if (message.waiting) options.onWaiting?.(message.waiting);
+        if (message.report) report = message.report;
+        if (message.error) throw new Error(message.error);
+      }
+    }
+    if (!report) throw new Error('the fan-out Worker ended without a report');
+    return report;
+  } finally {
+    await miniflare.dispose();
+  }
+}
+
+/** The waddle databases the local registry lists (none while the central database is empty). */
+async function registeredDatabaseIds(stateDirectory: string): Promise<string[]> {
+  const local = await openLocalDatabases([LOCAL_CENTRAL_DATABASE_ID], stateDirectory);
+  try {
+    const { results } = await local
+      .get(LOCAL_CENTRAL_DATABASE_ID)
+      .prepare('SELECT d1_database_id FROM waddles ORDER BY id')
+      .all<{ d1_database_id: string }>()
+      .catch(() => ({ results: [] as { d1_database_id: string }[] }));
+    return results.map((row) => row.d1_database_id);
+  } finally {
+    await local.dispose();
+  }
+}
