@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorker } from '@waddle/platform/bundle-worker';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { startLocalMiniflare } from '@waddle/platform/local-miniflare';
 import type { BenchCase, BenchParameters } from './bench-cases.ts';
 
 const DATABASE_ID = 'bench-waddle';
@@ -20,16 +20,7 @@ export interface D1BenchRunner {
  */
 export async function startD1BenchRunner(stateDirectory: string, placeDatabase: (path: string) => void): Promise<D1BenchRunner> {
   const script = await bundleWorker(join(import.meta.dirname, 'bench-worker.ts'));
-  const start = () =>
-    new Miniflare(
-      convertV4MiniflareOptions({
-        modules: true,
-        script,
-        compatibilityDate: '2026-11-01',
-        d1Databases: { DB: DATABASE_ID },
-        resourcePersistencePath: stateDirectory,
-      }),
-    );
+  const start = () => startLocalMiniflare({ DB: DATABASE_ID }, stateDirectory, script);
 
   rmSync(stateDirectory, { recursive: true, force: true });
   const creating = start();

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
-import { type DatabaseOutcome, migrateAll } from '../migrate/migrate-all.ts';
+import { type DatabaseOutcome, runFanOut } from '../migrate/migrate-all.ts';
 import type { DatabaseTarget } from '../targets/database-target.ts';
 import { localTarget } from '../targets/local-target.ts';
 import { remoteTargetFromEnvironment } from '../targets/remote-target.ts';
@@ -62,8 +62,8 @@ export async function migrateCommand(argv: readonly string[], io: CommandIo = co
   const chosen = target ?? (values.target === 'remote' ? remoteTargetFromEnvironment() : localTarget());
 
   const started = performance.now();
-  const fanOut = chosen.migrateAll ?? ((options: Omit<Parameters<typeof migrateAll>[0], 'target'>) => migrateAll({ ...options, target: chosen }));
-  const report = await fanOut({
+  const report = await runFanOut({
+    target: chosen,
     concurrency,
     dryRun: statusOnly,
     onWaiting: (holder) => io.progress(`waiting for another migrate run (${holder}) to finish\n`),

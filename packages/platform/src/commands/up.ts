@@ -1,6 +1,6 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { seedDemoPlatform } from '../demo/seed-demo-platform.ts';
-import { migrateAll } from '../migrate/migrate-all.ts';
+import { runFanOut } from '../migrate/migrate-all.ts';
 import { type RunningWorker, startWorker } from '../local/worker-processes.ts';
 import type { DatabaseTarget } from '../targets/database-target.ts';
 import { localTarget } from '../targets/local-target.ts';
@@ -18,7 +18,7 @@ export async function up(
 ): Promise<boolean> {
   const log = options.log ?? console.log;
   const target = options.target ?? localTarget();
-  const migrated = await migrateAll({ target });
+  const migrated = await runFanOut({ target });
   for (const failure of migrated.failed) log(`FAILED ${failure.database} (${failure.d1DatabaseId}): ${failure.error}`);
   if (migrated.failed.length > 0) return false;
   const applied = migrated.outcomes.filter((o) => o.status === 'migrated');

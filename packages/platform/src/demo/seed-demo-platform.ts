@@ -5,7 +5,6 @@ import { createWaddle } from '../provisioning/create-waddle.ts';
 import type { DatabaseTarget } from '../targets/database-target.ts';
 import { DEMO_SENTENCES, DEMO_USERS, DEMO_WADDLES } from './demo-content.ts';
 
-
 export interface DemoWaddle {
   readonly waddleId: number;
   readonly name: string;

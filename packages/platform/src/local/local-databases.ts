@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { D1DatabaseLike } from '@waddle/d1/database';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { bindingNames, d1DatabasesOption, startLocalMiniflare } from './local-miniflare.ts';
 
 /**
  * Where every local D1 database lives: Miniflare's persistence root. It is the directory that
@@ -37,18 +37,10 @@ export async function openLocalDatabases(
   stateDirectory: string = LOCAL_STATE_DIRECTORY,
 ): Promise<LocalDatabases> {
   await mkdir(stateDirectory, { recursive: true });
-  const bindingOf = new Map(databaseIds.map((id, index) => [id, `DB_${index}`]));
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
-      modules: true,
-      script: 'export default { fetch() { return new Response(null, { status: 404 }); } }',
-      compatibilityDate: '2026-11-01',
-      d1Databases: Object.fromEntries([...bindingOf].map(([id, binding]) => [binding, id])),
-      resourcePersistencePath: stateDirectory,
-    }),
-  );
+  const bindingOf = bindingNames(databaseIds);
+  const miniflare = startLocalMiniflare(d1DatabasesOption(bindingOf), stateDirectory);
   const databases = new Map<string, D1DatabaseLike>();
-  for (const [id, binding] of bindingOf) {
+  for (const [id, binding] of Object.entries(bindingOf)) {
     databases.set(id, (await miniflare.getD1Database(binding)) as unknown as D1DatabaseLike);
   }
   return {

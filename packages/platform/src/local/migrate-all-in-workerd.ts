@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import type { FanOutOptions, FanOutReport } from '../migrate/migrate-all.ts';
+import { type FanOutOptions, type FanOutReport, readRegistry } from '../migrate/migrate-all.ts';
 import { bundleWorker } from './bundle-worker.ts';
 import { LOCAL_CENTRAL_DATABASE_ID, openLocalDatabases } from './local-databases.ts';
+import { bindingNames, d1DatabasesOption, startLocalMiniflare } from './local-miniflare.ts';
 
 let script: Promise<string> | undefined;
 
@@ -17,17 +17,9 @@ export async function migrateAllInWorkerd(
   options: Omit<FanOutOptions, 'target' | 'centralMigrations' | 'waddleMigrations'>,
 ): Promise<FanOutReport> {
   const ids = [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabaseIds(stateDirectory))];
-  const bindingOf = Object.fromEntries(ids.map((id, index) => [id, `DB_${index}`]));
+  const bindingOf = bindingNames(ids);
   script ??= bundleWorker(join(import.meta.dirname, 'fan-out-worker.ts'));
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
-      modules: true,
-      script: await script,
-      compatibilityDate: '2026-11-01',
-      d1Databases: Object.fromEntries(ids.map((id) => [bindingOf[id]!, id])),
-      resourcePersistencePath: stateDirectory,
-    }),
-  );
+  const miniflare = startLocalMiniflare(d1DatabasesOption(bindingOf), stateDirectory, await script);
   try {
     const response = await miniflare.dispatchFetch('http://fan-out/', {
       method: 'POST',
@@ -59,12 +51,8 @@ export async function migrateAllInWorkerd(
 async function registeredDatabaseIds(stateDirectory: string): Promise<string[]> {
   const local = await openLocalDatabases([LOCAL_CENTRAL_DATABASE_ID], stateDirectory);
   try {
-    const { results } = await local
-      .get(LOCAL_CENTRAL_DATABASE_ID)
-      .prepare('SELECT d1_database_id FROM waddles ORDER BY id')
-      .all<{ d1_database_id: string }>()
-      .catch(() => ({ results: [] as { d1_database_id: string }[] }));
-    return results.map((row) => row.d1_database_id);
+    const registry = await readRegistry(local.get(LOCAL_CENTRAL_DATABASE_ID)).catch(() => []);
+    return registry.map((row) => row.d1_database_id);
   } finally {
     await local.dispose();
   }

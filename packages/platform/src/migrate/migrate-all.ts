@@ -45,7 +45,7 @@ export interface FanOutReport {
 const LEASE = 'migrate';
 const LEASE_TTL_MS = 120_000;
 
-interface RegistryRow {
+export interface RegistryRow {
   name: string;
   d1_database_id: string;
   schema_version: string | null;
@@ -109,6 +109,15 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
   }
 }
 
+/**
+ * Runs the fan-out where it is cheapest for the target: its own `migrateAll` when it has one (the
+ * local target runs it inside workerd), otherwise {@link migrateAll} driven from here.
+ */
+export function runFanOut(options: FanOutOptions): Promise<FanOutReport> {
+  const { target, ...rest } = options;
+  return target.migrateAll ? target.migrateAll(rest) : migrateAll(options);
+}
+
 async function migrateOne(
   database: string,
   d1DatabaseId: string,
@@ -149,11 +158,13 @@ async function migrateOne(
 }
 
 /**
+ * The waddle databases the central registry lists, in registration order.
+ *
  * ```sql
  * SELECT name, d1_database_id, schema_version FROM waddles ORDER BY id
  * ```
  */
-async function readRegistry(central: D1DatabaseLike): Promise<RegistryRow[]> {
+export async function readRegistry(central: D1DatabaseLike): Promise<RegistryRow[]> {
   return (await central.prepare('SELECT name, d1_database_id, schema_version FROM waddles ORDER BY id').all<RegistryRow>()).results;
 }
 
