@@ -10,7 +10,7 @@ describe('waddle up (data part)', () => {
     expect(await up({ workers: false, target, log: (line) => first.push(line), messagesPerWaddle: 120 })).toBe(true);
     expect(first.filter((l) => l.startsWith('provisioned waddle'))).toHaveLength(3);
     const table = (lines: string[]) => lines.slice(lines.findIndex((l) => l.startsWith('database')));
-    expect(table(first).join('\n')).toMatch(/waddle penguins \(#1\) +local-waddle-penguins +0015_index_recent_thread_messages +12 +\d+/);
+    expect(table(first).join('\n')).toMatch(/waddle penguins \(#1\) +local-waddle-penguins +0017_create_slow_mode_clocks +13 +\d+/);
 
     const second: string[] = [];
     expect(await up({ workers: false, target, log: (line) => second.push(line), messagesPerWaddle: 120 })).toBe(true);

@@ -22,13 +22,14 @@ const expectedColumns: Record<string, string[]> = {
     'id', 'channel_id', 'title', 'created_by', 'message_count', 'last_message_id', 'last_message_at', 'is_locked',
     'created_at',
   ],
-  roles: ['id', 'name', 'color', 'permissions', 'position', 'is_mentionable', 'created_at'],
+  roles: ['id', 'name', 'color', 'permissions', 'position', 'is_mentionable', 'created_at', /* added */ 'is_default'],
   member_roles: ['user_id', 'role_id', 'granted_by', 'granted_at'],
   bans: ['user_id', 'reason', 'banned_by', 'banned_at', 'expires_at'],
   voice_sessions: ['id', 'channel_id', 'rtk_session_id', 'started_at', 'ended_at', 'max_participants', 'recording_url'],
   message_attachments: ['id', 'message_id', 'filename', 'size_bytes', 'mime_type', 'url', 'created_at'],
   /* added */ message_edits: ['id', 'message_id', 'previous_content', 'edited_at'],
   /* added */ read_states: ['user_id', 'channel_id', 'last_read_message_id', 'updated_at'],
+  /* added */ slow_mode_clocks: ['channel_id', 'user_id', 'last_message_at'],
 };
 
 /** Columns that could hold personal data; a waddle database refers to users by id only. */
@@ -161,5 +162,24 @@ describe('waddle schema', () => {
     expect(await db.selectFrom('message_edits').selectAll().execute()).toEqual([]);
     expect(await db.selectFrom('reactions').selectAll().execute()).toEqual([]);
     expect(await db.selectFrom('message_attachments').selectAll().execute()).toEqual([]);
+  });
+
+  it('has exactly one default role, which cannot be deleted', async () => {
+    expect(await db.selectFrom('roles').select(['name', 'permissions', 'is_default']).execute()).toEqual([{ name: '@everyone', permissions: 771, is_default: 1 }]);
+    await expect(env.DB.prepare("INSERT INTO roles (name, is_default) VALUES ('second', 1)").run()).rejects.toThrow(/UNIQUE/);
+    await expect(env.DB.prepare('DELETE FROM roles WHERE is_default = 1').run()).rejects.toThrow(/default role cannot be deleted/);
+  });
+
+  it('refuses a slow-mode clock update before the channel\'s slow mode has elapsed, and the batch with it', async () => {
+    await db.insertInto('channels').values({ id: 1, name: 'slow', created_by: 1, slow_mode_seconds: 10 }).execute();
+    const tick = (at: number) => [
+      env.DB.prepare('INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (1, 7, ?) ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at').bind(at),
+      env.DB.prepare("INSERT INTO messages (channel_id, user_id, content, created_at) VALUES (1, 7, 'hi', ?)").bind(at),
+    ];
+    await env.DB.batch(tick(1_000_000));
+    await expect(env.DB.batch(tick(1_009_999))).rejects.toThrow(/slow_mode/);
+    expect(await db.selectFrom('messages').select('created_at').execute()).toEqual([{ created_at: 1_000_000 }]);
+    await env.DB.batch(tick(1_010_000));
+    expect(await db.selectFrom('slow_mode_clocks').select('last_message_at').execute()).toEqual([{ last_message_at: 1_010_000 }]);
   });
 });

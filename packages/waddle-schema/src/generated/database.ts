@@ -102,10 +102,17 @@ export interface Roles {
   color: string | null;
   created_at: Generated<number>;
   id: Generated<number>;
+  is_default: Generated<0 | 1>;
   is_mentionable: Generated<0 | 1>;
   name: string;
   permissions: Generated<number>;
   position: Generated<number>;
+}
+
+export interface SlowModeClocks {
+  channel_id: number;
+  last_message_at: number;
+  user_id: number;
 }
 
 export interface Threads {
@@ -141,6 +148,7 @@ export interface DB {
   reactions: Reactions;
   read_states: ReadStates;
   roles: Roles;
+  slow_mode_clocks: SlowModeClocks;
   threads: Threads;
   voice_sessions: VoiceSessions;
 }

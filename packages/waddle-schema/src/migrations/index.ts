@@ -14,6 +14,8 @@ import { createReadStates } from './0012_create_read_states.ts';
 import { maintainActivity } from './0013_maintain_activity.ts';
 import { createMessagesFts } from './0014_create_messages_fts.ts';
 import { indexRecentThreadMessages } from './0015_index_recent_thread_messages.ts';
+import { addDefaultRole } from './0016_add_default_role.ts';
+import { createSlowModeClocks } from './0017_create_slow_mode_clocks.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -32,4 +34,6 @@ export const waddleMigrations: readonly Migration[] = [
   maintainActivity,
   createMessagesFts,
   indexRecentThreadMessages,
+  addDefaultRole,
+  createSlowModeClocks,
 ];
