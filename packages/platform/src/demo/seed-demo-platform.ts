@@ -78,7 +78,7 @@ async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly num
         (1, 1, 'Feeding schedule', ?), (2, 1, 'Photos', ?), (3, 1, '北京之旅', ?), (4, 2, 'Off topic', ?), (5, 4, 'Reports', ?)`,
     ).bind(owner, owner, owner, owner, owner),
     database.prepare(
-      "INSERT INTO roles (id, name, color, permissions, position) VALUES (1, 'Moderator', '#2f80ed', 1276, 2), (2, 'Regular', '#27ae60', 1027, 1)",
+      "INSERT INTO roles (id, name, color, permissions, position) VALUES (1, 'Moderator', '#2f80ed', 1276, 2), (2, 'Regular', '#27ae60', 771, 1)",
     ),
     ...userIds.map((userId, i) => database.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (?, ?, ?)').bind(userId, i < 2 ? 1 : 2, owner)),
   ]);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Compilable, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { searchableText } from '../search/searchable-text.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
@@ -22,7 +22,15 @@ export interface NewMessage {
  * the thread's and channel's activity in the same transaction. The database rejects an unknown
  * channel, a thread of another channel, and content over 10,000 characters.
  *
+ * With `enforceSlowMode`, the author's slow-mode clock for the channel is moved in the same batch;
+ * the schema's trigger aborts the batch when the channel's `slow_mode_seconds` have not passed
+ * since their last message there (so racing posts cannot both pass), and {@link SlowModeError}
+ * is thrown with nothing written.
+ *
  * ```sql
+ * -- with enforceSlowMode:
+ * INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (?, ?, ?)
+ *   ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at;
  * INSERT INTO messages (channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, created_at)
  *   VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at;
  * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
@@ -33,9 +41,37 @@ export interface NewMessage {
  * const { id } = await postMessage(waddle, { channelId: 1, threadId: 7, authorId: 42, content: 'Hello!' });
  * ```
  */
-export async function postMessage(waddle: WaddleDatabase, message: NewMessage): Promise<{ id: number; createdAt: number }> {
-  const [posted] = await postMessages(waddle, [message]);
-  return posted!;
+export async function postMessage(
+  waddle: WaddleDatabase,
+  message: NewMessage,
+  options: { readonly enforceSlowMode?: boolean } = {},
+): Promise<{ id: number; createdAt: number }> {
+  if (!options.enforceSlowMode) {
+    const [posted] = await postMessages(waddle, [message]);
+    return posted!;
+  }
+  const createdAt = message.createdAt ?? Date.now();
+  const clock = sql`INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (${message.channelId}, ${message.authorId}, ${createdAt})
+    ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at`;
+  try {
+    const results = await runBatch(waddle, [{ compile: () => clock.compile(waddle.db) }, ...postStatements(waddle, [{ ...message, createdAt }], createdAt)]);
+    const row = results[1]!.results[0] as { id: number; created_at: number };
+    return { id: row.id, createdAt: row.created_at };
+  } catch (error) {
+    if (error instanceof Error && error.message.includes('slow_mode')) throw new SlowModeError(message.channelId);
+    throw error;
+  }
+}
+
+/** The channel's slow mode refused the post: the author posted there too recently. Nothing was written. */
+export class SlowModeError extends Error {
+  override readonly name = 'SlowModeError';
+  readonly channelId: number;
+
+  constructor(channelId: number) {
+    super(`channel ${channelId}: slow mode has not elapsed since this author's last message`);
+    this.channelId = channelId;
+  }
 }
 
 /**
@@ -54,8 +90,16 @@ export async function postMessages(
   messages: readonly NewMessage[],
 ): Promise<{ id: number; createdAt: number }[]> {
   if (messages.length > 50) throw new InvalidQueryError('messages', 'at most 50 messages per batch');
-  const now = Date.now();
-  const statements = messages.flatMap((message) => {
+  const results = await runBatch(waddle, postStatements(waddle, messages, Date.now()));
+  return messages.map((_, index) => {
+    const row = results[index * 2]!.results[0] as { id: number; created_at: number };
+    return { id: row.id, createdAt: row.created_at };
+  });
+}
+
+/** Each message's insert (returning its id and time) followed by its index entry. */
+function postStatements(waddle: WaddleDatabase, messages: readonly NewMessage[], now: number): Compilable[] {
+  return messages.flatMap((message) => {
     const insert = waddle.db
       .insertInto('messages')
       .values({
@@ -71,10 +115,5 @@ export async function postMessages(
       .returning(['id', 'created_at']);
     const index = sql`INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ${searchableText(message.content)})`;
     return [insert, { compile: () => index.compile(waddle.db) }];
-  });
-  const results = await runBatch(waddle, statements);
-  return messages.map((_, index) => {
-    const row = results[index * 2]!.results[0] as { id: number; created_at: number };
-    return { id: row.id, createdAt: row.created_at };
   });
 }

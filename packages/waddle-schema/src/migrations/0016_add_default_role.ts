@@ -18,7 +18,7 @@ export const addDefaultRole: Migration = {
       BEGIN SELECT RAISE(ABORT, 'roles: the default role cannot be deleted'); END`,
   ],
   down: (db) => [
-    db.schema.dropTrigger('roles_keep_default'),
+    sql`DROP TRIGGER roles_keep_default`,
     sql`DELETE FROM roles WHERE is_default = 1`,
     db.schema.dropIndex('roles_one_default'),
     sql`ALTER TABLE roles DROP COLUMN is_default`,
