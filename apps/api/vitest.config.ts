@@ -1,10 +1,21 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { TEST_AUTH_SECRET, TEST_WADDLE_BINDINGS } from './test/test-config.ts';
 
 export default defineConfig({
   test: {
     // Cold workerd starts on a loaded 2-core machine can take seconds; assertions, not timers, decide.
     testTimeout: 30_000,
   },
-  plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.jsonc' } })],
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.jsonc' },
+      miniflare: {
+        bindings: { AUTH_SECRET: TEST_AUTH_SECRET },
+        // The central database of wrangler.jsonc, plus waddle databases bound statically (the
+        // registry's `d1_binding` names them, as a deployment's fast path does).
+        d1Databases: { CENTRAL_DB: 'local-central', ...TEST_WADDLE_BINDINGS },
+      },
+    }),
+  ],
 });

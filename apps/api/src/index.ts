@@ -1,16 +1,10 @@
-import { healthResponse } from '@waddle/worker-health/health-response';
+import { handleRequest } from './http/handle-request.ts';
+import { Router } from './http/router.ts';
+import { allRoutes } from './routes/all-routes.ts';
 
+const router = new Router(allRoutes);
+
+/** The Waddle API Worker: every route of `routes/all-routes.ts`, through one request pipeline. */
 export default {
-  async fetch(request, env) {
-    const { pathname } = new URL(request.url);
-    if (pathname === '/health') {
-      if (request.method !== 'GET') return error(405, 'method_not_allowed', 'use GET');
-      return healthResponse('waddle-api', env.CENTRAL_DB);
-    }
-    return error(404, 'not_found', `no route for ${request.method} ${pathname}`);
-  },
+  fetch: (request, env) => handleRequest(router, request, env),
 } satisfies ExportedHandler<Env>;
-
-function error(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
-}

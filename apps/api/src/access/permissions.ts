@@ -1,0 +1,45 @@
+/**
+ * The permission bitfield of roles (`roles.permissions`). A member's permissions are the OR of
+ * the default role (`@everyone`, id 0, held by every member) and of every role granted to them;
+ * the waddle's owner and anyone holding `ADMINISTRATOR` have all of them. Bits are stable:
+ * they are stored in every waddle database, so a bit is never reused.
+ *
+ * | bit | value | name | allows |
+ * | --- | --- | --- | --- |
+ * | 0 | 1 | VIEW_CHANNELS | read public channels, their threads and messages, search them |
+ * | 1 | 2 | SEND_MESSAGES | post messages, edit and delete one's own |
+ * | 2 | 4 | MANAGE_MESSAGES | delete others' messages, pin, post regardless of slow mode and locks |
+ * | 3 | 8 | MANAGE_THREADS | rename any thread, lock and unlock threads |
+ * | 4 | 16 | MANAGE_CHANNELS | create, update, archive channels and categories |
+ * | 5 | 32 | MANAGE_ROLES | create, update, delete roles below one's own, grant and revoke them |
+ * | 6 | 64 | BAN_MEMBERS | ban and unban members below one's own roles |
+ * | 7 | 128 | KICK_MEMBERS | remove members below one's own roles |
+ * | 8 | 256 | ADD_REACTIONS | add reactions |
+ * | 9 | 512 | CREATE_THREADS | start threads |
+ * | 10 | 1024 | VIEW_PRIVATE_CHANNELS | see private channels (otherwise they answer 404) |
+ * | 11 | 2048 | ADMINISTRATOR | everything |
+ */
+export const Permission = {
+  VIEW_CHANNELS: 1 << 0,
+  SEND_MESSAGES: 1 << 1,
+  MANAGE_MESSAGES: 1 << 2,
+  MANAGE_THREADS: 1 << 3,
+  MANAGE_CHANNELS: 1 << 4,
+  MANAGE_ROLES: 1 << 5,
+  BAN_MEMBERS: 1 << 6,
+  KICK_MEMBERS: 1 << 7,
+  ADD_REACTIONS: 1 << 8,
+  CREATE_THREADS: 1 << 9,
+  VIEW_PRIVATE_CHANNELS: 1 << 10,
+  ADMINISTRATOR: 1 << 11,
+} as const;
+
+export type PermissionName = keyof typeof Permission;
+
+/** Every defined bit: what the owner and administrators hold, and the most a role may carry. */
+export const ALL_PERMISSIONS = Object.values(Permission).reduce((all, bit) => all | bit, 0);
+
+/** The names of the bits set in a bitfield, in bit order (for responses and error messages). */
+export function permissionNames(bits: number): PermissionName[] {
+  return (Object.keys(Permission) as PermissionName[]).filter((name) => (bits & Permission[name]) !== 0);
+}

@@ -1,0 +1,48 @@
+import { InvalidAccessTokenError, verifyAccessToken } from '@waddle/auth-token/access-token';
+import type { D1DatabaseLike } from '@waddle/d1/database';
+import type { Caller } from '../context/request-context.ts';
+import { ApiError } from '../http/api-error.ts';
+
+const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message, { 'WWW-Authenticate': 'Bearer realm="waddle"' });
+
+/**
+ * Checks the `Authorization: Bearer <JWT>` header (HS256 under `AUTH_SECRET`, `exp` required)
+ * without touching a database, and returns the user id it names. Missing, malformed, expired
+ * or wrongly signed: 401.
+ */
+export async function verifyBearerToken(request: Request, secret: string, now: number): Promise<number> {
+  const header = request.headers.get('authorization');
+  if (!header) throw unauthenticated('send Authorization: Bearer <token>');
+  const match = /^Bearer ([^\s]+)$/i.exec(header);
+  if (!match) throw unauthenticated('the Authorization header must be Bearer <token>');
+  try {
+    return (await verifyAccessToken(secret, match[1]!, now)).userId;
+  } catch (error) {
+    if (error instanceof InvalidAccessTokenError) throw unauthenticated(error.problem === 'expired' ? 'the token has expired' : 'the token is not valid');
+    throw error;
+  }
+}
+
+/**
+ * Loads the user a verified token names. A user that does not exist or was erased is refused
+ * like a bad token (401); a user under a global ban (permanent or not yet expired) gets 403.
+ *
+ * ```sql
+ * SELECT u.id, u.username, u.deleted_at, b.user_id IS NOT NULL AS banned
+ * FROM users u LEFT JOIN global_bans b ON b.user_id = u.id AND (b.expires_at IS NULL OR b.expires_at > ?)
+ * WHERE u.id = ?
+ * ```
+ */
+export async function loadCaller(central: D1DatabaseLike, userId: number, now: number): Promise<Caller> {
+  const row = await central
+    .prepare(
+      `SELECT u.id, u.username, u.deleted_at, b.user_id IS NOT NULL AS banned
+       FROM users u LEFT JOIN global_bans b ON b.user_id = u.id AND (b.expires_at IS NULL OR b.expires_at > ?)
+       WHERE u.id = ?`,
+    )
+    .bind(now, userId)
+    .first<{ id: number; username: string; deleted_at: number | null; banned: number }>();
+  if (!row || row.deleted_at !== null) throw unauthenticated('the token names no active user');
+  if (row.banned) throw new ApiError(403, 'banned', 'this account is banned from the platform');
+  return { id: row.id, username: row.username };
+}

@@ -1,0 +1,51 @@
+import type { D1DatabaseLike } from '@waddle/d1/database';
+import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-database';
+import type { DatabaseLocation } from '@waddle/registry/database-connectors';
+import { ApiError } from '../http/api-error.ts';
+import type { DatabaseSessions } from './database-sessions.ts';
+import { waddleConnectors } from './waddle-connectors.ts';
+
+/** The authenticated user of a request. */
+export interface Caller {
+  readonly id: number;
+  readonly username: string;
+}
+
+/** Everything a handler works with, built once per request. */
+export interface RequestContext {
+  readonly env: Env;
+  readonly request: Request;
+  /** The request's clock (ms since the epoch): one value for every decision of a request. */
+  readonly now: number;
+  /** The central database, in this request's D1 session. */
+  readonly central: D1DatabaseLike;
+  /** The authenticated caller (routes marked public have none and must not ask). */
+  readonly caller: Caller;
+  /** A waddle's database, found by its registry location, in this request's D1 session. */
+  waddleDatabase(waddleId: number, location: DatabaseLocation): WaddleDatabase;
+}
+
+/** Builds the context of one request; `setCaller` records the caller once authenticated. */
+export function createRequestContext(env: Env, request: Request, sessions: DatabaseSessions, now: number): { context: RequestContext; setCaller(caller: Caller): void } {
+  const connectors = waddleConnectors(env);
+  const central = sessions.open('central', env.CENTRAL_DB);
+  let caller: Caller | undefined;
+  const context: RequestContext = {
+    env,
+    request,
+    now,
+    central,
+    get caller(): Caller {
+      if (!caller) throw new ApiError(401, 'unauthenticated', 'this endpoint needs a bearer token');
+      return caller;
+    },
+    waddleDatabase(waddleId, location) {
+      for (const connect of connectors) {
+        const database = connect(location);
+        if (database) return openWaddleDatabase(sessions.open(`waddle:${waddleId}`, database));
+      }
+      throw new ApiError(503, 'waddle_unavailable', `the database of waddle ${waddleId} cannot be reached from this Worker`);
+    },
+  };
+  return { context, setCaller: (authenticated) => void (caller = authenticated) };
+}

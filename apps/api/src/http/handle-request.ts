@@ -1,0 +1,49 @@
+import { InvalidQueryError } from '@waddle/queries/invalid-query-error';
+import { loadCaller, verifyBearerToken } from '../auth/authenticate.ts';
+import { BOOKMARK_HEADER, DatabaseSessions } from '../context/database-sessions.ts';
+import { createRequestContext } from '../context/request-context.ts';
+import { ApiError } from './api-error.ts';
+import { parseRequestInput } from './request-input.ts';
+import type { Router } from './router.ts';
+
+/**
+ * The API's request pipeline: find the route (404, or 405 with `Allow`); verify the bearer token
+ * (401) and validate every input (400) before any database is touched; then load the caller
+ * (401 for an unknown or erased user, 403 under a global ban), run the handler, and return its
+ * JSON with the session bookmark header. Every error is `{"error": {"code", "message"}}`.
+ */
+export async function handleRequest(router: Router, request: Request, env: Env): Promise<Response> {
+  const url = new URL(request.url);
+  try {
+    const matched = router.match(request.method, url.pathname);
+    if (!('route' in matched)) {
+      if (matched.allowed.length === 0) throw new ApiError(404, 'not_found', `no route for ${request.method} ${url.pathname}`);
+      throw new ApiError(405, 'method_not_allowed', `${url.pathname} answers ${matched.allowed.join(', ')}`, { Allow: matched.allowed.join(', ') });
+    }
+    const { route, rawParams } = matched;
+    const now = Date.now();
+    const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now);
+    const input = await parseRequestInput(route, rawParams, request, url);
+    const sessions = DatabaseSessions.fromRequest(request);
+    const { context, setCaller } = createRequestContext(env, request, sessions, now);
+    if (userId !== undefined) setCaller(await loadCaller(context.central, userId, now));
+
+    const result = await route.handle(input as never, context);
+    const headers = new Headers();
+    const bookmark = sessions.header();
+    if (bookmark) headers.set(BOOKMARK_HEADER, bookmark);
+    if (result instanceof Response) return result;
+    if (route.status === 204) return new Response(null, { status: 204, headers });
+    headers.set('content-type', 'application/json');
+    return new Response(JSON.stringify(result), { status: route.status ?? 200, headers });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+function errorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return error.toResponse();
+  if (error instanceof InvalidQueryError) return new ApiError(400, 'invalid_query', error.message).toResponse();
+  console.error('unexpected error', error);
+  return new ApiError(500, 'internal', 'something went wrong on our side').toResponse();
+}

@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import { ApiError, badRequest } from './api-error.ts';
+import type { Route } from './route.ts';
+
+/** The largest request body accepted (64 KiB): a message is at most 4,000 characters. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Validates everything a request carries against its route before any database is touched:
+ * path parameters (ids are positive integers below 2^53, an emoji is 1 to 64 characters without
+ * control characters), the query (each name once, no unknown names) and the JSON body (size,
+ * syntax, schema, no unknown fields). Any failure is a 400 naming the field.
+ */
+export async function parseRequestInput(
+  route: Route,
+  rawParams: Readonly<Record<string, string>>,
+  request: Request,
+  url: URL,
+): Promise<{ params: Record<string, string | number>; query: unknown; body: unknown }> {
+  const params: Record<string, string | number> = {};
+  for (const [name, raw] of Object.entries(rawParams)) params[name] = parsePathParameter(name, raw);
+
+  const rawQuery: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    if (name in rawQuery) throw badRequest('invalid_query', `query parameter ${name} is given more than once`);
+    rawQuery[name] = value;
+  }
+  if (!route.query && Object.keys(rawQuery).length > 0) throw badRequest('invalid_query', `this endpoint takes no query parameters (got ${Object.keys(rawQuery).join(', ')})`);
+  const query = route.query ? validate(route.query, rawQuery, 'query', 'invalid_query') : {};
+
+  const body = route.body ? validate(route.body, await readJsonBody(request), 'body', 'invalid_body') : undefined;
+  return { params, query, body };
+}
+
+function parsePathParameter(name: string, raw: string): string | number {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw badRequest('invalid_path', `${name} is not valid percent-encoding`);
+  }
+  if (name === 'emoji') {
+    if (value.length < 1 || value.length > 64 || /[\p{Cc}\s]/u.test(value)) throw badRequest('invalid_path', 'emoji must be 1 to 64 characters without spaces or control characters');
+    return value;
+  }
+  if (!/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) throw badRequest('invalid_path', `${name} must be a positive integer id`);
+  return Number(value);
+}
+
+async function readJsonBody(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new ApiError(413, 'body_too_large', `the body is limited to ${MAX_BODY_BYTES} bytes`);
+  const text = await request.text();
+  if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) throw new ApiError(413, 'body_too_large', `the body is limited to ${MAX_BODY_BYTES} bytes`);
+  if (text.trim() === '') throw badRequest('invalid_body', 'this endpoint needs a JSON body');
+  const type = request.headers.get('content-type');
+  if (type !== null && !/^application\/json\s*(;|$)/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('invalid_json', 'the body is not valid JSON');
+  }
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, where: string, code: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = [where, ...issue.path.map(String)].join('.');
+  throw badRequest(code, `${path}: ${issue.message}`);
+}

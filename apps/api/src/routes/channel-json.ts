@@ -1,0 +1,23 @@
+import type { ChannelRow } from '../access/waddle-access.ts';
+
+/** A channel as the API returns it. */
+export function channelJson(channel: ChannelRow) {
+  return {
+    id: channel.id,
+    name: channel.name,
+    type: channel.type,
+    description: channel.description,
+    position: channel.position,
+    categoryId: channel.category_id,
+    isPrivate: channel.is_private === 1,
+    isArchived: channel.is_archived === 1,
+    threadMode: channel.thread_mode,
+    slowModeSeconds: channel.slow_mode_seconds,
+    autoArchiveHours: channel.auto_archive_hours,
+    createdBy: channel.created_by,
+    createdAt: channel.created_at,
+    messageCount: channel.message_count,
+    lastMessageId: channel.last_message_id,
+    lastMessageAt: channel.last_message_at,
+  };
+}

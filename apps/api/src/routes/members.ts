@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { requireOutranks } from '../access/member-rank.ts';
+import { Permission } from '../access/permissions.ts';
+import { openWaddle } from '../access/waddle-access.ts';
+import { auditStatement } from '../audit/audit-log.ts';
+import { badRequest, conflict, notFound } from '../http/api-error.ts';
+import { route } from '../http/route.ts';
+import { cursor, queryCount } from '../http/schemas.ts';
+
+/**
+ * `GET /v1/waddles/{waddle}/members`: members, most recently joined first, with their role ids.
+ *
+ * ```sql
+ * SELECT m.user_id, m.nickname, m.joined_at, u.username, u.display_name, u.avatar_url
+ * FROM waddle_members m JOIN users u ON u.id = m.user_id
+ * WHERE m.waddle_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.user_id > ?))   -- after the cursor
+ * ORDER BY m.joined_at DESC, m.user_id LIMIT ?;                                        -- index waddle_members_by_waddle
+ * SELECT user_id, role_id FROM member_roles WHERE user_id IN (…);                      -- waddle database
+ * ```
+ */
+export const listMembers = route({
+  method: 'GET',
+  path: '/v1/waddles/{waddle}/members',
+  tag: 'members',
+  summary: 'Members of a waddle',
+  query: z.strictObject({ limit: queryCount(1, 100).optional(), cursor: cursor.optional() }),
+  async handle({ params, query }, context) {
+    const { access } = await openWaddle(context, params.waddle);
+    const limit = query.limit ?? 50;
+    const after = query.cursor ? /^(\d{1,15}):(\d{1,15})$/.exec(query.cursor) : undefined;
+    if (query.cursor && !after) throw badRequest('invalid_query', 'query.cursor: not a cursor of this endpoint');
+    const select = 'SELECT m.user_id, m.nickname, m.joined_at, u.username, u.display_name, u.avatar_url FROM waddle_members m JOIN users u ON u.id = m.user_id';
+    const statement = after
+      ? context.central
+          .prepare(`${select} WHERE m.waddle_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.user_id > ?)) ORDER BY m.joined_at DESC, m.user_id LIMIT ?`)
+          .bind(access.waddle.id, Number(after[1]), Number(after[1]), Number(after[2]), limit + 1)
+      : context.central.prepare(`${select} WHERE m.waddle_id = ? ORDER BY m.joined_at DESC, m.user_id LIMIT ?`).bind(access.waddle.id, limit + 1);
+    const { results } = await statement.all<{ user_id: number; nickname: string | null; joined_at: number; username: string; display_name: string | null; avatar_url: string | null }>();
+    const page = results.slice(0, limit);
+    const roles = new Map<number, number[]>();
+    if (page.length > 0) {
+      const { results: grants } = await access.database.d1
+        .prepare(`SELECT user_id, role_id FROM member_roles WHERE user_id IN (${page.map(() => '?').join(', ')}) ORDER BY role_id`)
+        .bind(...page.map((m) => m.user_id))
+        .all<{ user_id: number; role_id: number }>();
+      for (const grant of grants) roles.set(grant.user_id, [...(roles.get(grant.user_id) ?? []), grant.role_id]);
+    }
+    const last = page.at(-1);
+    return {
+      members: page.map((m) => ({
+        userId: m.user_id,
+        username: m.username,
+        displayName: m.display_name,
+        avatarUrl: m.avatar_url,
+        nickname: m.nickname,
+        joinedAt: m.joined_at,
+        roleIds: roles.get(m.user_id) ?? [],
+      })),
+      nextCursor: results.length > limit && last ? `${last.joined_at}:${last.user_id}` : null,
+    };
+  },
+});
+
+/**
+ * `POST /v1/waddles/{waddle}/members`: the caller joins a public waddle (a private one answers
+ * 404; a ban 403). Joining twice changes nothing.
+ *
+ * ```sql
+ * INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+ * ```
+ */
+export const joinWaddle = route({
+  method: 'POST',
+  path: '/v1/waddles/{waddle}/members',
+  tag: 'members',
+  summary: 'Join a public waddle',
+  status: 201,
+  async handle({ params }, context) {
+    const { access } = await openWaddle(context, params.waddle, {}, { allowNonMember: true });
+    if (access.waddle.is_public !== 1 && !access.isMember) throw notFound('waddle');
+    await context.central
+      .prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+      .bind(access.waddle.id, context.caller.id, context.now)
+      .run();
+    const member = await context.central
+      .prepare('SELECT joined_at FROM waddle_members WHERE waddle_id = ? AND user_id = ?')
+      .bind(access.waddle.id, context.caller.id)
+      .first<{ joined_at: number }>();
+    return { waddleId: access.waddle.id, userId: context.caller.id, joinedAt: member!.joined_at };
+  },
+});
+
+/**
+ * `DELETE /v1/waddles/{waddle}/members/{user}`: leave (the caller themself; the owner cannot) or
+ * kick (needs KICK_MEMBERS and a higher role than the member; recorded in the audit log). The
+ * member's role grants go first, then the membership with the audit entry in one batch.
+ *
+ * ```sql
+ * DELETE FROM member_roles WHERE user_id = ?;                                    -- waddle database
+ * DELETE FROM waddle_members WHERE waddle_id = ? AND user_id = ?;                -- central, with:
+ * INSERT INTO audit_log (…) VALUES (…);                                          -- for a kick
+ * ```
+ */
+export const removeMember = route({
+  method: 'DELETE',
+  path: '/v1/waddles/{waddle}/members/{user}',
+  tag: 'members',
+  summary: 'Leave a waddle, or kick a member',
+  status: 204,
+  async handle({ params }, context) {
+    const { access } = await openWaddle(context, params.waddle);
+    const self = params.user === context.caller.id;
+    if (self && access.isOwner) throw conflict('owner_cannot_leave', 'the owner cannot leave their waddle');
+    if (!self) {
+      access.require(Permission.KICK_MEMBERS, 'removing a member');
+      const member = await context.central.prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(access.waddle.id, params.user).first();
+      if (!member) throw notFound('member');
+      await requireOutranks(access, access.database, params.user, 'removing a member');
+    }
+    await access.database.d1.prepare('DELETE FROM member_roles WHERE user_id = ?').bind(params.user).run();
+    const remove = context.central.prepare('DELETE FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(access.waddle.id, params.user);
+    await context.central.batch(
+      self ? [remove] : [remove, auditStatement(context, { action: 'member.kick', resourceType: 'waddle', resourceId: String(access.waddle.id), metadata: { userId: params.user } })],
+    );
+  },
+});

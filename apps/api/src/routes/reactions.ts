@@ -1,0 +1,53 @@
+import { Permission } from '../access/permissions.ts';
+import { openWaddle } from '../access/waddle-access.ts';
+import { notFound } from '../http/api-error.ts';
+import { route } from '../http/route.ts';
+
+/**
+ * `PUT /v1/waddles/{waddle}/messages/{message}/reactions/{emoji}` (ADD_REACTIONS): the caller
+ * reacts with `emoji` (any 1 to 64 characters, stored as given); reacting twice changes nothing.
+ *
+ * ```sql
+ * INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+ * ```
+ */
+export const addReaction = route({
+  method: 'PUT',
+  path: '/v1/waddles/{waddle}/messages/{message}/reactions/{emoji}',
+  tag: 'messages',
+  summary: 'React to a message',
+  status: 204,
+  async handle({ params }, context) {
+    const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
+    if (message!.is_deleted) throw notFound('message');
+    access.require(Permission.ADD_REACTIONS, 'reacting');
+    await access.database.d1
+      .prepare('INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .bind(message!.id, params.emoji, context.caller.id, context.now)
+      .run();
+  },
+});
+
+/**
+ * `DELETE /v1/waddles/{waddle}/messages/{message}/reactions/{emoji}`: removes the caller's own
+ * reaction (404 when they had none).
+ *
+ * ```sql
+ * DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id
+ * ```
+ */
+export const removeReaction = route({
+  method: 'DELETE',
+  path: '/v1/waddles/{waddle}/messages/{message}/reactions/{emoji}',
+  tag: 'messages',
+  summary: "Remove one's reaction",
+  status: 204,
+  async handle({ params }, context) {
+    const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
+    const removed = await access.database.d1
+      .prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id')
+      .bind(message!.id, params.emoji, context.caller.id)
+      .first();
+    if (!removed) throw notFound('reaction');
+  },
+});

@@ -1,0 +1,16 @@
+import type { WaddleRow } from '../access/waddle-access.ts';
+
+/** A waddle as the API returns it (never its database's location). */
+export function waddleJson(row: Omit<WaddleRow, 'd1_database_id' | 'd1_binding'>) {
+  return {
+    id: row.id,
+    name: row.name,
+    displayName: row.display_name,
+    description: row.description,
+    iconUrl: row.icon_url,
+    ownerId: row.owner_id,
+    isPublic: row.is_public === 1,
+    memberCount: row.member_count,
+    createdAt: row.created_at,
+  };
+}

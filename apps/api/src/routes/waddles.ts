@@ -1,0 +1,136 @@
+import { cloudflareRequest, restD1Database } from '@waddle/d1/rest';
+import { createWaddle, WaddleProvisioningError } from '@waddle/platform/create-waddle';
+import { z } from 'zod';
+import { openWaddle, type WaddleRow } from '../access/waddle-access.ts';
+import { permissionNames } from '../access/permissions.ts';
+import { auditStatement } from '../audit/audit-log.ts';
+import { cloudflareApiOf } from '../context/waddle-connectors.ts';
+import { ApiError, badRequest, conflict } from '../http/api-error.ts';
+import { route } from '../http/route.ts';
+import { cursor, queryCount, singleLine } from '../http/schemas.ts';
+import { waddleJson } from './waddle-json.ts';
+
+const WADDLE_COLUMNS = 'w.id, w.name, w.display_name, w.description, w.icon_url, w.owner_id, w.is_public, w.member_count, w.created_at';
+
+/**
+ * `GET /v1/waddles`: the waddles the caller belongs to, most recently joined first (at most 500).
+ *
+ * ```sql
+ * SELECT w.…, m.joined_at FROM waddle_members m JOIN waddles w ON w.id = m.waddle_id
+ * WHERE m.user_id = ? ORDER BY m.joined_at DESC LIMIT 500
+ * ```
+ */
+export const listMyWaddles = route({
+  method: 'GET',
+  path: '/v1/waddles',
+  tag: 'waddles',
+  summary: 'The waddles the caller is a member of',
+  async handle(_, { central, caller }) {
+    const { results } = await central
+      .prepare(`SELECT ${WADDLE_COLUMNS}, m.joined_at FROM waddle_members m JOIN waddles w ON w.id = m.waddle_id WHERE m.user_id = ? ORDER BY m.joined_at DESC LIMIT 500`)
+      .bind(caller.id)
+      .all<WaddleRow & { joined_at: number }>();
+    return { waddles: results.map((row) => ({ ...waddleJson(row), joinedAt: row.joined_at })) };
+  },
+});
+
+/**
+ * `POST /v1/waddles`: creates a waddle owned by the caller. Its database is created through the
+ * D1 REST API, migrated to the latest waddle schema, then registered with the owner's
+ * membership (see `createWaddle`). 503 when this Worker has no D1 REST API configured.
+ */
+export const createWaddleRoute = route({
+  method: 'POST',
+  path: '/v1/waddles',
+  tag: 'waddles',
+  summary: 'Create a waddle (provisions its database)',
+  status: 201,
+  body: z.strictObject({
+    name: z.string().regex(/^[a-z0-9-]{2,64}$/, 'must be 2 to 64 of a-z, 0-9 and -'),
+    displayName: singleLine(1, 100),
+    description: singleLine(0, 1024).optional(),
+    isPublic: z.boolean().optional(),
+  }),
+  async handle({ body }, context) {
+    const api = cloudflareApiOf(context.env);
+    if (!api) throw new ApiError(503, 'provisioning_unavailable', 'this deployment cannot create databases (no D1 REST API configured)');
+    const target = {
+      name: 'remote' as const,
+      centralDatabaseId: '',
+      open: async () => ({ get: (databaseId: string) => restD1Database(api, databaseId), dispose: async () => {} }),
+      createDatabase: async (name: string) => (await cloudflareRequest<{ uuid: string }>(api, 'POST', '/d1/database', { name })).uuid,
+    };
+    let created;
+    try {
+      created = await createWaddle(context.central, target, {
+        name: body.name,
+        displayName: body.displayName,
+        description: body.description,
+        isPublic: body.isPublic,
+        ownerId: context.caller.id,
+      });
+    } catch (error) {
+      if (error instanceof WaddleProvisioningError && error.reason === 'name-taken') throw conflict('name_taken', error.message);
+      if (error instanceof WaddleProvisioningError && error.reason === 'invalid-name') throw badRequest('invalid_body', error.message);
+      if (error instanceof Error && /UNIQUE constraint failed: waddles\.name/.test(error.message)) throw conflict('name_taken', `a waddle named ${body.name} already exists`);
+      throw error;
+    }
+    await auditStatement(context, { action: 'waddle.create', resourceType: 'waddle', resourceId: String(created.waddleId), metadata: { name: body.name } }).run();
+    const row = await context.central.prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.id = ?`).bind(created.waddleId).first<WaddleRow>();
+    return waddleJson(row!);
+  },
+});
+
+/** `GET /v1/waddles/{waddle}`: one waddle the caller belongs to, with the caller's permissions. */
+export const getWaddle = route({
+  method: 'GET',
+  path: '/v1/waddles/{waddle}',
+  tag: 'waddles',
+  summary: 'A waddle the caller is a member of, with their permissions',
+  async handle({ params }, context) {
+    const { access } = await openWaddle(context, params.waddle);
+    return { ...waddleJson(access.waddle), isOwner: access.isOwner, permissions: access.permissions, permissionNames: permissionNames(access.permissions) };
+  },
+});
+
+/**
+ * `GET /v1/directory`: public waddles, most members first, paged by an opaque cursor.
+ *
+ * ```sql
+ * SELECT w.… FROM waddles w WHERE w.is_public = 1
+ *   AND (w.member_count < ? OR (w.member_count = ? AND w.id > ?))   -- after the cursor
+ * ORDER BY w.member_count DESC, w.id LIMIT ?                        -- index waddles_public_by_members
+ * ```
+ */
+export const listDirectory = route({
+  method: 'GET',
+  path: '/v1/directory',
+  tag: 'waddles',
+  summary: 'Public waddles by member count',
+  query: z.strictObject({ limit: queryCount(1, 100).optional(), cursor: cursor.optional() }),
+  async handle({ query }, { central }) {
+    const limit = query.limit ?? 50;
+    const after = query.cursor === undefined ? undefined : decodeDirectoryCursor(query.cursor);
+    const statement = after
+      ? central
+          .prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 AND (w.member_count < ? OR (w.member_count = ? AND w.id > ?)) ORDER BY w.member_count DESC, w.id LIMIT ?`)
+          .bind(after.memberCount, after.memberCount, after.id, limit + 1)
+      : central.prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 ORDER BY w.member_count DESC, w.id LIMIT ?`).bind(limit + 1);
+    const { results } = await statement.all<WaddleRow>();
+    const page = results.slice(0, limit);
+    const last = page.at(-1);
+    return { waddles: page.map(waddleJson), nextCursor: results.length > limit && last ? btoa(`${last.member_count}:${last.id}`) : null };
+  },
+});
+
+function decodeDirectoryCursor(text: string): { memberCount: number; id: number } {
+  let decoded = '';
+  try {
+    decoded = atob(text);
+  } catch {
+    // falls through to the error below
+  }
+  const match = /^(\d{1,15}):(\d{1,15})$/.exec(decoded);
+  if (!match) throw badRequest('invalid_query', 'query.cursor: not a cursor of this endpoint');
+  return { memberCount: Number(match[1]), id: Number(match[2]) };
+}

@@ -1,0 +1,8 @@
+/** The secret the tests' Worker verifies tokens with (a Worker secret in a deployment). */
+export const TEST_AUTH_SECRET = 'test-secret-of-the-waddle-api-at-least-32-chars';
+
+/** Waddle databases the test Worker binds: binding name → D1 database id. */
+export const TEST_WADDLE_BINDINGS = {
+  WADDLE_PRIVATE: 'test-waddle-private',
+  WADDLE_PUBLIC: 'test-waddle-public',
+} as const;
