@@ -82,6 +82,7 @@ export async function freshPlatform(): Promise<void> {
   await postMessage(messages, { channelId: 1, authorId: USER.moderator, content: 'welcome aboard', createdAt: 11_000 });
   await postMessage(messages, { channelId: 2, authorId: USER.owner, content: 'the secret plan', createdAt: 12_000 });
   await postMessage(messages, { channelId: 1, threadId: 1, authorId: USER.member, content: 'first in thread', createdAt: 13_000 });
+  await waddle.prepare("INSERT INTO reactions (message_id, emoji, user_id) VALUES (2, '👍', 3)").run();
 }
 
 /** A valid token for a persona (or any user id), one hour long. */

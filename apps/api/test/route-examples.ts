@@ -1,0 +1,95 @@
+import { CHANNEL, MESSAGE, type Persona, ROLE, THREAD, USER, WADDLE } from './fixture.ts';
+
+/** A request that succeeds on the fresh test platform, for one route. */
+export interface RouteExample {
+  /** The concrete path (ids of the fixture). */
+  readonly path: string;
+  readonly body?: unknown;
+  /** Who succeeds with it. */
+  readonly as: Persona;
+  readonly status: number;
+  /** A body that must be refused (400 or 413) with nothing written, for routes that take one. */
+  readonly invalidBody?: unknown;
+  /** A query string that must be refused with nothing written, for routes that take a query. */
+  readonly invalidQuery?: string;
+}
+
+const w = `/v1/waddles/${WADDLE.private}`;
+
+/** One succeeding request per route, by `METHOD path-pattern`. The tests check that every route has one. */
+export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
+  'GET /v1/me': { path: '/v1/me', as: 'member', status: 200 },
+  'GET /v1/waddles': { path: '/v1/waddles', as: 'member', status: 200 },
+  'GET /v1/waddles/{waddle}': { path: w, as: 'member', status: 200 },
+  'GET /v1/directory': { path: '/v1/directory', as: 'outsider', status: 200, invalidQuery: '?limit=0' },
+  'GET /v1/waddles/{waddle}/members': { path: `${w}/members`, as: 'member', status: 200, invalidQuery: '?cursor=%27%3B%20DROP%20TABLE%20users' },
+  'POST /v1/waddles/{waddle}/members': { path: `/v1/waddles/${WADDLE.public}/members`, as: 'outsider', status: 201 },
+  'DELETE /v1/waddles/{waddle}/members/{user}': { path: `${w}/members/${USER.member}`, as: 'moderator', status: 204 },
+  'GET /v1/waddles/{waddle}/channels': { path: `${w}/channels`, as: 'member', status: 200 },
+  'POST /v1/waddles/{waddle}/channels': {
+    path: `${w}/channels`,
+    body: { name: 'new-channel', isPrivate: true, slowModeSeconds: 5 },
+    as: 'moderator',
+    status: 201,
+    invalidBody: { name: 'x', slowModeSeconds: 999_999 },
+  },
+  'PATCH /v1/waddles/{waddle}/channels/{channel}': {
+    path: `${w}/channels/${CHANNEL.general}`,
+    body: { description: 'Talk here' },
+    as: 'moderator',
+    status: 200,
+    invalidBody: { description: 'ok', color: '#fff' },
+  },
+  'POST /v1/waddles/{waddle}/channels/{channel}/archive': { path: `${w}/channels/${CHANNEL.general}/archive`, as: 'moderator', status: 200 },
+  'POST /v1/waddles/{waddle}/categories': { path: `${w}/categories`, body: { name: 'Voice' }, as: 'moderator', status: 201, invalidBody: { name: '' } },
+  'PATCH /v1/waddles/{waddle}/categories/{category}': { path: `${w}/categories/1`, body: { name: 'Chat' }, as: 'moderator', status: 200, invalidBody: {} },
+  'DELETE /v1/waddles/{waddle}/categories/{category}': { path: `${w}/categories/1`, as: 'moderator', status: 204 },
+  'GET /v1/waddles/{waddle}/channels/{channel}/messages': {
+    path: `${w}/channels/${CHANNEL.general}/messages?anchor=newest&before=10`,
+    as: 'member',
+    status: 200,
+    invalidQuery: '?before=500',
+  },
+  'GET /v1/waddles/{waddle}/threads/{thread}/messages': { path: `${w}/threads/${THREAD.welcome}/messages`, as: 'member', status: 200, invalidQuery: '?anchor=latest' },
+  'POST /v1/waddles/{waddle}/channels/{channel}/messages': {
+    path: `${w}/channels/${CHANNEL.general}/messages`,
+    body: { content: 'a new message', threadId: THREAD.welcome, replyToId: MESSAGE.inThread },
+    as: 'member',
+    status: 201,
+    invalidBody: { content: 'x'.repeat(4001) },
+  },
+  'PATCH /v1/waddles/{waddle}/messages/{message}': {
+    path: `${w}/messages/${MESSAGE.byMember}`,
+    body: { content: 'hello penguins (edited)' },
+    as: 'member',
+    status: 200,
+    invalidBody: { content: '   ' },
+  },
+  'DELETE /v1/waddles/{waddle}/messages/{message}': { path: `${w}/messages/${MESSAGE.byMember}`, as: 'moderator', status: 204 },
+  'PUT /v1/waddles/{waddle}/messages/{message}/pin': { path: `${w}/messages/${MESSAGE.byMember}/pin`, as: 'moderator', status: 204 },
+  'DELETE /v1/waddles/{waddle}/messages/{message}/pin': { path: `${w}/messages/${MESSAGE.byMember}/pin`, as: 'moderator', status: 204 },
+  'GET /v1/waddles/{waddle}/channels/{channel}/pins': { path: `${w}/channels/${CHANNEL.general}/pins`, as: 'member', status: 200 },
+  'PUT /v1/waddles/{waddle}/messages/{message}/reactions/{emoji}': { path: `${w}/messages/${MESSAGE.byModerator}/reactions/${encodeURIComponent('🐧')}`, as: 'member', status: 204 },
+  'DELETE /v1/waddles/{waddle}/messages/{message}/reactions/{emoji}': { path: `${w}/messages/${MESSAGE.byModerator}/reactions/${encodeURIComponent('👍')}`, as: 'member', status: 204 },
+  'GET /v1/waddles/{waddle}/channels/{channel}/threads': { path: `${w}/channels/${CHANNEL.general}/threads?sort=active`, as: 'member', status: 200, invalidQuery: '?sort=oldest' },
+  'POST /v1/waddles/{waddle}/channels/{channel}/threads': {
+    path: `${w}/channels/${CHANNEL.general}/threads`,
+    body: { title: 'Ice fishing' },
+    as: 'member',
+    status: 201,
+    invalidBody: { title: 'x'.repeat(201) },
+  },
+  'PATCH /v1/waddles/{waddle}/threads/{thread}': { path: `${w}/threads/${THREAD.welcome}`, body: { locked: true }, as: 'moderator', status: 200, invalidBody: { locked: 'yes' } },
+  'GET /v1/waddles/{waddle}/search': { path: `${w}/search?q=penguins`, as: 'member', status: 200, invalidQuery: '?q=penguins&sort=best' },
+  'PUT /v1/waddles/{waddle}/channels/{channel}/read': { path: `${w}/channels/${CHANNEL.general}/read`, body: { messageId: MESSAGE.byModerator }, as: 'member', status: 200, invalidBody: { messageId: -1 } },
+  'GET /v1/waddles/{waddle}/unreads': { path: `${w}/unreads`, as: 'member', status: 200 },
+  'GET /v1/waddles/{waddle}/roles': { path: `${w}/roles`, as: 'member', status: 200 },
+  'POST /v1/waddles/{waddle}/roles': { path: `${w}/roles`, body: { name: 'Artist', color: '#ff8800', permissions: 1 }, as: 'moderator', status: 201, invalidBody: { name: 'Artist', permissions: 1 << 20 } },
+  'PATCH /v1/waddles/{waddle}/roles/{role}': { path: `${w}/roles/${ROLE.helper}`, body: { name: 'Helpers' }, as: 'moderator', status: 200, invalidBody: { name: 'Helpers', permissions: 'all' } },
+  'DELETE /v1/waddles/{waddle}/roles/{role}': { path: `${w}/roles/${ROLE.helper}`, as: 'moderator', status: 204 },
+  'PUT /v1/waddles/{waddle}/members/{user}/roles/{role}': { path: `${w}/members/${USER.member}/roles/${ROLE.helper}`, as: 'moderator', status: 204 },
+  'DELETE /v1/waddles/{waddle}/members/{user}/roles/{role}': { path: `${w}/members/${USER.moderator}/roles/${ROLE.moderator}`, as: 'owner', status: 204 },
+  'GET /v1/waddles/{waddle}/bans': { path: `${w}/bans`, as: 'moderator', status: 200 },
+  'PUT /v1/waddles/{waddle}/bans/{user}': { path: `${w}/bans/${USER.member}`, body: { reason: 'spam' }, as: 'moderator', status: 200, invalidBody: { reason: 'spam', expiresAt: 'tomorrow' } },
+  'DELETE /v1/waddles/{waddle}/bans/{user}': { path: `${w}/bans/${USER.banned}`, as: 'moderator', status: 204 },
+};
