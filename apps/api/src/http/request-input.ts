@@ -7,8 +7,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Validates everything a request carries against its route before any database is touched:
- * path parameters (ids are positive integers below 2^53, an emoji is 1 to 64 characters without
- * control characters), the query (each name once, no unknown names) and the JSON body (size,
+ * path parameters (ids are positive integers below 2^53, except role 0, the default role; an
+ * emoji is 1 to 64 characters without spaces or control characters), the query (each name once, no unknown names) and the JSON body (size,
  * syntax, schema, no unknown fields). Any failure is a 400 naming the field.
  */
 export async function parseRequestInput(
@@ -43,7 +43,9 @@ function parsePathParameter(name: string, raw: string): string | number {
     if (value.length < 1 || value.length > 64 || /[\p{Cc}\s]/u.test(value)) throw badRequest('invalid_path', 'emoji must be 1 to 64 characters without spaces or control characters');
     return value;
   }
-  if (!/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) throw badRequest('invalid_path', `${name} must be a positive integer id`);
+  // Role 0 is the default role (`@everyone`); every other id starts at 1.
+  const pattern = name === 'role' ? /^(0|[1-9][0-9]{0,15})$/ : /^[1-9][0-9]{0,15}$/;
+  if (!pattern.test(value) || !Number.isSafeInteger(Number(value))) throw badRequest('invalid_path', `${name} must be a ${name === 'role' ? 'role id (0 for the default role)' : 'positive integer id'}`);
   return Number(value);
 }
 

@@ -23,7 +23,7 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       name,
       in: 'path',
       required: true,
-      schema: name === 'emoji' ? { type: 'string', minLength: 1, maxLength: 64 } : { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+      schema: name === 'emoji' ? { type: 'string', minLength: 1, maxLength: 64 } : { type: 'integer', minimum: name === 'role' ? 0 : 1, maximum: Number.MAX_SAFE_INTEGER },
     }));
     const querySchema = route.query ? (z.toJSONSchema(route.query, { io: 'input' }) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
     const queryParameters = Object.entries(querySchema?.properties ?? {}).map(([name, schema]) => ({
@@ -62,7 +62,6 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
         `Role permissions are a bitfield: ${Object.entries(Permission).map(([name, bit]) => `${name}=${bit}`).join(', ')}.`,
       ].join('\n\n'),
     },
-    servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -1,0 +1,92 @@
+import { env } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Permission } from '../src/access/permissions.ts';
+import { call, CHANNEL, freshPlatform, ROLE, USER, WADDLE } from './fixture.ts';
+
+const w = `/v1/waddles/${WADDLE.private}`;
+
+async function auditActions(): Promise<{ action: string; user_id: number; metadata: string | null }[]> {
+  const { results } = await env.CENTRAL_DB.prepare('SELECT action, user_id, metadata FROM audit_log ORDER BY id').all<{ action: string; user_id: number; metadata: string | null }>();
+  return results;
+}
+
+beforeEach(freshPlatform);
+
+describe('permissions and moderation', () => {
+  it('shows a private channel, its messages and search hits only with VIEW_PRIVATE_CHANNELS', async () => {
+    const memberChannels = (await call('member', 'GET', `${w}/channels`)).body.channels.map((c: { name: string }) => c.name);
+    const moderatorChannels = (await call('moderator', 'GET', `${w}/channels`)).body.channels.map((c: { name: string }) => c.name);
+    expect(memberChannels).not.toContain('secret');
+    expect(moderatorChannels).toContain('secret');
+    expect((await call('member', 'GET', `${w}/search?q=secret`)).body.hits).toEqual([]);
+    expect((await call('moderator', 'GET', `${w}/search?q=secret`)).body.hits.map((h: { content: string }) => h.content)).toEqual(['the secret plan']);
+    expect((await call('member', 'GET', `${w}/search?q=plan&channel=${CHANNEL.secret}`)).status).toBe(404);
+
+    // Granting a role with the permission opens it; the default role's permissions apply to everyone.
+    expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.helper}`, { permissions: Permission.VIEW_PRIVATE_CHANNELS })).status).toBe(200);
+    expect((await call('owner', 'PUT', `${w}/members/${USER.member}/roles/${ROLE.helper}`)).status).toBe(204);
+    expect((await call('member', 'GET', `${w}/channels/${CHANNEL.secret}/messages`)).status).toBe(200);
+    expect((await call('owner', 'PATCH', `${w}/roles/0`, { permissions: 0 })).status).toBe(200);
+    expect((await call('member', 'GET', `${w}/channels/${CHANNEL.general}/messages`)).status).toBe(404);
+    expect((await call('owner', 'GET', `${w}/channels/${CHANNEL.general}/messages`)).status).toBe(200);
+  });
+
+  it('refuses what a member may not do with 403 naming the permission, and writes nothing', async () => {
+    const attempt = await call('member', 'POST', `${w}/channels`, { name: 'mine' });
+    expect(attempt.status).toBe(403);
+    expect(attempt.body.error).toEqual({ code: 'missing_permission', message: 'creating a channel needs MANAGE_CHANNELS' });
+    expect((await call('member', 'PUT', `${w}/bans/${USER.owner}`, {})).status).toBe(403);
+    expect((await call('member', 'POST', `${w}/roles`, { name: 'Boss', permissions: Permission.ADMINISTRATOR })).status).toBe(403);
+    // A moderator cannot hand out what they lack, nor place a role at or above their own.
+    expect((await call('moderator', 'POST', `${w}/roles`, { name: 'Admin', permissions: Permission.ADMINISTRATOR })).body.error.code).toBe('missing_permission');
+    expect((await call('moderator', 'POST', `${w}/roles`, { name: 'Peer', position: 2 })).body.error.code).toBe('outranked');
+    expect(await auditActions()).toEqual([]);
+  });
+
+  it('kicks and bans only below oneself; a ban removes the member, blocks rejoining and is audited', async () => {
+    expect((await call('moderator', 'DELETE', `${w}/members/${USER.owner}`)).body.error.code).toBe('outranked');
+    expect((await call('moderator', 'PUT', `${w}/bans/${USER.owner}`, {})).body.error.code).toBe('outranked');
+    expect((await call('owner', 'PUT', `${w}/members/${USER.member}/roles/${ROLE.moderator}`)).status).toBe(204);
+    expect((await call('moderator', 'DELETE', `${w}/members/${USER.member}`)).body.error.code).toBe('outranked');
+    expect((await call('owner', 'DELETE', `${w}/members/${USER.member}/roles/${ROLE.moderator}`)).status).toBe(204);
+
+    const ban = await call('moderator', 'PUT', `${w}/bans/${USER.member}`, { reason: 'spam' });
+    expect(ban.status).toBe(200);
+    expect(ban.body).toMatchObject({ userId: USER.member, reason: 'spam', bannedBy: USER.moderator, expiresAt: null });
+    expect((await call('member', 'GET', w)).status).toBe(403);
+    expect((await call('member', 'GET', '/v1/waddles')).body.waddles).toEqual([]);
+    const member = await env.CENTRAL_DB.prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(WADDLE.private, USER.member).first();
+    expect(member).toBeNull();
+
+    expect((await call('moderator', 'DELETE', `${w}/bans/${USER.member}`)).status).toBe(204);
+    expect((await call('member', 'GET', w)).status).toBe(404);
+    const actions = await auditActions();
+    expect(actions.map((a) => [a.action, a.user_id])).toEqual([
+      ['member.role.grant', USER.owner],
+      ['member.role.revoke', USER.owner],
+      ['member.ban', USER.moderator],
+      ['member.unban', USER.moderator],
+    ]);
+    expect(JSON.parse(actions[2]!.metadata!)).toEqual({ userId: USER.member, expiresAt: null });
+  });
+
+  it('joins public waddles only, and lets members leave (not the owner)', async () => {
+    expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.public}/members`)).status).toBe(201);
+    expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.public}/members`)).status).toBe(201);
+    expect((await call('outsider', 'GET', `/v1/waddles/${WADDLE.public}`)).body).toMatchObject({ name: 'puffins', memberCount: 2, isOwner: false });
+    expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(404);
+    expect((await call('banned', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(403);
+    expect((await call('outsider', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.outsider}`)).status).toBe(204);
+    expect((await call('owner', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.owner}`)).body.error.code).toBe('owner_cannot_leave');
+    const directory = await call('outsider', 'GET', '/v1/directory?limit=1');
+    expect(directory.body.waddles.map((d: { name: string }) => d.name)).toEqual(['puffins']);
+    expect(directory.body.nextCursor).toBeNull();
+  });
+
+  it('records moderators deleting others\' messages in the audit log, without the content', async () => {
+    expect((await call('moderator', 'DELETE', `${w}/messages/1`)).status).toBe(204);
+    const [entry] = await auditActions();
+    expect(entry?.action).toBe('message.delete');
+    expect(entry?.metadata).not.toContain('hello');
+  });
+});

