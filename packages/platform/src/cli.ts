@@ -6,8 +6,10 @@
  *                             serve the api and monitor Workers (wrangler dev) until Ctrl-C
  *   waddle migrate [status]   migrate (or show) the central database and every waddle database it lists
  *                             [--target local|remote] [--concurrency N] [--dry-run]
+ *   waddle token <user-id>    print an API token for a local user [--expires-in SECONDS]
  */
 import { migrateCommand } from './commands/migrate.ts';
+import { tokenCommand } from './commands/token.ts';
 import { up } from './commands/up.ts';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -18,7 +20,10 @@ switch (command) {
   case 'migrate':
     process.exitCode = await migrateCommand(rest);
     break;
+  case 'token':
+    process.exitCode = await tokenCommand(rest);
+    break;
   default:
-    console.error('usage: waddle up [--no-workers] | waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run]');
+    console.error('usage: waddle up [--no-workers] | waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run] | waddle token <user-id>');
     process.exitCode = 2;
 }
