@@ -90,12 +90,18 @@ export async function up(
   log(`secrets: ${localSecretsFile(REPOSITORY_ROOT)} (kept across runs), written to ${devVars.map((file) => relative(REPOSITORY_ROOT, file)).join(' and ')}`);
   log('Ctrl-C stops everything.');
   await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    // First in line: the local D1 API's Miniflare has its own listener, which disposes its
+    // workerd and exits the process at once. Stopping a Worker signals wrangler synchronously,
+    // so the Workers stop even when that listener ends the process before these promises settle.
+    const stop = () => {
+      log('stopping…');
+      void Promise.all(workers.map((w) => w.stop()))
+        .then(() => d1Api.close())
+        .then(done);
+    };
+    process.prependOnceListener('SIGINT', stop);
+    process.prependOnceListener('SIGTERM', stop);
   });
-  log('stopping…');
-  await Promise.all(workers.map((w) => w.stop()));
-  await d1Api.close();
   return true;
 }
 
