@@ -2,7 +2,7 @@ import type { D1DatabaseLike, D1ResultLike, D1StatementLike } from './d1-databas
 
 /** Where and how to reach Cloudflare's API. */
 export interface CloudflareApi {
-  /** `https://api.cloudflare.com/client/v4`, or a stand-in's address in tests. */
+  /** `https://api.cloudflare.com/client/v4`, or the local D1 API's (`waddle up`, tests). */
   readonly baseUrl: string;
   readonly accountId: string;
   readonly apiToken: string;

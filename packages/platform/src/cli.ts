@@ -3,7 +3,8 @@
  * waddle: the platform's command line.
  *
  *   waddle up [--no-workers]  migrate every local database, seed the demo platform once, print it, and
- *                             serve the api and monitor Workers (wrangler dev) until Ctrl-C
+ *                             serve the local D1 REST API (127.0.0.1:8789) and the api and monitor
+ *                             Workers (wrangler dev, with their .dev.vars) until Ctrl-C
  *   waddle migrate [status]   migrate (or show) the central database and every waddle database it lists
  *                             [--target local|remote] [--concurrency N] [--dry-run]
  *   waddle token <user-id>    print an API token for a local user [--expires-in SECONDS]

@@ -10,7 +10,7 @@ import { localConnector } from '../src/local/local-connector.ts';
 import { createWaddle, WaddleProvisioningError } from '../src/provisioning/create-waddle.ts';
 import { localTarget } from '../src/targets/local-target.ts';
 import { remoteTarget } from '../src/targets/remote-target.ts';
-import { startD1RestStandIn } from './d1-rest-stand-in.ts';
+import { startLocalD1Api } from '../src/local/local-d1-api.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
 
 describe('provisioning and the resolver', () => {
@@ -65,7 +65,7 @@ describe('provisioning and the resolver', () => {
     }
   });
 
-  it('provisions on the remote target through the REST API stand-in, and resolves over HTTP', async () => {
+  it('provisions on the remote target through the local D1 REST API, and resolves over HTTP', async () => {
     const stateDirectory = temporaryStateDirectory();
     const local = localTarget(stateDirectory);
     const seeded = await local.open([local.centralDatabaseId]);
@@ -74,18 +74,19 @@ describe('provisioning and the resolver', () => {
     await seeded.dispose();
 
     const api = { accountId: 'acc', apiToken: 'token' };
-    const standIn = await startD1RestStandIn({ stateDirectory, ...api, databaseIds: [local.centralDatabaseId], spareDatabaseIds: ['4f6c-uuid-1'] });
+    const localApi = await startLocalD1Api({ stateDirectory, ...api });
     try {
-      const cloudflare = { baseUrl: standIn.baseUrl, ...api };
+      expect(localApi.databaseIds()).toEqual([local.centralDatabaseId]);
+      const cloudflare = { baseUrl: localApi.baseUrl, ...api };
       const target = remoteTarget(cloudflare, local.centralDatabaseId);
       const central = (await target.open([target.centralDatabaseId])).get(target.centralDatabaseId);
       const created = await createWaddle(central, target, { name: 'far-away', displayName: 'Far Away', ownerId: 3 });
-      expect(created.d1DatabaseId).toBe('4f6c-uuid-1');
+      expect(localApi.databaseIds()).toEqual([local.centralDatabaseId, created.d1DatabaseId]);
       const resolver = createWaddleDatabaseResolver(central, [restConnector(cloudflare)]);
       const database = await resolver.resolve(created.waddleId);
       expect((await new Migrator({ database, migrations: waddleMigrations }).getStatus()).pending).toEqual([]);
     } finally {
-      await standIn.close();
+      await localApi.close();
     }
   });
 });

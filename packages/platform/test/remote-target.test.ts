@@ -5,28 +5,28 @@ import { migrateAll } from '../src/migrate/migrate-all.ts';
 import { localTarget } from '../src/targets/local-target.ts';
 import { remoteTarget } from '../src/targets/remote-target.ts';
 import { D1RestError, restD1Database } from '@waddle/d1/rest';
-import { startD1RestStandIn } from './d1-rest-stand-in.ts';
+import { startLocalD1Api } from '../src/local/local-d1-api.ts';
 import { inspect, seedRegistry, temporaryStateDirectory } from './registry-fixture.ts';
 
 const latest = waddleMigrations.map((m) => m.name);
 const ACCOUNT = 'acc0123456789';
 const TOKEN = 'test-token';
 
-describe('the remote target, against a D1 REST API stand-in backed by local D1', () => {
+describe('the remote target, against the local D1 REST API', () => {
   it('migrates and reports the way the local target does, and names an unreachable database', async () => {
     const stateDirectory = temporaryStateDirectory();
     const local = localTarget(stateDirectory);
     const waddles = await seedRegistry(local, 12);
     // One waddle's database is not served by the API (deleted, or in another account).
     const unreachable = waddles[5]!;
-    const standIn = await startD1RestStandIn({
+    const localApi = await startLocalD1Api({
       stateDirectory,
       accountId: ACCOUNT,
       apiToken: TOKEN,
       databaseIds: [local.centralDatabaseId, ...waddles.filter((w) => w !== unreachable).map((w) => w.d1DatabaseId)],
     });
     try {
-      const target = remoteTarget({ baseUrl: standIn.baseUrl, accountId: ACCOUNT, apiToken: TOKEN }, local.centralDatabaseId);
+      const target = remoteTarget({ baseUrl: localApi.baseUrl, accountId: ACCOUNT, apiToken: TOKEN }, local.centralDatabaseId);
       const lines: string[] = [];
       const exitCode = await migrateCommand(['--concurrency', '3', '--target', 'remote'], { out: (l) => lines.push(l), progress: () => {}, isTerminal: false }, target);
       expect(exitCode).toBe(1);
@@ -36,7 +36,7 @@ describe('the remote target, against a D1 REST API stand-in backed by local D1',
       const rerun = await migrateAll({ target });
       expect(rerun.outcomes.filter((o) => o.status !== 'up-to-date').map((o) => o.database)).toEqual([`waddle ${unreachable.name}`]);
     } finally {
-      await standIn.close();
+      await localApi.close();
     }
     const { recorded } = await inspect(local, waddles);
     for (const waddle of waddles) {
@@ -46,9 +46,9 @@ describe('the remote target, against a D1 REST API stand-in backed by local D1',
 
   it('runs a batch atomically through the API, refuses a wrong token, and creates databases', async () => {
     const stateDirectory = temporaryStateDirectory();
-    const standIn = await startD1RestStandIn({ stateDirectory, accountId: ACCOUNT, apiToken: TOKEN, databaseIds: ['db-a'], spareDatabaseIds: ['db-new'] });
+    const localApi = await startLocalD1Api({ stateDirectory, accountId: ACCOUNT, apiToken: TOKEN, databaseIds: ['db-a'] });
     try {
-      const api = { baseUrl: standIn.baseUrl, accountId: ACCOUNT, apiToken: TOKEN };
+      const api = { baseUrl: localApi.baseUrl, accountId: ACCOUNT, apiToken: TOKEN };
       const db = restD1Database(api, 'db-a');
       await db.prepare('CREATE TABLE t (x INTEGER NOT NULL)').run();
       await expect(db.batch([db.prepare('INSERT INTO t VALUES (?)').bind(1), db.prepare('INSERT INTO t VALUES (NULL)')])).rejects.toThrow(/NOT NULL/);
@@ -58,10 +58,10 @@ describe('the remote target, against a D1 REST API stand-in backed by local D1',
 
       await expect(restD1Database({ ...api, apiToken: 'wrong' }, 'db-a').prepare('SELECT 1').all()).rejects.toEqual(new D1RestError(401, 'Authentication error'));
       const created = await remoteTarget(api, 'central').createDatabase('waddle-new');
-      expect(created).toBe('db-new');
+      expect(created).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect((await restD1Database(api, created).prepare('SELECT 1 AS one').first<{ one: number }>())?.one).toBe(1);
     } finally {
-      await standIn.close();
+      await localApi.close();
     }
   });
 });

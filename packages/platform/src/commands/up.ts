@@ -1,17 +1,30 @@
+import { relative } from 'node:path';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { seedDemoPlatform } from '../demo/seed-demo-platform.ts';
 import { runFanOut } from '../migrate/migrate-all.ts';
+import { writeDevVars } from '../local/dev-vars.ts';
+import { LOCAL_ACCOUNT_ID, type LocalD1Api, startLocalD1Api } from '../local/local-d1-api.ts';
+import { LOCAL_STATE_DIRECTORY } from '../local/local-databases.ts';
+import { ensureLocalSecrets, localSecretsFile } from '../local/local-secrets.ts';
+import { registeredDatabases } from '../local/registered-databases.ts';
+import { REPOSITORY_ROOT } from '../local/repository-root.ts';
 import { type RunningWorker, startWorker } from '../local/worker-processes.ts';
 import type { DatabaseTarget } from '../targets/database-target.ts';
 import { localTarget } from '../targets/local-target.ts';
 import { textTable } from '../text-table.ts';
 
+/** Where `waddle up` serves the local D1 REST API. */
+const LOCAL_D1_API_PORT = 8789;
+
 /**
  * The main job, on local D1: migrates the central database and every waddle database it lists,
  * provisions and seeds the demo platform once (users, three waddles with roles, channels,
  * threads, messages in several languages, reactions), prints what is there, then (unless
- * `workers` is false) serves the api and monitor Workers with `wrangler dev` on the same state
- * until Ctrl-C. Running it again reuses the data.
+ * `workers` is false) serves the local D1 REST API on 127.0.0.1:8789 (every waddle database of
+ * the registry, and those it creates), writes both Workers' `.dev.vars` (the API's address,
+ * account and token, the api's `AUTH_SECRET`, the monitor's `MONITOR_TOKEN`, generated once and
+ * kept in `.wrangler/local-secrets.json`) and serves the api and monitor Workers with
+ * `wrangler dev` on the same state until Ctrl-C. Running it again reuses the data and the secrets.
  */
 export async function up(
   options: { readonly workers?: boolean; readonly target?: DatabaseTarget; readonly log?: (line: string) => void; readonly messagesPerWaddle?: number } = {},
@@ -50,23 +63,45 @@ export async function up(
   if (options.workers === false) return true;
 
   log('');
-  log('starting the Workers (wrangler dev) on the same local state…');
+  log('starting the local D1 REST API and the Workers (wrangler dev) on the same local state…');
+  const secrets = await ensureLocalSecrets(REPOSITORY_ROOT);
+  let d1Api: LocalD1Api;
+  try {
+    // Not the central database: the Workers reach it through their own binding, and one file
+    // should not be open for writing in two workerd processes (this one and wrangler dev's).
+    const waddleDatabaseIds = (await registeredDatabases(LOCAL_STATE_DIRECTORY)).map((row) => row.d1_database_id);
+    d1Api = await startLocalD1Api({ stateDirectory: LOCAL_STATE_DIRECTORY, accountId: LOCAL_ACCOUNT_ID, apiToken: secrets.cloudflareApiToken, databaseIds: waddleDatabaseIds, port: LOCAL_D1_API_PORT });
+  } catch (error) {
+    log(`the local D1 REST API did not start on 127.0.0.1:${LOCAL_D1_API_PORT}: ${String(error)}`);
+    return false;
+  }
+  const devVars = await writeDevVars(REPOSITORY_ROOT, { baseUrl: d1Api.baseUrl, accountId: LOCAL_ACCOUNT_ID }, secrets);
   const workers: RunningWorker[] = [];
   try {
     workers.push(await startWorker('api', 8787), await startWorker('monitor', 8788));
   } catch (error) {
     await Promise.all(workers.map((w) => w.stop()));
+    await d1Api.close();
     log(String(error));
     return false;
   }
+  log(`local D1 REST API: ${d1Api.baseUrl}  (account ${LOCAL_ACCOUNT_ID}, ${d1Api.databaseIds().length} waddle databases; what the Workers reach past their binding)`);
   for (const worker of workers) log(`${worker.name}: ${worker.url}  (try ${worker.url}/health; log: ${worker.logFile})`);
+  log(`secrets: ${localSecretsFile(REPOSITORY_ROOT)} (kept across runs), written to ${devVars.map((file) => relative(REPOSITORY_ROOT, file)).join(' and ')}`);
   log('Ctrl-C stops everything.');
   await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    // First in line: the local D1 API's Miniflare has its own listener, which disposes its
+    // workerd and exits the process at once. Stopping a Worker signals wrangler synchronously,
+    // so the Workers stop even when that listener ends the process before these promises settle.
+    const stop = () => {
+      log('stopping…');
+      void Promise.all(workers.map((w) => w.stop()))
+        .then(() => d1Api.close())
+        .then(done);
+    };
+    process.prependOnceListener('SIGINT', stop);
+    process.prependOnceListener('SIGTERM', stop);
   });
-  log('stopping…');
-  await Promise.all(workers.map((w) => w.stop()));
   return true;
 }
 

@@ -1,4 +1,4 @@
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare, type MiniflareOptions } from 'miniflare';
 
 /** A Worker that only hosts the D1 bindings, for tools that reach the databases from Node. */
 const BINDINGS_ONLY_WORKER = 'export default { fetch() { return new Response(null, { status: 404 }); } }';
@@ -10,15 +10,21 @@ const BINDINGS_ONLY_WORKER = 'export default { fetch() { return new Response(nul
  * Every local tool and the benchmark start workerd here, so they all see the same databases.
  */
 export function startLocalMiniflare(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): Miniflare {
-  return new Miniflare(
-    convertV4MiniflareOptions({
-      modules: true,
-      script,
-      compatibilityDate: '2026-11-01',
-      d1Databases: { ...d1Databases },
-      resourcePersistencePath: stateDirectory,
-    }),
-  );
+  return new Miniflare(localMiniflareOptions(d1Databases, stateDirectory, script));
+}
+
+/**
+ * The options {@link startLocalMiniflare} starts workerd with; pass them to `setOptions` to
+ * change the bindings of a running instance (which restarts workerd).
+ */
+export function localMiniflareOptions(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): MiniflareOptions {
+  return convertV4MiniflareOptions({
+    modules: true,
+    script,
+    compatibilityDate: '2026-11-01',
+    d1Databases: { ...d1Databases },
+    resourcePersistencePath: stateDirectory,
+  });
 }
 
 /** Binding names for database ids (`DB_0`, `DB_1`, …), by id. */

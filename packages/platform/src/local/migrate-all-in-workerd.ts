@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { type FanOutOptions, type FanOutReport, readRegistry } from '../migrate/migrate-all.ts';
+import type { FanOutOptions, FanOutReport } from '../migrate/migrate-all.ts';
 import { bundleWorker } from './bundle-worker.ts';
-import { LOCAL_CENTRAL_DATABASE_ID, openLocalDatabases } from './local-databases.ts';
+import { LOCAL_CENTRAL_DATABASE_ID } from './local-databases.ts';
 import { bindingNames, d1DatabasesOption, startLocalMiniflare } from './local-miniflare.ts';
+import { registeredDatabases } from './registered-databases.ts';
 
 let script: Promise<string> | undefined;
 
@@ -16,7 +17,7 @@ export async function migrateAllInWorkerd(
   stateDirectory: string,
   options: Omit<FanOutOptions, 'target' | 'centralMigrations' | 'waddleMigrations'>,
 ): Promise<FanOutReport> {
-  const ids = [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabaseIds(stateDirectory))];
+  const ids = [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabases(stateDirectory)).map((row) => row.d1_database_id)];
   const bindingOf = bindingNames(ids);
   script ??= bundleWorker(join(import.meta.dirname, 'fan-out-worker.ts'));
   const miniflare = startLocalMiniflare(d1DatabasesOption(bindingOf), stateDirectory, await script);
@@ -44,16 +45,5 @@ export async function migrateAllInWorkerd(
     return report;
   } finally {
     await miniflare.dispose();
-  }
-}
-
-/** The waddle databases the local registry lists (none while the central database is empty). */
-async function registeredDatabaseIds(stateDirectory: string): Promise<string[]> {
-  const local = await openLocalDatabases([LOCAL_CENTRAL_DATABASE_ID], stateDirectory);
-  try {
-    const registry = await readRegistry(local.get(LOCAL_CENTRAL_DATABASE_ID)).catch(() => []);
-    return registry.map((row) => row.d1_database_id);
-  } finally {
-    await local.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from './repository-root.ts';
 
 /** A Worker served by `wrangler dev` on loopback. */
 export interface RunningWorker {
@@ -10,20 +11,18 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-const REPOSITORY = resolve(import.meta.dirname, '../../../..');
-
 /**
  * Starts `wrangler dev` for one app of the repository on a port of 127.0.0.1, over the shared
  * local state (`.wrangler/state`, where the tools keep every local D1 database), and resolves once
  * its `/health` answers. Its output goes to `.wrangler/<app>-dev.log`.
  */
 export async function startWorker(app: 'api' | 'monitor', port: number): Promise<RunningWorker> {
-  const directory = join(REPOSITORY, 'apps', app);
-  const logFile = join(REPOSITORY, '.wrangler', `${app}-dev.log`);
+  const directory = join(REPOSITORY_ROOT, 'apps', app);
+  const logFile = join(REPOSITORY_ROOT, '.wrangler', `${app}-dev.log`);
   const log = createWriteStream(logFile);
   const child = spawn(
     process.execPath,
-    [join(directory, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', join(REPOSITORY, '.wrangler', 'state')],
+    [join(directory, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', join(REPOSITORY_ROOT, '.wrangler', 'state')],
     { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   child.stdout.pipe(log);
