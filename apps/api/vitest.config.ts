@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     // Cold workerd starts on a loaded 2-core machine can take seconds; assertions, not timers, decide.
     testTimeout: 30_000,
+    globalSetup: ['./test/global-setup.ts'],
   },
   plugins: [
     cloudflareTest({

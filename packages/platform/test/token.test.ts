@@ -1,36 +1,29 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyAccessToken } from '@waddle/auth-token/access-token';
-import { describe, expect, it } from 'vitest';
-import { localAuthSecret } from '../src/commands/token.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tokenCommand } from '../src/commands/token.ts';
+import { ensureLocalSecrets } from '../src/local/local-secrets.ts';
 
-describe('the local token', () => {
-  it('reads AUTH_SECRET from a .dev.vars file, quoted or not', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'waddle-token-'));
-    const file = join(directory, '.dev.vars');
-    await writeFile(file, 'CLOUDFLARE_ACCOUNT_ID="local"\nAUTH_SECRET="0123456789abcdef0123456789abcdef"\n');
-    expect(await localAuthSecret(file)).toBe('0123456789abcdef0123456789abcdef');
-    await writeFile(file, 'AUTH_SECRET=fedcba9876543210fedcba9876543210\n');
-    expect(await localAuthSecret(file)).toBe('fedcba9876543210fedcba9876543210');
+afterEach(() => vi.restoreAllMocks());
+
+describe('waddle token', () => {
+  it('prints a token the API accepts, signed with the local AUTH_SECRET', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'waddle-token-'));
+    const { authSecret } = await ensureLocalSecrets(root);
+    const printed = vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await tokenCommand(['42', '--expires-in', '60'], root)).toBe(0);
+    const claims = await verifyAccessToken(authSecret, printed.mock.calls[0]![0] as string);
+    expect(claims.userId).toBe(42);
+    expect(claims.expiresAt - Date.now() / 1000).toBeLessThanOrEqual(60);
   });
 
-  it('names the fix when the file or the line is missing', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'waddle-token-'));
-    await expect(localAuthSecret(join(directory, '.dev.vars'))).rejects.toThrow(/run `npm start` once/);
-    await writeFile(join(directory, '.dev.vars'), 'OTHER=1\n');
-    await expect(localAuthSecret(join(directory, '.dev.vars'))).rejects.toThrow(/no AUTH_SECRET line/);
-  });
-
-  it('mints a token the API accepts for the user', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'waddle-token-'));
-    const secret = '0123456789abcdef0123456789abcdef';
-    await writeFile(join(directory, '.dev.vars'), `AUTH_SECRET=${secret}\n`);
-    const { execFileSync } = await import('node:child_process');
-    const token = execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', join(import.meta.dirname, '../src/cli.ts'), 'token', '42'], {
-      env: { ...process.env, WADDLE_API_DEV_VARS: join(directory, '.dev.vars') },
-      encoding: 'utf8',
-    }).trim();
-    expect(await verifyAccessToken(secret, token)).toMatchObject({ userId: 42 });
+  it('names the fix before the first `npm start`, and refuses a bad user id', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'waddle-token-'));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await tokenCommand(['1'], root)).toBe(1);
+    expect(errors.mock.calls[0]![0]).toMatch(/run `npm start` once/);
+    expect(await tokenCommand(['ada'], root)).toBe(2);
   });
 });

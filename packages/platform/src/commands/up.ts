@@ -12,6 +12,8 @@ import { type RunningWorker, startWorker } from '../local/worker-processes.ts';
 import type { DatabaseTarget } from '../targets/database-target.ts';
 import { localTarget } from '../targets/local-target.ts';
 import { textTable } from '../text-table.ts';
+import { DEMO_USERS } from '../demo/demo-content.ts';
+import { localToken } from './token.ts';
 
 /** Where `waddle up` serves the local D1 REST API. */
 const LOCAL_D1_API_PORT = 8789;
@@ -39,8 +41,10 @@ export async function up(
 
   const opened = await target.open([target.centralDatabaseId]);
   const central = opened.get(target.centralDatabaseId);
+  let demoUser: { id: number; username: string } | null;
   try {
     const waddles = await seedDemoPlatform(central, target, log, options.messagesPerWaddle);
+    demoUser = await central.prepare('SELECT id, username FROM users WHERE username = ?').bind(DEMO_USERS[0]).first<{ id: number; username: string }>();
     const databases = await target.open(waddles.map((w) => w.d1DatabaseId));
     try {
       log('');
@@ -88,6 +92,15 @@ export async function up(
   log(`local D1 REST API: ${d1Api.baseUrl}  (account ${LOCAL_ACCOUNT_ID}, ${d1Api.databaseIds().length} waddle databases; what the Workers reach past their binding)`);
   for (const worker of workers) log(`${worker.name}: ${worker.url}  (try ${worker.url}/health; log: ${worker.logFile})`);
   log(`secrets: ${localSecretsFile(REPOSITORY_ROOT)} (kept across runs), written to ${devVars.map((file) => relative(REPOSITORY_ROOT, file)).join(' and ')}`);
+  if (demoUser) {
+    const token = await localToken(demoUser.id, 24 * 3600);
+    log('');
+    log(`API token for ${demoUser.username} (user ${demoUser.id}), valid 24 h (another: npm run -s token <user-id>):`);
+    log(token);
+    log(`try: curl -H "Authorization: Bearer ${token}" ${workers[0]!.url}/v1/waddles`);
+    log(`dashboard: ${workers[1]!.url}/?token=${secrets.monitorToken}`);
+    log(`API reference: ${workers[0]!.url}/v1/openapi.json`);
+  }
   log('Ctrl-C stops everything.');
   await new Promise<void>((done) => {
     // First in line: the local D1 API's Miniflare has its own listener, which disposes its

@@ -1,0 +1,58 @@
+import { env } from 'cloudflare:test';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import worker from '../src/index.ts';
+import { freshPlatform, snapshot, tokenFor, USER } from './fixture.ts';
+
+/** The Worker's own fetch, with the D1 REST API of the test run configured (as a deployment sets it). */
+async function callProvisioning(who: keyof typeof USER, method: string, path: string, body?: unknown, configured = true) {
+  const request = new Request(`http://waddle${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await tokenFor(who)}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const configuredEnv = configured
+    ? { ...env, CLOUDFLARE_API_BASE_URL: inject('d1ApiBaseUrl'), CLOUDFLARE_ACCOUNT_ID: inject('d1ApiAccountId'), CLOUDFLARE_API_TOKEN: inject('d1ApiToken') }
+    : env;
+  const response = await worker.fetch(request, configuredEnv as Env, {} as ExecutionContext);
+  return { status: response.status, body: await response.json<any>() };
+}
+
+beforeEach(freshPlatform);
+
+describe('POST /v1/waddles', () => {
+  it('provisions a database through the D1 REST API, migrates and registers it; the owner then posts and reads in it', async () => {
+    const created = await callProvisioning('outsider', 'POST', '/v1/waddles', { name: 'glacier', displayName: 'Glacier', isPublic: true });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'glacier', displayName: 'Glacier', ownerId: USER.outsider, isPublic: true, memberCount: 1 });
+    const row = await env.CENTRAL_DB.prepare('SELECT d1_database_id, d1_binding, schema_version FROM waddles WHERE id = ?').bind(created.body.id).first<Record<string, string | null>>();
+    expect(row).toMatchObject({ d1_binding: null, schema_version: expect.stringMatching(/^00\d\d_/) });
+    expect(row!.d1_database_id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const w = `/v1/waddles/${created.body.id}`;
+    expect((await callProvisioning('outsider', 'POST', `${w}/channels`, { name: 'lobby' })).status).toBe(201);
+    const posted = await callProvisioning('outsider', 'POST', `${w}/channels/1/messages`, { content: 'first message on the glacier' });
+    expect(posted.status).toBe(201);
+    const page = await callProvisioning('outsider', 'GET', `${w}/channels/1/messages`);
+    expect(page.body.messages.map((m: { content: string }) => m.content)).toEqual(['first message on the glacier']);
+    const audit = await env.CENTRAL_DB.prepare("SELECT action FROM audit_log WHERE action = 'waddle.create'").all();
+    expect(audit.results).toHaveLength(1);
+  });
+
+  it('refuses a taken name with 409 and invalid names with 400, creating nothing', async () => {
+    const before = await snapshot();
+    expect((await callProvisioning('member', 'POST', '/v1/waddles', { name: 'penguins', displayName: 'Again' })).status).toBe(409);
+    for (const name of ['Penguins', 'a', "x'; DROP TABLE waddles; --", 'x'.repeat(65)]) {
+      expect((await callProvisioning('member', 'POST', '/v1/waddles', { name, displayName: 'Bad' })).status).toBe(400);
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('answers 503 where no D1 REST API is configured, creating nothing', async () => {
+    const before = await snapshot();
+    const answer = await callProvisioning('member', 'POST', '/v1/waddles', { name: 'nowhere', displayName: 'Nowhere' }, false);
+    expect(answer).toEqual({ status: 503, body: { error: { code: 'provisioning_unavailable', message: expect.any(String) } } });
+    const anonymous = await worker.fetch(new Request('http://waddle/v1/waddles', { method: 'POST', body: '{"name":"x1","displayName":"X"}' }), env as Env, {} as ExecutionContext);
+    expect(anonymous.status).toBe(401);
+    expect(await snapshot()).toBe(before);
+  });
+});
