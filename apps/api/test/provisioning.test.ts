@@ -13,7 +13,7 @@ async function callProvisioning(who: keyof typeof USER, method: string, path: st
   const configuredEnv = configured
     ? { ...env, CLOUDFLARE_API_BASE_URL: inject('d1ApiBaseUrl'), CLOUDFLARE_ACCOUNT_ID: inject('d1ApiAccountId'), CLOUDFLARE_API_TOKEN: inject('d1ApiToken') }
     : env;
-  const response = await worker.fetch(request, configuredEnv);
+  const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, configuredEnv);
   return { status: response.status, body: await response.json<any>() };
 }
 
@@ -51,7 +51,7 @@ describe('POST /v1/waddles', () => {
     const before = await snapshot();
     const answer = await callProvisioning('member', 'POST', '/v1/waddles', { name: 'nowhere', displayName: 'Nowhere' }, false);
     expect(answer).toEqual({ status: 503, body: { error: { code: 'provisioning_unavailable', message: expect.any(String) } } });
-    const anonymous = await worker.fetch(new Request('http://waddle/v1/waddles', { method: 'POST', body: '{"name":"x1","displayName":"X"}' }), env);
+    const anonymous = await worker.fetch(new Request('http://waddle/v1/waddles', { method: 'POST', body: '{"name":"x1","displayName":"X"}' }) as Request<unknown, IncomingRequestCfProperties>, env);
     expect(anonymous.status).toBe(401);
     expect(await snapshot()).toBe(before);
   });
