@@ -2,6 +2,9 @@
 /**
  * pnpm bench [--messages N] [--calls N] [--json FILE] [--rebuild] [--build-only] [--cases a,b]
  *
+ * Cases besides the query library's: `migrate_fanout` (one migration over 1,000 local waddle
+ * databases) and `api_load` (the api Worker under wrangler dev on loopback, listing and posting).
+ *
  * Builds a synthetic waddle (default 1,000,000 messages) and measures the query library side by
  * side: through local D1 inside workerd (what a Worker waits; mean over --calls sequential calls,
  * default 500) and the same code in-process on node:sqlite (median). Prints a Markdown table and,
@@ -20,6 +23,7 @@ import { BATCH_SIZE, type BenchCase, type BenchParameters, benchCase, READ_CASES
 import { startD1BenchRunner } from './d1-bench-runner.ts';
 import { draftCursorLoss } from './draft-cursor-loss.ts';
 import { medianMs } from './in-process-timing.ts';
+import { measureApiLoad } from './api-load.ts';
 import { timeMigrateFanOut } from './migrate-fanout.ts';
 import { storageReport } from './storage-report.ts';
 import { buildSyntheticWaddle, DEFAULT_SHAPE } from './synthetic-waddle.ts';
@@ -60,7 +64,7 @@ if (args.rebuild || !existsSync(source)) {
 if (args['build-only']) process.exit(0);
 const only = args.cases?.split(',');
 if (only) {
-  const unknown = only.filter((name) => name !== 'migrate_fanout' && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
+  const unknown = only.filter((name) => name !== 'migrate_fanout' && name !== 'api_load' && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
   if (unknown.length > 0) fail(`unknown cases: ${unknown.join(', ')}`);
 }
 const selected = <T extends BenchCase>(names: readonly T[]) => names.filter((name) => !only || only.includes(name));
@@ -90,6 +94,10 @@ const pageFloor = (anchor: 'newest' | number) => {
 };
 if (only?.includes('migrate_fanout')) {
   log(`  migrate.fanout_1000_s: ${(await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log)).toFixed(1)} s`);
+}
+if (only?.includes('api_load')) {
+  log('api under load (wrangler dev on loopback)');
+  await measureApiLoad(join(dataDirectory, 'api-load'), log);
 }
 if (only) {
   log(`local D1 in workerd: mean of ${calls} sequential calls per case`);
@@ -123,6 +131,9 @@ log('migrate fan-out over 1,000 local waddle databases');
 const fanOutSeconds = await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log);
 log(`  ${fanOutSeconds.toFixed(1)} s`);
 
+log('api under load (wrangler dev on loopback)');
+const load = await measureApiLoad(join(dataDirectory, 'api-load'), log);
+
 const r = (value: number, digits = 3) => Number(value.toFixed(digits));
 const results = {
   messages,
@@ -154,6 +165,11 @@ const results = {
   'writes.batched_per_s': Math.round((BATCH_SIZE * 1000) / d1.write_batched!),
   'kysely.page_overhead': r(d1.kysely_page! / d1.raw_page!, 2),
   'migrate.fanout_1000_s': r(fanOutSeconds, 1),
+  'api.list_rps': Math.round(load.list.requestsPerSecond),
+  'api.list_p99_ms': r(load.list.p99Ms, 1),
+  'api.post_rps': Math.round(load.post.requestsPerSecond),
+  'api.post_p99_ms': r(load.post.p99Ms, 1),
+  'api.errors': load.list.errors + load.post.errors,
   in_process_median_ms: Object.fromEntries(Object.entries(inProcess).map(([k, v]) => [k, r(v)])),
   d1_mean_ms: Object.fromEntries(Object.entries(d1).map(([k, v]) => [k, r(v)])),
 };
@@ -210,6 +226,9 @@ function markdownTable(result: typeof results): string {
     [`storage.bytes_per_message (messages ${result['storage.split_bytes_per_message'].messages}, their indexes ${result['storage.split_bytes_per_message'].messageIndexes}, search ${result['storage.split_bytes_per_message'].searchIndex}, other ${result['storage.split_bytes_per_message'].other})`, String(result['storage.bytes_per_message']), ''],
     ['storage.messages_per_10gb', result['storage.messages_per_10gb'].toLocaleString('en'), ''],
     ['migrate.fanout_1000_s (one migration, 1,000 databases, concurrency 8)', String(result['migrate.fanout_1000_s']), ''],
+    [`api.list_rps / api.list_p99_ms (GET a page of 50, ${load.list.requests} requests, 8 clients, wrangler dev)`, `${result['api.list_rps']} / ${result['api.list_p99_ms']}`, ''],
+    [`api.post_rps / api.post_p99_ms (POST a message, ${load.post.requests} requests, 8 clients)`, `${result['api.post_rps']} / ${result['api.post_p99_ms']}`, ''],
+    ['api.errors (non-2xx answers or failed requests)', String(result['api.errors']), ''],
   ];
   const machine = `${result.machine.cores} cores (${result.machine.cpu}), ${result.machine.memory_gib} GiB, Node ${result.machine.node}`;
   return [

@@ -89,7 +89,7 @@ describe('migrate fan-out on the local target', () => {
     expect(await migrateCommand(['status'], io, target)).toBe(0);
     const table = lines.find((l) => l.startsWith('database'))!;
     expect(table).toContain('pending');
-    expect(lines.join('\n')).toMatch(/waddle w1 +test-waddle-1 +0001_create_categories +0001_create_categories +behind +14/);
+    expect(lines.join('\n')).toMatch(new RegExp(`waddle w1 +test-waddle-1 +0001_create_categories +0001_create_categories +behind +${latest.length - 1} `));
     const { recorded } = await inspect(target, waddles);
     expect(recorded.get('w1')).toEqual(latest.slice(0, 1));
     expect(await migrateCommand(['--concurrency', '0'], io, target)).toBe(2);

@@ -11,20 +11,35 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** How to serve a Worker other than for `npm start` (the benchmark serves the api over its own data). */
+export interface WorkerProcessOptions {
+  /** A wrangler config to use instead of the app's `wrangler.jsonc`. */
+  readonly configPath?: string;
+  /** Miniflare's persistence root (default `.wrangler/state`, shared by every local tool). */
+  readonly persistTo?: string;
+  /** Vars passed as `--var NAME:VALUE` (they win over `.dev.vars`). */
+  readonly vars?: Readonly<Record<string, string>>;
+  /** Where its output goes (default `.wrangler/<app>-dev.log`). */
+  readonly logFile?: string;
+}
+
 /**
  * Starts `wrangler dev` for one app of the repository on a port of 127.0.0.1, over the shared
- * local state (`.wrangler/state`, where the tools keep every local D1 database), and resolves once
- * its `/health` answers. Its output goes to `.wrangler/<app>-dev.log`.
+ * local state (`.wrangler/state`, where the tools keep every local D1 database) unless told
+ * otherwise, and resolves once its `/health` answers. Its output goes to `.wrangler/<app>-dev.log`.
  */
-export async function startWorker(app: 'api' | 'monitor', port: number): Promise<RunningWorker> {
+export async function startWorker(app: 'api' | 'monitor', port: number, options: WorkerProcessOptions = {}): Promise<RunningWorker> {
   const directory = join(REPOSITORY_ROOT, 'apps', app);
-  const logFile = join(REPOSITORY_ROOT, '.wrangler', `${app}-dev.log`);
+  const logFile = options.logFile ?? join(REPOSITORY_ROOT, '.wrangler', `${app}-dev.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(
-    process.execPath,
-    [join(directory, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', join(REPOSITORY_ROOT, '.wrangler', 'state')],
-    { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', options.persistTo ?? join(REPOSITORY_ROOT, '.wrangler', 'state')];
+  if (options.configPath) args.push('--config', options.configPath);
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
+  const child = spawn(process.execPath, [join(directory, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), ...args], {
+    cwd: directory,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const url = `http://127.0.0.1:${port}`;
