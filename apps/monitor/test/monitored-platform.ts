@@ -58,7 +58,7 @@ export function testDependencies(options: { readonly extra?: readonly DatabaseCo
     fetch: async (input, init) => {
       const request = new Request(input, init);
       sent.push({ url: request.url, method: request.method, contentType: request.headers.get('content-type'), body: await request.json() });
-      return new Response('ok', { status: options.status?.() ?? 200 });
+      return new Response(null, { status: options.status?.() ?? 200 });
     },
   };
   return { dependencies, sent, clock };

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CentralDatabase } from '../src/central/central-database.ts';
@@ -25,9 +25,7 @@ describe('the scheduled sampling', () => {
       'test-krill': await measureDatabaseSize(env.WADDLE_KRILL),
     };
 
-    const context = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env, context);
-    await waitOnExecutionContext(context);
+    await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env);
 
     const samples = await central.db.selectFrom('size_samples').selectAll().orderBy('d1_database_id').execute();
     expect(samples.map((s) => s.d1_database_id)).toEqual(['local-central', 'test-krill', 'test-penguins', 'test-puffins']);

@@ -127,7 +127,7 @@ export async function runSamplingTick(centralD1: D1DatabaseLike, dependencies: M
         }),
       );
     }
-    for (const level of already) {
+    for (const level of (['warning', 'critical'] as const).filter((l) => already.has(l))) {
       if (!required.some((r) => r.level === level)) toClear.push({ d1DatabaseId: database.d1DatabaseId, level, sizeBytes });
     }
   }
