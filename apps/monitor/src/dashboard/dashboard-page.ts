@@ -61,10 +61,13 @@ h1 { font-size: 18px; margin: 0; }
 h2 { font-size: 15px; margin: 0 0 8px; }
 #summary { margin: 0; color: var(--muted); }
 #summary b { color: var(--ink); }
-main { display: grid; grid-template-columns: minmax(0, 1fr) 400px; gap: 16px; padding: 16px 20px; align-items: start; }
+main { display: grid; grid-template-columns: minmax(0, 1fr) 420px; gap: 16px; padding: 16px 20px; align-items: start; }
 @media (max-width: 1100px) { main { grid-template-columns: 1fr; } }
 section, aside > section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
-aside { display: grid; gap: 16px; position: sticky; top: 16px; }
+aside { display: grid; gap: 16px; position: sticky; top: 16px; min-width: 0; }
+aside table { font-size: 13px; }
+#alerts td { white-space: normal; }
+#alerts td.num, #alerts td:first-child, #alerts .badge { white-space: nowrap; }
 .toolbar { display: flex; gap: 12px; align-items: center; margin-bottom: 8px; }
 .toolbar input { font: inherit; padding: 4px 8px; width: 240px; border: 1px solid var(--line); border-radius: 4px; }
 .muted, #shown { color: var(--muted); }
@@ -82,7 +85,7 @@ td { padding: 5px 6px; border-bottom: 1px solid #eaeef2; vertical-align: middle;
 .pct { font-variant-numeric: tabular-nums; display: inline-block; width: 48px; text-align: right; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; }
 .ok { background: var(--ok); } .warning { background: var(--warning); } .critical { background: var(--critical); } .unknown { background: var(--unknown); }
-.error { color: var(--critical); font-size: 12px; display: block; white-space: normal; max-width: 260px; }
+.error { color: var(--critical); font-size: 12px; display: block; white-space: normal; max-width: 220px; }
 svg { display: block; }
 #detail-chart svg text { font-size: 11px; fill: var(--muted); }
 `;
@@ -100,7 +103,7 @@ function bytes(n) {
   return (n < 0 ? '-' : '') + (v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)) + ' ' + units[i];
 }
 function days(d) { return d === null || d === undefined ? '–' : d < 1 ? '< 1' : d >= 1000 ? '> 999' : Math.round(d).toString(); }
-function when(ms) { return ms ? new Date(ms).toLocaleString() : 'never'; }
+function when(ms) { return ms ? new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never'; }
 function el(tag, props, ...children) {
   const node = document.createElement(tag);
   Object.assign(node, props || {});
@@ -242,11 +245,11 @@ function renderAlerts(alerts) {
   const body = document.querySelector('#alerts tbody');
   if (alerts.length === 0) { body.replaceChildren(el('tr', {}, el('td', { colSpan: 5, className: 'muted', textContent: 'No alerts sent.' }))); return; }
   body.replaceChildren(...alerts.map((a) => el('tr', {},
-    el('td', { textContent: new Date(a.at).toLocaleString() }),
+    el('td', { textContent: new Date(a.at).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) }),
     el('td', { textContent: a.name }),
-    el('td', {}, el('span', { className: 'badge ' + a.level, textContent: a.level + (a.reason === 'projection' ? ' (projected)' : '') })),
+    el('td', {}, el('span', { className: 'badge ' + a.level, textContent: a.level, title: a.reason === 'projection' ? 'projected to be full within the horizon' : 'size at or above the threshold' }), a.reason === 'projection' ? el('span', { className: 'id', textContent: ' projected' }) : ''),
     el('td', { className: 'num', textContent: a.percentOfLimit + ' %' }),
-    el('td', { textContent: a.delivery }),
+    el('td', { textContent: { delivered: 'sent', failed: 'failed', 'not-configured': 'no webhook' }[a.delivery] || a.delivery }),
   )));
 }
 
