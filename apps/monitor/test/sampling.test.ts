@@ -66,3 +66,22 @@ describe('the scheduled sampling', () => {
     expect(after).toMatchObject({ ...before, sample_attempted_at: clock.now, sample_error: expect.stringContaining('WADDLE_MOVED') });
   });
 });
+
+describe('sample retention', () => {
+  it('deletes a database\'s samples older than the retention when it is sampled again, and no one else\'s', async () => {
+    await registerWaddle(central, 'penguins', 'test-penguins', 'WADDLE_PENGUINS');
+    const { dependencies, clock } = testDependencies();
+    const day = 86_400_000;
+    await central.db
+      .insertInto('size_samples')
+      .values([
+        { d1_database_id: 'test-penguins', sampled_at: clock.now - 31 * day, size_bytes: 1 },
+        { d1_database_id: 'test-penguins', sampled_at: clock.now - 29 * day, size_bytes: 2 },
+        { d1_database_id: 'test-elsewhere', sampled_at: clock.now - 40 * day, size_bytes: 3 },
+      ])
+      .execute();
+    await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sampleRetentionDays: 30 }));
+    const left = await central.db.selectFrom('size_samples').select(['d1_database_id', 'size_bytes']).where('size_bytes', '<', 4).orderBy('size_bytes').execute();
+    expect(left).toEqual([{ d1_database_id: 'test-penguins', size_bytes: 2 }, { d1_database_id: 'test-elsewhere', size_bytes: 3 }]);
+  });
+});

@@ -12,6 +12,8 @@ export const ROWS_PER_STATEMENT = {
   registry: 98,
   /** `size_alert_states`: 5 columns. */
   raised: 20,
+  /** ids whose samples past the retention are deleted. */
+  pruned: 98,
   /** ids whose alert of one level is cleared. */
   cleared: 98,
   /** `audit_log`: 5 columns. */
@@ -26,7 +28,7 @@ export const ROWS_PER_STATEMENT = {
  *
  * @example
  * ```ts
- * samplingTickQueryCost(600); // 838
+ * samplingTickQueryCost(600); // 843
  * ```
  */
 export function samplingTickQueryCost(waddles: number): number {
@@ -40,6 +42,7 @@ export function samplingTickQueryCost(waddles: number): number {
     per(databases, ROWS_PER_STATEMENT.measured) +
     1 + // failed databases, at most one statement more than if they had been measured
     per(waddles, ROWS_PER_STATEMENT.registry) +
+    per(databases, ROWS_PER_STATEMENT.pruned) +
     per(2 * databases, ROWS_PER_STATEMENT.raised) +
     2 * per(databases, ROWS_PER_STATEMENT.cleared) +
     per(2 * databases, ROWS_PER_STATEMENT.audit) +
@@ -53,7 +56,7 @@ export function samplingTickQueryCost(waddles: number): number {
  *
  * @example
  * ```ts
- * databasesPerSamplingTick(900); // 646: a registry of 3,000 is covered in 5 ticks
+ * databasesPerSamplingTick(900); // 642: a registry of 3,000 is covered in 5 ticks
  * ```
  */
 export function databasesPerSamplingTick(maxQueries: number): number {

@@ -51,9 +51,10 @@ interface Evaluated {
  * of the registry (as many as fit in `maxQueriesPerTick`, resuming where the last tick stopped),
  * from D1's own `meta.size_after`; fits each database's growth over the projection window; sends
  * an alert to the webhook for each level a database newly reached (once per crossing); then stores
- * everything in one atomic batch: the samples, each database's latest state (an unreachable
- * database keeps its last size and gets the error), the registry's `database_size_mb`, the raised
- * and cleared alerts with their audit log entries, and the cursor.
+ * everything in one atomic batch: the samples (deleting the sampled databases' samples older than
+ * the retention), each database's latest state (an unreachable database keeps its last size and
+ * gets the error), the registry's `database_size_mb`, the raised and cleared alerts with their
+ * audit log entries, and the cursor.
  *
  * ```sql
  * SELECT after_waddle_id FROM monitor_cursors WHERE name = 'size-sampling';
@@ -66,6 +67,7 @@ interface Evaluated {
  * INSERT INTO monitored_databases (…) VALUES (…), … ON CONFLICT (d1_database_id) DO UPDATE SET …;
  * UPDATE waddles SET database_size_mb = m.size_bytes / 1000000, size_sampled_at = m.sampled_at
  *   FROM monitored_databases AS m WHERE m.d1_database_id = waddles.d1_database_id AND waddles.id IN (…);
+ * DELETE FROM size_samples WHERE d1_database_id IN (…) AND sampled_at < ?;
  * INSERT INTO size_alert_states (…) VALUES (…), …;
  * DELETE FROM size_alert_states WHERE level = ? AND d1_database_id IN (…);
  * INSERT INTO audit_log (action, resource_type, resource_id, metadata, created_at) VALUES (…), …;
@@ -140,6 +142,9 @@ export async function runSamplingTick(centralD1: D1DatabaseLike, dependencies: M
     ...chunks(evaluated, ROWS_PER_STATEMENT.measured).map((rows) => upsertMeasured(central, rows, sampledAt)),
     ...chunks(failed, ROWS_PER_STATEMENT.failed).map((rows) => upsertFailed(central, rows, sampledAt)),
     ...chunks(evaluated.flatMap((row) => row.database.waddleId ?? []), ROWS_PER_STATEMENT.registry).map((waddleIds) => copySizeToRegistry(central, waddleIds)),
+    ...chunks(ids, ROWS_PER_STATEMENT.pruned).map((prunedIds) =>
+      central.db.deleteFrom('size_samples').where('d1_database_id', 'in', prunedIds).where('sampled_at', '<', sampledAt - config.sampleRetentionDays * 86_400_000),
+    ),
     ...chunks(alerts.filter(({ delivery }) => delivery.status !== 'failed'), ROWS_PER_STATEMENT.raised).map((rows) =>
       central.db.insertInto('size_alert_states').values(
         rows.map(({ alert }) => ({ d1_database_id: alert.database.d1DatabaseId, level: alert.level, reason: alert.reason, raised_at: sampledAt, size_bytes: alert.sizeBytes })),
