@@ -12,7 +12,7 @@ export default {
       if (request.method !== 'GET') return error(405, 'method_not_allowed', 'use GET');
       return healthResponse('waddle-monitor', env.CENTRAL_DB);
     }
-    return (await routeDashboard(request, env, monitorConfig(env))) ?? error(404, 'not_found', `no route for ${request.method} ${pathname}`);
+    return (await routeDashboard(request, env, monitorConfig(env), monitorDependencies(env))) ?? error(404, 'not_found', `no route for ${request.method} ${pathname}`);
   },
 
   async scheduled(controller, env) {

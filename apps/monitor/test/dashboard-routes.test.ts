@@ -62,6 +62,21 @@ describe('the dashboard routes', () => {
     expect(body.alerts).toMatchObject([{ d1DatabaseId: 'test-penguins', name: 'penguins', level: 'warning', reason: 'threshold', delivery: 'not-configured' }]);
   });
 
+  it('runs a sampling tick on POST /api/sample, for operators from the dashboard\'s own origin only', async () => {
+    const count = async () => (await env.CENTRAL_DB.prepare('SELECT count(*) AS n FROM size_samples').first<{ n: number }>())!.n;
+    const before = await count();
+    expect((await exports.default.fetch('http://monitor/api/sample', { method: 'POST' })).status).toBe(401);
+    expect((await exports.default.fetch('http://monitor/api/sample', bearer)).status).toBe(405);
+    const foreign = await exports.default.fetch('http://monitor/api/sample', { method: 'POST', headers: { ...bearer.headers, origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(await count()).toBe(before);
+
+    const response = await exports.default.fetch('http://monitor/api/sample', { method: 'POST', headers: { ...bearer.headers, origin: 'http://monitor' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ measured: 3, failed: [{ d1DatabaseId: 'test-gone' }], nextCursor: 0 });
+    expect(await count()).toBe(before + 3);
+  });
+
   it('serves a database\'s samples, and 404 for a database it does not monitor', async () => {
     const response = await exports.default.fetch('http://monitor/api/databases/test-penguins/samples?days=7&points=10', bearer);
     expect(response.status).toBe(200);

@@ -24,6 +24,7 @@ export function dashboardPage(nonce: string): string {
     <div class="toolbar">
       <label>Filter <input id="filter" type="search" placeholder="name or D1 id" autocomplete="off"></label>
       <span id="shown"></span>
+      <button id="sample-now" type="button" title="Run one sampling tick now instead of waiting for the cron">Sample now</button>
     </div>
     <table id="databases">
       <thead><tr>
@@ -69,6 +70,7 @@ aside table { font-size: 13px; }
 #alerts td { white-space: normal; }
 #alerts td.num, #alerts td:first-child, #alerts .badge { white-space: nowrap; }
 .toolbar { display: flex; gap: 12px; align-items: center; margin-bottom: 8px; }
+.toolbar button { margin-left: auto; font: inherit; padding: 4px 10px; border: 1px solid var(--line); border-radius: 4px; background: #f6f8fa; cursor: pointer; }
 .toolbar input { font: inherit; padding: 4px 8px; width: 240px; border: 1px solid var(--line); border-radius: 4px; }
 .muted, #shown { color: var(--muted); }
 table { width: 100%; border-collapse: collapse; }
@@ -200,6 +202,10 @@ function renderRows() {
   const rows = data.databases.filter((d) => !term || d.name.toLowerCase().includes(term) || d.d1DatabaseId.toLowerCase().includes(term));
   $('shown').textContent = rows.length === data.databases.length ? '' : rows.length + ' of ' + data.databases.length + ' shown';
   const body = document.querySelector('#databases tbody');
+  if (data.databases.length === 0) {
+    body.replaceChildren(el('tr', {}, el('td', { colSpan: 7, className: 'muted', textContent: 'No samples yet: the sampling cron runs every few minutes, or use Sample now.' })));
+    return;
+  }
   body.replaceChildren(...rows.map((db) => {
     const pct = db.percentOfLimit;
     const bar = el('span', { className: 'bar' }, el('span', { className: db.status }));
@@ -264,6 +270,20 @@ async function load() {
 }
 
 $('filter').addEventListener('input', renderRows);
+$('sample-now').addEventListener('click', async () => {
+  const button = $('sample-now');
+  button.disabled = true;
+  button.textContent = 'Sampling…';
+  try {
+    const response = await fetch('/api/sample', { method: 'POST', credentials: 'same-origin' });
+    const report = await response.json();
+    button.title = response.ok ? report.measured + ' measured, ' + report.failed.length + ' failed, ' + report.alertsSent + ' alerts' : 'failed: ' + response.status;
+    await load();
+  } finally {
+    button.disabled = false;
+    button.textContent = 'Sample now';
+  }
+});
 load();
 setInterval(load, 60000);
 `;

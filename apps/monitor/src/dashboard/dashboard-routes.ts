@@ -1,5 +1,7 @@
 import { openCentralDatabase } from '../central/central-database.ts';
 import type { MonitorConfig } from '../config/monitor-config.ts';
+import type { MonitorDependencies } from '../monitor-dependencies.ts';
+import { runSamplingTick } from '../sampling/sampling-tick.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { databaseSamples } from './database-samples.ts';
 import { listMonitoredDatabases, recentSizeAlerts } from './database-listing.ts';
@@ -18,7 +20,10 @@ const SAMPLES_PATH = /^\/api\/databases\/([^/]+)\/samples$/;
  *
  * - `GET /` the dashboard page; `/?token=…` sets the HttpOnly cookie and redirects to `/`;
  * - `GET /api/databases` every monitored database fullest first, the limits, and the latest alerts;
- * - `GET /api/databases/{d1DatabaseId}/samples?days=7&points=400` a database's samples.
+ * - `GET /api/databases/{d1DatabaseId}/samples?days=7&points=400` a database's samples;
+ * - `POST /api/sample` runs one sampling tick now (the cron's work, within the same query
+ *   budget), for a fresh view after a deploy or on a local `wrangler dev`, where crons do not fire.
+ *   A browser may only send it from the dashboard's own origin.
  *
  * Returns `null` for any other path, so the caller answers 404.
  *
@@ -31,20 +36,29 @@ const SAMPLES_PATH = /^\/api\/databases\/([^/]+)\/samples$/;
  *
  * @example
  * ```ts
- * return (await routeDashboard(request, env, monitorConfig(env))) ?? notFound();
+ * return (await routeDashboard(request, env, monitorConfig(env), monitorDependencies(env))) ?? notFound();
  * ```
  */
-export async function routeDashboard(request: Request, env: DashboardEnv, config: MonitorConfig): Promise<Response | null> {
+export async function routeDashboard(request: Request, env: DashboardEnv, config: MonitorConfig, dependencies: MonitorDependencies): Promise<Response | null> {
   const url = new URL(request.url);
   const samplesMatch = SAMPLES_PATH.exec(url.pathname);
-  if (url.pathname !== '/' && url.pathname !== '/api/databases' && !samplesMatch) return null;
-  if (request.method !== 'GET') return jsonError(405, 'method_not_allowed', 'use GET');
+  const sampleNow = url.pathname === '/api/sample';
+  if (url.pathname !== '/' && url.pathname !== '/api/databases' && !samplesMatch && !sampleNow) return null;
+  const method = sampleNow ? 'POST' : 'GET';
+  if (request.method !== method) return jsonError(405, 'method_not_allowed', `use ${method}`);
   if (!(await isOperator(request, env.MONITOR_TOKEN))) {
     const message = env.MONITOR_TOKEN ? 'an operator token is required: Authorization: Bearer <MONITOR_TOKEN>, or open /?token=<MONITOR_TOKEN>' : 'MONITOR_TOKEN is not configured';
     if (url.pathname === '/') return new Response(`401 Unauthorized\n\n${message}\n`, { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
     return jsonError(401, 'unauthorized', message);
   }
   const central = openCentralDatabase(env.CENTRAL_DB);
+
+  if (sampleNow) {
+    const origin = request.headers.get('origin');
+    if (origin !== null && origin !== url.origin) return jsonError(403, 'forbidden', 'sampling can only be started from the dashboard itself');
+    const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
+    return json({ measured: report.measured.length, failed: report.failed, alertsSent: report.alerts.length, queries: report.queries, nextCursor: report.nextCursor });
+  }
 
   if (url.pathname === '/') {
     const token = url.searchParams.get('token');
