@@ -5,12 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { D1_QUERIES_PER_INVOCATION } from '../src/config/monitor-config.ts';
 import { databasesPerSamplingTick, samplingTickQueryCost } from '../src/sampling/sampling-plan.ts';
 import { runSamplingTick } from '../src/sampling/sampling-tick.ts';
-import { configWith, freshPlatform, testDependencies } from './monitored-platform.ts';
+import { configWith, freshPlatform, tallied, testDependencies } from './monitored-platform.ts';
 
 const REGISTRY_SIZE = 3000;
 
+/** Every D1 statement the ticks send, tallied by the test itself. */
+const tally = { statements: 0 };
+
 /** Registry rows of the synthetic waddles carry no binding; this connector, the test's, reaches them (all on one real local D1). */
-const syntheticConnector: DatabaseConnector = ({ d1DatabaseId }) => (d1DatabaseId.startsWith('synthetic-') ? env.WADDLE_KRILL : undefined);
+const syntheticConnector: DatabaseConnector = ({ d1DatabaseId }) => (d1DatabaseId.startsWith('synthetic-') ? tallied(env.WADDLE_KRILL, tally) : undefined);
 
 describe('a registry of 3,000 databases', () => {
   it('is covered within the planned number of ticks, each under the query budget, every database sampled once', async () => {
@@ -26,8 +29,10 @@ describe('a registry of 3,000 databases', () => {
     let ticks = 0;
     do {
       clock.now += 300_000;
-      const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
+      tally.statements = 0;
+      const report = await runSamplingTick(tallied(env.CENTRAL_DB, tally), dependencies, config);
       expect(report.failed).toEqual([]);
+      expect(report.queries).toBe(tally.statements);
       queries.push(report.queries);
       ticks += 1;
       if (report.nextCursor === 0) break;

@@ -64,6 +64,40 @@ export function testDependencies(options: { readonly extra?: readonly DatabaseCo
   return { dependencies, sent, clock };
 }
 
+const UNWRAP = Symbol('unwrap');
+
+/**
+ * A database that tallies the statements sent through it, written apart from the monitor's own
+ * counter so a test can check the count a tick reports.
+ */
+export function tallied(database: D1Database, tally: { statements: number }): D1Database {
+  const statement = (inner: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(inner, {
+      get(target, property) {
+        if (property === UNWRAP) return target;
+        if (property === 'bind') return (...values: unknown[]) => statement(target.bind(...values));
+        if (property === 'all' || property === 'run' || property === 'first' || property === 'raw') {
+          return (...args: unknown[]) => {
+            tally.statements += 1;
+            return (target[property] as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return Reflect.get(target, property, target);
+      },
+    });
+  return new Proxy(database, {
+    get(target, property) {
+      if (property === 'prepare') return (query: string) => statement(target.prepare(query));
+      if (property === 'batch') {
+        return (statements: D1PreparedStatement[]) => {
+          tally.statements += statements.length;
+          return target.batch(statements.map((s) => (s as D1PreparedStatement & { [UNWRAP]: D1PreparedStatement })[UNWRAP] ?? s));
+        };
+      }
+      return Reflect.get(target, property, target);
+    },
+  });
+}
 /** Fills a database with `bytes` of random data, so its size differs from an empty one's. */
 export async function grow(database: D1Database, bytes: number): Promise<void> {
   await database.prepare('CREATE TABLE IF NOT EXISTS ballast (data BLOB NOT NULL)').run();

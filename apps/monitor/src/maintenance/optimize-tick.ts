@@ -77,7 +77,7 @@ export async function runOptimizeTick(centralD1: D1DatabaseLike, dependencies: M
   const due = watched.filter((w) => (lastOptimized.get(w.d1DatabaseId) ?? 0) <= dueBefore);
 
   const outcomes = await mapConcurrently(due, 6, async (database) => {
-    const d1 = database === centralDatabase ? counted : reachDatabase(dependencies.connectors, database);
+    const d1 = database === centralDatabase ? centralD1 : reachDatabase(dependencies.connectors, database);
     if (!d1) return { database, error: new UnreachableDatabaseError(database.waddleId ?? 0, database).message };
     try {
       await countQueries(d1, counter).prepare('PRAGMA optimize').run();

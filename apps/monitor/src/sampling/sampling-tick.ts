@@ -88,7 +88,7 @@ export async function runSamplingTick(centralD1: D1DatabaseLike, dependencies: M
   const watched = [centralDatabase, ...step.waddles];
 
   const measurements = await mapConcurrently(watched, 6, async (database): Promise<Measurement> => {
-    const d1 = database === centralDatabase ? counted : reachDatabase(dependencies.connectors, database);
+    const d1 = database === centralDatabase ? centralD1 : reachDatabase(dependencies.connectors, database);
     if (!d1) return { database, error: new UnreachableDatabaseError(database.waddleId ?? 0, database).message };
     try {
       return { database, sizeBytes: await measureDatabaseSize(countQueries(d1, counter)) };
