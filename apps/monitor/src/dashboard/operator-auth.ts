@@ -22,7 +22,7 @@ export async function isOperator(request: Request, expectedToken: string | undef
 }
 
 /** The token a request presents, in order: Bearer header, `?token=`, cookie. */
-export function presentedToken(request: Request): string | null {
+function presentedToken(request: Request): string | null {
   const authorization = request.headers.get('authorization');
   if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length).trim();
   const query = new URL(request.url).searchParams.get('token');
