@@ -1,4 +1,9 @@
 import { healthResponse } from '@waddle/worker-health/health-response';
+import { monitorConfig } from './config/monitor-config.ts';
+import { routeDashboard } from './dashboard/dashboard-routes.ts';
+import { runOptimizeTick } from './maintenance/optimize-tick.ts';
+import { monitorDependencies } from './monitor-dependencies.ts';
+import { runSamplingTick } from './sampling/sampling-tick.ts';
 
 export default {
   async fetch(request, env) {
@@ -7,7 +12,19 @@ export default {
       if (request.method !== 'GET') return error(405, 'method_not_allowed', 'use GET');
       return healthResponse('waddle-monitor', env.CENTRAL_DB);
     }
-    return error(404, 'not_found', `no route for ${request.method} ${pathname}`);
+    return (await routeDashboard(request, env, monitorConfig(env), monitorDependencies(env))) ?? error(404, 'not_found', `no route for ${request.method} ${pathname}`);
+  },
+
+  async scheduled(controller, env) {
+    const config = monitorConfig(env);
+    const dependencies = monitorDependencies(env);
+    if (controller.cron === config.optimizeCron) {
+      const report = await runOptimizeTick(env.CENTRAL_DB, dependencies, config);
+      console.log(`optimize: ${report.optimized.length} optimized, ${report.failed.length} failed, ${report.notDue} not due, ${report.queries} queries`);
+      return;
+    }
+    const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
+    console.log(`sampling: ${report.measured.length} measured, ${report.failed.length} failed, ${report.alerts.length} alerts, ${report.queries} queries, next after waddle ${report.nextCursor}`);
   },
 } satisfies ExportedHandler<Env>;
 

@@ -24,6 +24,12 @@ const expectedColumns: Record<string, string[]> = {
   audit_log: ['id', 'user_id', 'action', 'resource_type', 'resource_id', 'metadata', 'ip_address', 'user_agent', 'created_at'],
   /* added: the monitor's samples */ size_samples: ['d1_database_id', 'sampled_at', 'size_bytes'],
   /* added: the migrate fan-out's lease */ migration_leases: ['name', 'holder', 'acquired_at', 'expires_at'],
+  /* added: the monitor's view of each database */ monitored_databases: [
+    'd1_database_id', 'waddle_id', 'name', 'size_bytes', 'sampled_at', 'growth_bytes_per_day', 'days_to_full',
+    'sample_attempted_at', 'sample_error', 'optimized_at', 'optimize_error',
+  ],
+  /* added: raised size alerts */ size_alert_states: ['d1_database_id', 'level', 'reason', 'raised_at', 'size_bytes'],
+  /* added: the monitor's walks over the registry */ monitor_cursors: ['name', 'after_waddle_id', 'updated_at'],
 };
 
 let db: Kysely<DB>;
@@ -74,6 +80,14 @@ describe('central schema', () => {
     ['a member of an unknown waddle', 'INSERT INTO waddle_members (waddle_id, user_id) VALUES (99, 2)', /FOREIGN KEY constraint failed/],
     ['invalid JSON in audit metadata', "INSERT INTO audit_log (action, metadata) VALUES ('x', '{')", /CHECK constraint failed/],
     ['a text size', "INSERT INTO size_samples (d1_database_id, sampled_at, size_bytes) VALUES ('db-1', 1, 'big')", /cannot store TEXT value in INTEGER column/],
+    ['a negative monitored size', "INSERT INTO monitored_databases (d1_database_id, name, size_bytes) VALUES ('db-1', 'penguins', -1)", /CHECK constraint failed/],
+    ['a monitored database of an unknown waddle', "INSERT INTO monitored_databases (d1_database_id, waddle_id, name) VALUES ('db-9', 99, 'ghost')", /FOREIGN KEY constraint failed/],
+    ['negative days to full', "INSERT INTO monitored_databases (d1_database_id, name, days_to_full) VALUES ('db-1', 'penguins', -0.5)", /CHECK constraint failed/],
+    ['an unknown alert level', "INSERT INTO size_alert_states (d1_database_id, level, reason, raised_at, size_bytes) VALUES ('db-1', 'panic', 'threshold', 1, 1)", /CHECK constraint failed/],
+    ['an unknown alert reason', "INSERT INTO size_alert_states (d1_database_id, level, reason, raised_at, size_bytes) VALUES ('db-1', 'warning', 'hunch', 1, 1)", /CHECK constraint failed/],
+    ['a second alert of one level for a database', "INSERT INTO size_alert_states (d1_database_id, level, reason, raised_at, size_bytes) VALUES ('db-1', 'warning', 'threshold', 1, 1), ('db-1', 'warning', 'projection', 2, 1)", /UNIQUE constraint failed/],
+    ['an unknown cursor', "INSERT INTO monitor_cursors (name, after_waddle_id, updated_at) VALUES ('backfill', 0, 1)", /CHECK constraint failed/],
+    ['a negative cursor', "INSERT INTO monitor_cursors (name, after_waddle_id, updated_at) VALUES ('optimize', -1, 1)", /CHECK constraint failed/],
   ])('rejects %s', async (_, statement, error) => {
     const before = await rowCounts();
     await expect(env.DB.prepare(statement).run()).rejects.toThrow(error);
@@ -90,6 +104,12 @@ describe('central schema', () => {
     expect(await count()).toBe(1);
   });
 
+  it('forgets the monitored row of a deleted waddle', async () => {
+    await db.insertInto('monitored_databases').values([{ d1_database_id: 'db-1', waddle_id: 1, name: 'penguins' }, { d1_database_id: 'central', name: 'central' }]).execute();
+    await db.deleteFrom('waddles').where('id', '=', 1).execute();
+    expect(await db.selectFrom('monitored_databases').select('d1_database_id').execute()).toEqual([{ d1_database_id: 'central' }]);
+  });
+
   const patterns: [string, () => Compilable, string][] = [
     ['a user\'s waddles, newest first', () => db.selectFrom('waddle_members').select(['waddle_id', 'joined_at']).where('user_id', '=', 1).orderBy('joined_at', 'desc'), 'waddle_members_by_user'],
     ['members of a waddle, newest first', () => db.selectFrom('waddle_members').select(['user_id']).where('waddle_id', '=', 1).orderBy('joined_at', 'desc').limit(100), 'waddle_members_by_waddle'],
@@ -98,6 +118,11 @@ describe('central schema', () => {
     ['the audit log of a user, newest first', () => db.selectFrom('audit_log').selectAll().where('user_id', '=', 1).orderBy('id', 'desc').limit(50), 'audit_log_by_user'],
     ['the audit log of a resource, newest first', () => db.selectFrom('audit_log').selectAll().where('resource_type', '=', 'waddle').where('resource_id', '=', '1').orderBy('id', 'desc').limit(50), 'audit_log_by_resource'],
     ['a database\'s recent size samples', () => db.selectFrom('size_samples').selectAll().where('d1_database_id', '=', 'db-1').where('sampled_at', '>', 0).orderBy('sampled_at'), 'PRIMARY KEY'],
+    ['the monitored databases, fullest first', () => db.selectFrom('monitored_databases').selectAll().orderBy('size_bytes', 'desc').orderBy('d1_database_id'), 'monitored_databases_by_size'],
+    ['the size-fit sums of a chunk of databases', () => db.selectFrom('size_samples').select(['d1_database_id', (eb) => eb.fn.countAll().as('n')]).where('d1_database_id', 'in', ['db-1', 'db-2']).where('sampled_at', '>=', 0).groupBy('d1_database_id'), 'PRIMARY KEY'],
+    ['the raised alerts of a chunk of databases', () => db.selectFrom('size_alert_states').selectAll().where('d1_database_id', 'in', ['db-1', 'db-2']), 'PRIMARY KEY'],
+    ['the next waddles after a cursor', () => db.selectFrom('waddles').select(['id', 'd1_database_id', 'd1_binding']).where('id', '>', 10).orderBy('id').limit(500), 'INTEGER PRIMARY KEY'],
+    ['the newest size alerts in the audit log', () => db.selectFrom('audit_log').selectAll().where('action', '=', 'monitor.size_alert').orderBy('id', 'desc').limit(50), 'audit_log_by_action'],
     ['a user by username, any case', () => db.selectFrom('users').select('id').where('username', '=', 'ADA'), 'sqlite_autoindex_users'],
   ];
 

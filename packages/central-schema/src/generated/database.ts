@@ -36,6 +36,34 @@ export interface MigrationLeases {
   name: string;
 }
 
+export interface MonitorCursors {
+  after_waddle_id: number;
+  name: "size-sampling" | "optimize";
+  updated_at: number;
+}
+
+export interface MonitoredDatabases {
+  d1_database_id: string;
+  days_to_full: number | null;
+  growth_bytes_per_day: number | null;
+  name: string;
+  optimize_error: string | null;
+  optimized_at: number | null;
+  sample_attempted_at: number | null;
+  sample_error: string | null;
+  sampled_at: number | null;
+  size_bytes: number | null;
+  waddle_id: number | null;
+}
+
+export interface SizeAlertStates {
+  d1_database_id: string;
+  level: "warning" | "critical";
+  raised_at: number;
+  reason: "threshold" | "projection";
+  size_bytes: number;
+}
+
 export interface SizeSamples {
   d1_database_id: string;
   sampled_at: number;
@@ -103,6 +131,9 @@ export interface DB {
   audit_log: AuditLog;
   global_bans: GlobalBans;
   migration_leases: MigrationLeases;
+  monitor_cursors: MonitorCursors;
+  monitored_databases: MonitoredDatabases;
+  size_alert_states: SizeAlertStates;
   size_samples: SizeSamples;
   user_settings: UserSettings;
   users: Users;

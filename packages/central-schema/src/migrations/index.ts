@@ -7,6 +7,10 @@ import { createGlobalBans } from './0005_create_global_bans.ts';
 import { createAuditLog } from './0006_create_audit_log.ts';
 import { createSizeSamples } from './0007_create_size_samples.ts';
 import { createMigrationLeases } from './0008_create_migration_leases.ts';
+import { createMonitoredDatabases } from './0009_create_monitored_databases.ts';
+import { createSizeAlertStates } from './0010_create_size_alert_states.ts';
+import { createMonitorCursors } from './0011_create_monitor_cursors.ts';
+import { indexAuditLogByAction } from './0012_index_audit_log_by_action.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [
@@ -18,4 +22,8 @@ export const centralMigrations: readonly Migration[] = [
   createAuditLog,
   createSizeSamples,
   createMigrationLeases,
+  createMonitoredDatabases,
+  createSizeAlertStates,
+  createMonitorCursors,
+  indexAuditLogByAction,
 ];

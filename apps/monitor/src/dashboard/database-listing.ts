@@ -1,0 +1,109 @@
+import { requiredAlerts } from '../alerts/required-alerts.ts';
+import type { CentralDatabase } from '../central/central-database.ts';
+import type { MonitorConfig } from '../config/monitor-config.ts';
+import { SIZE_ALERT_ACTION } from '../sampling/sampling-tick.ts';
+
+/** One database as the dashboard shows it. */
+export interface ListedDatabase {
+  readonly d1DatabaseId: string;
+  readonly name: string;
+  readonly waddleId: number | null;
+  readonly sizeBytes: number | null;
+  /** Percent of the size limit, one decimal; null before the first sample. */
+  readonly percentOfLimit: number | null;
+  readonly growthBytesPerDay: number | null;
+  readonly daysToFull: number | null;
+  readonly sampledAt: number | null;
+  readonly sampleAttemptedAt: number | null;
+  /** Why the last sampling attempt failed, when it did. */
+  readonly sampleError: string | null;
+  readonly optimizedAt: number | null;
+  readonly optimizeError: string | null;
+  /** The level its latest sample is at. */
+  readonly status: 'ok' | 'warning' | 'critical' | 'unknown';
+  /** The alert levels raised for it now (sent, waiting for it to drop back). */
+  readonly raisedAlerts: readonly ('warning' | 'critical')[];
+}
+
+/** A size alert from the audit log. */
+export interface SentAlert {
+  readonly id: number;
+  readonly at: number;
+  readonly d1DatabaseId: string;
+  readonly name: string;
+  readonly level: 'warning' | 'critical';
+  readonly reason: 'threshold' | 'projection';
+  readonly percentOfLimit: number;
+  readonly daysToFull: number | null;
+  readonly delivery: 'delivered' | 'failed' | 'not-configured';
+}
+
+/**
+ * Every monitored database, fullest first (never sampled last), with its level and raised alerts.
+ *
+ * ```sql
+ * SELECT * FROM monitored_databases ORDER BY size_bytes DESC, d1_database_id;  -- monitored_databases_by_size
+ * SELECT d1_database_id, level FROM size_alert_states;
+ * ```
+ *
+ * @example
+ * ```ts
+ * const databases = await listMonitoredDatabases(central, monitorConfig(env));
+ * ```
+ */
+export async function listMonitoredDatabases(central: CentralDatabase, config: MonitorConfig): Promise<ListedDatabase[]> {
+  const [rows, raised] = await Promise.all([
+    central.db.selectFrom('monitored_databases').selectAll().orderBy('size_bytes', 'desc').orderBy('d1_database_id').execute(),
+    central.db.selectFrom('size_alert_states').select(['d1_database_id', 'level']).execute(),
+  ]);
+  return rows.map((row) => {
+    const levels = requiredAlerts(row.size_bytes ?? 0, { growthBytesPerDay: row.growth_bytes_per_day, daysToFull: row.days_to_full }, config).map((a) => a.level);
+    return {
+      d1DatabaseId: row.d1_database_id,
+      name: row.name,
+      waddleId: row.waddle_id,
+      sizeBytes: row.size_bytes,
+      percentOfLimit: row.size_bytes === null ? null : Math.round((row.size_bytes / config.sizeLimitBytes) * 1000) / 10,
+      growthBytesPerDay: row.growth_bytes_per_day,
+      daysToFull: row.days_to_full,
+      sampledAt: row.sampled_at,
+      sampleAttemptedAt: row.sample_attempted_at,
+      sampleError: row.sample_error,
+      optimizedAt: row.optimized_at,
+      optimizeError: row.optimize_error,
+      status: row.size_bytes === null ? 'unknown' : levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok',
+      raisedAlerts: raised.filter((r) => r.d1_database_id === row.d1_database_id).map((r) => r.level),
+    };
+  });
+}
+
+/**
+ * The newest size alerts sent (or attempted), from the audit log.
+ *
+ * ```sql
+ * SELECT id, created_at, resource_id, metadata FROM audit_log WHERE action = 'monitor.size_alert' ORDER BY id DESC LIMIT ?;  -- audit_log_by_action
+ * ```
+ */
+export async function recentSizeAlerts(central: CentralDatabase, limit: number): Promise<SentAlert[]> {
+  const rows = await central.db
+    .selectFrom('audit_log')
+    .select(['id', 'created_at', 'resource_id', 'metadata'])
+    .where('action', '=', SIZE_ALERT_ACTION)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => {
+    const alert = JSON.parse(row.metadata ?? '{}');
+    return {
+      id: row.id,
+      at: row.created_at,
+      d1DatabaseId: row.resource_id ?? '',
+      name: alert.database?.name ?? row.resource_id ?? '',
+      level: alert.level,
+      reason: alert.reason,
+      percentOfLimit: alert.percentOfLimit,
+      daysToFull: alert.daysToFull ?? null,
+      delivery: alert.delivery?.status ?? 'failed',
+    };
+  });
+}

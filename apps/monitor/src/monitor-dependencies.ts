@@ -1,0 +1,33 @@
+import type { DatabaseConnector } from '@waddle/registry/database-connectors';
+import { bindingConnector, restConnector } from '@waddle/registry/database-connectors';
+
+/**
+ * What the monitor's jobs reach outside the central database, passed in so a test can give its
+ * own: the connectors that turn a registry row into a D1 database, the `fetch` that posts alerts,
+ * and the clock.
+ */
+export interface MonitorDependencies {
+  readonly connectors: readonly DatabaseConnector[];
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+}
+
+/**
+ * The Worker's own dependencies: a waddle database is reached through the static binding its
+ * registry row names (`bindingConnector`), else over the D1 REST API when `CLOUDFLARE_API_BASE_URL`,
+ * `CLOUDFLARE_ACCOUNT_ID` and `CLOUDFLARE_API_TOKEN` are all set (`restConnector`); the global
+ * `fetch`; `Date.now`.
+ *
+ * @example
+ * ```ts
+ * await runSamplingTick(env.CENTRAL_DB, monitorDependencies(env), monitorConfig(env));
+ * ```
+ */
+export function monitorDependencies(env: object): MonitorDependencies {
+  const bindings = env as Readonly<Record<string, unknown>>;
+  const connectors: DatabaseConnector[] = [bindingConnector(bindings)];
+  const text = (name: string) => (typeof bindings[name] === 'string' && bindings[name] !== '' ? bindings[name] : undefined);
+  const [baseUrl, accountId, apiToken] = [text('CLOUDFLARE_API_BASE_URL'), text('CLOUDFLARE_ACCOUNT_ID'), text('CLOUDFLARE_API_TOKEN')];
+  if (baseUrl && accountId && apiToken) connectors.push(restConnector({ baseUrl, accountId, apiToken }));
+  return { connectors, fetch: (input, init) => fetch(input, init), now: () => Date.now() };
+}

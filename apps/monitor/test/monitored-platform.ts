@@ -1,0 +1,105 @@
+import { reset } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { centralMigrations } from '@waddle/central-schema/migrations';
+import { Migrator } from '@waddle/migrator/migrator';
+import { bindingConnector, type DatabaseConnector } from '@waddle/registry/database-connectors';
+import { type CentralDatabase, openCentralDatabase } from '../src/central/central-database.ts';
+import { type MonitorConfig, monitorConfig } from '../src/config/monitor-config.ts';
+import type { MonitorDependencies } from '../src/monitor-dependencies.ts';
+
+/**
+ * Empties every bound database and migrates the central one, with an owner for waddles. Each
+ * waddle database is touched once first: local D1 adds its own bookkeeping to a database on its
+ * first query (4,096 bytes become 8,192), which would otherwise land between two measurements.
+ */
+export async function freshPlatform(): Promise<CentralDatabase> {
+  await reset();
+  for (const database of [env.WADDLE_PENGUINS, env.WADDLE_PUFFINS, env.WADDLE_KRILL]) await database.prepare('SELECT 1').all();
+  const { error } = await new Migrator({ database: env.CENTRAL_DB, migrations: centralMigrations }).migrateToLatest();
+  if (error) throw error;
+  const central = openCentralDatabase(env.CENTRAL_DB);
+  await central.db.insertInto('users').values({ id: 1, username: 'owner' }).execute();
+  return central;
+}
+
+/** Registers a waddle whose database this Worker reaches through the binding `d1Binding`. */
+export async function registerWaddle(central: CentralDatabase, name: string, d1DatabaseId: string, d1Binding: string | null): Promise<number> {
+  const row = await central.db
+    .insertInto('waddles')
+    .values({ name, display_name: name, owner_id: 1, d1_database_id: d1DatabaseId, d1_binding: d1Binding })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The Worker's configuration (wrangler.jsonc `vars`) with some settings replaced. */
+export function configWith(overrides: Partial<MonitorConfig>): MonitorConfig {
+  return { ...monitorConfig(env), ...overrides };
+}
+
+/** A webhook request the monitor sent. */
+export interface SentRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly contentType: string | null;
+  readonly body: unknown;
+}
+
+/**
+ * Dependencies for a tick: the Worker's binding connector (plus `extra`), a clock the test moves,
+ * and a `fetch` that records what it is sent and answers with `status`.
+ */
+export function testDependencies(options: { readonly extra?: readonly DatabaseConnector[]; readonly status?: () => number } = {}) {
+  const sent: SentRequest[] = [];
+  const clock = { now: Date.UTC(2026, 10, 20, 12) };
+  const dependencies: MonitorDependencies = {
+    connectors: [bindingConnector(env as unknown as Record<string, unknown>), ...(options.extra ?? [])],
+    now: () => clock.now,
+    fetch: async (input, init) => {
+      const request = new Request(input, init);
+      sent.push({ url: request.url, method: request.method, contentType: request.headers.get('content-type'), body: await request.json() });
+      return new Response(null, { status: options.status?.() ?? 200 });
+    },
+  };
+  return { dependencies, sent, clock };
+}
+
+const UNWRAP = Symbol('unwrap');
+
+/**
+ * A database that tallies the statements sent through it, written apart from the monitor's own
+ * counter so a test can check the count a tick reports.
+ */
+export function tallied(database: D1Database, tally: { statements: number }): D1Database {
+  const statement = (inner: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(inner, {
+      get(target, property) {
+        if (property === UNWRAP) return target;
+        if (property === 'bind') return (...values: unknown[]) => statement(target.bind(...values));
+        if (property === 'all' || property === 'run' || property === 'first' || property === 'raw') {
+          return (...args: unknown[]) => {
+            tally.statements += 1;
+            return (target[property] as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return Reflect.get(target, property, target);
+      },
+    });
+  return new Proxy(database, {
+    get(target, property) {
+      if (property === 'prepare') return (query: string) => statement(target.prepare(query));
+      if (property === 'batch') {
+        return (statements: D1PreparedStatement[]) => {
+          tally.statements += statements.length;
+          return target.batch(statements.map((s) => (s as D1PreparedStatement & { [UNWRAP]: D1PreparedStatement })[UNWRAP] ?? s));
+        };
+      }
+      return Reflect.get(target, property, target);
+    },
+  });
+}
+/** Fills a database with `bytes` of random data, so its size differs from an empty one's. */
+export async function grow(database: D1Database, bytes: number): Promise<void> {
+  await database.prepare('CREATE TABLE IF NOT EXISTS ballast (data BLOB NOT NULL)').run();
+  await database.prepare('INSERT INTO ballast (data) VALUES (randomblob(?))').bind(bytes).run();
+}
