@@ -92,6 +92,12 @@ export async function up(
   log(`local D1 REST API: ${d1Api.baseUrl}  (account ${LOCAL_ACCOUNT_ID}, ${d1Api.databaseIds().length} waddle databases; what the Workers reach past their binding)`);
   for (const worker of workers) log(`${worker.name}: ${worker.url}  (try ${worker.url}/health; log: ${worker.logFile})`);
   log(`secrets: ${localSecretsFile(REPOSITORY_ROOT)} (kept across runs), written to ${devVars.map((file) => relative(REPOSITORY_ROOT, file)).join(' and ')}`);
+  // wrangler dev fires no cron triggers: ask the monitor for a first sample of every database.
+  const sampled = await fetch(`${workers[1]!.url}/api/sample`, { method: 'POST', headers: { authorization: `Bearer ${secrets.monitorToken}` } }).then(
+    (response) => (response.ok ? 'first size sample taken' : `first size sample refused (${response.status})`),
+    (error: unknown) => `first size sample failed: ${String(error)}`,
+  );
+  log(`monitor: ${sampled}`);
   if (demoUser) {
     const token = await localToken(demoUser.id, 24 * 3600);
     log('');
