@@ -81,9 +81,17 @@ export async function verifyAccessToken(secret: string, token: string, now = Dat
   return { userId, expiresAt: payload.exp };
 }
 
+/** Imported keys by secret: a Worker isolate verifies many tokens under one secret. */
+const keys = new Map<string, Promise<CryptoKey>>();
+
 function hmacKey(secret: string): Promise<CryptoKey> {
   if (secret.length < 32) throw new RangeError('AUTH_SECRET must be at least 32 characters');
-  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 function base64UrlOfJson(value: object): string {

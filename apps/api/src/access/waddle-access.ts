@@ -93,17 +93,16 @@ export interface OpenedWaddle {
 }
 
 /**
- * Opens a waddle for the caller, in two round trips: the registry row with the caller's
- * membership (central), then in one batch of the waddle database the caller's ban, roles and the
- * target (channel, thread or message with its channel). Refuses, in this order: an unknown
+ * Opens a waddle for the caller: the registry row with the caller's membership (read by the
+ * request pipeline in the same round trip as the caller's own row), then in one batch of the
+ * waddle database the caller's ban, roles and the target (channel, thread or message with its
+ * channel). Refuses, in this order: an unknown
  * waddle (404); a caller banned from it (403); a non-member (404, as if it did not exist; unless
  * `allowNonMember`, for joining); a target that does not exist or sits in a channel the caller
  * may not see (404 naming the target's kind, whichever the reason).
  *
  * ```sql
- * SELECT w.…, m.user_id IS NOT NULL AS is_member FROM waddles w
- *   LEFT JOIN waddle_members m ON m.waddle_id = w.id AND m.user_id = ? WHERE w.id = ?;
- * -- then, in one batch of the waddle database:
+ * -- see waddleRowStatement for the registry row; then, in one batch of the waddle database:
  * SELECT user_id FROM bans WHERE user_id = ? AND (expires_at IS NULL OR expires_at > ?);
  * SELECT id, permissions, position, is_default FROM roles
  *   WHERE is_default = 1 OR id IN (SELECT role_id FROM member_roles WHERE user_id = ?);
@@ -119,15 +118,7 @@ export async function openWaddle(
   options: { readonly allowNonMember?: boolean } = {},
 ): Promise<OpenedWaddle> {
   const caller = context.caller;
-  const waddle = await context.central
-    .prepare(
-      `SELECT w.id, w.name, w.display_name, w.description, w.icon_url, w.owner_id, w.is_public, w.member_count, w.created_at,
-              w.d1_database_id, w.d1_binding, m.user_id IS NOT NULL AS is_member
-       FROM waddles w LEFT JOIN waddle_members m ON m.waddle_id = w.id AND m.user_id = ?
-       WHERE w.id = ?`,
-    )
-    .bind(caller.id, waddleId)
-    .first<WaddleRow & { is_member: number }>();
+  const waddle = await context.waddleRow(waddleId);
   if (!waddle) throw notFound('waddle');
 
   const database = context.waddleDatabase(waddle.id, { d1DatabaseId: waddle.d1_database_id, d1Binding: waddle.d1_binding });

@@ -1,5 +1,5 @@
 import { InvalidAccessTokenError, verifyAccessToken } from '@waddle/auth-token/access-token';
-import type { D1DatabaseLike } from '@waddle/d1/database';
+import type { D1DatabaseLike, D1StatementLike } from '@waddle/d1/database';
 import type { Caller } from '../context/request-context.ts';
 import { ApiError } from '../http/api-error.ts';
 
@@ -24,8 +24,9 @@ export async function verifyBearerToken(request: Request, secret: string, now: n
 }
 
 /**
- * Loads the user a verified token names. A user that does not exist or was erased is refused
- * like a bad token (401); a user under a global ban (permanent or not yet expired) gets 403.
+ * Loads the user a verified token names, with `alongside` (a read the request needs anyway) in
+ * the same batch: one round trip. A user that does not exist or was erased is refused like a bad
+ * token (401); a user under a global ban (permanent or not yet expired) gets 403.
  *
  * ```sql
  * SELECT u.id, u.username, u.deleted_at, b.user_id IS NOT NULL AS banned
@@ -33,16 +34,22 @@ export async function verifyBearerToken(request: Request, secret: string, now: n
  * WHERE u.id = ?
  * ```
  */
-export async function loadCaller(central: D1DatabaseLike, userId: number, now: number): Promise<Caller> {
-  const row = await central
+export async function loadCaller(
+  central: D1DatabaseLike,
+  userId: number,
+  now: number,
+  alongside?: D1StatementLike,
+): Promise<{ caller: Caller; alongside: readonly unknown[] }> {
+  const statement = central
     .prepare(
       `SELECT u.id, u.username, u.deleted_at, b.user_id IS NOT NULL AS banned
        FROM users u LEFT JOIN global_bans b ON b.user_id = u.id AND (b.expires_at IS NULL OR b.expires_at > ?)
        WHERE u.id = ?`,
     )
-    .bind(now, userId)
-    .first<{ id: number; username: string; deleted_at: number | null; banned: number }>();
+    .bind(now, userId);
+  const [users, extra] = await central.batch(alongside ? [statement, alongside] : [statement]);
+  const row = users!.results[0] as { id: number; username: string; deleted_at: number | null; banned: number } | undefined;
   if (!row || row.deleted_at !== null) throw unauthenticated('the token names no active user');
   if (row.banned) throw new ApiError(403, 'banned', 'this account is banned from the platform');
-  return { id: row.id, username: row.username };
+  return { caller: { id: row.id, username: row.username }, alongside: extra?.results ?? [] };
 }

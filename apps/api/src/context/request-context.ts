@@ -4,6 +4,7 @@ import type { DatabaseLocation } from '@waddle/registry/database-connectors';
 import { ApiError } from '../http/api-error.ts';
 import type { DatabaseSessions } from './database-sessions.ts';
 import { waddleConnectors } from './waddle-connectors.ts';
+import { type WaddleRowForCaller, waddleRowStatement } from '../access/waddle-registry-row.ts';
 
 /** The authenticated user of a request. */
 export interface Caller {
@@ -21,15 +22,32 @@ export interface RequestContext {
   readonly central: D1DatabaseLike;
   /** The authenticated caller (routes marked public have none and must not ask). */
   readonly caller: Caller;
+  /** A waddle's registry row and the caller's membership (read with the caller when the path names the waddle). */
+  waddleRow(waddleId: number): Promise<WaddleRowForCaller | null>;
   /** A waddle's database, found by its registry location, in this request's D1 session. */
   waddleDatabase(waddleId: number, location: DatabaseLocation): WaddleDatabase;
 }
 
-/** Builds the context of one request; `setCaller` records the caller once authenticated. */
-export function createRequestContext(env: Env, request: Request, sessions: DatabaseSessions, now: number): { context: RequestContext; setCaller(caller: Caller): void } {
+/** A waddle's registry row read ahead (null: no such waddle). */
+export interface PreloadedWaddle {
+  readonly waddleId: number;
+  readonly row: WaddleRowForCaller | null;
+}
+
+/**
+ * Builds the context of one request; `setCaller` records the caller once authenticated, with the
+ * registry row of the waddle the path names when it was read in the same round trip.
+ */
+export function createRequestContext(
+  env: Env,
+  request: Request,
+  sessions: DatabaseSessions,
+  now: number,
+): { context: RequestContext; setCaller(caller: Caller, preloaded?: PreloadedWaddle): void } {
   const connectors = waddleConnectors(env);
   const central = sessions.open('central', env.CENTRAL_DB);
   let caller: Caller | undefined;
+  let preloadedWaddle: PreloadedWaddle | undefined;
   const context: RequestContext = {
     env,
     request,
@@ -39,6 +57,10 @@ export function createRequestContext(env: Env, request: Request, sessions: Datab
       if (!caller) throw new ApiError(401, 'unauthenticated', 'this endpoint needs a bearer token');
       return caller;
     },
+    async waddleRow(waddleId) {
+      if (preloadedWaddle?.waddleId === waddleId) return preloadedWaddle.row;
+      return waddleRowStatement(central, context.caller.id, waddleId).first<WaddleRowForCaller>();
+    },
     waddleDatabase(waddleId, location) {
       for (const connect of connectors) {
         const database = connect(location);
@@ -47,5 +69,11 @@ export function createRequestContext(env: Env, request: Request, sessions: Datab
       throw new ApiError(503, 'waddle_unavailable', `the database of waddle ${waddleId} cannot be reached from this Worker`);
     },
   };
-  return { context, setCaller: (authenticated) => void (caller = authenticated) };
+  return {
+    context,
+    setCaller(authenticated, preloaded) {
+      caller = authenticated;
+      preloadedWaddle = preloaded;
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { InvalidQueryError } from '@waddle/queries/invalid-query-error';
 import { loadCaller, verifyBearerToken } from '../auth/authenticate.ts';
 import { BOOKMARK_HEADER, DatabaseSessions } from '../context/database-sessions.ts';
 import { createRequestContext } from '../context/request-context.ts';
+import { type WaddleRowForCaller, waddleRowStatement } from '../access/waddle-registry-row.ts';
 import { ApiError } from './api-error.ts';
 import { parseRequestInput } from './request-input.ts';
 import type { Router } from './router.ts';
@@ -26,7 +27,12 @@ export async function handleRequest(router: Router, request: Request, env: Env):
     const input = await parseRequestInput(route, rawParams, request, url);
     const sessions = DatabaseSessions.fromRequest(request);
     const { context, setCaller } = createRequestContext(env, request, sessions, now);
-    if (userId !== undefined) setCaller(await loadCaller(context.central, userId, now));
+    if (userId !== undefined) {
+      // A request about a waddle reads its registry row in the caller's round trip.
+      const waddleId = input.params.waddle;
+      const loaded = await loadCaller(context.central, userId, now, typeof waddleId === 'number' ? waddleRowStatement(context.central, userId, waddleId) : undefined);
+      setCaller(loaded.caller, typeof waddleId === 'number' ? { waddleId, row: (loaded.alongside[0] as WaddleRowForCaller | undefined) ?? null } : undefined);
+    }
 
     const result = await route.handle(input as never, context);
     const headers = new Headers();
