@@ -1,3 +1,4 @@
+import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
 import { healthResponse } from '@waddle/worker-health/health-response';
 import { monitorConfig } from './config/monitor-config.ts';
 import { routeDashboard } from './dashboard/dashboard-routes.ts';
@@ -12,18 +13,21 @@ export default {
       if (request.method !== 'GET') return error(405, 'method_not_allowed', 'use GET');
       return healthResponse('waddle-monitor', env.CENTRAL_DB);
     }
-    return (await routeDashboard(request, env, monitorConfig(env), monitorDependencies(env))) ?? error(404, 'not_found', `no route for ${request.method} ${pathname}`);
+    const central = retryWhenBusy(env.CENTRAL_DB);
+    return (await routeDashboard(request, { ...env, CENTRAL_DB: central }, monitorConfig(env), monitorDependencies(env))) ?? error(404, 'not_found', `no route for ${request.method} ${pathname}`);
   },
 
   async scheduled(controller, env) {
     const config = monitorConfig(env);
     const dependencies = monitorDependencies(env);
+    // Locally the api's wrangler dev writes the same central file (see retryWhenBusy).
+    const central = retryWhenBusy(env.CENTRAL_DB);
     if (controller.cron === config.optimizeCron) {
-      const report = await runOptimizeTick(env.CENTRAL_DB, dependencies, config);
+      const report = await runOptimizeTick(central, dependencies, config);
       console.log(`optimize: ${report.optimized.length} optimized, ${report.failed.length} failed, ${report.notDue} not due, ${report.queries} queries`);
       return;
     }
-    const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
+    const report = await runSamplingTick(central, dependencies, config);
     console.log(`sampling: ${report.measured.length} measured, ${report.failed.length} failed, ${report.alerts.length} alerts, ${report.queries} queries, next after waddle ${report.nextCursor}`);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,5 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
+import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
 import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-database';
 import type { DatabaseLocation } from '@waddle/registry/database-connectors';
 import { ApiError } from '../http/api-error.ts';
@@ -45,7 +46,8 @@ export function createRequestContext(
   now: number,
 ): { context: RequestContext; setCaller(caller: Caller, preloaded?: PreloadedWaddle): void } {
   const connectors = waddleConnectors(env);
-  const central = sessions.open('central', env.CENTRAL_DB);
+  // Locally the monitor's wrangler dev writes the same central file (see retryWhenBusy).
+  const central = retryWhenBusy(sessions.open('central', env.CENTRAL_DB));
   let caller: Caller | undefined;
   let preloadedWaddle: PreloadedWaddle | undefined;
   const context: RequestContext = {

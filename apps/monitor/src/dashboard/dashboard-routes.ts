@@ -1,3 +1,4 @@
+import type { D1DatabaseLike } from '@waddle/d1/database';
 import { openCentralDatabase } from '../central/central-database.ts';
 import type { MonitorConfig } from '../config/monitor-config.ts';
 import type { MonitorDependencies } from '../monitor-dependencies.ts';
@@ -9,7 +10,7 @@ import { isOperator, tokenCookie } from './operator-auth.ts';
 
 /** What the dashboard routes need from the Worker's environment. */
 export interface DashboardEnv {
-  readonly CENTRAL_DB: D1Database;
+  readonly CENTRAL_DB: D1DatabaseLike;
   readonly MONITOR_TOKEN?: string;
 }
 

@@ -109,18 +109,21 @@ export async function up(
   }
   log('Ctrl-C stops everything.');
   await new Promise<void>((done) => {
-    // First in line: the local D1 API's Miniflare has its own listener, which disposes its
-    // workerd and exits the process at once. Stopping a Worker signals wrangler synchronously,
-    // so the Workers stop even when that listener ends the process before these promises settle.
+    // The local D1 API's Miniflare listens for these signals too and exits the process at once,
+    // before the Workers and the API are stopped in order; this command owns the process, so its
+    // own listener is the only one.
     const stop = () => {
       log('stopping…');
       void Promise.all(workers.map((w) => w.stop()))
         .then(() => d1Api.close())
         .then(done);
     };
-    process.prependOnceListener('SIGINT', stop);
-    process.prependOnceListener('SIGTERM', stop);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(signal);
+      process.once(signal, stop);
+    }
   });
+  log('stopped');
   return true;
 }
 
