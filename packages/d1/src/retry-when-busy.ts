@@ -1,14 +1,33 @@
 import type { D1DatabaseLike, D1StatementLike } from './d1-database.ts';
 
+function messageOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+}
+
 /** The database file was locked by another process: nothing was written, the call can be repeated. */
 export function isBusyError(error: unknown): boolean {
-  const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
-  return /SQLITE_BUSY|database is locked/.test(message);
+  return /SQLITE_BUSY|database is locked/.test(messageOf(error));
 }
 
 /**
- * Wraps a D1 database so that a statement or batch refused with `SQLITE_BUSY` is sent again (up to
- * `attempts` times, with a short randomized pause). Only locally can that happen: each
+ * Local D1 reads the database's commit token after each query; when another process holds the
+ * file's lock at that moment, the query fails with "Failed to get session commit token" although
+ * it ran. Harmless to repeat for a read; a write may already have committed, so it is not repeated.
+ */
+function isCommitTokenError(error: unknown): boolean {
+  return /Failed to get session commit token/.test(messageOf(error));
+}
+
+/** A statement that only reads (so repeating it changes nothing). */
+function readsOnly(query: string): boolean {
+  return /^\s*(SELECT|WITH)\b/i.test(query) && !/\b(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b/i.test(query);
+}
+
+/**
+ * Wraps a D1 database so that a statement or batch refused with `SQLITE_BUSY` (or a read that
+ * failed reading the commit token under another process's lock) is sent again (up to
+ * `attempts` times, pausing 10, 20, 40 … ms up to a second between tries, randomized; about four
+ * seconds in all by default). Only locally can that happen: each
  * `wrangler dev` runs its own workerd, both Workers open the central database's SQLite file, and
  * workerd's SQLite has no busy timeout, so a write that meets the other process's lock fails at
  * once. A refused statement or batch left nothing behind (a batch is one transaction), so sending
@@ -20,32 +39,36 @@ export function isBusyError(error: unknown): boolean {
  * ```
  */
 export function retryWhenBusy(database: D1DatabaseLike, options: { readonly attempts?: number; readonly pauseMs?: number } = {}): D1DatabaseLike {
-  const attempts = options.attempts ?? 8;
-  const pauseMs = options.pauseMs ?? 15;
-  const originals = new WeakMap<D1StatementLike, D1StatementLike>();
+  const attempts = options.attempts ?? 10;
+  const pauseMs = options.pauseMs ?? 10;
+  const originals = new WeakMap<D1StatementLike, { statement: D1StatementLike; readOnly: boolean }>();
 
-  const again = async <T>(send: () => Promise<T>): Promise<T> => {
+  const again = async <T>(send: () => Promise<T>, readOnly: boolean): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await send();
       } catch (error) {
-        if (attempt >= attempts || !isBusyError(error)) throw error;
-        await new Promise((resume) => setTimeout(resume, pauseMs * attempt * (0.5 + Math.random())));
+        const repeatable = isBusyError(error) || (readOnly && isCommitTokenError(error));
+        if (attempt >= attempts || !repeatable) throw error;
+        await new Promise((resume) => setTimeout(resume, Math.min(1000, pauseMs * 2 ** (attempt - 1)) * (0.5 + Math.random())));
       }
     }
   };
-  const wrap = (statement: D1StatementLike): D1StatementLike => {
+  const wrap = (statement: D1StatementLike, readOnly: boolean): D1StatementLike => {
     const wrapped: D1StatementLike = {
-      bind: (...values) => wrap(statement.bind(...values)),
-      all: () => again(() => statement.all()),
-      run: () => again(() => statement.run()),
-      first: () => again(() => statement.first()),
+      bind: (...values) => wrap(statement.bind(...values), readOnly),
+      all: () => again(() => statement.all(), readOnly),
+      run: () => again(() => statement.run(), readOnly),
+      first: () => again(() => statement.first(), readOnly),
     };
-    originals.set(wrapped, statement);
+    originals.set(wrapped, { statement, readOnly });
     return wrapped;
   };
   return {
-    prepare: (query) => wrap(database.prepare(query)),
-    batch: (statements) => again(() => database.batch(statements.map((statement) => originals.get(statement) ?? statement))),
+    prepare: (query) => wrap(database.prepare(query), readsOnly(query)),
+    batch: (statements) => {
+      const unwrapped = statements.map((statement) => originals.get(statement) ?? { statement, readOnly: false });
+      return again(() => database.batch(unwrapped.map((entry) => entry.statement)), unwrapped.every((entry) => entry.readOnly));
+    },
   };
 }

@@ -51,6 +51,17 @@ describe('retryWhenBusy, with two workerd processes writing one database file', 
     expect(results.map((row) => row.n)).toEqual(Array.from({ length: 200 }, (_, i) => 20_000 + i));
   });
 
+  it('lets reads in one process through while the other writes', async () => {
+    const reader = retryWhenBusy(databases[1]);
+    const writer = retryWhenBusy(databases[0]);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) =>
+        i % 2 === 0 ? writer.prepare('INSERT INTO writes (process, n) VALUES (0, ?)').bind(30_000 + i).run() : reader.prepare('SELECT count(*) AS n FROM writes').first(),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+  });
+
   it('does not retry other errors', async () => {
     // A stand-in database: the point is which errors are sent again, not D1.
     let calls = 0;
