@@ -49,5 +49,12 @@ export const cursor = z.string().min(1).max(512);
 /** A `#rrggbb` color. */
 export const color = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be #rrggbb');
 
+/** A PATCH body: every field optional, at least one given. */
+export const patchOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z
+    .strictObject(shape)
+    .partial()
+    .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
+
 /** The error body every non-2xx answer carries. */
 export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

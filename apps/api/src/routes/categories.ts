@@ -3,7 +3,7 @@ import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
-import { singleLine } from '../http/schemas.ts';
+import { patchOf, singleLine } from '../http/schemas.ts';
 
 interface CategoryRow {
   id: number;
@@ -60,10 +60,7 @@ export const updateCategory = route({
   path: '/v1/waddles/{waddle}/categories/{category}',
   tag: 'channels',
   summary: 'Update a category',
-  body: z
-    .strictObject(categoryFields)
-    .partial()
-    .refine((body) => Object.keys(body).length > 0, 'give at least one field to change'),
+  body: patchOf(categoryFields),
   async handle({ params, body }, context) {
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.MANAGE_CHANNELS, 'changing a category');

@@ -5,7 +5,7 @@ import { auditStatement } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import { notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
-import { id, singleLine } from '../http/schemas.ts';
+import { id, patchOf, singleLine } from '../http/schemas.ts';
 import { channelJson } from './channel-json.ts';
 
 /**
@@ -129,10 +129,7 @@ export const updateChannel = route({
   path: '/v1/waddles/{waddle}/channels/{channel}',
   tag: 'channels',
   summary: 'Update a channel',
-  body: z
-    .strictObject({ ...channelFields, isArchived: z.boolean() })
-    .partial()
-    .refine((body) => Object.keys(body).length > 0, 'give at least one field to change'),
+  body: patchOf({ ...channelFields, isArchived: z.boolean() }),
   async handle({ params, body }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.MANAGE_CHANNELS, 'changing a channel');

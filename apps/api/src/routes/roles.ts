@@ -6,7 +6,7 @@ import { auditStatement } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import { badRequest, forbidden, notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
-import { color, singleLine } from '../http/schemas.ts';
+import { color, patchOf, singleLine } from '../http/schemas.ts';
 
 interface RoleRow {
   id: number;
@@ -124,7 +124,7 @@ export const updateRole = route({
   path: '/v1/waddles/{waddle}/roles/{role}',
   tag: 'roles',
   summary: 'Update a role',
-  body: z.strictObject(roleFields).partial().refine((body) => Object.keys(body).length > 0, 'give at least one field to change'),
+  body: patchOf(roleFields),
   async handle({ params, body }, context) {
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.MANAGE_ROLES, 'changing a role');

@@ -5,7 +5,7 @@ import { openWaddle, type ThreadRow } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import { badRequest, conflict, forbidden } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
-import { queryCount, singleLine } from '../http/schemas.ts';
+import { patchOf, queryCount, singleLine } from '../http/schemas.ts';
 
 function threadJson(thread: ThreadRow) {
   return {
@@ -90,10 +90,7 @@ export const updateThread = route({
   path: '/v1/waddles/{waddle}/threads/{thread}',
   tag: 'threads',
   summary: 'Rename, lock or unlock a thread',
-  body: z
-    .strictObject({ title: singleLine(1, 200), locked: z.boolean() })
-    .partial()
-    .refine((body) => Object.keys(body).length > 0, 'give at least one field to change'),
+  body: patchOf({ title: singleLine(1, 200), locked: z.boolean() }),
   async handle({ params, body }, context) {
     const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
     if (body.locked !== undefined) access.require(Permission.MANAGE_THREADS, 'locking a thread');
