@@ -278,6 +278,16 @@ describe('erasure', () => {
     expect((await runJobToEnd(env.CENTRAL_DB, connectors, again.id)).parts.map((p) => p.part)).toEqual([0]);
   });
 
+  it('finishes a part whose waddle was deleted meanwhile, noting why', async () => {
+    const job = await startErasure(env.CENTRAL_DB, SUBJECT, 'operator', 10_000);
+    await env.CENTRAL_DB.prepare('DELETE FROM waddles WHERE id = 5').run();
+    const done = await runJobToEnd(env.CENTRAL_DB, connectors, job.id);
+    expect(done.status).toBe('done');
+    expect(done.parts.map((p) => [p.part, p.status, p.error])).toEqual([
+      [0, 'done', null], [1, 'done', null], [2, 'done', null], [3, 'done', null], [4, 'done', null], [5, 'done', 'the waddle is no longer in the registry'],
+    ]);
+  });
+
   it('deletes the archives of earlier exports', async () => {
     const exported = await startExport(env.CENTRAL_DB, SUBJECT, 'user', 1_000);
     await runJobToEnd(env.CENTRAL_DB, connectors, exported.id);

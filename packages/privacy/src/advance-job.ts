@@ -49,7 +49,8 @@ const PAGE_OVERHEAD = 4;
  * page started, so two steps racing on one job never write a chunk twice. A database that fails
  * (unreachable, an error) keeps its cursor, counts the attempt and its error, and is retried by a
  * later step; the others go on. When every part is done the job is finished (an erasure also
- * forgets `user_waddles` and records `user.erase.done`).
+ * forgets `user_waddles` and records `user.erase.done`). A part whose waddle has left the registry
+ * (deleted with its database) is done, with that noted as its error.
  *
  * ```sql
  * SELECT * FROM privacy_jobs WHERE id = ?;                                    -- readPrivacyJob
@@ -98,8 +99,13 @@ function maxPageCost(job: PrivacyJob, part: PrivacyJobPart): number {
   return Math.max(...sectionsOf(job.kind, part.part).map((section) => section.statements)) + PAGE_OVERHEAD;
 }
 
+/** The waddle of a part is no longer in the registry: deleted, with its database. */
+class WaddleGoneError extends Error {
+  override readonly name = 'WaddleGoneError';
+}
+
 function connect(connectors: readonly DatabaseConnector[], location: Location | undefined): D1DatabaseLike | Error {
-  if (!location) return new Error('the waddle is no longer in the registry');
+  if (!location) return new WaddleGoneError('the waddle is no longer in the registry');
   for (const connector of connectors) {
     const database = connector({ d1DatabaseId: location.d1_database_id, d1Binding: location.d1_binding });
     if (database) return database;
@@ -115,6 +121,15 @@ async function workOnPart(central: D1DatabaseLike, database: D1DatabaseLike | Er
   let cursor = part.cursor;
   let pages = 0;
   let rows = 0;
+  if (database instanceof WaddleGoneError) {
+    // The waddle was deleted with its database: nothing of the user is left there.
+    await central
+      .prepare("UPDATE privacy_job_parts SET status = 'done', error = ?, updated_at = ?, finished_at = ? WHERE job_id = ? AND part = ? AND status = 'pending'")
+      .bind(database.message, now, now, job.id, part.part)
+      .run();
+    budget.spend(1);
+    return { part: part.part, pages: 0, rows: 0 };
+  }
   try {
     if (database instanceof Error) throw database;
     for (;;) {

@@ -77,8 +77,9 @@ export const startExportRoute = route({
 
 /**
  * `GET /v1/me/export/{job}`: an export of the caller's. While it runs, each call advances it by
- * one bounded step and answers 202 with its progress per database; once done, 200 with the
- * archive (JSON, streamed from its chunks in order). Another user's job, or an erasure, is 404.
+ * one bounded step and answers 202 with its progress per database (`status: "done"` once the
+ * last step is taken); the next call answers 200 with the archive (JSON, streamed from its chunks
+ * in order). Another user's job, or an erasure, is 404.
  *
  * ```sql
  * SELECT * FROM privacy_jobs WHERE id = ?;   -- must be the caller's export
@@ -91,10 +92,10 @@ export const exportJobRoute = route({
   summary: 'Progress of my export, or its archive once done',
   response: z.object({ format: z.literal('waddle-export/1'), userId: z.int(), jobId: z.int(), records: z.array(z.object({ type: z.string() })) }),
   async handle({ params }, context) {
-    let job = await readPrivacyJob(context.central, params.job);
+    const job = await readPrivacyJob(context.central, params.job);
     if (!job || job.userId !== context.caller.id || job.kind !== 'export') throw notFound('export');
-    if (job.status === 'running') job = await step(context, job, DEFAULT_STEP_QUERIES);
-    if (job.status === 'running') return jobResponse(job, 202);
+    // The archive is streamed by a request of its own, so its reads have the whole query budget.
+    if (job.status === 'running') return jobResponse(await step(context, job, DEFAULT_STEP_QUERIES), 202);
     const pieces = exportArchive(context.central, job);
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({

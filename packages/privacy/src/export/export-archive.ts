@@ -2,7 +2,7 @@ import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { PrivacyJob } from '../privacy-job.ts';
 
 /** Chunks read per query while streaming an archive. */
-const CHUNKS_PER_READ = 10;
+const CHUNKS_PER_READ = 25;
 
 /**
  * The archive of a finished export, as JSON text in pieces, read from `export_chunks` a few
@@ -13,7 +13,7 @@ const CHUNKS_PER_READ = 10;
  * `reaction`, `read_state`, `role`, `ban`, `voice_session`.
  *
  * ```sql
- * SELECT seq, body FROM export_chunks WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT 10
+ * SELECT seq, body FROM export_chunks WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT 25
  * ```
  */
 export async function* exportArchive(central: D1DatabaseLike, job: PrivacyJob): AsyncGenerator<string> {
