@@ -5,4 +5,8 @@ export const TEST_AUTH_SECRET = 'test-secret-of-the-waddle-api-at-least-32-chars
 export const TEST_WADDLE_BINDINGS = {
   WADDLE_PRIVATE: 'test-waddle-private',
   WADDLE_PUBLIC: 'test-waddle-public',
+  // Three more, so a privacy test reaches five waddle databases.
+  WADDLE_THIRD: 'test-waddle-third',
+  WADDLE_FOURTH: 'test-waddle-fourth',
+  WADDLE_FIFTH: 'test-waddle-fifth',
 } as const;

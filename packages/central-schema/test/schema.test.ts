@@ -1,6 +1,7 @@
-import { env } from 'cloudflare:test';
+import { env, reset } from 'cloudflare:test';
 import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
-import type { Compilable, Kysely } from 'kysely';
+import { Migrator } from '@waddle/migrator/migrator';
+import { type Compilable, type Kysely, sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DB } from '../src/generated/database.ts';
 import { centralMigrations } from '../src/migrations/index.ts';
@@ -30,6 +31,10 @@ const expectedColumns: Record<string, string[]> = {
   ],
   /* added: raised size alerts */ size_alert_states: ['d1_database_id', 'level', 'reason', 'raised_at', 'size_bytes'],
   /* added: the monitor's walks over the registry */ monitor_cursors: ['name', 'after_waddle_id', 'updated_at'],
+  /* added: every waddle a user ever joined */ user_waddles: ['user_id', 'waddle_id', 'first_joined_at'],
+  /* added: data exports and erasures */ privacy_jobs: ['id', 'user_id', 'kind', 'status', 'requested_by', 'created_at', 'updated_at', 'finished_at'],
+  /* added */ privacy_job_parts: ['job_id', 'part', 'd1_database_id', 'status', 'section', 'cursor', 'rows_done', 'attempts', 'error', 'updated_at', 'finished_at'],
+  /* added */ export_chunks: ['job_id', 'seq', 'body'],
 };
 
 let db: Kysely<DB>;
@@ -88,6 +93,10 @@ describe('central schema', () => {
     ['a second alert of one level for a database', "INSERT INTO size_alert_states (d1_database_id, level, reason, raised_at, size_bytes) VALUES ('db-1', 'warning', 'threshold', 1, 1), ('db-1', 'warning', 'projection', 2, 1)", /UNIQUE constraint failed/],
     ['an unknown cursor', "INSERT INTO monitor_cursors (name, after_waddle_id, updated_at) VALUES ('backfill', 0, 1)", /CHECK constraint failed/],
     ['a negative cursor', "INSERT INTO monitor_cursors (name, after_waddle_id, updated_at) VALUES ('optimize', -1, 1)", /CHECK constraint failed/],
+    ['an unknown privacy job kind', "INSERT INTO privacy_jobs (user_id, kind, requested_by, created_at, updated_at) VALUES (1, 'delete', 'user', 1, 1)", /CHECK constraint failed/],
+    ['a second running export of one user', "INSERT INTO privacy_jobs (user_id, kind, requested_by, created_at, updated_at) VALUES (1, 'export', 'user', 1, 1), (1, 'export', 'operator', 2, 2)", /UNIQUE constraint failed/],
+    ['a job part cursor that is not a JSON array', "INSERT INTO privacy_job_parts (job_id, part, section, cursor, updated_at) VALUES (9, 0, 'profile', '{}', 1)", /CHECK constraint failed/],
+    ['an empty export chunk', "INSERT INTO export_chunks (job_id, seq, body) VALUES (9, 1, '')", /CHECK constraint failed/],
   ])('rejects %s', async (_, statement, error) => {
     const before = await rowCounts();
     await expect(env.DB.prepare(statement).run()).rejects.toThrow(error);
@@ -102,6 +111,30 @@ describe('central schema', () => {
     expect(await count()).toBe(1);
     await expect(db.insertInto('waddle_members').values({ waddle_id: 1, user_id: 1 }).execute()).rejects.toThrow(/UNIQUE/);
     expect(await count()).toBe(1);
+  });
+
+  it('remembers every waddle a user ever joined, after they leave, and joined ones from before the migration', async () => {
+    await db.insertInto('waddles').values({ id: 2, name: 'puffins', display_name: 'Puffins', owner_id: 1, d1_database_id: 'db-2' }).execute();
+    await db.insertInto('waddle_members').values([{ waddle_id: 1, user_id: 2, joined_at: 100 }, { waddle_id: 2, user_id: 2, joined_at: 200 }]).execute();
+    await db.deleteFrom('waddle_members').where('user_id', '=', 2).execute();
+    await db.insertInto('waddle_members').values({ waddle_id: 1, user_id: 2, joined_at: 300 }).execute();
+    expect(await db.selectFrom('user_waddles').selectAll().orderBy('waddle_id').execute()).toEqual([
+      { user_id: 2, waddle_id: 1, first_joined_at: 100 },
+      { user_id: 2, waddle_id: 2, first_joined_at: 200 },
+    ]);
+
+    // The backfill: memberships that existed before 0013 are remembered when it is applied.
+    await reset();
+    const before = centralMigrations.findIndex((m) => m.name === '0013_create_user_waddles');
+    await new Migrator({ database: env.DB, migrations: centralMigrations.slice(0, before) }).migrateToLatest();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO users (id, username) VALUES (1, 'ada')"),
+      env.DB.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'penguins', 'P', 1, 'db-1')"),
+      env.DB.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (1, 1, 50)'),
+    ]);
+    const { error } = await new Migrator({ database: env.DB, migrations: centralMigrations }).migrateToLatest();
+    expect(error).toBeUndefined();
+    expect((await env.DB.prepare('SELECT user_id, waddle_id, first_joined_at FROM user_waddles').all()).results).toEqual([{ user_id: 1, waddle_id: 1, first_joined_at: 50 }]);
   });
 
   it('forgets the monitored row of a deleted waddle', async () => {
@@ -123,6 +156,12 @@ describe('central schema', () => {
     ['the raised alerts of a chunk of databases', () => db.selectFrom('size_alert_states').selectAll().where('d1_database_id', 'in', ['db-1', 'db-2']), 'PRIMARY KEY'],
     ['the next waddles after a cursor', () => db.selectFrom('waddles').select(['id', 'd1_database_id', 'd1_binding']).where('id', '>', 10).orderBy('id').limit(500), 'INTEGER PRIMARY KEY'],
     ['the newest size alerts in the audit log', () => db.selectFrom('audit_log').selectAll().where('action', '=', 'monitor.size_alert').orderBy('id', 'desc').limit(50), 'audit_log_by_action'],
+    ['the waddles a user ever joined', () => db.selectFrom('user_waddles').select('waddle_id').where('user_id', '=', 1).orderBy('waddle_id'), 'PRIMARY KEY'],
+    ['audit entries about a user after a cursor', () => ({ compile: () => sql`SELECT * FROM audit_log WHERE json_extract(metadata, '$.userId') = ${1} AND id > ${0} ORDER BY id LIMIT 500`.compile(db) }), 'audit_log_by_subject'],
+    ['audit entries of a user after a cursor', () => db.selectFrom('audit_log').selectAll().where('user_id', '=', 1).where('id', '>', 0).orderBy('id').limit(500), 'audit_log_by_user'],
+    ['the running job of a user', () => db.selectFrom('privacy_jobs').selectAll().where('user_id', '=', 1).where('kind', '=', 'export').where('status', '=', 'running'), 'privacy_jobs_one_running'],
+    ['the parts of a job', () => db.selectFrom('privacy_job_parts').selectAll().where('job_id', '=', 1).orderBy('part'), 'PRIMARY KEY'],
+    ['an archive\'s chunks in order', () => db.selectFrom('export_chunks').select(['seq', 'body']).where('job_id', '=', 1).where('seq', '>', 0).orderBy('seq').limit(20), 'sqlite_autoindex_export_chunks'],
     ['a user by username, any case', () => db.selectFrom('users').select('id').where('username', '=', 'ADA'), 'sqlite_autoindex_users'],
   ];
 

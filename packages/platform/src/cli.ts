@@ -8,8 +8,13 @@
  *   waddle migrate [status]   migrate (or show) the central database and every waddle database it lists
  *                             [--target local|remote] [--concurrency N] [--dry-run]
  *   waddle token <user-id>    print an API token for a local user [--expires-in SECONDS]
+ *   waddle export <user-id>   export everything held about a user to a JSON archive [--out FILE] [--target local|remote]
+ *   waddle erase <user-id>    erase a user from the directory and every waddle database (resumes an unfinished erasure)
+ *                             [--target local|remote]
  */
-import { migrateCommand } from './commands/migrate.ts';
+import { eraseUserCommand } from './commands/erase-user.ts';
+import { exportUserCommand } from './commands/export-user.ts';
+import { consoleIo, migrateCommand } from './commands/migrate.ts';
 import { tokenCommand } from './commands/token.ts';
 import { up } from './commands/up.ts';
 
@@ -24,7 +29,13 @@ switch (command) {
   case 'token':
     process.exitCode = await tokenCommand(rest);
     break;
+  case 'export':
+    process.exitCode = await exportUserCommand(rest, consoleIo);
+    break;
+  case 'erase':
+    process.exitCode = await eraseUserCommand(rest, consoleIo);
+    break;
   default:
-    console.error('usage: waddle up [--no-workers] | waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run] | waddle token <user-id>');
+    console.error('usage: waddle up [--no-workers] | waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run] | waddle token <user-id> | waddle export <user-id> [--out FILE] | waddle erase <user-id>');
     process.exitCode = 2;
 }

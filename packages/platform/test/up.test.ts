@@ -1,3 +1,4 @@
+import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { up } from '../src/commands/up.ts';
 import { localTarget } from '../src/targets/local-target.ts';
@@ -10,7 +11,7 @@ describe('waddle up (data part)', () => {
     expect(await up({ workers: false, target, log: (line) => first.push(line), messagesPerWaddle: 120 })).toBe(true);
     expect(first.filter((l) => l.startsWith('provisioned waddle'))).toHaveLength(3);
     const table = (lines: string[]) => lines.slice(lines.findIndex((l) => l.startsWith('database')));
-    expect(table(first).join('\n')).toMatch(/waddle penguins \(#1\) +local-waddle-penguins +0017_create_slow_mode_clocks +13 +\d+/);
+    expect(table(first).join('\n')).toMatch(new RegExp(`waddle penguins \\(#1\\) +local-waddle-penguins +${waddleMigrations.at(-1)!.name} +13 +\\d+`));
 
     const second: string[] = [];
     expect(await up({ workers: false, target, log: (line) => second.push(line), messagesPerWaddle: 120 })).toBe(true);

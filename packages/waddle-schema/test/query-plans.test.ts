@@ -42,6 +42,11 @@ const patterns: [string, () => Compilable, string][] = [
   ['attachments of a page of messages', () => db.selectFrom('message_attachments').selectAll().where('message_id', 'in', [1, 2, 3]).orderBy('message_id').orderBy('id'), 'message_attachments_by_message'],
   ['voice sessions of a channel', () => db.selectFrom('voice_sessions').selectAll().where('channel_id', '=', 1).orderBy('started_at', 'desc').limit(20), 'voice_sessions_by_channel'],
   ['channels of a category in order', () => db.selectFrom('channels').selectAll().where('category_id', '=', 1).orderBy('position'), 'channels_by_category'],
+  ['voice sessions a user started (export)', () => db.selectFrom('voice_sessions').selectAll().where('started_by', '=', 3).where('id', '>', 0).orderBy('id').limit(500), 'voice_sessions_by_starter'],
+  ['a user\'s reactions after a cursor (export, erasure)', () =>
+    db.selectFrom('reactions').selectAll().where('user_id', '=', 3).where(sql<boolean>`(message_id, emoji) > (${1}, ${'👍'})`).orderBy('message_id').orderBy('emoji').limit(500), 'reactions_by_user'],
+  ['a user\'s read states after a cursor (export, erasure)', () => db.selectFrom('read_states').selectAll().where('user_id', '=', 3).where('channel_id', '>', 0).orderBy('channel_id').limit(500), 'PRIMARY KEY'],
+  ['a user\'s slow-mode clocks (erasure)', () => db.selectFrom('slow_mode_clocks').select('channel_id').where('user_id', '=', 3).orderBy('channel_id').limit(500), 'slow_mode_clocks_by_user'],
   ['a user\'s read state in a channel', () => db.selectFrom('read_states').selectAll().where('user_id', '=', 1).where('channel_id', '=', 1), 'PRIMARY KEY'],
 ];
 

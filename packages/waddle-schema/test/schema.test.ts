@@ -25,7 +25,7 @@ const expectedColumns: Record<string, string[]> = {
   roles: ['id', 'name', 'color', 'permissions', 'position', 'is_mentionable', 'created_at', /* added */ 'is_default'],
   member_roles: ['user_id', 'role_id', 'granted_by', 'granted_at'],
   bans: ['user_id', 'reason', 'banned_by', 'banned_at', 'expires_at'],
-  voice_sessions: ['id', 'channel_id', 'rtk_session_id', 'started_at', 'ended_at', 'max_participants', 'recording_url'],
+  voice_sessions: ['id', 'channel_id', 'rtk_session_id', 'started_at', 'ended_at', 'max_participants', 'recording_url', /* added */ 'started_by'],
   message_attachments: ['id', 'message_id', 'filename', 'size_bytes', 'mime_type', 'url', 'created_at'],
   /* added */ message_edits: ['id', 'message_id', 'previous_content', 'edited_at'],
   /* added */ read_states: ['user_id', 'channel_id', 'last_read_message_id', 'updated_at'],

@@ -29,8 +29,8 @@ export interface Route<Path extends string = string, Query = unknown, Body = unk
   readonly public?: boolean;
   readonly query?: z.ZodType<Query>;
   readonly body?: z.ZodType<Body>;
-  /** The success status: 200 (default), 201 (created), 204 (no body). */
-  readonly status?: 200 | 201 | 204;
+  /** The success status: 200 (default), 201 (created), 202 (accepted: work goes on after the answer), 204 (no body). */
+  readonly status?: 200 | 201 | 202 | 204;
   /** The success body's schema, for the OpenAPI document. */
   readonly response?: z.ZodType;
   handle(input: RouteInput<Path, Query, Body>, context: RequestContext): Promise<unknown>;

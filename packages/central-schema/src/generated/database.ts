@@ -21,6 +21,12 @@ export interface AuditLog {
   user_id: number | null;
 }
 
+export interface ExportChunks {
+  body: string;
+  job_id: number;
+  seq: number;
+}
+
 export interface GlobalBans {
   banned_at: Generated<number>;
   banned_by: number;
@@ -54,6 +60,31 @@ export interface MonitoredDatabases {
   sampled_at: number | null;
   size_bytes: number | null;
   waddle_id: number | null;
+}
+
+export interface PrivacyJobParts {
+  attempts: Generated<number>;
+  cursor: Generated<string>;
+  d1_database_id: string | null;
+  error: string | null;
+  finished_at: number | null;
+  job_id: number;
+  part: number;
+  rows_done: Generated<number>;
+  section: string;
+  status: Generated<"pending" | "done">;
+  updated_at: number;
+}
+
+export interface PrivacyJobs {
+  created_at: number;
+  finished_at: number | null;
+  id: Generated<number>;
+  kind: "export" | "erasure";
+  requested_by: "user" | "operator";
+  status: Generated<"running" | "done">;
+  updated_at: number;
+  user_id: number;
 }
 
 export interface SizeAlertStates {
@@ -95,6 +126,12 @@ export interface UserSettings {
   user_id: Generated<number>;
 }
 
+export interface UserWaddles {
+  first_joined_at: number;
+  user_id: number;
+  waddle_id: number;
+}
+
 export interface WaddleMembers {
   joined_at: Generated<number>;
   last_read_at: number | null;
@@ -129,13 +166,17 @@ export interface Waddles {
 
 export interface DB {
   audit_log: AuditLog;
+  export_chunks: ExportChunks;
   global_bans: GlobalBans;
   migration_leases: MigrationLeases;
   monitor_cursors: MonitorCursors;
   monitored_databases: MonitoredDatabases;
+  privacy_job_parts: PrivacyJobParts;
+  privacy_jobs: PrivacyJobs;
   size_alert_states: SizeAlertStates;
   size_samples: SizeSamples;
   user_settings: UserSettings;
+  user_waddles: UserWaddles;
   users: Users;
   waddle_members: WaddleMembers;
   waddles: Waddles;

@@ -11,6 +11,9 @@ import { createMonitoredDatabases } from './0009_create_monitored_databases.ts';
 import { createSizeAlertStates } from './0010_create_size_alert_states.ts';
 import { createMonitorCursors } from './0011_create_monitor_cursors.ts';
 import { indexAuditLogByAction } from './0012_index_audit_log_by_action.ts';
+import { createUserWaddles } from './0013_create_user_waddles.ts';
+import { createPrivacyJobs } from './0014_create_privacy_jobs.ts';
+import { indexAuditLogBySubject } from './0015_index_audit_log_by_subject.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [
@@ -26,4 +29,7 @@ export const centralMigrations: readonly Migration[] = [
   createSizeAlertStates,
   createMonitorCursors,
   indexAuditLogByAction,
+  createUserWaddles,
+  createPrivacyJobs,
+  indexAuditLogBySubject,
 ];

@@ -14,7 +14,8 @@ export interface CommandIo {
   readonly isTerminal: boolean;
 }
 
-const consoleIo: CommandIo = {
+/** Output to the terminal: results on stdout, progress on stderr. */
+export const consoleIo: CommandIo = {
   out: (line) => console.log(line),
   progress: (text) => process.stderr.write(text),
   isTerminal: process.stderr.isTTY === true,

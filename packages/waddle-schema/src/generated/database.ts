@@ -135,6 +135,7 @@ export interface VoiceSessions {
   recording_url: string | null;
   rtk_session_id: string | null;
   started_at: Generated<number>;
+  started_by: number | null;
 }
 
 export interface DB {

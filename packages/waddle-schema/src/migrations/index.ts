@@ -16,6 +16,7 @@ import { createMessagesFts } from './0014_create_messages_fts.ts';
 import { indexRecentThreadMessages } from './0015_index_recent_thread_messages.ts';
 import { addDefaultRole } from './0016_add_default_role.ts';
 import { createSlowModeClocks } from './0017_create_slow_mode_clocks.ts';
+import { addVoiceSessionStarter } from './0018_add_voice_session_starter.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const waddleMigrations: readonly Migration[] = [
   indexRecentThreadMessages,
   addDefaultRole,
   createSlowModeClocks,
+  addVoiceSessionStarter,
 ];

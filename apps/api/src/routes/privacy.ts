@@ -1,0 +1,133 @@
+import { advanceJob, DEFAULT_STEP_QUERIES } from '@waddle/privacy/advance-job';
+import { exportArchive } from '@waddle/privacy/export-archive';
+import { CENTRAL_PART, type PrivacyJob, readPrivacyJob } from '@waddle/privacy/privacy-job';
+import { startErasure } from '@waddle/privacy/start-erasure';
+import { startExport } from '@waddle/privacy/start-export';
+import { z } from 'zod';
+import { waddleConnectors } from '../context/waddle-connectors.ts';
+import type { RequestContext } from '../context/request-context.ts';
+import { notFound } from '../http/api-error.ts';
+import { route } from '../http/route.ts';
+
+/** Queries an erasure request may spend on its first step, besides authentication and starting the job. */
+const ERASURE_REQUEST_QUERIES = 2 * DEFAULT_STEP_QUERIES;
+
+/** A job as the API shows it: its state and the progress in each database. */
+export const privacyJobBody = z.object({
+  id: z.int(),
+  kind: z.enum(['export', 'erasure']),
+  status: z.enum(['running', 'done']),
+  createdAt: z.int(),
+  finishedAt: z.int().nullable(),
+  databases: z.array(
+    z.object({
+      waddleId: z.int().nullable(),
+      status: z.enum(['pending', 'done']),
+      section: z.string(),
+      rowsDone: z.int(),
+      attempts: z.int(),
+      error: z.string().nullable(),
+    }),
+  ),
+});
+
+function jobJson(job: PrivacyJob): z.infer<typeof privacyJobBody> {
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+    databases: job.parts.map((part) => ({
+      waddleId: part.part === CENTRAL_PART ? null : part.part,
+      status: part.status,
+      section: part.section,
+      rowsDone: part.rowsDone,
+      attempts: part.attempts,
+      error: part.error,
+    })),
+  };
+}
+
+function jobResponse(job: PrivacyJob, status: 200 | 202): Response {
+  return Response.json(jobJson(job), { status });
+}
+
+async function step(context: RequestContext, job: PrivacyJob, maxQueries: number): Promise<PrivacyJob> {
+  return (await advanceJob(context.central, waddleConnectors(context.env), job.id, { now: context.now, maxQueries })).job;
+}
+
+/**
+ * `GET /v1/me/export`: starts an export of everything held about the caller (or returns the one
+ * running) and takes its first step; 202 with the job. `GET /v1/me/export/{job}` takes the next
+ * steps and serves the archive once done.
+ */
+export const startExportRoute = route({
+  method: 'GET',
+  path: '/v1/me/export',
+  tag: 'me',
+  summary: 'Start an export of all my data (a job)',
+  status: 202,
+  response: privacyJobBody,
+  async handle(_, context) {
+    const job = await startExport(context.central, context.caller.id, 'user', context.now);
+    return jobJson(await step(context, job, DEFAULT_STEP_QUERIES));
+  },
+});
+
+/**
+ * `GET /v1/me/export/{job}`: an export of the caller's. While it runs, each call advances it by
+ * one bounded step and answers 202 with its progress per database (`status: "done"` once the
+ * last step is taken); the next call answers 200 with the archive (JSON, streamed from its chunks
+ * in order). Another user's job, or an erasure, is 404.
+ *
+ * ```sql
+ * SELECT * FROM privacy_jobs WHERE id = ?;   -- must be the caller's export
+ * ```
+ */
+export const exportJobRoute = route({
+  method: 'GET',
+  path: '/v1/me/export/{job}',
+  tag: 'me',
+  summary: 'Progress of my export, or its archive once done',
+  response: z.object({ format: z.literal('waddle-export/1'), userId: z.int(), jobId: z.int(), records: z.array(z.object({ type: z.string() })) }),
+  async handle({ params }, context) {
+    const job = await readPrivacyJob(context.central, params.job);
+    if (!job || job.userId !== context.caller.id || job.kind !== 'export') throw notFound('export');
+    // The archive is streamed by a request of its own, so its reads have the whole query budget.
+    if (job.status === 'running') return jobResponse(await step(context, job, DEFAULT_STEP_QUERIES), 202);
+    const pieces = exportArchive(context.central, job);
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await pieces.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+    });
+    return new Response(body, {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': `attachment; filename="waddle-export-${job.id}.json"` },
+    });
+  },
+});
+
+/**
+ * `DELETE /v1/me`: erases the caller. At once (one central batch, see `startErasure`): the
+ * profile is anonymized and the account closed (its tokens are refused from then on), settings,
+ * memberships and a global ban removed, the request audited without personal data. Then the
+ * waddle databases they ever joined are erased in steps: as many as fit in this request; 200
+ * with the job when all are done, else 202 (an operator's `waddle erase <user-id>` finishes it).
+ */
+export const eraseMeRoute = route({
+  method: 'DELETE',
+  path: '/v1/me',
+  tag: 'me',
+  summary: 'Erase my account and all my data',
+  status: 202,
+  response: privacyJobBody,
+  async handle(_, context) {
+    const job = await step(context, await startErasure(context.central, context.caller.id, 'user', context.now), ERASURE_REQUEST_QUERIES);
+    return jobResponse(job, job.status === 'done' ? 200 : 202);
+  },
+});

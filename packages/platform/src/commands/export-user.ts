@@ -1,0 +1,54 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { exportArchive } from '@waddle/privacy/export-archive';
+import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
+import { startExport } from '@waddle/privacy/start-export';
+import type { DatabaseTarget } from '../targets/database-target.ts';
+import type { CommandIo } from './migrate.ts';
+import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
+import { privacyJobTable } from './privacy-job-table.ts';
+
+/**
+ * `waddle export <user-id> [--out FILE] [--target local|remote]`: exports everything held about a
+ * user (the job of `GET /v1/me/export`, or the one running), runs it to the end in steps from
+ * here, and writes the archive to FILE (default: stdout) as it streams out of its chunks. Exit
+ * code 1 when the user does not exist or a database keeps failing (the job stays, and a rerun
+ * resumes it), 2 for bad arguments.
+ */
+export async function exportUserCommand(argv: readonly string[], io: CommandIo, target?: DatabaseTarget): Promise<number> {
+  const args = parsePrivacyArguments(argv, true);
+  if ('error' in args) {
+    io.out(`export: ${args.error} (usage: waddle export <user-id> [--out FILE] [--target local|remote])`);
+    return 2;
+  }
+  const databases = await openPrivacyDatabases(args.target, args.userId, target);
+  try {
+    const user = await databases.central.prepare('SELECT id FROM users WHERE id = ?').bind(args.userId).first();
+    if (!user) {
+      io.out(`export: there is no user ${args.userId}`);
+      return 1;
+    }
+    const started = await startExport(databases.central, args.userId, 'operator', Date.now());
+    const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
+      maxQueriesPerStep: 900,
+      onStep: (step) => io.progress(`export job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`),
+    });
+    if (job.status !== 'done') {
+      io.out(privacyJobTable(job));
+      io.out(`export job ${job.id} is not finished: run the command again to resume it`);
+      return 1;
+    }
+    const sink = args.out === undefined ? process.stdout : createWriteStream(args.out);
+    for await (const piece of exportArchive(databases.central, job)) {
+      if (!sink.write(piece)) await once(sink, 'drain');
+    }
+    if (sink !== process.stdout) {
+      sink.end();
+      await once(sink, 'finish');
+      io.progress(`export job ${job.id} written to ${args.out}\n`);
+    }
+    return 0;
+  } finally {
+    await databases.dispose();
+  }
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { centralMigrations } from '@waddle/central-schema/migrations';
+import { Migrator } from '@waddle/migrator/migrator';
+import { postMessage } from '@waddle/queries/messages/post-message';
+import { openWaddleDatabase } from '@waddle/queries/waddle-database';
+import { waddleMigrations } from '@waddle/waddle-schema/migrations';
+import { describe, expect, it } from 'vitest';
+import { eraseUserCommand } from '../src/commands/erase-user.ts';
+import { exportUserCommand } from '../src/commands/export-user.ts';
+import type { CommandIo } from '../src/commands/migrate.ts';
+import { localTarget } from '../src/targets/local-target.ts';
+import { temporaryStateDirectory } from './registry-fixture.ts';
+
+function capture(): CommandIo & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, out: (line) => lines.push(line), progress: () => {}, isTerminal: false };
+}
+
+describe('waddle export and waddle erase', () => {
+  it('export a user\'s data from every waddle database to a file, then erase it, over the local target', async () => {
+    const state = temporaryStateDirectory();
+    const target = localTarget(state);
+    const ids = ['local-waddle-one', 'local-waddle-two'];
+    const opened = await target.open([target.centralDatabaseId, ...ids]);
+    try {
+      const central = opened.get(target.centralDatabaseId);
+      expect((await new Migrator({ database: central, migrations: centralMigrations }).migrateToLatest()).error).toBeUndefined();
+      await central.batch([
+        central.prepare("INSERT INTO users (id, username, email) VALUES (1, 'owner', NULL), (2, 'walrus', 'walrus@example.com')"),
+        central.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'one', 'One', 1, ?), (2, 'two', 'Two', 1, ?)").bind(...ids),
+        central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, 1), (1, 2), (2, 1), (2, 2)'),
+      ]);
+      for (const [i, id] of ids.entries()) {
+        const d1 = opened.get(id);
+        expect((await new Migrator({ database: d1, migrations: waddleMigrations }).migrateToLatest()).error).toBeUndefined();
+        await d1.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', 1)").run();
+        await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 2, content: `tusk talk number ${i + 1}` });
+        await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 1, content: 'owner here' });
+      }
+    } finally {
+      await opened.dispose();
+    }
+
+    const out = join(state, 'walrus.json');
+    const exportIo = capture();
+    expect(await exportUserCommand(['2', '--out', out], exportIo, target)).toBe(0);
+    const archive = JSON.parse(readFileSync(out, 'utf8')) as { userId: number; records: { type: string; waddleId?: number; data: any }[] };
+    expect(archive.userId).toBe(2);
+    expect(archive.records.find((r) => r.type === 'profile')!.data.email).toBe('walrus@example.com');
+    expect(archive.records.filter((r) => r.type === 'message').map((r) => [r.waddleId, r.data.content])).toEqual([[1, 'tusk talk number 1'], [2, 'tusk talk number 2']]);
+
+    const eraseIo = capture();
+    expect(await eraseUserCommand(['2'], eraseIo, target)).toBe(0);
+    expect(eraseIo.lines.at(-1)).toMatch(/^user 2 is erased \(job \d+\)$/);
+    expect(eraseIo.lines[0]).toMatch(/^database +D1 id +status/);
+
+    const after = await target.open([target.centralDatabaseId, ...ids]);
+    try {
+      expect(await after.get(target.centralDatabaseId).prepare('SELECT username, email FROM users WHERE id = 2').first()).toEqual({ username: 'erased-2', email: null });
+      for (const id of ids) {
+        expect((await after.get(id).prepare('SELECT user_id, content FROM messages ORDER BY id').all()).results).toEqual([{ user_id: 2, content: null }, { user_id: 1, content: 'owner here' }]);
+      }
+    } finally {
+      await after.dispose();
+    }
+    expect(await eraseUserCommand(['2'], capture(), target)).toBe(0);
+    const refused = capture();
+    expect(await exportUserCommand(['99'], refused, target)).toBe(1);
+    expect(refused.lines).toEqual(['export: there is no user 99']);
+    expect(await eraseUserCommand(['x'], capture(), target)).toBe(2);
+  });
+});

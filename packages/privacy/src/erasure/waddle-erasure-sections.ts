@@ -1,0 +1,141 @@
+import type { D1DatabaseLike } from '@waddle/d1/database';
+import type { JobSection } from '../job-section.ts';
+
+/** Tombstones per statement: each fires the schema's triggers (activity, search, edits, reactions, attachments). */
+const TOMBSTONE_PAGE = 200;
+const PAGE = 500;
+
+/**
+ * Tombstones the user's messages: content, metadata, pin, edit count and time cleared. The
+ * schema's triggers then take each out of the search index, delete its edit history, reactions and
+ * attachments, and remove it from its thread's and channel's activity. The rows stay, so threads,
+ * replies and cursors stay consistent. Already tombstoned messages are passed over unchanged.
+ *
+ * ```sql
+ * UPDATE messages SET is_deleted = 1, content = NULL, metadata = NULL, is_pinned = 0, edit_count = 0, edited_at = NULL
+ * WHERE id IN (SELECT id FROM messages WHERE user_id = ? AND id > ? ORDER BY id LIMIT 200) RETURNING id   -- messages_by_user
+ * ```
+ */
+export const messagesErasure: JobSection = {
+  name: 'messages',
+  firstCursor: [0],
+  statements: 1,
+  async page(database, { userId }, cursor) {
+    const { results } = await database
+      .prepare(
+        `UPDATE messages SET is_deleted = 1, content = NULL, metadata = NULL, is_pinned = 0, edit_count = 0, edited_at = NULL
+         WHERE id IN (SELECT id FROM messages WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?) RETURNING id`,
+      )
+      .bind(userId, cursor[0], TOMBSTONE_PAGE)
+      .all<{ id: number }>();
+    return { rows: results.length, records: [], next: results.length < TOMBSTONE_PAGE ? null : [Math.max(...results.map((row) => row.id))] };
+  },
+};
+
+/** A section that deletes (or updates) at most `limit` of the user's rows per page, until fewer remain. */
+function boundedDeletion(name: string, sql: string, limit = PAGE): JobSection {
+  return {
+    name,
+    firstCursor: [],
+    statements: 1,
+    async page(database: D1DatabaseLike, { userId }) {
+      const result = await database.prepare(sql).bind(userId, userId, limit).run();
+      const rows = result.meta.changes ?? 0;
+      return { rows, records: [], next: rows < limit ? null : [] };
+    },
+  };
+}
+
+/**
+ * The user's remaining reactions, on other people's messages.
+ *
+ * ```sql
+ * DELETE FROM reactions WHERE user_id = ? AND (message_id, emoji) IN (SELECT message_id, emoji FROM reactions WHERE user_id = ? LIMIT 500)
+ * ```
+ */
+export const reactionsErasure = boundedDeletion(
+  'reactions',
+  'DELETE FROM reactions WHERE user_id = ? AND (message_id, emoji) IN (SELECT message_id, emoji FROM reactions WHERE user_id = ? LIMIT ?)',
+);
+
+/**
+ * The user's read state.
+ *
+ * ```sql
+ * DELETE FROM read_states WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM read_states WHERE user_id = ? LIMIT 500)
+ * ```
+ */
+export const readStatesErasure = boundedDeletion('read_states', 'DELETE FROM read_states WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM read_states WHERE user_id = ? LIMIT ?)');
+
+/**
+ * The user's role grants.
+ *
+ * ```sql
+ * DELETE FROM member_roles WHERE user_id = ? AND role_id IN (SELECT role_id FROM member_roles WHERE user_id = ? LIMIT 500)
+ * ```
+ */
+export const roleGrantsErasure = boundedDeletion('member_roles', 'DELETE FROM member_roles WHERE user_id = ? AND role_id IN (SELECT role_id FROM member_roles WHERE user_id = ? LIMIT ?)');
+
+/**
+ * The user's slow-mode clocks.
+ *
+ * ```sql
+ * DELETE FROM slow_mode_clocks WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM slow_mode_clocks WHERE user_id = ? LIMIT 500)   -- slow_mode_clocks_by_user
+ * ```
+ */
+export const slowModeClocksErasure = boundedDeletion(
+  'slow_mode_clocks',
+  'DELETE FROM slow_mode_clocks WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM slow_mode_clocks WHERE user_id = ? LIMIT ?)',
+);
+
+/**
+ * A ban about the user: its reason is text about them, and an erased account cannot come back.
+ *
+ * ```sql
+ * DELETE FROM bans WHERE user_id = ? AND user_id IN (SELECT user_id FROM bans WHERE user_id = ? LIMIT 1)
+ * ```
+ */
+export const banErasure = boundedDeletion('bans', 'DELETE FROM bans WHERE user_id = ? AND user_id IN (SELECT user_id FROM bans WHERE user_id = ? LIMIT ?)', 1);
+
+/**
+ * The voice sessions the user started stay (others took part), no longer attributed to them.
+ *
+ * ```sql
+ * UPDATE voice_sessions SET started_by = NULL WHERE started_by = ? AND id IN (SELECT id FROM voice_sessions WHERE started_by = ? LIMIT 500)
+ * ```
+ */
+export const voiceSessionsErasure = boundedDeletion(
+  'voice_sessions',
+  'UPDATE voice_sessions SET started_by = NULL WHERE started_by = ? AND id IN (SELECT id FROM voice_sessions WHERE started_by = ? LIMIT ?)',
+);
+
+/**
+ * Rewrites the full-text index. A contentless FTS5 index forgets a deleted message at once for
+ * every query, but the tokens stay in its pages until they are merged; `optimize` merges them
+ * all, so no trace of the erased messages is left in the database file.
+ *
+ * ```sql
+ * INSERT INTO messages_fts (messages_fts) VALUES ('optimize')
+ * ```
+ */
+export const searchIndexErasure: JobSection = {
+  name: 'search_index',
+  firstCursor: [],
+  statements: 1,
+  async page(database) {
+    await database.prepare("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')").run();
+    return { rows: 0, records: [], next: null };
+  },
+};
+
+/** The sections of an erasure in each waddle database, in order. */
+export const waddleErasureSections: readonly JobSection[] = [
+  messagesErasure,
+  reactionsErasure,
+  readStatesErasure,
+  roleGrantsErasure,
+  slowModeClocksErasure,
+  banErasure,
+  voiceSessionsErasure,
+  searchIndexErasure,
+];

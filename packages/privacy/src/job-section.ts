@@ -1,0 +1,39 @@
+import type { D1DatabaseLike } from '@waddle/d1/database';
+
+/** One record of an export archive: what it is, the waddle it comes from, and its row. */
+export interface ExportRecord {
+  readonly type: string;
+  readonly waddleId?: number;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Whose data a section works on, and where. */
+export interface SectionSubject {
+  readonly userId: number;
+  /** The waddle whose database this is; `null` in the central directory. */
+  readonly waddleId: number | null;
+}
+
+/** What one page of a section did. */
+export interface SectionPage {
+  /** Rows read (export) or changed (erasure). */
+  readonly rows: number;
+  /** The records to append to the archive (export only). */
+  readonly records: readonly ExportRecord[];
+  /** The cursor of the next page, or `null` when the section is finished. */
+  readonly next: readonly unknown[] | null;
+}
+
+/**
+ * A bounded unit of an export or erasure in one database: a page of at most a few hundred rows,
+ * resumable from its cursor (the last key done, a JSON array). Running a page twice from the same
+ * cursor gives the same result, so a step interrupted after a page and before recording its
+ * progress is simply repeated.
+ */
+export interface JobSection {
+  readonly name: string;
+  readonly firstCursor: readonly unknown[];
+  /** How many statements one page sends to its database (for the query budget). */
+  readonly statements: number;
+  page(database: D1DatabaseLike, subject: SectionSubject, cursor: readonly unknown[]): Promise<SectionPage>;
+}
