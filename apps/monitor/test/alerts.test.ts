@@ -81,6 +81,22 @@ describe('size alerts', () => {
     ]);
   });
 
+  it('clears a level only once the size falls the margin below its threshold: no alert storm around 80 %', async () => {
+    const { dependencies, sent, clock } = testDependencies();
+    const tick = async (percent: number) => {
+      clock.now += 300_000;
+      const before = sent.length;
+      const report = await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sizeLimitBytes: limitFor(percent), alertWebhookUrl: WEBHOOK, alertClearMarginPercent: 2 }));
+      return { levels: sent.slice(before).map((r) => (r.body as { level: string }).level), cleared: report.cleared.map((c) => c.level) };
+    };
+    expect(await tick(81)).toEqual({ levels: ['warning'], cleared: [] });
+    // Swinging just under and over 80 %: still raised, nothing sent, nothing cleared.
+    for (const percent of [79, 80.5, 78.5, 81]) expect(await tick(percent)).toEqual({ levels: [], cleared: [] });
+    // Below 78 % it clears; back over 80 % it alerts again.
+    expect(await tick(77)).toEqual({ levels: [], cleared: ['warning'] });
+    expect(await tick(80.5)).toEqual({ levels: ['warning'], cleared: [] });
+  });
+
   it('sends an alert the webhook refused again at the next sample, and records both attempts', async () => {
     const statuses = [500, 204];
     const { dependencies, sent, clock } = testDependencies({ status: () => statuses.shift() ?? 204 });

@@ -17,6 +17,11 @@ export interface MonitorConfig {
   readonly sizeLimitBytes: number;
   readonly warningPercent: number;
   readonly criticalPercent: number;
+  /**
+   * A raised level is cleared only once the size falls this many points below its threshold, so a
+   * database hovering at a threshold does not alert on every small swing.
+   */
+  readonly alertClearMarginPercent: number;
   /** How many days of samples the growth is fitted over. */
   readonly projectionWindowDays: number;
   /** A database projected to be full within this many days raises the warning early. */
@@ -39,6 +44,7 @@ export interface MonitorConfigEnv {
   readonly SIZE_LIMIT_BYTES?: string | number;
   readonly WARNING_PERCENT?: string | number;
   readonly CRITICAL_PERCENT?: string | number;
+  readonly ALERT_CLEAR_MARGIN_PERCENT?: string | number;
   readonly PROJECTION_WINDOW_DAYS?: string | number;
   readonly PROJECTION_HORIZON_DAYS?: string | number;
   readonly SAMPLE_RETENTION_DAYS?: string | number;
@@ -78,6 +84,7 @@ export function monitorConfig(env: MonitorConfigEnv): MonitorConfig {
     sizeLimitBytes: numberVar(env, 'SIZE_LIMIT_BYTES', 10_000_000_000, { min: 1, max: Number.MAX_SAFE_INTEGER }),
     warningPercent,
     criticalPercent,
+    alertClearMarginPercent: numberVar(env, 'ALERT_CLEAR_MARGIN_PERCENT', 2, { min: 0, max: 50 }),
     projectionWindowDays,
     projectionHorizonDays: numberVar(env, 'PROJECTION_HORIZON_DAYS', 14, { min: 0, max: 365 }),
     sampleRetentionDays,

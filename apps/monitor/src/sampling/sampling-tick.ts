@@ -129,8 +129,11 @@ export async function runSamplingTick(centralD1: D1DatabaseLike, dependencies: M
         }),
       );
     }
+    const percent = (sizeBytes / config.sizeLimitBytes) * 100;
     for (const level of (['warning', 'critical'] as const).filter((l) => already.has(l))) {
-      if (!required.some((r) => r.level === level)) toClear.push({ d1DatabaseId: database.d1DatabaseId, level, sizeBytes });
+      const threshold = level === 'critical' ? config.criticalPercent : config.warningPercent;
+      const fellClear = percent < threshold - config.alertClearMarginPercent;
+      if (!required.some((r) => r.level === level) && fellClear) toClear.push({ d1DatabaseId: database.d1DatabaseId, level, sizeBytes });
     }
   }
   const alerts = await mapConcurrently(toRaise, 6, async (alert) => ({ alert, delivery: await deliverSizeAlert(dependencies.fetch, config.alertWebhookUrl, alert) }));
