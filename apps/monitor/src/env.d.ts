@@ -1,0 +1,16 @@
+// Secrets of the monitor Worker, beside the bindings and vars `wrangler types` generates.
+// Locally they come from `apps/monitor/.dev.vars`, which `npm start` writes.
+interface WaddleMonitorSecrets {
+  /** The operators' dashboard token. */
+  MONITOR_TOKEN: string;
+  /** Where alerts are POSTed (optional: without it they are only recorded). */
+  ALERT_WEBHOOK_URL?: string;
+  /** D1 REST API of the account, for waddle databases this Worker has no binding for. */
+  CLOUDFLARE_API_BASE_URL?: string;
+  CLOUDFLARE_ACCOUNT_ID?: string;
+  CLOUDFLARE_API_TOKEN?: string;
+}
+interface Env extends WaddleMonitorSecrets {}
+declare namespace Cloudflare {
+  interface Env extends WaddleMonitorSecrets {}
+}
