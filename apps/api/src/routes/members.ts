@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireOutranks } from '../access/member-rank.ts';
+import { requireMember } from '../access/require-member.ts';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
@@ -113,8 +114,7 @@ export const removeMember = route({
     if (self && access.isOwner) throw conflict('owner_cannot_leave', 'the owner cannot leave their waddle');
     if (!self) {
       access.require(Permission.KICK_MEMBERS, 'removing a member');
-      const member = await context.central.prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(access.waddle.id, params.user).first();
-      if (!member) throw notFound('member');
+      await requireMember(context, access.waddle.id, params.user);
       await requireOutranks(access, access.database, params.user, 'removing a member');
     }
     await access.database.d1.prepare('DELETE FROM member_roles WHERE user_id = ?').bind(params.user).run();

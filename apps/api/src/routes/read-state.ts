@@ -1,7 +1,8 @@
 import { getUnreadCounts } from '@waddle/queries/unreads/unread-counts';
 import { markRead } from '@waddle/queries/unreads/mark-read';
 import { z } from 'zod';
-import { type ChannelRow, openWaddle } from '../access/waddle-access.ts';
+import { visibleChannelIds } from '../access/visible-channels.ts';
+import { openWaddle } from '../access/waddle-access.ts';
 import { route } from '../http/route.ts';
 import { id } from '../http/schemas.ts';
 
@@ -41,8 +42,6 @@ export const listUnreads = route({
   summary: 'Unread counts of the visible channels',
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle);
-    const { results } = await access.database.d1.prepare('SELECT id, is_private FROM channels').all<Pick<ChannelRow, 'id' | 'is_private'>>();
-    const visible = results.filter((channel) => access.canSee(channel)).map((channel) => channel.id);
-    return { channels: await getUnreadCounts(access.database, { userId: context.caller.id, channelIds: visible }) };
+    return { channels: await getUnreadCounts(access.database, { userId: context.caller.id, channelIds: await visibleChannelIds(access) }) };
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireOutranks } from '../access/member-rank.ts';
+import { requireMember } from '../access/require-member.ts';
 import { ALL_PERMISSIONS, Permission, permissionNames } from '../access/permissions.ts';
 import { openWaddle, type WaddleAccess } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
@@ -179,8 +180,7 @@ async function prepareGrant(context: RequestContext, params: { waddle: number; u
   access.require(Permission.MANAGE_ROLES, doing);
   const role = await loadRole(access, params.role);
   if (role.is_default) throw badRequest('invalid_path', 'every member holds the default role');
-  const member = await context.central.prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(access.waddle.id, params.user).first();
-  if (!member) throw notFound('member');
+  await requireMember(context, access.waddle.id, params.user);
   checkRoleChange(access, { position: role.position });
   if (params.user !== context.caller.id) await requireOutranks(access, access.database, params.user, doing);
   return { access, role };

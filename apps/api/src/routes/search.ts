@@ -1,6 +1,7 @@
 import { searchMessages } from '@waddle/queries/search/search-messages';
 import { z } from 'zod';
-import { type ChannelRow, openWaddle } from '../access/waddle-access.ts';
+import { visibleChannelIds } from '../access/visible-channels.ts';
+import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
 import { cursor, queryCount, queryId, queryTime } from '../http/schemas.ts';
@@ -12,7 +13,7 @@ import { cursor, queryCount, queryId, queryTime } from '../http/schemas.ts';
  * cannot see answers 404. See `searchMessages` for the SQL.
  *
  * ```sql
- * SELECT id, is_private FROM channels   -- the visible channels, then searchMessages(…)
+ * -- visibleChannelIds(…), then searchMessages(…)
  * ```
  */
 export const searchRoute = route({
@@ -33,8 +34,7 @@ export const searchRoute = route({
   }),
   async handle({ params, query }, context) {
     const { access } = await openWaddle(context, params.waddle);
-    const { results } = await access.database.d1.prepare('SELECT id, is_private FROM channels').all<Pick<ChannelRow, 'id' | 'is_private'>>();
-    const visible = results.filter((channel) => access.canSee(channel)).map((channel) => channel.id);
+    const visible = await visibleChannelIds(access);
     if (query.channel !== undefined && !visible.includes(query.channel)) throw notFound('channel');
     const found = await searchMessages(access.database, {
       query: query.q,
