@@ -17,10 +17,16 @@ for (const group of ['packages', 'apps']) {
       missing += 1;
       continue;
     }
-    const { numPassedTests, numFailedTests } = JSON.parse(readFileSync(report, 'utf8'));
-    console.log(`${group}/${name}: ${numPassedTests} passed, ${numFailedTests} failed`);
+    const { numPassedTests, numFailedTests, testResults } = JSON.parse(readFileSync(report, 'utf8'));
+    // A file whose setup failed reports its tests as skipped, not failed: each of them counts as a
+    // failure here (at least one per such file), so a broken beforeAll cannot pass unnoticed.
+    const failedBeforeRunning = testResults
+      .filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'))
+      .reduce((sum, file) => sum + Math.max(1, file.assertionResults.filter((test) => test.status !== 'passed').length), 0);
+    const packageFailed = numFailedTests + failedBeforeRunning;
+    console.log(`${group}/${name}: ${numPassedTests} passed, ${packageFailed} failed`);
     passed += numPassedTests;
-    failed += numFailedTests;
+    failed += packageFailed;
   }
 }
 console.log(`tests: ${passed} passed, ${failed + missing} failed`);

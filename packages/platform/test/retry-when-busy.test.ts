@@ -13,10 +13,14 @@ let databases: [D1DatabaseLike, D1DatabaseLike];
 
 beforeAll(async () => {
   const state = mkdtempSync(join(tmpdir(), 'waddle-busy-'));
+  // One after the other: workerd opens its storage at startup without waiting for a lock, so two
+  // processes starting at the same moment over one directory can fail with SQLITE_BUSY (as
+  // `waddle up` starts its Workers one after the other).
   first = startLocalMiniflare({ DB: 'shared-central' }, state);
+  const firstDatabase = (await first.getD1Database('DB')) as unknown as D1DatabaseLike;
+  await firstDatabase.prepare('CREATE TABLE writes (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, n INTEGER NOT NULL)').run();
   second = startLocalMiniflare({ DB: 'shared-central' }, state);
-  databases = [(await first.getD1Database('DB')) as unknown as D1DatabaseLike, (await second.getD1Database('DB')) as unknown as D1DatabaseLike];
-  await databases[0].prepare('CREATE TABLE writes (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, n INTEGER NOT NULL)').run();
+  databases = [firstDatabase, (await second.getD1Database('DB')) as unknown as D1DatabaseLike];
 });
 
 afterAll(async () => {
