@@ -36,7 +36,14 @@ export const DISTINCTIVE = {
   banReason: 'quillfeather was rude',
   ip: '203.0.113.77',
   userAgent: 'ZephyrBrowser/9.1',
+  soloThread: 'quillfeather ponderings',
 } as const;
+
+/** A thread the subject started that the owner wrote in: its title names others' conversation and stays. */
+export const SHARED_THREAD_TITLE = 'penguin gossip corner';
+
+/** Thread ids in every waddle: the subject's own, the subject's with the owner's reply, and (waddle 1 only) the owner's. */
+export const THREAD = { solo: 50, shared: 51, ownersLookalike: 52 } as const;
 
 /**
  * Search-index terms of the subject's current texts that nobody else wrote (unicode61 folds them
@@ -53,7 +60,7 @@ export function waddleDatabase(binding: (typeof SUBJECT_WADDLES)[number]['bindin
  * distinctive strings, membership in five waddles (each its own database; one left since), and in
  * each: messages in English, Russian and Japanese (one edited, one with an attachment), reactions
  * on their own and others' messages, read state, a role, a slow-mode clock, a voice session they
- * started; a ban in waddle 4, which they left. The owner (user 1) writes, reacts and reads beside
+ * started, a thread only they wrote in and one the owner wrote in; a ban in waddle 4, which they left. The owner (user 1) writes, reacts and reads beside
  * them everywhere, so the test can show other users' data stays.
  */
 export async function seedSubject(): Promise<void> {
@@ -92,14 +99,19 @@ export async function seedSubject(): Promise<void> {
         d1.prepare("INSERT INTO roles (id, name, permissions, position) VALUES (1, 'Regular', 1, 1)"),
       ]);
     }
+    // Waddle 1's owner already has a thread titled the way an erasure renames the subject's solo one.
+    await d1.batch([
+      d1.prepare('INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, 3, ?, ?), (?, 1, ?, ?)').bind(THREAD.solo, DISTINCTIVE.soloThread, SUBJECT, THREAD.shared, SHARED_THREAD_TITLE, SUBJECT),
+      ...(waddleId === 1 ? [d1.prepare('INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, 3, ?, 1)').bind(THREAD.ownersLookalike, `Erased Topic ${THREAD.solo}`)] : []),
+    ]);
     const waddle = openWaddleDatabase(d1);
     const at = 20_000 + waddleId * 1000;
     const byOwner = await postMessage(waddle, { channelId: 1, authorId: USER.owner, content: `owner says hello in waddle ${waddleId}`, createdAt: at });
     const english = await postMessage(waddle, { channelId: 1, authorId: SUBJECT, content: DISTINCTIVE.edited, createdAt: at + 1, metadata: { mood: 'glimmerwhorl' } });
     await editMessage(waddle, { messageId: english.id, content: DISTINCTIVE.english, editedAt: at + 5 });
     const russian = await postMessage(waddle, { channelId: 1, authorId: SUBJECT, content: DISTINCTIVE.russian, createdAt: at + 2, replyToId: byOwner.id });
-    const japanese = await postMessage(waddle, { channelId: 3, authorId: SUBJECT, content: DISTINCTIVE.japanese, createdAt: at + 3 }, { enforceSlowMode: true });
-    await postMessage(waddle, { channelId: 1, authorId: USER.owner, content: `owner replies in waddle ${waddleId}`, createdAt: at + 4, replyToId: russian.id });
+    const japanese = await postMessage(waddle, { channelId: 3, authorId: SUBJECT, content: DISTINCTIVE.japanese, threadId: THREAD.solo, createdAt: at + 3 }, { enforceSlowMode: true });
+    await postMessage(waddle, { channelId: 1, threadId: THREAD.shared, authorId: USER.owner, content: `owner replies in waddle ${waddleId}`, createdAt: at + 4, replyToId: russian.id });
     await d1.batch([
       d1.prepare("INSERT INTO message_attachments (message_id, filename, size_bytes, mime_type, url) VALUES (?, ?, 2048, 'image/png', 'https://cdn.example/zephyr-selfie.png')").bind(japanese.id, DISTINCTIVE.attachment),
       d1.prepare("INSERT INTO reactions (message_id, emoji, user_id) VALUES (?, '🐧', ?), (?, '🔥', ?), (?, '🐧', 1), (?, '👍', 1)").bind(byOwner.id, SUBJECT, english.id, SUBJECT, english.id, byOwner.id),

@@ -12,7 +12,7 @@ import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { bindingConnector, type DatabaseConnector } from '@waddle/registry/database-connectors';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { tokenFor, USER } from './fixture.ts';
-import { DISTINCTIVE, DISTINCTIVE_TERMS, SUBJECT, SUBJECT_WADDLES, seedSubject, waddleDatabase } from './privacy-fixture.ts';
+import { DISTINCTIVE, DISTINCTIVE_TERMS, SHARED_THREAD_TITLE, SUBJECT, SUBJECT_WADDLES, THREAD, seedSubject, waddleDatabase } from './privacy-fixture.ts';
 
 const connectors: DatabaseConnector[] = [bindingConnector(env as unknown as Record<string, unknown>)];
 
@@ -90,6 +90,7 @@ async function othersData(): Promise<string> {
       'SELECT * FROM read_states WHERE user_id <> ? ORDER BY 1, 2',
       'SELECT * FROM member_roles WHERE user_id <> ? ORDER BY 1, 2',
       'SELECT * FROM voice_sessions WHERE started_by <> ? ORDER BY id',
+      'SELECT * FROM threads WHERE created_by <> ? ORDER BY id',
       'SELECT m.id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH \'owner\' AND m.user_id <> ? ORDER BY m.id',
     ]) {
       parts.push(JSON.stringify((await d1.prepare(sql).bind(SUBJECT).all()).results));
@@ -159,6 +160,10 @@ describe('export', () => {
       expect(of('read_state').filter((r) => r.waddleId === id)).toHaveLength(1);
       expect(of('role').filter((r) => r.waddleId === id)).toHaveLength(1);
       expect(of('voice_session').filter((r) => r.waddleId === id).map((r) => r.data.rtk_session_id)).toEqual(['rtk-zephyr']);
+      expect(of('thread').filter((r) => r.waddleId === id).map((r) => [r.data.id, r.data.channel_name, r.data.title, r.data.message_count])).toEqual([
+        [THREAD.solo, 'slow', DISTINCTIVE.soloThread, 1],
+        [THREAD.shared, 'general', SHARED_THREAD_TITLE, 1],
+      ]);
     }
     expect(of('ban').map((r) => [r.waddleId, r.data.reason])).toEqual([[4, DISTINCTIVE.banReason]]);
   });
@@ -222,6 +227,13 @@ describe('erasure', () => {
       const d1 = waddleDatabase(binding);
       // Tombstones stay, so replies and cursors stay consistent.
       expect((await d1.prepare('SELECT count(*) AS n, sum(is_deleted) AS deleted, count(content) AS with_content FROM messages WHERE user_id = ?').bind(SUBJECT).first())).toEqual({ n: 3, deleted: 3, with_content: 0 });
+      // The thread only they wrote in is retitled (waddle 1 has the plain new title already, so a suffix
+      // keeps titles unique); the one the owner wrote in keeps its title.
+      const threads = await d1.prepare('SELECT id, title FROM threads WHERE created_by = ? ORDER BY id').bind(SUBJECT).all<{ id: number; title: string }>();
+      expect(threads.results).toEqual([
+        { id: THREAD.solo, title: binding === 'WADDLE_PRIVATE' ? expect.stringMatching(new RegExp(`^erased topic ${THREAD.solo} [0-9a-f]{12}$`)) : `erased topic ${THREAD.solo}` },
+        { id: THREAD.shared, title: SHARED_THREAD_TITLE },
+      ]);
       for (const table of ['reactions', 'read_states', 'member_roles', 'slow_mode_clocks', 'bans']) {
         expect({ table, rows: (await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`).bind(SUBJECT).first<{ n: number }>())!.n }).toEqual({ table, rows: 0 });
       }
@@ -267,8 +279,8 @@ describe('erasure', () => {
     const resumed = await erasureParts(job.id);
     expect(resumed.slice(0, 3)).toEqual(interrupted.slice(0, 3));
     expect(resumed.slice(3).map(({ status, attempts, error }) => [status, attempts, error])).toEqual(Array(3).fill(['done', 2, null]));
-    // Each database erased its rows once: 3 messages, 1 reaction on another's message, 1 read state, 1 role, 1 clock, the ban in waddle 4, 1 voice session.
-    expect(resumed.slice(1).map((p) => p.rowsDone)).toEqual([8, 8, 8, 9, 8]);
+    // Each database erased its rows once: 3 messages, 1 reaction on another's message, 1 read state, 1 role, 1 clock, the ban in waddle 4, 1 voice session, 1 thread title.
+    expect(resumed.slice(1).map((p) => p.rowsDone)).toEqual([9, 9, 9, 10, 9]);
     expect(await everyOccurrence()).toEqual([]);
     expect(await counterDrift()).toEqual([]);
 

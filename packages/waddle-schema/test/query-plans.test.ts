@@ -46,6 +46,7 @@ const patterns: [string, () => Compilable, string][] = [
   ['a user\'s reactions after a cursor (export, erasure)', () =>
     db.selectFrom('reactions').selectAll().where('user_id', '=', 3).where(sql<boolean>`(message_id, emoji) > (${1}, ${'👍'})`).orderBy('message_id').orderBy('emoji').limit(500), 'reactions_by_user'],
   ['a user\'s read states after a cursor (export, erasure)', () => db.selectFrom('read_states').selectAll().where('user_id', '=', 3).where('channel_id', '>', 0).orderBy('channel_id').limit(500), 'PRIMARY KEY'],
+  ['threads a user started after a cursor (export, erasure)', () => db.selectFrom('threads').select(['id', 'title']).where('created_by', '=', 3).where('id', '>', 0).orderBy('id').limit(200), 'threads_by_creator'],
   ['a user\'s slow-mode clocks (erasure)', () => db.selectFrom('slow_mode_clocks').select('channel_id').where('user_id', '=', 3).orderBy('channel_id').limit(500), 'slow_mode_clocks_by_user'],
   ['a user\'s read state in a channel', () => db.selectFrom('read_states').selectAll().where('user_id', '=', 1).where('channel_id', '=', 1), 'PRIMARY KEY'],
 ];

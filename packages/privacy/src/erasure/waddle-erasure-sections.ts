@@ -32,6 +32,44 @@ export const messagesErasure: JobSection = {
   },
 };
 
+/**
+ * Retitles the threads the user started in which nobody else wrote (their own messages are
+ * tombstoned by then): such a title is the user's words alone. A thread someone else wrote in
+ * keeps its title, as a channel keeps its name: it names a conversation of others. The new title
+ * is `erased topic <id>`, or with a random suffix in the unlikely case that a thread of the
+ * channel already has that title (titles are unique in a channel, whatever their case).
+ *
+ * ```sql
+ * UPDATE threads SET title = CASE
+ *     WHEN EXISTS (SELECT 1 FROM threads o WHERE o.channel_id = threads.channel_id AND o.id <> threads.id AND o.title = ('erased topic ' || threads.id) COLLATE NOCASE)
+ *     THEN 'erased topic ' || id || ' ' || lower(hex(randomblob(6))) ELSE 'erased topic ' || id END
+ * WHERE id IN (SELECT t.id FROM threads t WHERE t.created_by = ? AND t.id > ?                 -- threads_by_creator
+ *                AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.user_id <> ?)   -- messages_by_thread
+ *              ORDER BY t.id LIMIT 200)
+ * RETURNING id
+ * ```
+ */
+export const threadTitlesErasure: JobSection = {
+  name: 'thread_titles',
+  firstCursor: [0],
+  statements: 1,
+  async page(database, { userId }, cursor) {
+    const { results } = await database
+      .prepare(
+        `UPDATE threads SET title = CASE
+             WHEN EXISTS (SELECT 1 FROM threads o WHERE o.channel_id = threads.channel_id AND o.id <> threads.id AND o.title = ('erased topic ' || threads.id) COLLATE NOCASE)
+             THEN 'erased topic ' || id || ' ' || lower(hex(randomblob(6))) ELSE 'erased topic ' || id END
+         WHERE id IN (SELECT t.id FROM threads t WHERE t.created_by = ? AND t.id > ?
+                        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.user_id <> ?)
+                      ORDER BY t.id LIMIT ?)
+         RETURNING id`,
+      )
+      .bind(userId, cursor[0], userId, TOMBSTONE_PAGE)
+      .all<{ id: number }>();
+    return { rows: results.length, records: [], next: results.length < TOMBSTONE_PAGE ? null : [Math.max(...results.map((row) => row.id))] };
+  },
+};
+
 /** A section that deletes (or updates) at most `limit` of the user's rows per page, until fewer remain. */
 function boundedDeletion(name: string, sql: string, limit = PAGE): JobSection {
   return {
@@ -128,7 +166,10 @@ export const searchIndexErasure: JobSection = {
   },
 };
 
-/** The sections of an erasure in each waddle database, in order. */
+/**
+ * The sections of an erasure in each waddle database, in order. New sections go before the
+ * search-index rewrite: a job already running when a deploy adds one still reaches it.
+ */
 export const waddleErasureSections: readonly JobSection[] = [
   messagesErasure,
   reactionsErasure,
@@ -137,5 +178,6 @@ export const waddleErasureSections: readonly JobSection[] = [
   slowModeClocksErasure,
   banErasure,
   voiceSessionsErasure,
+  threadTitlesErasure,
   searchIndexErasure,
 ];

@@ -56,6 +56,34 @@ export const messagesExport: JobSection = {
 };
 
 /**
+ * The threads (topics) the user started, with their titles.
+ *
+ * ```sql
+ * SELECT t.id, t.channel_id, (SELECT name FROM channels WHERE id = t.channel_id) AS channel_name, t.title, t.is_locked,
+ *        t.message_count, t.created_at
+ * FROM threads t WHERE t.created_by = ? AND t.id > ? ORDER BY t.id LIMIT 500   -- threads_by_creator
+ * ```
+ */
+export const threadsExport: JobSection = {
+  name: 'threads',
+  firstCursor: [0],
+  statements: 1,
+  page: (database, { userId, waddleId }, cursor) =>
+    keyedPage(
+      database,
+      `SELECT t.id, t.channel_id, (SELECT name FROM channels WHERE id = t.channel_id) AS channel_name, t.title, t.is_locked,
+              t.message_count, t.created_at
+       FROM threads t WHERE t.created_by = ? AND t.id > ? ORDER BY t.id LIMIT ?`,
+      userId,
+      cursor[0],
+      PAGE,
+      'thread',
+      'id',
+      waddleId,
+    ),
+};
+
+/**
  * The user's reactions (on anyone's messages), after the cursor `(message_id, emoji)`.
  *
  * ```sql
@@ -163,5 +191,8 @@ export const voiceSessionsExport: JobSection = {
     ),
 };
 
-/** The sections of an export in each waddle database, in archive order. */
-export const waddleExportSections: readonly JobSection[] = [messagesExport, reactionsExport, readStatesExport, rolesExport, banExport, voiceSessionsExport];
+/**
+ * The sections of an export in each waddle database, in archive order. Append new sections at the
+ * end: a job already running when a deploy adds one still reaches it (sections are found by name).
+ */
+export const waddleExportSections: readonly JobSection[] = [messagesExport, reactionsExport, readStatesExport, rolesExport, banExport, voiceSessionsExport, threadsExport];

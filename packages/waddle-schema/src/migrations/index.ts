@@ -17,6 +17,7 @@ import { indexRecentThreadMessages } from './0015_index_recent_thread_messages.t
 import { addDefaultRole } from './0016_add_default_role.ts';
 import { createSlowModeClocks } from './0017_create_slow_mode_clocks.ts';
 import { addVoiceSessionStarter } from './0018_add_voice_session_starter.ts';
+import { indexThreadsByCreator } from './0019_index_threads_by_creator.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -38,4 +39,5 @@ export const waddleMigrations: readonly Migration[] = [
   addDefaultRole,
   createSlowModeClocks,
   addVoiceSessionStarter,
+  indexThreadsByCreator,
 ];
