@@ -129,6 +129,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 describe('export', () => {
   it('GET /v1/me/export starts a job that GET /v1/me/export/{job} advances, then serves an archive with every seeded item', async () => {
+    await env.CENTRAL_DB.prepare('UPDATE waddles SET owner_id = ? WHERE id = 5').bind(SUBJECT).run();
     const started = await callAs(SUBJECT, 'GET', '/v1/me/export');
     expect(started.status).toBe(202);
     const job = (await started.json()) as { id: number; databases: { waddleId: number | null }[] };
@@ -147,7 +148,7 @@ describe('export', () => {
     const of = (type: string) => archive.records.filter((r) => r.type === type);
     expect(of('profile')[0]!.data).toMatchObject({ email: DISTINCTIVE.email, username: DISTINCTIVE.username, display_name: DISTINCTIVE.displayName, bio: DISTINCTIVE.bio });
     expect(JSON.parse(of('settings')[0]!.data.settings_json)).toEqual({ signature: DISTINCTIVE.settings });
-    expect(of('membership').map((r) => [r.waddleId, r.data.is_member, r.data.nickname])).toEqual([[1, 1, DISTINCTIVE.nickname], [2, 1, null], [3, 1, null], [4, 0, null], [5, 1, null]]);
+    expect(of('membership').map((r) => [r.waddleId, r.data.is_member, r.data.is_owner, r.data.nickname])).toEqual([[1, 1, 0, DISTINCTIVE.nickname], [2, 1, 0, null], [3, 1, 0, null], [4, 0, 0, null], [5, 1, 1, null]]);
     expect(of('audit_entry').map((r) => [r.data.ip_address, r.data.user_agent])).toEqual([[DISTINCTIVE.ip, DISTINCTIVE.userAgent]]);
     expect(of('audit_entry_about').map((r) => r.data.action)).toEqual(['member.kick']);
     for (const { id } of SUBJECT_WADDLES) {
@@ -243,6 +244,25 @@ describe('erasure', () => {
       { action: 'user.erase', metadata: expect.stringMatching(/^\{"jobId":\d+,"requestedBy":"user"\}$/), ip_address: null, user_agent: null },
       { action: 'user.erase.done', metadata: expect.stringMatching(/^\{"jobId":\d+,"databases":5\}$/), ip_address: null, user_agent: null },
     ]);
+  });
+
+  it('hands each waddle the erased user owned to its longest-standing other member, and keeps a waddle with no other member', async () => {
+    const central = env.CENTRAL_DB;
+    await central.batch([
+      central.prepare('UPDATE waddles SET owner_id = ? WHERE id IN (3, 5)').bind(SUBJECT),
+      // Waddle 3: the owner joined at 1000, the member at 900 (and the moderator at 900, a lower id): the member takes over.
+      central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (3, 3, 900), (3, 2, 900)'),
+      // Waddle 5: nobody but the subject stays.
+      central.prepare('DELETE FROM waddle_members WHERE waddle_id = 5 AND user_id <> ?').bind(SUBJECT),
+    ]);
+    expect((await callAs(SUBJECT, 'DELETE', '/v1/me')).status).toBe(200);
+    const owners = await central.prepare('SELECT id, owner_id FROM waddles ORDER BY id').all();
+    expect(owners.results).toEqual([{ id: 1, owner_id: 1 }, { id: 2, owner_id: 1 }, { id: 3, owner_id: USER.member }, { id: 4, owner_id: 1 }, { id: 5, owner_id: SUBJECT }]);
+    const transfers = await central.prepare("SELECT user_id, resource_id, metadata, ip_address FROM audit_log WHERE action = 'waddle.owner.transfer'").all();
+    expect(transfers.results).toEqual([{ user_id: null, resource_id: '3', metadata: JSON.stringify({ from: SUBJECT, to: USER.member, reason: 'owner_erased' }), ip_address: null }]);
+    // The new owner holds every permission there.
+    const waddle = (await (await callAs(USER.member, 'GET', '/v1/waddles/3')).json()) as { isOwner: boolean };
+    expect(waddle.isOwner).toBe(true);
   });
 
   it('refuses the erased user\'s token from then on; erasing is only ever of oneself', async () => {

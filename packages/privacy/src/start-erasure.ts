@@ -2,6 +2,7 @@ import type { D1DatabaseLike } from '@waddle/d1/database';
 import { centralErasureSections } from './erasure/central-erasure-sections.ts';
 import { waddleErasureSections } from './erasure/waddle-erasure-sections.ts';
 import { jobPartStatements } from './job-part-statements.ts';
+import { ownershipHandOverStatements } from './ownership-hand-over.ts';
 import { type PrivacyJob, readPrivacyJob } from './privacy-job.ts';
 
 /**
@@ -10,7 +11,8 @@ import { type PrivacyJob, readPrivacyJob } from './privacy-job.ts';
  * at once, so the account is gone from the first moment: the profile (username replaced by
  * `erased-<id>`, email, names, avatar, bio, locale and timezone cleared, `deleted_at` set, so
  * the user can no longer sign in), settings, memberships (with their nicknames), a global ban,
- * and any export still running (its archive is deleted by the central part). The audit log
+ * the ownership of their waddles (each passes to its longest-standing other member; a waddle with
+ * no other member keeps the erased id as owner), and any export still running (its archive is deleted by the central part). The audit log
  * records the request without personal data (`user.erase`: job id and who asked).
  * Waddle databases and the audit entries' addresses follow in steps (`advanceJob`).
  *
@@ -23,6 +25,7 @@ import { type PrivacyJob, readPrivacyJob } from './privacy-job.ts';
  * UPDATE users SET username = 'erased-' || id, email = NULL, display_name = NULL, avatar_url = NULL, bio = NULL,
  *   locale = 'en', timezone = 'UTC', deleted_at = coalesce(deleted_at, ?), updated_at = ? WHERE id = ?;
  * DELETE FROM user_settings WHERE user_id = ?;
+ * -- the waddles they own pass to their longest-standing other member: see ownershipHandOverStatements
  * DELETE FROM waddle_members WHERE user_id = ?;
  * DELETE FROM global_bans WHERE user_id = ?;
  * INSERT INTO audit_log (user_id, action, resource_type, resource_id, metadata, created_at)
@@ -49,6 +52,7 @@ export async function startErasure(central: D1DatabaseLike, userId: number, requ
       )
       .bind(now, now, userId),
     central.prepare('DELETE FROM user_settings WHERE user_id = ?').bind(userId),
+    ...ownershipHandOverStatements(central, userId, now),
     central.prepare('DELETE FROM waddle_members WHERE user_id = ?').bind(userId),
     central.prepare('DELETE FROM global_bans WHERE user_id = ?').bind(userId),
     central

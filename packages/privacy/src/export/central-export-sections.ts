@@ -34,11 +34,11 @@ export const profileExport: JobSection = {
 
 /**
  * Every waddle the user ever joined, with the current membership (nickname, notification level)
- * when they still belong to it.
+ * when they still belong to it, and whether they own it.
  *
  * ```sql
  * SELECT uw.waddle_id, w.name AS waddle_name, uw.first_joined_at, m.nickname, m.joined_at, m.last_read_at, m.notification_level,
- *        m.user_id IS NOT NULL AS is_member
+ *        m.user_id IS NOT NULL AS is_member, w.owner_id IS uw.user_id AS is_owner
  * FROM user_waddles uw LEFT JOIN waddles w ON w.id = uw.waddle_id
  *   LEFT JOIN waddle_members m ON m.waddle_id = uw.waddle_id AND m.user_id = uw.user_id
  * WHERE uw.user_id = ? AND uw.waddle_id > ? ORDER BY uw.waddle_id LIMIT 500
@@ -52,7 +52,7 @@ export const membershipsExport: JobSection = {
     const { results } = await central
       .prepare(
         `SELECT uw.waddle_id, w.name AS waddle_name, uw.first_joined_at, m.nickname, m.joined_at, m.last_read_at, m.notification_level,
-                m.user_id IS NOT NULL AS is_member
+                m.user_id IS NOT NULL AS is_member, w.owner_id IS uw.user_id AS is_owner
          FROM user_waddles uw LEFT JOIN waddles w ON w.id = uw.waddle_id
            LEFT JOIN waddle_members m ON m.waddle_id = uw.waddle_id AND m.user_id = uw.user_id
          WHERE uw.user_id = ? AND uw.waddle_id > ? ORDER BY uw.waddle_id LIMIT ?`,
