@@ -1,5 +1,5 @@
-// Secrets and optional settings of the API Worker, beside the bindings `wrangler types` generates.
-// Locally they come from `apps/api/.dev.vars`, which `npm start` writes.
+// Secrets and optional settings of the API Worker, beside the bindings and vars `wrangler types` generates
+// (from wrangler.jsonc, such as EXPORT_ARCHIVE_TTL_HOURS). Locally secrets come from `apps/api/.dev.vars`, which `npm start` writes.
 interface WaddleApiSettings {
   /** Signs and verifies access tokens (HS256); at least 32 characters. */
   AUTH_SECRET: string;

@@ -41,4 +41,16 @@ describe('GET /v1/openapi.json', () => {
     expect(post.responses['201']).toBeDefined();
     expect(post.responses['401']).toBeDefined();
   });
+
+  it('documents the errors a route adds to the common ones: 410 export_expired for an export\'s archive only', async () => {
+    const { body } = await call(null, 'GET', '/v1/openapi.json');
+    const exportJob = body.paths['/v1/me/export/{job}'].get;
+    expect(exportJob.responses['410'].description).toMatch(/export_expired/);
+    expect(exportJob.responses['410'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(exportJob.responses['404']).toBeDefined();
+    const with410 = Object.entries(body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([path, operations]) =>
+      Object.entries(operations).filter(([, operation]) => '410' in operation.responses).map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(with410).toEqual(['GET /v1/me/export/{job}']);
+  });
 });

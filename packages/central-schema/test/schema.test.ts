@@ -32,7 +32,7 @@ const expectedColumns: Record<string, string[]> = {
   /* added: raised size alerts */ size_alert_states: ['d1_database_id', 'level', 'reason', 'raised_at', 'size_bytes'],
   /* added: the monitor's walks over the registry */ monitor_cursors: ['name', 'after_waddle_id', 'updated_at'],
   /* added: every waddle a user ever joined */ user_waddles: ['user_id', 'waddle_id', 'first_joined_at'],
-  /* added: data exports and erasures */ privacy_jobs: ['id', 'user_id', 'kind', 'status', 'requested_by', 'created_at', 'updated_at', 'finished_at'],
+  /* added: data exports and erasures */ privacy_jobs: ['id', 'user_id', 'kind', 'status', 'requested_by', 'created_at', 'updated_at', 'finished_at', /* added: expiry */ 'archive_deleted_at'],
   /* added */ privacy_job_parts: ['job_id', 'part', 'd1_database_id', 'status', 'section', 'cursor', 'rows_done', 'attempts', 'error', 'updated_at', 'finished_at'],
   /* added */ export_chunks: ['job_id', 'seq', 'body'],
 };
@@ -97,6 +97,9 @@ describe('central schema', () => {
     ['a second running export of one user', "INSERT INTO privacy_jobs (user_id, kind, requested_by, created_at, updated_at) VALUES (1, 'export', 'user', 1, 1), (1, 'export', 'operator', 2, 2)", /UNIQUE constraint failed/],
     ['a job part cursor that is not a JSON array', "INSERT INTO privacy_job_parts (job_id, part, section, cursor, updated_at) VALUES (9, 0, 'profile', '{}', 1)", /CHECK constraint failed/],
     ['an empty export chunk', "INSERT INTO export_chunks (job_id, seq, body) VALUES (9, 1, '')", /CHECK constraint failed/],
+    ['an expired archive of an export still running', "INSERT INTO privacy_jobs (user_id, kind, requested_by, created_at, updated_at, archive_deleted_at) VALUES (1, 'export', 'user', 1, 1, 5)", /CHECK constraint failed/],
+    ['an expired archive of an erasure', "INSERT INTO privacy_jobs (user_id, kind, status, requested_by, created_at, updated_at, finished_at, archive_deleted_at) VALUES (1, 'erasure', 'done', 'user', 1, 1, 2, 5)", /CHECK constraint failed/],
+    ['an archive deleted before its export finished', "INSERT INTO privacy_jobs (user_id, kind, status, requested_by, created_at, updated_at, finished_at, archive_deleted_at) VALUES (1, 'export', 'done', 'user', 1, 1, 9, 5)", /CHECK constraint failed/],
   ])('rejects %s', async (_, statement, error) => {
     const before = await rowCounts();
     await expect(env.DB.prepare(statement).run()).rejects.toThrow(error);
@@ -163,6 +166,16 @@ describe('central schema', () => {
     ['the running job of a user', () => db.selectFrom('privacy_jobs').selectAll().where('user_id', '=', 1).where('kind', '=', 'export').where('status', '=', 'running'), 'privacy_jobs_one_running'],
     ['the parts of a job', () => db.selectFrom('privacy_job_parts').selectAll().where('job_id', '=', 1).orderBy('part'), 'PRIMARY KEY'],
     ['an archive\'s chunks in order', () => db.selectFrom('export_chunks').select(['seq', 'body']).where('job_id', '=', 1).where('seq', '>', 0).orderBy('seq').limit(20), 'sqlite_autoindex_export_chunks'],
+    [
+      'the oldest finished exports whose archive is kept, up to a cutoff',
+      () => db.selectFrom('privacy_jobs').select('id').where('kind', '=', 'export').where('status', '=', 'done').where('archive_deleted_at', 'is', null).where('finished_at', '<=', 5).orderBy('finished_at').orderBy('id').limit(40),
+      'privacy_jobs_kept_archives',
+    ],
+    [
+      'deleting the oldest chunks of an archive',
+      () => ({ compile: () => sql`DELETE FROM export_chunks WHERE rowid IN (SELECT rowid FROM export_chunks WHERE job_id = ${1} ORDER BY seq LIMIT ${25})`.compile(db) }),
+      'sqlite_autoindex_export_chunks',
+    ],
     ['a user by username, any case', () => db.selectFrom('users').select('id').where('username', '=', 'ADA'), 'sqlite_autoindex_users'],
   ];
 

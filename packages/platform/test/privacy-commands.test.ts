@@ -30,6 +30,10 @@ describe('waddle export and waddle erase', () => {
         central.prepare("INSERT INTO users (id, username, email) VALUES (1, 'owner', NULL), (2, 'walrus', 'walrus@example.com')"),
         central.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'one', 'One', 1, ?), (2, 'two', 'Two', 1, ?)").bind(...ids),
         central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, 1), (1, 2), (2, 1), (2, 2)'),
+        // An earlier export whose archive expired (the api's cron deleted its chunks): the command must not serve it.
+        central.prepare(
+          "INSERT INTO privacy_jobs (id, user_id, kind, status, requested_by, created_at, updated_at, finished_at, archive_deleted_at) VALUES (7, 2, 'export', 'done', 'user', 1000, 9000, 2000, 9000)",
+        ),
       ]);
       for (const [i, id] of ids.entries()) {
         const d1 = opened.get(id);
@@ -45,8 +49,9 @@ describe('waddle export and waddle erase', () => {
     const out = join(state, 'walrus.json');
     const exportIo = capture();
     expect(await exportUserCommand(['2', '--out', out], exportIo, target)).toBe(0);
-    const archive = JSON.parse(readFileSync(out, 'utf8')) as { userId: number; records: { type: string; waddleId?: number; data: any }[] };
+    const archive = JSON.parse(readFileSync(out, 'utf8')) as { userId: number; jobId: number; records: { type: string; waddleId?: number; data: any }[] };
     expect(archive.userId).toBe(2);
+    expect(archive.jobId).not.toBe(7);
     expect(archive.records.find((r) => r.type === 'profile')!.data.email).toBe('walrus@example.com');
     expect(archive.records.filter((r) => r.type === 'message').map((r) => [r.waddleId, r.data.content])).toEqual([[1, 'tusk talk number 1'], [2, 'tusk talk number 2']]);
 

@@ -32,6 +32,8 @@ export interface PrivacyJob {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly finishedAt: number | null;
+  /** When an export's archive was deleted on expiry (its chunks are gone); `null` while it is kept. */
+  readonly archiveDeletedAt: number | null;
   readonly parts: readonly PrivacyJobPart[];
 }
 
@@ -44,6 +46,7 @@ interface JobRow {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+  archive_deleted_at: number | null;
 }
 
 interface PartRow {
@@ -85,6 +88,7 @@ export async function readPrivacyJob(central: D1DatabaseLike, jobId: number): Pr
     createdAt: job.created_at,
     updatedAt: job.updated_at,
     finishedAt: job.finished_at,
+    archiveDeletedAt: job.archive_deleted_at,
     parts: (parts!.results as PartRow[]).map((row) => ({
       part: row.part,
       d1DatabaseId: row.d1_database_id,

@@ -42,3 +42,8 @@ export function badRequest(code: string, message: string): ApiError {
 export function conflict(code: string, message: string): ApiError {
   return new ApiError(409, code, message);
 }
+
+/** 410: the thing existed and was the caller's, but is gone for good. */
+export function gone(code: string, message: string): ApiError {
+  return new ApiError(410, code, message);
+}

@@ -14,7 +14,8 @@ const ERROR_RESPONSES: Record<string, string> = {
 /**
  * The OpenAPI 3.1 document of the API, built from the route table itself: every route the Worker
  * serves appears, with its path parameters, query parameters and body schema (the same zod
- * schemas that validate requests, as JSON Schema 2020-12), its success status and the errors.
+ * schemas that validate requests, as JSON Schema 2020-12), its success status and the errors
+ * (the common ones, and those the route declares).
  */
 export function openApiDocument(routes: readonly Route[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -41,7 +42,7 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       responses: {
         [status]: status === '204' ? { description: 'Done' } : { description: 'Success', content: { 'application/json': { schema: route.response ? jsonSchema(route.response) : { type: 'object' } } } },
         ...Object.fromEntries(
-          Object.entries(ERROR_RESPONSES)
+          Object.entries({ ...ERROR_RESPONSES, ...route.errors })
             .filter(([code]) => !(route.public && code === '401'))
             .map(([code, description]) => [code, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
         ),

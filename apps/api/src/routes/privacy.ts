@@ -6,8 +6,9 @@ import { startExport } from '@waddle/privacy/start-export';
 import { z } from 'zod';
 import { waddleConnectors } from '../context/waddle-connectors.ts';
 import type { RequestContext } from '../context/request-context.ts';
-import { notFound } from '../http/api-error.ts';
+import { gone, notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
+import { exportArchiveCutoff, exportArchiveTtlHours, isExportArchiveExpired } from '../privacy/export-archive-expiry.ts';
 
 /** Queries an erasure request may spend on its first step, besides authentication and starting the job. */
 const ERASURE_REQUEST_QUERIES = 2 * DEFAULT_STEP_QUERIES;
@@ -78,11 +79,13 @@ export const startExportRoute = route({
 /**
  * `GET /v1/me/export/{job}`: an export of the caller's. While it runs, each call advances it by
  * one bounded step and answers 202 with its progress per database (`status: "done"` once the
- * last step is taken); the next call answers 200 with the archive (JSON, streamed from its chunks
- * in order). Another user's job, or an erasure, is 404.
+ * last step is taken); the next calls answer 200 with the archive (JSON, streamed from its chunks
+ * in order) until it expires, `EXPORT_ARCHIVE_TTL_HOURS` after the export finished: from then on
+ * 410 `export_expired` (the cron deletes its chunks). Another user's job, or an erasure, is 404.
  *
  * ```sql
  * SELECT * FROM privacy_jobs WHERE id = ?;   -- must be the caller's export
+ * SELECT seq, body FROM export_chunks WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT 25;   -- exportArchive, until the last chunk
  * ```
  */
 export const exportJobRoute = route({
@@ -91,11 +94,16 @@ export const exportJobRoute = route({
   tag: 'me',
   summary: 'Progress of my export, or its archive once done',
   response: z.object({ format: z.literal('waddle-export/1'), userId: z.int(), jobId: z.int(), records: z.array(z.object({ type: z.string() })) }),
+  errors: { 410: 'The export\'s archive expired (`export_expired`): it is kept EXPORT_ARCHIVE_TTL_HOURS (default 168) after the export finished; start a new export' },
   async handle({ params }, context) {
     const job = await readPrivacyJob(context.central, params.job);
     if (!job || job.userId !== context.caller.id || job.kind !== 'export') throw notFound('export');
     // The archive is streamed by a request of its own, so its reads have the whole query budget.
     if (job.status === 'running') return jobResponse(await step(context, job, DEFAULT_STEP_QUERIES), 202);
+    const ttlHours = exportArchiveTtlHours(context.env);
+    if (isExportArchiveExpired(job, exportArchiveCutoff(context.now, ttlHours))) {
+      throw gone('export_expired', `the archive of export ${job.id} is no longer kept (archives expire ${ttlHours} hours after the export finished): start a new export with GET /v1/me/export`);
+    }
     const pieces = exportArchive(context.central, job);
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({

@@ -77,6 +77,7 @@ export interface PrivacyJobParts {
 }
 
 export interface PrivacyJobs {
+  archive_deleted_at: number | null;
   created_at: number;
   finished_at: number | null;
   id: Generated<number>;

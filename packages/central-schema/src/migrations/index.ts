@@ -14,6 +14,7 @@ import { indexAuditLogByAction } from './0012_index_audit_log_by_action.ts';
 import { createUserWaddles } from './0013_create_user_waddles.ts';
 import { createPrivacyJobs } from './0014_create_privacy_jobs.ts';
 import { indexAuditLogBySubject } from './0015_index_audit_log_by_subject.ts';
+import { addExportArchiveExpiry } from './0016_add_export_archive_expiry.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [
@@ -32,4 +33,5 @@ export const centralMigrations: readonly Migration[] = [
   createUserWaddles,
   createPrivacyJobs,
   indexAuditLogBySubject,
+  addExportArchiveExpiry,
 ];
