@@ -4,66 +4,75 @@ import { join } from 'node:path';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { isBusyError, retryWhenBusy } from '@waddle/d1/retry-when-busy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorker } from '../src/local/bundle-worker.ts';
 import { startLocalMiniflare } from '../src/local/local-miniflare.ts';
+import type { HammerRequest } from './busy-hammer-worker.ts';
 
 /** Two workerd processes over one database file, as the api's and the monitor's `wrangler dev` are over central. */
-let first: ReturnType<typeof startLocalMiniflare>;
-let second: ReturnType<typeof startLocalMiniflare>;
-let databases: [D1DatabaseLike, D1DatabaseLike];
+let processes: [ReturnType<typeof startLocalMiniflare>, ReturnType<typeof startLocalMiniflare>];
+let database: D1DatabaseLike;
 
 beforeAll(async () => {
   const state = mkdtempSync(join(tmpdir(), 'waddle-busy-'));
+  const script = await bundleWorker(join(import.meta.dirname, 'busy-hammer-worker.ts'));
   // One after the other: workerd opens its storage at startup without waiting for a lock, so two
   // processes starting at the same moment over one directory can fail with SQLITE_BUSY (as
   // `waddle up` starts its Workers one after the other).
-  first = startLocalMiniflare({ DB: 'shared-central' }, state);
-  const firstDatabase = (await first.getD1Database('DB')) as unknown as D1DatabaseLike;
-  await firstDatabase.prepare('CREATE TABLE writes (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, n INTEGER NOT NULL)').run();
-  second = startLocalMiniflare({ DB: 'shared-central' }, state);
-  databases = [firstDatabase, (await second.getD1Database('DB')) as unknown as D1DatabaseLike];
+  const first = startLocalMiniflare({ DB: 'shared-central' }, state, script);
+  database = (await first.getD1Database('DB')) as unknown as D1DatabaseLike;
+  await database.prepare('CREATE TABLE writes (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, n INTEGER NOT NULL)').run();
+  const second = startLocalMiniflare({ DB: 'shared-central' }, state, script);
+  await second.ready;
+  processes = [first, second];
 });
 
 afterAll(async () => {
-  await Promise.all([first.dispose(), second.dispose()]);
+  await Promise.all(processes.map((process) => process.dispose()));
 });
 
-/** `count` batches (an insert and an update each) from both processes at once. */
-function hammer(wrap: (database: D1DatabaseLike) => D1DatabaseLike, round: number, count: number) {
-  return Promise.allSettled(
-    Array.from({ length: count }, (_, i) => {
-      const database = wrap(databases[i % 2]!);
-      return database.batch([
-        database.prepare('INSERT INTO writes (process, n) VALUES (?, ?)').bind(i % 2, round * 10_000 + i),
-        database.prepare('UPDATE writes SET n = n WHERE id = last_insert_rowid()'),
-      ]);
+/** Sends `requests[i]` to process `i`, all at once; each answers one outcome per statement (`null`: landed). */
+async function hammer(requests: [Omit<HammerRequest, 'process'>, Omit<HammerRequest, 'process'>]): Promise<(string | null)[]> {
+  const answers = await Promise.all(
+    requests.map(async (request, process) => {
+      const response = await processes[process]!.dispatchFetch('http://hammer/', { method: 'POST', body: JSON.stringify({ ...request, process }) });
+      expect(response.status).toBe(200);
+      return (await response.json()) as (string | null)[];
     }),
   );
+  return answers.flat();
+}
+
+/** 100 write batches for each process, their `n` from `start`: evens to the first, odds to the second. */
+function writes(start: number, retry: boolean): [Omit<HammerRequest, 'process'>, Omit<HammerRequest, 'process'>] {
+  const values = (parity: number) => Array.from({ length: 100 }, (_, i) => start + 2 * i + parity);
+  return [{ kind: 'write', values: values(0), retry }, { kind: 'write', values: values(1), retry }];
+}
+
+async function written(from: number, to: number): Promise<number[]> {
+  const { results } = await database.prepare('SELECT n FROM writes WHERE n BETWEEN ? AND ? ORDER BY n').bind(from, to).all<{ n: number }>();
+  return results.map((row) => row.n);
 }
 
 describe('retryWhenBusy, with two workerd processes writing one database file', () => {
   it('sends a write refused with SQLITE_BUSY again until it lands: every write lands once', async () => {
-    const raw = await hammer((database) => database, 1, 200);
-    const refused = raw.filter((outcome) => outcome.status === "rejected");
-    // What the wrapper is for: without it, some writes are refused (and leave nothing).
-    expect(refused.map((outcome) => String((outcome as PromiseRejectedResult).reason)).filter((reason) => !isBusyError(reason))).toEqual([]);
-    const landedRaw = await databases[0].prepare('SELECT count(*) AS n FROM writes WHERE n BETWEEN 10000 AND 19999').first<{ n: number }>();
-    expect(landedRaw?.n).toBe(200 - refused.length);
+    // What the wrapper is for: without it, writes can be refused with SQLITE_BUSY (and leave nothing).
+    const raw = await hammer(writes(10_000, false));
+    const refused = raw.filter((outcome) => outcome !== null);
+    expect(refused.filter((reason) => !isBusyError(reason))).toEqual([]);
+    expect(await written(10_000, 19_999)).toHaveLength(200 - refused.length);
 
-    const retried = await hammer((database) => retryWhenBusy(database), 2, 200);
-    expect(retried.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
-    const { results } = await databases[1].prepare('SELECT n FROM writes WHERE n BETWEEN 20000 AND 29999 ORDER BY n').all<{ n: number }>();
-    expect(results.map((row) => row.n)).toEqual(Array.from({ length: 200 }, (_, i) => 20_000 + i));
+    const retried = await hammer(writes(20_000, true));
+    expect(retried.filter((outcome) => outcome !== null)).toEqual([]);
+    expect(await written(20_000, 29_999)).toEqual(Array.from({ length: 200 }, (_, i) => 20_000 + i));
   });
 
   it('lets reads in one process through while the other writes', async () => {
-    const reader = retryWhenBusy(databases[1]);
-    const writer = retryWhenBusy(databases[0]);
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) =>
-        i % 2 === 0 ? writer.prepare('INSERT INTO writes (process, n) VALUES (0, ?)').bind(30_000 + i).run() : reader.prepare('SELECT count(*) AS n FROM writes').first(),
-      ),
-    );
-    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    const outcomes = await hammer([
+      { kind: 'write', values: Array.from({ length: 100 }, (_, i) => 30_000 + i), retry: true },
+      { kind: 'read', values: Array.from({ length: 100 }, (_, i) => i), retry: true },
+    ]);
+    expect(outcomes.filter((outcome) => outcome !== null)).toEqual([]);
+    expect(await written(30_000, 39_999)).toHaveLength(100);
   });
 
   it('does not retry other errors', async () => {
