@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /**
  * The Durable Object namespace Miniflare keeps every local D1 database in (its D1 plugin's
@@ -26,6 +26,23 @@ export function localDatabaseFile(stateDirectory: string, databaseId: string): s
   const name = createHmac('sha256', key).update(databaseId).digest().subarray(0, 16);
   const check = createHmac('sha256', key).update(name).digest().subarray(0, 16);
   return join(stateDirectory, 'd1', D1_OBJECT_NAMESPACE, `${Buffer.concat([name, check]).toString('hex')}.sqlite`);
+}
+
+/**
+ * Claims a local D1 database id by creating its file empty, exclusively (`O_CREAT | O_EXCL`), so
+ * two creations, even in two processes, never get the same database. An empty file is an empty
+ * SQLite database to workerd. Answers `false` when the database already exists.
+ */
+export async function claimLocalDatabaseFile(stateDirectory: string, databaseId: string): Promise<boolean> {
+  const file = localDatabaseFile(stateDirectory, databaseId);
+  await mkdir(dirname(file), { recursive: true });
+  try {
+    await writeFile(file, '', { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
 }
 
 /**
