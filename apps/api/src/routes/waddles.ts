@@ -37,8 +37,10 @@ export const listMyWaddles = route({
 /**
  * `POST /v1/waddles`: creates a waddle owned by the caller. Its database is created through the
  * D1 REST API (`POST /accounts/{account_id}/d1/database`), migrated to the latest waddle schema,
- * then registered with the owner's membership (see `createWaddle`). 503 when this Worker has no
- * D1 REST API configured.
+ * then registered with the owner's membership (see `createWaddle`). A creation that fails after
+ * creating the database deletes it (`DELETE /accounts/{account_id}/d1/database/{database_id}`);
+ * one that loses the race for its name to a concurrent one answers 409 like a taken name. 503
+ * when this Worker has no D1 REST API configured.
  */
 export const createWaddleRoute = route({
   method: 'POST',
@@ -68,7 +70,6 @@ export const createWaddleRoute = route({
     } catch (error) {
       if (error instanceof WaddleProvisioningError && error.reason === 'name-taken') throw conflict('name_taken', error.message);
       if (error instanceof WaddleProvisioningError && error.reason === 'invalid-name') throw badRequest('invalid_body', error.message);
-      if (error instanceof Error && /UNIQUE constraint failed: waddles\.name/.test(error.message)) throw conflict('name_taken', `a waddle named ${body.name} already exists`);
       throw error;
     }
     await auditStatement(context, { action: 'waddle.create', resourceType: 'waddle', resourceId: String(created.waddleId), metadata: { name: body.name } }).run();
