@@ -38,6 +38,16 @@ describe('POST /v1/waddles', () => {
     expect(audit.results).toHaveLength(1);
   });
 
+  it('answers two creations of one name at once with one 201 and one 409, registering one waddle', async () => {
+    // Both pass the name check (creating a database takes far longer than it), so the loser fails
+    // on UNIQUE (waddles.name) and deletes its database (the platform's tests check it is gone).
+    const answers = await Promise.all([0, 1].map(() => callProvisioning('outsider', 'POST', '/v1/waddles', { name: 'iceberg', displayName: 'Iceberg' })));
+    expect(answers.map((answer) => answer.status).toSorted()).toEqual([201, 409]);
+    expect(answers.find((answer) => answer.status === 409)!.body).toEqual({ error: { code: 'name_taken', message: 'a waddle named iceberg already exists' } });
+    const registered = await env.CENTRAL_DB.prepare("SELECT id, d1_database_id FROM waddles WHERE name = 'iceberg'").all<{ id: number; d1_database_id: string }>();
+    expect(registered.results).toEqual([{ id: answers.find((answer) => answer.status === 201)!.body.id, d1_database_id: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
+  });
+
   it('refuses a taken name with 409 and invalid names with 400, creating nothing', async () => {
     const before = await snapshot();
     expect((await callProvisioning('member', 'POST', '/v1/waddles', { name: 'penguins', displayName: 'Again' })).status).toBe(409);

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { restD1Database } from '@waddle/d1/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalD1Api, startLocalD1Api } from '../src/local/local-d1-api.ts';
+import { localDatabaseFile } from '../src/local/local-database-file.ts';
 import { openLocalDatabases } from '../src/local/local-databases.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
 
@@ -20,6 +22,8 @@ async function call(method: string, path: string, body?: string, token = TOKEN) 
   return { status: response.status, body: (await response.json()) as { success: boolean; errors: { code: number; message: string }[]; messages: unknown[]; result: any } };
 }
 const query = (databaseId: string, body: unknown) => call('POST', `/accounts/${ACCOUNT}/d1/database/${databaseId}/query`, JSON.stringify(body));
+/** A failed answer as the API gives it: the status, and one error with its code. */
+const failure = (status: number, code: number) => ({ status, body: { success: false, result: null, messages: [], errors: [{ code, message: expect.any(String) }] } });
 
 describe('the local D1 REST API', () => {
   it('answers a query in the documented envelope, with D1\'s own meta', async () => {
@@ -93,12 +97,38 @@ describe('the local D1 REST API', () => {
     for (const id of ids) expect((await query(id, { sql: 'SELECT 1 AS one' })).body.result[0].results).toEqual([{ one: 1 }]);
   });
 
+  it('deletes a database: no longer served, its files gone, the others still answering from their own', async () => {
+    const create = async (name: string) => (await call('POST', `/accounts/${ACCOUNT}/d1/database`, JSON.stringify({ name }))).body.result.uuid as string;
+    const tables = async (id: string) => (await query(id, { sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'" })).body.result[0].results;
+    const doomed = await create('doomed');
+    const survivor = await create('survivor');
+    await query(doomed, { sql: 'CREATE TABLE doomed (x)' });
+    await query(survivor, { sql: 'CREATE TABLE survivor (x)' });
+    expect(existsSync(localDatabaseFile(stateDirectory, doomed))).toBe(true);
+
+    const path = `/accounts/${ACCOUNT}/d1/database/${doomed}`;
+    expect(await call('DELETE', path)).toEqual({ status: 200, body: { success: true, errors: [], messages: [], result: null } });
+    expect(api.databaseIds()).not.toContain(doomed);
+    expect(await call('GET', path)).toEqual(failure(404, 7404));
+    expect(await query(doomed, { sql: 'SELECT 1' })).toEqual(failure(404, 7404));
+    expect(await call('DELETE', path)).toEqual(failure(404, 7404));
+    expect(['', '-wal', '-shm'].filter((suffix) => existsSync(`${localDatabaseFile(stateDirectory, doomed)}${suffix}`))).toEqual([]);
+
+    // A database created after the deletion gets a binding of its own, not the survivor's.
+    const newcomer = await create('newcomer');
+    await query(newcomer, { sql: 'CREATE TABLE newcomer (x)' });
+    expect(await tables(survivor)).toEqual([{ name: 'survivor' }]);
+    expect(await tables(newcomer)).toEqual([{ name: 'newcomer' }]);
+  });
+
   it('answers errors as the real API does: 401, 404, 400, each with success false and errors', async () => {
-    const failure = (status: number, code: number) => ({ status, body: { success: false, result: null, messages: [], errors: [{ code, message: expect.any(String) }] } });
     expect(await call('POST', `/accounts/${ACCOUNT}/d1/database/db-one/query`, '{"sql":"SELECT 1"}', 'wrong-token')).toEqual(failure(401, 10000));
     expect(await call('POST', '/accounts/someone-else/d1/database/db-one/query', '{"sql":"SELECT 1"}')).toEqual(failure(404, 7003));
     expect(await query('no-such-db', { sql: 'SELECT 1' })).toEqual(failure(404, 7404));
     expect(await call('GET', `/accounts/${ACCOUNT}/d1/database/no-such-db`)).toEqual(failure(404, 7404));
+    expect(await call('DELETE', `/accounts/${ACCOUNT}/d1/database/no-such-db`)).toEqual(failure(404, 7404));
+    expect(await call('DELETE', `/accounts/${ACCOUNT}/d1/database/db-one`, undefined, 'wrong-token')).toEqual(failure(401, 10000));
+    expect(await call('DELETE', `/accounts/${ACCOUNT}/d1/database/db-one/query`)).toEqual(failure(404, 7003));
     expect(await call('POST', `/accounts/${ACCOUNT}/d1/database/db-one/query`, '{"sql": "SELECT 1",')).toEqual(failure(400, 7400));
     expect(await call('POST', `/accounts/${ACCOUNT}/d1/database`, '{"name": ')).toEqual(failure(400, 7400));
     expect(await query('db-one', { batch: [] })).toEqual(failure(400, 7400));

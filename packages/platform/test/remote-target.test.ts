@@ -44,7 +44,7 @@ describe('the remote target, against the local D1 REST API', () => {
     }
   });
 
-  it('runs a batch atomically through the API, refuses a wrong token, and creates databases', async () => {
+  it('runs a batch atomically through the API, refuses a wrong token, and creates and deletes databases', async () => {
     const stateDirectory = temporaryStateDirectory();
     const localApi = await startLocalD1Api({ stateDirectory, accountId: ACCOUNT, apiToken: TOKEN, databaseIds: ['db-a'] });
     try {
@@ -57,9 +57,15 @@ describe('the remote target, against the local D1 REST API', () => {
       expect(inserted!.meta.changes).toBe(1);
 
       await expect(restD1Database({ ...api, apiToken: 'wrong' }, 'db-a').prepare('SELECT 1').all()).rejects.toEqual(new D1RestError(401, 'Authentication error'));
-      const created = await remoteTarget(api, 'central').createDatabase('waddle-new');
+      const target = remoteTarget(api, 'central');
+      const created = await target.createDatabase('waddle-new');
       expect(created).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect((await restD1Database(api, created).prepare('SELECT 1 AS one').first<{ one: number }>())?.one).toBe(1);
+
+      await target.deleteDatabase(created);
+      const notFound = new D1RestError(404, `The database ${created} could not be found`);
+      await expect(restD1Database(api, created).prepare('SELECT 1').all()).rejects.toEqual(notFound);
+      await expect(target.deleteDatabase(created)).rejects.toEqual(notFound);
     } finally {
       await localApi.close();
     }

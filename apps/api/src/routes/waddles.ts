@@ -1,5 +1,5 @@
-import { cloudflareRequest, restD1Database } from '@waddle/d1/rest';
 import { createWaddle, WaddleProvisioningError } from '@waddle/platform/create-waddle';
+import { remoteTarget } from '@waddle/platform/remote-target';
 import { z } from 'zod';
 import { openWaddle, type WaddleRow } from '../access/waddle-access.ts';
 import { permissionNames } from '../access/permissions.ts';
@@ -36,8 +36,11 @@ export const listMyWaddles = route({
 
 /**
  * `POST /v1/waddles`: creates a waddle owned by the caller. Its database is created through the
- * D1 REST API, migrated to the latest waddle schema, then registered with the owner's
- * membership (see `createWaddle`). 503 when this Worker has no D1 REST API configured.
+ * D1 REST API (`POST /accounts/{account_id}/d1/database`), migrated to the latest waddle schema,
+ * then registered with the owner's membership (see `createWaddle`). A creation that fails after
+ * creating the database deletes it (`DELETE /accounts/{account_id}/d1/database/{database_id}`);
+ * one that loses the race for its name to a concurrent one answers 409 like a taken name. 503
+ * when this Worker has no D1 REST API configured.
  */
 export const createWaddleRoute = route({
   method: 'POST',
@@ -54,15 +57,10 @@ export const createWaddleRoute = route({
   async handle({ body }, context) {
     const api = cloudflareApiOf(context.env);
     if (!api) throw new ApiError(503, 'provisioning_unavailable', 'this deployment cannot create databases (no D1 REST API configured)');
-    const target = {
-      name: 'remote' as const,
-      centralDatabaseId: '',
-      open: async () => ({ get: (databaseId: string) => restD1Database(api, databaseId), dispose: async () => {} }),
-      createDatabase: async (name: string) => (await cloudflareRequest<{ uuid: string }>(api, 'POST', '/d1/database', { name })).uuid,
-    };
     let created;
     try {
-      created = await createWaddle(context.central, target, {
+      // The central database is this Worker's binding; the target reaches only the waddle databases.
+      created = await createWaddle(context.central, remoteTarget(api, ''), {
         name: body.name,
         displayName: body.displayName,
         description: body.description,
@@ -72,7 +70,6 @@ export const createWaddleRoute = route({
     } catch (error) {
       if (error instanceof WaddleProvisioningError && error.reason === 'name-taken') throw conflict('name_taken', error.message);
       if (error instanceof WaddleProvisioningError && error.reason === 'invalid-name') throw badRequest('invalid_body', error.message);
-      if (error instanceof Error && /UNIQUE constraint failed: waddles\.name/.test(error.message)) throw conflict('name_taken', `a waddle named ${body.name} already exists`);
       throw error;
     }
     await auditStatement(context, { action: 'waddle.create', resourceType: 'waddle', resourceId: String(created.waddleId), metadata: { name: body.name } }).run();

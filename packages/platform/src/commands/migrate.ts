@@ -4,7 +4,7 @@ import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { type DatabaseOutcome, runFanOut } from '../migrate/migrate-all.ts';
 import type { DatabaseTarget } from '../targets/database-target.ts';
 import { localTarget } from '../targets/local-target.ts';
-import { remoteTargetFromEnvironment } from '../targets/remote-target.ts';
+import { remoteTargetFromEnvironment } from '../targets/remote-target-from-environment.ts';
 import { textTable } from '../text-table.ts';
 
 export interface CommandIo {

@@ -4,7 +4,7 @@ import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { localConnector } from '../local/local-connector.ts';
 import type { DatabaseTarget } from '../targets/database-target.ts';
 import { localTarget } from '../targets/local-target.ts';
-import { remoteTargetFromEnvironment } from '../targets/remote-target.ts';
+import { remoteTargetFromEnvironment } from '../targets/remote-target-from-environment.ts';
 
 /** The databases a privacy command works on: the central one and those of the user's waddles. */
 export interface PrivacyDatabases {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { bundleWorker } from './bundle-worker.ts';
 import { CloudflareErrorCode, cloudflareFailure, cloudflareSuccess } from './cloudflare-envelope.ts';
+import { deleteLocalDatabaseFiles } from './local-database-file.ts';
 import { LOCAL_CENTRAL_DATABASE_ID } from './local-databases.ts';
 import { localMiniflareOptions, startLocalMiniflare } from './local-miniflare.ts';
 import { registeredDatabases } from './registered-databases.ts';
@@ -22,7 +23,7 @@ export interface LocalD1ApiOptions {
   readonly apiToken: string;
   /**
    * The databases served from the start, by D1 id; by default the central database and every
-   * database of its registry. Databases it creates are served too.
+   * database of its registry. Databases it creates are served too, until deleted.
    */
   readonly databaseIds?: readonly string[];
   /** Default `127.0.0.1`. */
@@ -61,13 +62,16 @@ let script: Promise<string> | undefined;
  *   UUID, answered with its details;
  * - `GET /client/v4/accounts/{account}/d1/database/{id}`: `uuid`, `name`, `version`,
  *   `num_tables`, `file_size`, and `created_at` for databases it created;
+ * - `DELETE /client/v4/accounts/{account}/d1/database/{id}`: the database is no longer served
+ *   and its files are removed from the state directory; answered with `result: null`;
  * - a wrong token answers 401, an unknown account, database or route 404, malformed JSON or a
  *   failing statement 400, each with `success: false` and `errors: [{ code, message }]`.
  *
  * Statements run inside workerd, in a Worker bound to every database it serves (Node only
- * routes, authenticates and forwards). Miniflare binds databases up front, so creating one
- * rebinds and restarts workerd; creations are serialized, and each waits for the requests in
- * flight and holds new ones back meanwhile, so none is lost.
+ * routes, authenticates and forwards). Miniflare binds databases up front, so creating or
+ * deleting one rebinds and restarts workerd; these are serialized, and each waits for the
+ * requests in flight and holds new ones back meanwhile, so none is lost. Binding names are never
+ * reused, so a request that was routed before a deletion cannot reach another database.
  *
  * @example
  * ```ts
@@ -81,6 +85,7 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   const ids =
     options.databaseIds ?? [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabases(options.stateDirectory)).map((row) => row.d1_database_id)];
   const served = new Map<string, ServedDatabase>(ids.map((id, index) => [id, { binding: `DB_${index}`, name: id }]));
+  let bindingsEverMade = served.size;
   const bindings = () => Object.fromEntries([...served].map(([id, { binding }]) => [binding, id]));
   script ??= bundleWorker(join(import.meta.dirname, 'd1-api-worker.ts'));
   const workerScript = await script;
@@ -98,6 +103,11 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     return { uuid: id, name: database.name, version: 'production', num_tables, file_size, ...(database.createdAt ? { created_at: database.createdAt } : {}) };
   };
 
+  const rebind = async () => {
+    await miniflare.setOptions(localMiniflareOptions(bindings(), options.stateDirectory, workerScript));
+    workerUrl = await miniflare.ready;
+  };
+
   const create = async (body: Buffer) => {
     let name: unknown;
     try {
@@ -107,14 +117,23 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     }
     if (typeof name !== 'string' || name.trim() === '') return cloudflareFailure(400, CloudflareErrorCode.badRequest, 'name is required');
     const id = randomUUID();
-    const database = { binding: `DB_${served.size}`, name, createdAt: new Date().toISOString() };
+    const database = { binding: `DB_${bindingsEverMade++}`, name, createdAt: new Date().toISOString() };
     await lock.exclusive(async () => {
       served.set(id, database);
-      await miniflare.setOptions(localMiniflareOptions(bindings(), options.stateDirectory, workerScript));
-      workerUrl = await miniflare.ready;
+      await rebind();
     });
     return cloudflareSuccess(await details(id, database));
   };
+
+  const notFound = (id: string) => cloudflareFailure(404, CloudflareErrorCode.databaseNotFound, `The database ${id} could not be found`);
+
+  const remove = (id: string) =>
+    lock.exclusive(async () => {
+      if (!served.delete(id)) return notFound(id);
+      await rebind();
+      await deleteLocalDatabaseFiles(options.stateDirectory, id);
+      return cloudflareSuccess(null);
+    });
 
   const route = async (request: IncomingMessage): Promise<Response> => {
     const { pathname } = new URL(request.url ?? '/', 'http://local');
@@ -125,10 +144,12 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     if (pathname !== prefix && !pathname.startsWith(`${prefix}/`)) return noRoute();
     const [id, action, ...rest] = pathname.slice(prefix.length + 1).split('/').map(decodeURIComponent);
     if (id === undefined || id === '') return request.method === 'POST' ? create(body) : noRoute();
-    if (rest.length > 0 || (action === undefined ? request.method !== 'GET' : action !== 'query' || request.method !== 'POST')) return noRoute();
+    const methods = action === undefined ? ['GET', 'DELETE'] : action === 'query' ? ['POST'] : [];
+    if (rest.length > 0 || !methods.includes(request.method ?? '')) return noRoute();
     const database = served.get(id);
-    if (!database) return cloudflareFailure(404, CloudflareErrorCode.databaseNotFound, `The database ${id} could not be found`);
-    return action === undefined ? cloudflareSuccess(await details(id, database)) : inWorker(`/query/${database.binding}`, body);
+    if (!database) return notFound(id);
+    if (action === 'query') return inWorker(`/query/${database.binding}`, body);
+    return request.method === 'DELETE' ? remove(id) : cloudflareSuccess(await details(id, database));
   };
 
   const server = createServer((request, response) => {

@@ -17,8 +17,10 @@ export interface DatabaseTarget {
   /** The D1 id of the central directory database. */
   readonly centralDatabaseId: string;
   open(databaseIds: readonly string[]): Promise<OpenDatabases>;
-  /** Creates an empty database and returns its D1 id. */
+  /** Creates an empty database and returns its D1 id (a new one on every call). */
   createDatabase(name: string): Promise<string>;
+  /** Deletes a database and everything in it; throws when it does not exist. */
+  deleteDatabase(databaseId: string): Promise<void>;
   /**
    * Runs the migrate fan-out where it is cheapest for this target (the local target runs it
    * inside workerd); targets without it are driven by `migrateAll` from here.
