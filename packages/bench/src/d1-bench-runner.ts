@@ -23,7 +23,7 @@ export async function startD1BenchRunner(stateDirectory: string, placeDatabase: 
   const start = () => startLocalMiniflare({ DB: DATABASE_ID }, stateDirectory, script);
 
   rmSync(stateDirectory, { recursive: true, force: true });
-  const creating = start();
+  const creating = await start();
   await (await creating.getD1Database('DB')).prepare('SELECT 1').all();
   await creating.dispose();
   const folder = join(stateDirectory, 'd1', 'miniflare-D1DatabaseObject');
@@ -32,7 +32,7 @@ export async function startD1BenchRunner(stateDirectory: string, placeDatabase: 
   for (const suffix of ['', '-wal', '-shm']) rmSync(join(folder, `${file}${suffix}`), { force: true });
   placeDatabase(join(folder, file));
 
-  const miniflare = start();
+  const miniflare = await start();
   await miniflare.ready;
   return {
     async mean(name, calls, parameters) {

@@ -3,27 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { isBusyError, retryWhenBusy } from '@waddle/d1/retry-when-busy';
+import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorker } from '../src/local/bundle-worker.ts';
 import { startLocalMiniflare } from '../src/local/local-miniflare.ts';
 import type { HammerRequest } from './busy-hammer-worker.ts';
 
 /** Two workerd processes over one database file, as the api's and the monitor's `wrangler dev` are over central. */
-let processes: [ReturnType<typeof startLocalMiniflare>, ReturnType<typeof startLocalMiniflare>];
+let processes: [Miniflare, Miniflare];
 let database: D1DatabaseLike;
 
 beforeAll(async () => {
   const state = mkdtempSync(join(tmpdir(), 'waddle-busy-'));
   const script = await bundleWorker(join(import.meta.dirname, 'busy-hammer-worker.ts'));
-  // One after the other: workerd opens its storage at startup without waiting for a lock, so two
-  // processes starting at the same moment over one directory can fail with SQLITE_BUSY (as
-  // `waddle up` starts its Workers one after the other).
-  const first = startLocalMiniflare({ DB: 'shared-central' }, state, script);
-  database = (await first.getD1Database('DB')) as unknown as D1DatabaseLike;
+  processes = await Promise.all([startLocalMiniflare({ DB: 'shared-central' }, state, script), startLocalMiniflare({ DB: 'shared-central' }, state, script)]);
+  database = (await processes[0].getD1Database('DB')) as unknown as D1DatabaseLike;
   await database.prepare('CREATE TABLE writes (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, n INTEGER NOT NULL)').run();
-  const second = startLocalMiniflare({ DB: 'shared-central' }, state, script);
-  await second.ready;
-  processes = [first, second];
 });
 
 afterAll(async () => {
@@ -73,6 +68,18 @@ describe('retryWhenBusy, with two workerd processes writing one database file', 
     ]);
     expect(outcomes.filter((outcome) => outcome !== null)).toEqual([]);
     expect(await written(30_000, 39_999)).toHaveLength(100);
+  });
+
+  it('starts several workerd processes at once over one state directory (a startup that meets another one\'s lock is tried again)', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'waddle-startup-'));
+    const started = await Promise.allSettled(Array.from({ length: 4 }, () => startLocalMiniflare({ DB: 'startup' }, state)));
+    const running = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    try {
+      expect(started.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+      for (const miniflare of running) expect(await (await miniflare.getD1Database('DB')).prepare('SELECT 1 AS one').first()).toEqual({ one: 1 });
+    } finally {
+      await Promise.all(running.map((miniflare) => miniflare.dispose()));
+    }
   });
 
   it('does not retry other errors', async () => {

@@ -7,7 +7,7 @@ import { bundleWorker } from './bundle-worker.ts';
 import { CloudflareErrorCode, cloudflareFailure, cloudflareSuccess } from './cloudflare-envelope.ts';
 import { deleteLocalDatabaseFiles } from './local-database-file.ts';
 import { LOCAL_CENTRAL_DATABASE_ID } from './local-databases.ts';
-import { localMiniflareOptions, startLocalMiniflare } from './local-miniflare.ts';
+import { localMiniflareOptions, restartLocalMiniflare, startLocalMiniflare } from './local-miniflare.ts';
 import { registeredDatabases } from './registered-databases.ts';
 import { SharedExclusiveLock } from './shared-exclusive-lock.ts';
 
@@ -89,7 +89,7 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   const bindings = () => Object.fromEntries([...served].map(([id, { binding }]) => [binding, id]));
   script ??= bundleWorker(join(import.meta.dirname, 'd1-api-worker.ts'));
   const workerScript = await script;
-  const miniflare = startLocalMiniflare(bindings(), options.stateDirectory, workerScript);
+  const miniflare = await startLocalMiniflare(bindings(), options.stateDirectory, workerScript);
   const lock = new SharedExclusiveLock();
   const prefix = `/client/v4/accounts/${options.accountId}/d1/database`;
 
@@ -104,8 +104,7 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   };
 
   const rebind = async () => {
-    await miniflare.setOptions(localMiniflareOptions(bindings(), options.stateDirectory, workerScript));
-    workerUrl = await miniflare.ready;
+    workerUrl = await restartLocalMiniflare(miniflare, localMiniflareOptions(bindings(), options.stateDirectory, workerScript));
   };
 
   const create = async (body: Buffer) => {

@@ -39,7 +39,7 @@ export async function openLocalDatabases(
 ): Promise<LocalDatabases> {
   await mkdir(stateDirectory, { recursive: true });
   const bindingOf = bindingNames(databaseIds);
-  const miniflare = startLocalMiniflare(d1DatabasesOption(bindingOf), stateDirectory);
+  const miniflare = await startLocalMiniflare(d1DatabasesOption(bindingOf), stateDirectory);
   const databases = new Map<string, D1DatabaseLike>();
   for (const [id, binding] of Object.entries(bindingOf)) {
     databases.set(id, (await miniflare.getD1Database(binding)) as unknown as D1DatabaseLike);

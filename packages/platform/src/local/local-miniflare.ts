@@ -1,21 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isBusyError } from '@waddle/d1/retry-when-busy';
 import { convertV4MiniflareOptions, Miniflare, type MiniflareOptions } from 'miniflare';
 
 /** A Worker that only hosts the D1 bindings, for tools that reach the databases from Node. */
 const BINDINGS_ONLY_WORKER = 'export default { fetch() { return new Response(null, { status: 404 }); } }';
 
+/** Startups tried while another process holds the state directory's D1 metadata (about 6 s in all). */
+const STARTUP_ATTEMPTS = 8;
+
 /**
  * Starts workerd through Miniflare with the given D1 bindings (binding name → D1 database id),
  * persisted under `stateDirectory` (Miniflare's persistence root, as `wrangler dev` lays it out),
- * running `script` (a bundled Worker) or, by default, a Worker that only hosts the bindings.
- * Every local tool and the benchmark start workerd here, so they all see the same databases.
+ * running `script` (a bundled Worker) or, by default, a Worker that only hosts the bindings, and
+ * resolves once it is ready. Every local tool and the benchmark start workerd here, so they all
+ * see the same databases.
+ *
+ * workerd opens the D1 namespace's shared `metadata.sqlite` at startup without waiting for its
+ * lock, so a process starting while another one starts (two `migrate` runs, a tool beside
+ * `wrangler dev`) can die with SQLITE_BUSY; such a startup is tried again, with backoff.
  */
-export function startLocalMiniflare(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): Miniflare {
-  return new Miniflare(localMiniflareOptions(d1Databases, stateDirectory, script));
+export async function startLocalMiniflare(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): Promise<Miniflare> {
+  for (let attempt = 1; ; attempt += 1) {
+    const miniflare = new Miniflare(localMiniflareOptions(d1Databases, stateDirectory, script));
+    try {
+      await miniflare.ready;
+      return miniflare;
+    } catch (error) {
+      await miniflare.dispose().catch(() => undefined);
+      if (attempt >= STARTUP_ATTEMPTS || !isBusyError(error)) throw error;
+      await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
+    }
+  }
 }
 
 /**
- * The options {@link startLocalMiniflare} starts workerd with; pass them to `setOptions` to
- * change the bindings of a running instance (which restarts workerd).
+ * Restarts a running instance with new options (new bindings), trying again the way
+ * {@link startLocalMiniflare} does when workerd's restart meets another process's lock; resolves
+ * with the Worker's URL once it is ready.
+ */
+export async function restartLocalMiniflare(miniflare: Miniflare, options: MiniflareOptions): Promise<URL> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await miniflare.setOptions(options);
+      return await miniflare.ready;
+    } catch (error) {
+      if (attempt >= STARTUP_ATTEMPTS || !isBusyError(error)) throw error;
+      await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
+    }
+  }
+}
+
+/**
+ * The options {@link startLocalMiniflare} starts workerd with; pass them to
+ * {@link restartLocalMiniflare} to change the bindings of a running instance.
  */
 export function localMiniflareOptions(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): MiniflareOptions {
   return convertV4MiniflareOptions({

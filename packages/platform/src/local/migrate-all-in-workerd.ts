@@ -20,7 +20,7 @@ export async function migrateAllInWorkerd(
   const ids = [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabases(stateDirectory)).map((row) => row.d1_database_id)];
   const bindingOf = bindingNames(ids);
   script ??= bundleWorker(join(import.meta.dirname, 'fan-out-worker.ts'));
-  const miniflare = startLocalMiniflare(d1DatabasesOption(bindingOf), stateDirectory, await script);
+  const miniflare = await startLocalMiniflare(d1DatabasesOption(bindingOf), stateDirectory, await script);
   try {
     const response = await miniflare.dispatchFetch('http://fan-out/', {
       method: 'POST',
