@@ -34,11 +34,17 @@ export const READ_CASES = [
   'kysely_page',
   'raw_page',
 ] as const;
-export const WRITE_CASES = ['write_single', 'write_batched'] as const;
+export const WRITE_CASES = ['write_single', 'write_batched', 'erasure_optimize'] as const;
 export type BenchCase = (typeof READ_CASES)[number] | (typeof WRITE_CASES)[number];
 
 /** Messages per call of `write_batched`. */
 export const BATCH_SIZE = 50;
+
+/** Messages tombstoned per call of `erasure_optimize`, as one page of an erasure. */
+export const ERASURE_PAGE = 200;
+
+/** Calls of `erasure_optimize` (each rewrites the whole search index: seconds, not milliseconds). */
+export const ERASURE_CALLS = 3;
 
 /**
  * One call of a benchmark case, the same code inside workerd (over the D1 binding) and in Node
@@ -104,6 +110,21 @@ export function benchCase(name: BenchCase, waddle: WaddleDatabase, p: BenchParam
           waddle,
           Array.from({ length: BATCH_SIZE }, () => ({ channelId: 2, authorId: 7, content: `benchmark burst ${++writes} on the ice`, createdAt: p.now })),
         );
+    case 'erasure_optimize': {
+      // What an erasure costs a waddle database at the end: a page of tombstones (the schema's
+      // triggers take them out of the index), then the index rewritten so no token stays behind.
+      let after = 0;
+      const tombstone = waddle.d1.prepare(
+        `UPDATE messages SET is_deleted = 1, content = NULL, metadata = NULL, is_pinned = 0, edit_count = 0, edited_at = NULL
+         WHERE id IN (SELECT id FROM messages WHERE is_deleted = 0 AND id > ? ORDER BY id LIMIT ?) RETURNING id`,
+      );
+      const optimize = waddle.d1.prepare("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");
+      return async () => {
+        const { results } = await tombstone.bind(after, ERASURE_PAGE).all<{ id: number }>();
+        after = Math.max(after, ...results.map((row) => row.id));
+        await optimize.run();
+      };
+    }
   }
 }
 
