@@ -136,8 +136,16 @@ describe('export', () => {
     expect(job.databases.map((d) => d.waddleId)).toEqual([null, 1, 2, 3, 4, 5]);
 
     let answer = await callAs(SUBJECT, 'GET', `/v1/me/export/${job.id}`);
-    for (let polls = 0; answer.status === 202 && polls < 20; polls++) answer = await callAs(SUBJECT, 'GET', `/v1/me/export/${job.id}`);
+    const progress = [job as unknown as { status: string; finishedAt: number | null; archiveExpiresAt: number | null }];
+    for (let polls = 0; answer.status === 202 && polls < 20; polls++) {
+      progress.push(await answer.json());
+      answer = await callAs(SUBJECT, 'GET', `/v1/me/export/${job.id}`);
+    }
     expect(answer.status).toBe(200);
+    // While it runs the job names no expiry; once done, the archive is kept 168 hours (wrangler.jsonc).
+    const done = progress.find((body) => body.status === 'done')!;
+    expect(progress.filter((body) => body.status === 'running').every((body) => body.archiveExpiresAt === null)).toBe(true);
+    expect(done.archiveExpiresAt).toBe(done.finishedAt! + 168 * 3_600_000);
     expect(answer.headers.get('content-disposition')).toBe(`attachment; filename="waddle-export-${job.id}.json"`);
     const archive = (await answer.json()) as { format: string; userId: number; records: { type: string; waddleId?: number; data: any }[] };
     expect(archive.format).toBe('waddle-export/1');

@@ -38,6 +38,14 @@ export function exportArchiveCutoff(now: number, ttlHours: number): number {
 }
 
 /**
+ * When a finished export's archive expires (ms since the epoch): `ttlHours` after it finished, the
+ * instant from which {@link exportArchiveCutoff} counts it expired. Reads no database.
+ */
+export function exportArchiveExpiresAt(finishedAt: number, ttlHours: number): number {
+  return finishedAt + ttlHours * MS_PER_HOUR;
+}
+
+/**
  * Whether a finished export's archive may no longer be served: the export finished at or before
  * `cutoff` (see {@link exportArchiveCutoff}), or its chunks were already deleted on expiry (under a
  * shorter TTL than today's). An export still running has no archive yet and is not expired.

@@ -8,7 +8,7 @@ import { waddleConnectors } from '../context/waddle-connectors.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import { gone, notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
-import { exportArchiveCutoff, exportArchiveTtlHours, isExportArchiveExpired } from '../privacy/export-archive-expiry.ts';
+import { exportArchiveCutoff, exportArchiveExpiresAt, exportArchiveTtlHours, isExportArchiveExpired } from '../privacy/export-archive-expiry.ts';
 
 /** Queries an erasure request may spend on its first step, besides authentication and starting the job. */
 const ERASURE_REQUEST_QUERIES = 2 * DEFAULT_STEP_QUERIES;
@@ -20,6 +20,8 @@ export const privacyJobBody = z.object({
   status: z.enum(['running', 'done']),
   createdAt: z.int(),
   finishedAt: z.int().nullable(),
+  /** A finished export's archive can be fetched until then (ms since the epoch); `null` otherwise. */
+  archiveExpiresAt: z.int().nullable(),
   databases: z.array(
     z.object({
       waddleId: z.int().nullable(),
@@ -32,13 +34,15 @@ export const privacyJobBody = z.object({
   ),
 });
 
-function jobJson(job: PrivacyJob): z.infer<typeof privacyJobBody> {
+function jobJson(job: PrivacyJob, context: RequestContext): z.infer<typeof privacyJobBody> {
+  const keepsArchive = job.kind === 'export' && job.finishedAt !== null;
   return {
     id: job.id,
     kind: job.kind,
     status: job.status,
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
+    archiveExpiresAt: keepsArchive ? exportArchiveExpiresAt(job.finishedAt!, exportArchiveTtlHours(context.env)) : null,
     databases: job.parts.map((part) => ({
       waddleId: part.part === CENTRAL_PART ? null : part.part,
       status: part.status,
@@ -50,8 +54,8 @@ function jobJson(job: PrivacyJob): z.infer<typeof privacyJobBody> {
   };
 }
 
-function jobResponse(job: PrivacyJob, status: 200 | 202): Response {
-  return Response.json(jobJson(job), { status });
+function jobResponse(job: PrivacyJob, context: RequestContext, status: 200 | 202): Response {
+  return Response.json(jobJson(job, context), { status });
 }
 
 async function step(context: RequestContext, job: PrivacyJob, maxQueries: number): Promise<PrivacyJob> {
@@ -72,7 +76,7 @@ export const startExportRoute = route({
   response: privacyJobBody,
   async handle(_, context) {
     const job = await startExport(context.central, context.caller.id, 'user', context.now);
-    return jobJson(await step(context, job, DEFAULT_STEP_QUERIES));
+    return jobJson(await step(context, job, DEFAULT_STEP_QUERIES), context);
   },
 });
 
@@ -99,7 +103,7 @@ export const exportJobRoute = route({
     const job = await readPrivacyJob(context.central, params.job);
     if (!job || job.userId !== context.caller.id || job.kind !== 'export') throw notFound('export');
     // The archive is streamed by a request of its own, so its reads have the whole query budget.
-    if (job.status === 'running') return jobResponse(await step(context, job, DEFAULT_STEP_QUERIES), 202);
+    if (job.status === 'running') return jobResponse(await step(context, job, DEFAULT_STEP_QUERIES), context, 202);
     const ttlHours = exportArchiveTtlHours(context.env);
     if (isExportArchiveExpired(job, exportArchiveCutoff(context.now, ttlHours))) {
       throw gone('export_expired', `the archive of export ${job.id} is no longer kept (archives expire ${ttlHours} hours after the export finished): start a new export with GET /v1/me/export`);
@@ -136,6 +140,6 @@ export const eraseMeRoute = route({
   response: privacyJobBody,
   async handle(_, context) {
     const job = await step(context, await startErasure(context.central, context.caller.id, 'user', context.now), ERASURE_REQUEST_QUERIES);
-    return jobResponse(job, job.status === 'done' ? 200 : 202);
+    return jobResponse(job, context, job.status === 'done' ? 200 : 202);
   },
 });
