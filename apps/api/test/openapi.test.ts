@@ -53,4 +53,14 @@ describe('GET /v1/openapi.json', () => {
     );
     expect(with410).toEqual(['GET /v1/me/export/{job}']);
   });
+
+  it('documents both success answers of a job that may still be running', async () => {
+    const { body } = await call(null, 'GET', '/v1/openapi.json');
+    const exportJob = body.paths['/v1/me/export/{job}'].get.responses;
+    expect(exportJob['200'].content['application/json'].schema.properties.format).toEqual({ type: 'string', const: 'waddle-export/1' });
+    expect(exportJob['202'].content['application/json'].schema.properties.archiveExpiresAt).toBeDefined();
+    const eraseMe = body.paths['/v1/me'].delete.responses;
+    expect(Object.keys(eraseMe).filter((code) => code.startsWith('2')).sort()).toEqual(['200', '202']);
+    expect(eraseMe['200'].content['application/json'].schema).toEqual(eraseMe['202'].content['application/json'].schema);
+  });
 });

@@ -33,6 +33,8 @@ export interface Route<Path extends string = string, Query = unknown, Body = unk
   readonly status?: 200 | 201 | 202 | 204;
   /** The success body's schema, for the OpenAPI document. */
   readonly response?: z.ZodType;
+  /** Other success answers of this route (status → when, and the body's schema), for the OpenAPI document. */
+  readonly otherSuccesses?: Readonly<Record<number, { readonly description: string; readonly response: z.ZodType }>>;
   /** Error answers of this route besides the common ones (400, 401, 403, 404, 409): status → when, for the OpenAPI document. */
   readonly errors?: Readonly<Record<number, string>>;
   handle(input: RouteInput<Path, Query, Body>, context: RequestContext): Promise<unknown>;

@@ -42,6 +42,9 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       responses: {
         [status]: status === '204' ? { description: 'Done' } : { description: 'Success', content: { 'application/json': { schema: route.response ? jsonSchema(route.response) : { type: 'object' } } } },
         ...Object.fromEntries(
+          Object.entries(route.otherSuccesses ?? {}).map(([code, { description, response }]) => [code, { description, content: { 'application/json': { schema: jsonSchema(response) } } }]),
+        ),
+        ...Object.fromEntries(
           Object.entries({ ...ERROR_RESPONSES, ...route.errors })
             .filter(([code]) => !(route.public && code === '401'))
             .map(([code, description]) => [code, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),

@@ -98,6 +98,7 @@ export const exportJobRoute = route({
   tag: 'me',
   summary: 'Progress of my export, or its archive once done',
   response: z.object({ format: z.literal('waddle-export/1'), userId: z.int(), jobId: z.int(), records: z.array(z.object({ type: z.string() })) }),
+  otherSuccesses: { 202: { description: 'The export is still running: this call took a step; the job with its progress per database', response: privacyJobBody } },
   errors: { 410: 'The export\'s archive expired (`export_expired`): it is kept EXPORT_ARCHIVE_TTL_HOURS (default 168) after the export finished; start a new export' },
   async handle({ params }, context) {
     const job = await readPrivacyJob(context.central, params.job);
@@ -138,6 +139,7 @@ export const eraseMeRoute = route({
   summary: 'Erase my account and all my data',
   status: 202,
   response: privacyJobBody,
+  otherSuccesses: { 200: { description: 'Every database is erased: the finished job', response: privacyJobBody } },
   async handle(_, context) {
     const job = await step(context, await startErasure(context.central, context.caller.id, 'user', context.now), ERASURE_REQUEST_QUERIES);
     return jobResponse(job, context, job.status === 'done' ? 200 : 202);
