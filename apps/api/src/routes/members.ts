@@ -5,6 +5,7 @@ import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
+import { decodeKeyCursor, encodeKeyCursor } from '../http/key-cursor.ts';
 import { route } from '../http/route.ts';
 import { cursor, queryCount } from '../http/schemas.ts';
 
@@ -28,13 +29,12 @@ export const listMembers = route({
   async handle({ params, query }, context) {
     const { access } = await openWaddle(context, params.waddle);
     const limit = query.limit ?? 50;
-    const after = query.cursor ? /^(\d{1,15}):(\d{1,15})$/.exec(query.cursor) : undefined;
-    if (query.cursor && !after) throw badRequest('invalid_query', 'query.cursor: not a cursor of this endpoint');
+    const after = query.cursor === undefined ? undefined : decodeKeyCursor(query.cursor);
     const select = 'SELECT m.user_id, m.nickname, m.joined_at, u.username, u.display_name, u.avatar_url FROM waddle_members m JOIN users u ON u.id = m.user_id';
     const statement = after
       ? context.central
           .prepare(`${select} WHERE m.waddle_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.user_id > ?)) ORDER BY m.joined_at DESC, m.user_id LIMIT ?`)
-          .bind(access.waddle.id, Number(after[1]), Number(after[1]), Number(after[2]), limit + 1)
+          .bind(access.waddle.id, after.key, after.key, after.id, limit + 1)
       : context.central.prepare(`${select} WHERE m.waddle_id = ? ORDER BY m.joined_at DESC, m.user_id LIMIT ?`).bind(access.waddle.id, limit + 1);
     const { results } = await statement.all<{ user_id: number; nickname: string | null; joined_at: number; username: string; display_name: string | null; avatar_url: string | null }>();
     const page = results.slice(0, limit);
@@ -57,7 +57,7 @@ export const listMembers = route({
         joinedAt: m.joined_at,
         roleIds: roles.get(m.user_id) ?? [],
       })),
-      nextCursor: results.length > limit && last ? `${last.joined_at}:${last.user_id}` : null,
+      nextCursor: results.length > limit && last ? encodeKeyCursor({ key: last.joined_at, id: last.user_id }) : null,
     };
   },
 });

@@ -6,6 +6,7 @@ import { permissionNames } from '../access/permissions.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import { cloudflareApiOf } from '../context/waddle-connectors.ts';
 import { ApiError, badRequest, conflict } from '../http/api-error.ts';
+import { decodeKeyCursor, encodeKeyCursor } from '../http/key-cursor.ts';
 import { route } from '../http/route.ts';
 import { cursor, queryCount, singleLine } from '../http/schemas.ts';
 import { waddleJson } from './waddle-json.ts';
@@ -107,27 +108,16 @@ export const listDirectory = route({
   query: z.strictObject({ limit: queryCount(1, 100).optional(), cursor: cursor.optional() }),
   async handle({ query }, { central }) {
     const limit = query.limit ?? 50;
-    const after = query.cursor === undefined ? undefined : decodeDirectoryCursor(query.cursor);
+    const after = query.cursor === undefined ? undefined : decodeKeyCursor(query.cursor);
     const statement = after
       ? central
           .prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 AND (w.member_count < ? OR (w.member_count = ? AND w.id > ?)) ORDER BY w.member_count DESC, w.id LIMIT ?`)
-          .bind(after.memberCount, after.memberCount, after.id, limit + 1)
+          .bind(after.key, after.key, after.id, limit + 1)
       : central.prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 ORDER BY w.member_count DESC, w.id LIMIT ?`).bind(limit + 1);
     const { results } = await statement.all<WaddleRow>();
     const page = results.slice(0, limit);
     const last = page.at(-1);
-    return { waddles: page.map(waddleJson), nextCursor: results.length > limit && last ? btoa(`${last.member_count}:${last.id}`) : null };
+    return { waddles: page.map(waddleJson), nextCursor: results.length > limit && last ? encodeKeyCursor({ key: last.member_count, id: last.id }) : null };
   },
 });
 
-function decodeDirectoryCursor(text: string): { memberCount: number; id: number } {
-  let decoded = '';
-  try {
-    decoded = atob(text);
-  } catch {
-    // falls through to the error below
-  }
-  const match = /^(\d{1,15}):(\d{1,15})$/.exec(decoded);
-  if (!match) throw badRequest('invalid_query', 'query.cursor: not a cursor of this endpoint');
-  return { memberCount: Number(match[1]), id: Number(match[2]) };
-}
