@@ -49,6 +49,21 @@ describe('cursors of the directory and of members, over ties', () => {
     expect(pages.flat()).toEqual([[9000, 24], [3000, 3], [3000, 20], [3000, 21], [3000, 22], [2000, 2], [2000, 23], [1000, 1]]);
   });
 
+  it('pages the caller\'s own waddles, most recently joined first, ties by waddle id: each once', async () => {
+    const central = env.CENTRAL_DB;
+    await central.batch([
+      central.prepare(
+        `INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES
+          (10, 'w10', 'W10', 1, 1, 'd10'), (11, 'w11', 'W11', 1, 0, 'd11'), (12, 'w12', 'W12', 1, 1, 'd12'), (13, 'w13', 'W13', 1, 0, 'd13')`,
+      ),
+      // The member (3) is in waddle 1 since 3000; now also in 10-13, two of them at the same moment twice.
+      central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (12, 3, 5000), (10, 3, 5000), (13, 3, 4000), (11, 3, 4000)'),
+    ]);
+    const { pages } = await everyPage('/v1/waddles?limit=2', (body) => body.waddles.map((w: { id: number; joinedAt: number }) => [w.joinedAt, w.id]));
+    expect(pages.flat()).toEqual([[5000, 10], [5000, 12], [4000, 11], [4000, 13], [3000, 1]]);
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+  });
+
   it('refuses cursors that were not made by the endpoint with 400 before touching a database', async () => {
     const forged = [
       'MTIzOjQ1', // the former `count:id` form
@@ -60,7 +75,7 @@ describe('cursors of the directory and of members, over ties', () => {
       "1' OR '1'='1",
     ];
     for (const cursor of forged) {
-      for (const path of ['/v1/directory?limit=2', `/v1/waddles/${WADDLE.private}/members?limit=2`]) {
+      for (const path of ['/v1/directory?limit=2', '/v1/waddles?limit=2', `/v1/waddles/${WADDLE.private}/members?limit=2`]) {
         const answer = await call('member', 'GET', `${path}&cursor=${encodeURIComponent(cursor)}`);
         expect({ cursor, path, status: answer.status, code: answer.body.error?.code }).toEqual({ cursor, path, status: 400, code: 'invalid_query' });
       }

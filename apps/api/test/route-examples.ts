@@ -21,7 +21,7 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
   'GET /v1/me': { path: '/v1/me', as: 'member', status: 200 },
   'GET /v1/me/export': { path: '/v1/me/export', as: 'member', status: 202 },
   'DELETE /v1/me': { path: '/v1/me', as: 'member', status: 200 },
-  'GET /v1/waddles': { path: '/v1/waddles', as: 'member', status: 200 },
+  'GET /v1/waddles': { path: '/v1/waddles', as: 'member', status: 200, invalidQuery: '?limit=0' },
   'GET /v1/waddles/{waddle}': { path: w, as: 'member', status: 200 },
   'GET /v1/directory': { path: '/v1/directory', as: 'outsider', status: 200, invalidQuery: '?limit=0' },
   'GET /v1/waddles/{waddle}/members': { path: `${w}/members`, as: 'member', status: 200, invalidQuery: '?cursor=%27%3B%20DROP%20TABLE%20users' },

@@ -148,6 +148,11 @@ describe('central schema', () => {
 
   const patterns: [string, () => Compilable, string][] = [
     ['a user\'s waddles, newest first', () => db.selectFrom('waddle_members').select(['waddle_id', 'joined_at']).where('user_id', '=', 1).orderBy('joined_at', 'desc'), 'waddle_members_by_user'],
+    ['a user\'s waddles after a cursor, ties by waddle id (GET /v1/waddles)', () =>
+      db.selectFrom('waddle_members as m').innerJoin('waddles as w', 'w.id', 'm.waddle_id').select(['w.id', 'w.name', 'm.joined_at'])
+        .where('m.user_id', '=', 1)
+        .where((eb) => eb.or([eb('m.joined_at', '<', 5), eb.and([eb('m.joined_at', '=', 5), eb('m.waddle_id', '>', 2)])]))
+        .orderBy('m.joined_at', 'desc').orderBy('m.waddle_id').limit(101), 'waddle_members_by_user'],
     ['a waddle\'s longest-standing member (owner hand-over at erasure)', () => db.selectFrom('waddle_members').select(['user_id']).where('waddle_id', '=', 1).where('user_id', '<>', 2).orderBy('joined_at').orderBy('user_id', 'desc').limit(1), 'waddle_members_by_waddle'],
     ['members of a waddle, newest first', () => db.selectFrom('waddle_members').select(['user_id']).where('waddle_id', '=', 1).orderBy('joined_at', 'desc').limit(100), 'waddle_members_by_waddle'],
     ['the public directory by member count', () => db.selectFrom('waddles').selectAll().where('is_public', '=', 1).orderBy('member_count', 'desc').orderBy('id').limit(50), 'waddles_public_by_members'],

@@ -14,11 +14,13 @@ import { waddleJson } from './waddle-json.ts';
 const WADDLE_COLUMNS = 'w.id, w.name, w.display_name, w.description, w.icon_url, w.owner_id, w.is_public, w.member_count, w.created_at';
 
 /**
- * `GET /v1/waddles`: the waddles the caller belongs to, most recently joined first (at most 500).
+ * `GET /v1/waddles?limit=&cursor=`: the waddles the caller belongs to, most recently joined first
+ * (ties by waddle id), a page at a time (100 by default), with `nextCursor` while more remain.
  *
  * ```sql
  * SELECT w.…, m.joined_at FROM waddle_members m JOIN waddles w ON w.id = m.waddle_id
- * WHERE m.user_id = ? ORDER BY m.joined_at DESC LIMIT 500
+ * WHERE m.user_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.waddle_id > ?))   -- after the cursor
+ * ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?                                      -- index waddle_members_by_user
  * ```
  */
 export const listMyWaddles = route({
@@ -26,12 +28,23 @@ export const listMyWaddles = route({
   path: '/v1/waddles',
   tag: 'waddles',
   summary: 'The waddles the caller is a member of',
-  async handle(_, { central, caller }) {
-    const { results } = await central
-      .prepare(`SELECT ${WADDLE_COLUMNS}, m.joined_at FROM waddle_members m JOIN waddles w ON w.id = m.waddle_id WHERE m.user_id = ? ORDER BY m.joined_at DESC LIMIT 500`)
-      .bind(caller.id)
-      .all<WaddleRow & { joined_at: number }>();
-    return { waddles: results.map((row) => ({ ...waddleJson(row), joinedAt: row.joined_at })) };
+  query: z.strictObject({ limit: queryCount(1, 100).optional(), cursor: cursor.optional() }),
+  async handle({ query }, { central, caller }) {
+    const limit = query.limit ?? 100;
+    const after = query.cursor === undefined ? undefined : decodeKeyCursor(query.cursor);
+    const select = `SELECT ${WADDLE_COLUMNS}, m.joined_at FROM waddle_members m JOIN waddles w ON w.id = m.waddle_id`;
+    const statement = after
+      ? central
+          .prepare(`${select} WHERE m.user_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.waddle_id > ?)) ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?`)
+          .bind(caller.id, after.key, after.key, after.id, limit + 1)
+      : central.prepare(`${select} WHERE m.user_id = ? ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?`).bind(caller.id, limit + 1);
+    const { results } = await statement.all<WaddleRow & { joined_at: number }>();
+    const page = results.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      waddles: page.map((row) => ({ ...waddleJson(row), joinedAt: row.joined_at })),
+      nextCursor: results.length > limit && last ? encodeKeyCursor({ key: last.joined_at, id: last.id }) : null,
+    };
   },
 });
 
