@@ -3,7 +3,8 @@
  * pnpm bench [--messages N] [--calls N] [--json FILE] [--rebuild] [--build-only] [--cases a,b]
  *
  * Cases besides the query library's: `migrate_fanout` (one migration over 1,000 local waddle
- * databases) and `api_load` (the api Worker under wrangler dev on loopback, listing and posting).
+ * databases), `api_load` (the api Worker under wrangler dev on loopback, listing and posting) and
+ * `privacy_scale` (export then erasure of a user with 300,000 messages across 100 waddles).
  *
  * Builds a synthetic waddle (default 1,000,000 messages) and measures the query library side by
  * side: through local D1 inside workerd (what a Worker waits; mean over --calls sequential calls,
@@ -17,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { openNodeSqliteDatabase } from '@waddle/d1/node-sqlite';
+import { measurePrivacyScale, PRIVACY_MESSAGES_PER_WADDLE, PRIVACY_WADDLES } from './privacy-scale.ts';
 import { getMessagePage, planMessagePage } from '@waddle/queries/pagination/message-page';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { BATCH_SIZE, type BenchCase, type BenchParameters, benchCase, ERASURE_CALLS, ERASURE_PAGE, READ_CASES, WRITE_CASES } from './bench-cases.ts';
@@ -64,7 +66,7 @@ if (args.rebuild || !existsSync(source)) {
 if (args['build-only']) process.exit(0);
 const only = args.cases?.split(',');
 if (only) {
-  const unknown = only.filter((name) => name !== 'migrate_fanout' && name !== 'api_load' && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
+  const unknown = only.filter((name) => !['migrate_fanout', 'api_load', 'privacy_scale'].includes(name) && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
   if (unknown.length > 0) fail(`unknown cases: ${unknown.join(', ')}`);
 }
 /** Sequential calls timed for a case: `--calls`, but only a few of the index rewrite. */
@@ -96,6 +98,11 @@ const pageFloor = (anchor: 'newest' | number) => {
 };
 if (only?.includes('migrate_fanout')) {
   log(`  migrate.fanout_1000_s: ${(await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log)).toFixed(1)} s`);
+}
+if (only?.includes('privacy_scale')) {
+  log('export and erasure of one user across 100 waddles (node:sqlite, API-sized steps)');
+  const scale = await measurePrivacyScale(PRIVACY_WADDLES, PRIVACY_MESSAGES_PER_WADDLE, log);
+  log(`  ${JSON.stringify(scale)}`);
 }
 if (only?.includes('api_load')) {
   log('api under load (wrangler dev on loopback)');
@@ -133,6 +140,10 @@ log('migrate fan-out over 1,000 local waddle databases');
 const fanOutSeconds = await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log);
 log(`  ${fanOutSeconds.toFixed(1)} s`);
 
+log('export and erasure of one user across 100 waddles (node:sqlite, API-sized steps)');
+const privacy = await measurePrivacyScale(PRIVACY_WADDLES, PRIVACY_MESSAGES_PER_WADDLE, log);
+if (privacy.archivedMessages !== privacy.messages || privacy.contentLeft !== 0) fail(`privacy_scale: ${JSON.stringify(privacy)}`);
+
 log('api under load (wrangler dev on loopback)');
 const load = await measureApiLoad(join(dataDirectory, 'api-load'), log);
 
@@ -168,6 +179,13 @@ const results = {
   'kysely.page_overhead': r(d1.kysely_page! / d1.raw_page!, 2),
   'erasure.optimize_ms': Math.round(d1.erasure_optimize!),
   'migrate.fanout_1000_s': r(fanOutSeconds, 1),
+  'privacy.export_steps': privacy.exportSteps,
+  'privacy.erasure_steps': privacy.erasureSteps,
+  'privacy.max_queries_per_step': privacy.maxQueriesPerStep,
+  'privacy.export_max_step_ms': Math.round(privacy.maxExportStepMs),
+  'privacy.erasure_max_step_ms': Math.round(privacy.maxErasureStepMs),
+  'privacy.archive_mb': r(privacy.archiveMb, 1),
+  'privacy.largest_piece_kb': r(privacy.largestPieceKb, 1),
   'api.list_rps': Math.round(load.list.requestsPerSecond),
   'api.list_p99_ms': r(load.list.p99Ms, 1),
   'api.post_rps': Math.round(load.post.requestsPerSecond),
@@ -230,6 +248,10 @@ function markdownTable(result: typeof results): string {
     ['storage.messages_per_10gb', result['storage.messages_per_10gb'].toLocaleString('en'), ''],
     [`erasure.optimize_ms (${ERASURE_PAGE} tombstones, then the whole search index rewritten; mean of ${Math.min(result.calls, ERASURE_CALLS)})`, String(result['erasure.optimize_ms']), ''],
     ['migrate.fanout_1000_s (one migration, 1,000 databases, concurrency 8)', String(result['migrate.fanout_1000_s']), ''],
+    [`privacy.export_steps / erasure_steps (one user, ${(PRIVACY_WADDLES * PRIVACY_MESSAGES_PER_WADDLE).toLocaleString('en')} messages in ${PRIVACY_WADDLES} waddles)`, '', `${result['privacy.export_steps']} / ${result['privacy.erasure_steps']}`],
+    ['privacy.max_queries_per_step (budget 300; D1 allows 1,000 per invocation)', '', String(result['privacy.max_queries_per_step'])],
+    ['privacy.export_max_step_ms / erasure_max_step_ms', '', `${result['privacy.export_max_step_ms']} / ${result['privacy.erasure_max_step_ms']}`],
+    ['privacy.archive_mb (streamed; largest piece in KB)', '', `${result['privacy.archive_mb']} (${result['privacy.largest_piece_kb']})`],
     [`api.list_rps / api.list_p99_ms (GET a page of 50, ${load.list.requests} requests, 8 clients, wrangler dev)`, `${result['api.list_rps']} / ${result['api.list_p99_ms']}`, ''],
     [`api.post_rps / api.post_p99_ms (POST a message, ${load.post.requests} requests, 8 clients)`, `${result['api.post_rps']} / ${result['api.post_p99_ms']}`, ''],
     ['api.errors (non-2xx answers or failed requests)', String(result['api.errors']), ''],
