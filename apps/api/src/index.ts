@@ -2,7 +2,7 @@ import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
 import { waddleConnectors } from './context/waddle-connectors.ts';
 import { handleRequest } from './http/handle-request.ts';
 import { Router } from './http/router.ts';
-import { exportArchiveCutoff, exportArchiveTtlHours } from './privacy/export-archive-expiry.ts';
+import { exportArchiveDeletionCutoff, exportArchiveTtlHours } from './privacy/export-archive-expiry.ts';
 import { allRoutes } from './routes/all-routes.ts';
 import { deleteExpiredExportArchives } from './scheduled/delete-expired-export-archives.ts';
 import { resumeErasures } from './scheduled/resume-erasures.ts';
@@ -26,7 +26,7 @@ export default {
     } finally {
       // Archives expire even on a pass whose erasures failed.
       const now = Date.now();
-      const expiry = await deleteExpiredExportArchives(central, now, exportArchiveCutoff(now, exportArchiveTtlHours(env)));
+      const expiry = await deleteExpiredExportArchives(central, now, exportArchiveDeletionCutoff(now, exportArchiveTtlHours(env)));
       if (expiry.deletedChunks > 0 || expiry.expiredJobIds.length > 0) {
         console.log(`export archives: ${expiry.deletedChunks} chunks deleted, ${expiry.expiredJobIds.length} expired${expiry.reachedLimit ? ', more on the next pass' : ''}`);
       }

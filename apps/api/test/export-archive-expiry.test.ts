@@ -160,6 +160,18 @@ describe('export archive expiry', () => {
     expect(await storedChunks([older, newer])).toBe('[]');
   });
 
+  it('refuses an archive from its expiry on, but deletes it only an hour later, so a download begun before the deadline is not cut short', async () => {
+    const now = Date.now();
+    const justExpired = await finishedExport(USER.member, now - 168.5 * HOUR);
+    const longExpired = await finishedExport(USER.moderator, now - 169.5 * HOUR);
+    const before = await storedChunks([justExpired]);
+    expect((await getExport(USER.member, justExpired)).status).toBe(410);
+    await runCron();
+    expect(await storedChunks([justExpired])).toBe(before);
+    expect(await archiveDeletedAt(justExpired)).toBeNull();
+    expect(await storedChunks([longExpired])).toBe('[]');
+  });
+
   it('leaves an export that is still running alone, however long ago it started', async () => {
     const now = Date.now();
     const running = await startExport(env.CENTRAL_DB, USER.member, 'user', now - 500 * HOUR);

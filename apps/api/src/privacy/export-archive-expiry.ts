@@ -38,6 +38,22 @@ export function exportArchiveCutoff(now: number, ttlHours: number): number {
 }
 
 /**
+ * How long after an archive expires its chunks may still be read: a download that began just
+ * before the deadline streams to its end instead of being cut short by the cron.
+ */
+export const ARCHIVE_DOWNLOAD_GRACE_HOURS = 1;
+
+/**
+ * The cutoff for deleting archives at `now`: {@link exportArchiveCutoff}, one
+ * {@link ARCHIVE_DOWNLOAD_GRACE_HOURS} earlier. The API refuses an archive from its expiry on;
+ * the cron deletes its chunks only once no download that began before then can still be running.
+ * Reads no database.
+ */
+export function exportArchiveDeletionCutoff(now: number, ttlHours: number): number {
+  return exportArchiveCutoff(now, ttlHours) - ARCHIVE_DOWNLOAD_GRACE_HOURS * MS_PER_HOUR;
+}
+
+/**
  * When a finished export's archive expires (ms since the epoch): `ttlHours` after it finished, the
  * instant from which {@link exportArchiveCutoff} counts it expired. Reads no database.
  */
