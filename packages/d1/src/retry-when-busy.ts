@@ -23,6 +23,37 @@ function readsOnly(query: string): boolean {
   return /^\s*(SELECT|WITH)\b/i.test(query) && !/\b(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b/i.test(query);
 }
 
+/** How often, and after what first pause, {@link repeatWhenBusy} tries again. */
+export interface BusyRetryOptions {
+  /** Tries in all (default 10). */
+  readonly attempts?: number;
+  /** The first pause in ms (default 10); each next one doubles, up to a second, randomized. */
+  readonly pauseMs?: number;
+  /** Other errors that may be repeated as well (besides SQLITE_BUSY). */
+  readonly alsoRepeat?: (error: unknown) => boolean;
+}
+
+/**
+ * Calls `send` until it does not fail with SQLITE_BUSY (or an error `alsoRepeat` accepts), up to
+ * `attempts` times, pausing `pauseMs`, twice that, … up to a second between tries (each
+ * randomized between half and one and a half times). Any other error, or the last one, is thrown.
+ * The one retry loop of the project: statements and batches ({@link retryWhenBusy}) and local
+ * workerd startups use it.
+ */
+export async function repeatWhenBusy<T>(send: () => Promise<T>, options: BusyRetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 10;
+  const pauseMs = options.pauseMs ?? 10;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const repeatable = isBusyError(error) || (options.alsoRepeat?.(error) ?? false);
+      if (attempt >= attempts || !repeatable) throw error;
+      await new Promise((resume) => setTimeout(resume, Math.min(1000, pauseMs * 2 ** (attempt - 1)) * (0.5 + Math.random())));
+    }
+  }
+}
+
 /**
  * Wraps a D1 database so that a statement or batch refused with `SQLITE_BUSY` (or a read that
  * failed reading the commit token under another process's lock) is sent again (up to
@@ -38,22 +69,11 @@ function readsOnly(query: string): boolean {
  * const central = retryWhenBusy(env.CENTRAL_DB.withSession('first-unconstrained'));
  * ```
  */
-export function retryWhenBusy(database: D1DatabaseLike, options: { readonly attempts?: number; readonly pauseMs?: number } = {}): D1DatabaseLike {
-  const attempts = options.attempts ?? 10;
-  const pauseMs = options.pauseMs ?? 10;
+export function retryWhenBusy(database: D1DatabaseLike, options: Omit<BusyRetryOptions, 'alsoRepeat'> = {}): D1DatabaseLike {
   const originals = new WeakMap<D1StatementLike, { statement: D1StatementLike; readOnly: boolean }>();
 
-  const again = async <T>(send: () => Promise<T>, readOnly: boolean): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await send();
-      } catch (error) {
-        const repeatable = isBusyError(error) || (readOnly && isCommitTokenError(error));
-        if (attempt >= attempts || !repeatable) throw error;
-        await new Promise((resume) => setTimeout(resume, Math.min(1000, pauseMs * 2 ** (attempt - 1)) * (0.5 + Math.random())));
-      }
-    }
-  };
+  const again = <T>(send: () => Promise<T>, readOnly: boolean): Promise<T> =>
+    repeatWhenBusy(send, { ...options, alsoRepeat: readOnly ? isCommitTokenError : undefined });
   const wrap = (statement: D1StatementLike, readOnly: boolean): D1StatementLike => {
     const wrapped: D1StatementLike = {
       bind: (...values) => wrap(statement.bind(...values), readOnly),

@@ -1,12 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isBusyError } from '@waddle/d1/retry-when-busy';
+import { repeatWhenBusy } from '@waddle/d1/retry-when-busy';
 import { convertV4MiniflareOptions, Miniflare, type MiniflareOptions } from 'miniflare';
 
 /** A Worker that only hosts the D1 bindings, for tools that reach the databases from Node. */
 const BINDINGS_ONLY_WORKER = 'export default { fetch() { return new Response(null, { status: 404 }); } }';
 
-/** Startups tried while another process holds the state directory's D1 metadata (about 6 s in all). */
-const STARTUP_ATTEMPTS = 8;
+/** Startups tried while another process holds the state directory's D1 metadata: pauses of 50 ms doubling up to 1 s, about 5.5 s in all. */
+const STARTUP_RETRY = { attempts: 10, pauseMs: 50 } as const;
 
 /**
  * Starts workerd through Miniflare with the given D1 bindings (binding name → D1 database id),
@@ -19,18 +18,17 @@ const STARTUP_ATTEMPTS = 8;
  * lock, so a process starting while another one starts (two `migrate` runs, a tool beside
  * `wrangler dev`) can die with SQLITE_BUSY; such a startup is tried again, with backoff.
  */
-export async function startLocalMiniflare(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): Promise<Miniflare> {
-  for (let attempt = 1; ; attempt += 1) {
+export function startLocalMiniflare(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): Promise<Miniflare> {
+  return repeatWhenBusy(async () => {
     const miniflare = new Miniflare(localMiniflareOptions(d1Databases, stateDirectory, script));
     try {
       await miniflare.ready;
       return miniflare;
     } catch (error) {
       await miniflare.dispose().catch(() => undefined);
-      if (attempt >= STARTUP_ATTEMPTS || !isBusyError(error)) throw error;
-      await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
+      throw error;
     }
-  }
+  }, STARTUP_RETRY);
 }
 
 /**
@@ -38,16 +36,11 @@ export async function startLocalMiniflare(d1Databases: Readonly<Record<string, s
  * {@link startLocalMiniflare} does when workerd's restart meets another process's lock; resolves
  * with the Worker's URL once it is ready.
  */
-export async function restartLocalMiniflare(miniflare: Miniflare, options: MiniflareOptions): Promise<URL> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await miniflare.setOptions(options);
-      return await miniflare.ready;
-    } catch (error) {
-      if (attempt >= STARTUP_ATTEMPTS || !isBusyError(error)) throw error;
-      await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
-    }
-  }
+export function restartLocalMiniflare(miniflare: Miniflare, options: MiniflareOptions): Promise<URL> {
+  return repeatWhenBusy(async () => {
+    await miniflare.setOptions(options);
+    return miniflare.ready;
+  }, STARTUP_RETRY);
 }
 
 /**
