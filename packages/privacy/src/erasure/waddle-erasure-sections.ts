@@ -1,9 +1,14 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
-import type { JobSection } from '../job-section.ts';
+import type { JobSection, SectionPage } from '../job-section.ts';
 
 /** Tombstones per statement: each fires the schema's triggers (activity, search, edits, reactions, attachments). */
 const TOMBSTONE_PAGE = 200;
 const PAGE = 500;
+
+/** A page of an update that returned the ids it changed: done when it changed fewer than a full page; else go on after the highest id. */
+function updatedIdsPage(results: readonly { id: number }[]): SectionPage {
+  return { rows: results.length, records: [], next: results.length < TOMBSTONE_PAGE ? null : [Math.max(...results.map((row) => row.id))] };
+}
 
 /**
  * Tombstones the user's messages: content, metadata, pin, edit count and time cleared. The
@@ -28,7 +33,7 @@ export const messagesErasure: JobSection = {
       )
       .bind(userId, cursor[0], TOMBSTONE_PAGE)
       .all<{ id: number }>();
-    return { rows: results.length, records: [], next: results.length < TOMBSTONE_PAGE ? null : [Math.max(...results.map((row) => row.id))] };
+    return updatedIdsPage(results);
   },
 };
 
@@ -66,7 +71,7 @@ export const threadTitlesErasure: JobSection = {
       )
       .bind(userId, cursor[0], userId, TOMBSTONE_PAGE)
       .all<{ id: number }>();
-    return { rows: results.length, records: [], next: results.length < TOMBSTONE_PAGE ? null : [Math.max(...results.map((row) => row.id))] };
+    return updatedIdsPage(results);
   },
 };
 
