@@ -5,7 +5,7 @@ import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../http/key-cursor.ts';
+import { decodeKeyCursor, keyedPage } from '../http/key-cursor.ts';
 import { route } from '../http/route.ts';
 import { cursor, queryCount } from '../http/schemas.ts';
 
@@ -37,7 +37,7 @@ export const listMembers = route({
           .bind(access.waddle.id, after.key, after.key, after.id, limit + 1)
       : context.central.prepare(`${select} WHERE m.waddle_id = ? ORDER BY m.joined_at DESC, m.user_id LIMIT ?`).bind(access.waddle.id, limit + 1);
     const { results } = await statement.all<{ user_id: number; nickname: string | null; joined_at: number; username: string; display_name: string | null; avatar_url: string | null }>();
-    const page = results.slice(0, limit);
+    const { page, nextCursor } = keyedPage(results, limit, (m) => ({ key: m.joined_at, id: m.user_id }));
     const roles = new Map<number, number[]>();
     if (page.length > 0) {
       const { results: grants } = await access.database.d1
@@ -46,7 +46,6 @@ export const listMembers = route({
         .all<{ user_id: number; role_id: number }>();
       for (const grant of grants) roles.set(grant.user_id, [...(roles.get(grant.user_id) ?? []), grant.role_id]);
     }
-    const last = page.at(-1);
     return {
       members: page.map((m) => ({
         userId: m.user_id,
@@ -57,7 +56,7 @@ export const listMembers = route({
         joinedAt: m.joined_at,
         roleIds: roles.get(m.user_id) ?? [],
       })),
-      nextCursor: results.length > limit && last ? encodeKeyCursor({ key: last.joined_at, id: last.user_id }) : null,
+      nextCursor,
     };
   },
 });

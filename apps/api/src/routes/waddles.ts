@@ -6,7 +6,7 @@ import { permissionNames } from '../access/permissions.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import { cloudflareApiOf } from '../context/waddle-connectors.ts';
 import { ApiError, badRequest, conflict } from '../http/api-error.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../http/key-cursor.ts';
+import { decodeKeyCursor, keyedPage } from '../http/key-cursor.ts';
 import { route } from '../http/route.ts';
 import { cursor, queryCount, singleLine } from '../http/schemas.ts';
 import { waddleJson } from './waddle-json.ts';
@@ -39,12 +39,8 @@ export const listMyWaddles = route({
           .bind(caller.id, after.key, after.key, after.id, limit + 1)
       : central.prepare(`${select} WHERE m.user_id = ? ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?`).bind(caller.id, limit + 1);
     const { results } = await statement.all<WaddleRow & { joined_at: number }>();
-    const page = results.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      waddles: page.map((row) => ({ ...waddleJson(row), joinedAt: row.joined_at })),
-      nextCursor: results.length > limit && last ? encodeKeyCursor({ key: last.joined_at, id: last.id }) : null,
-    };
+    const { page, nextCursor } = keyedPage(results, limit, (row) => ({ key: row.joined_at, id: row.id }));
+    return { waddles: page.map((row) => ({ ...waddleJson(row), joinedAt: row.joined_at })), nextCursor };
   },
 });
 
@@ -128,9 +124,8 @@ export const listDirectory = route({
           .bind(after.key, after.key, after.id, limit + 1)
       : central.prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 ORDER BY w.member_count DESC, w.id LIMIT ?`).bind(limit + 1);
     const { results } = await statement.all<WaddleRow>();
-    const page = results.slice(0, limit);
-    const last = page.at(-1);
-    return { waddles: page.map(waddleJson), nextCursor: results.length > limit && last ? encodeKeyCursor({ key: last.member_count, id: last.id }) : null };
+    const { page, nextCursor } = keyedPage(results, limit, (row) => ({ key: row.member_count, id: row.id }));
+    return { waddles: page.map(waddleJson), nextCursor };
   },
 });
 
