@@ -1,3 +1,4 @@
+import { systemClock } from '@waddle/clock/clock';
 import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
 import { waddleConnectors } from './context/waddle-connectors.ts';
 import { handleRequest } from './http/handle-request.ts';
@@ -16,16 +17,16 @@ const router = new Router(allRoutes);
  * about 600 for the erasures (two steps of 300) and 121 for the archives.
  */
 export default {
-  fetch: (request, env) => handleRequest(router, request, env),
+  fetch: (request, env) => handleRequest(router, request, env, systemClock),
 
   async scheduled(_controller, env) {
     const central = retryWhenBusy(env.CENTRAL_DB);
+    const now = systemClock();
     try {
-      const resumed = await resumeErasures(central, waddleConnectors(env), Date.now());
+      const resumed = await resumeErasures(central, waddleConnectors(env), now);
       for (const job of resumed) console.log(`erasure ${job.jobId}: ${job.finished ? 'finished' : `continues (${job.failedDatabases} databases failing)`}`);
     } finally {
       // Archives expire even on a pass whose erasures failed.
-      const now = Date.now();
       const expiry = await deleteExpiredExportArchives(central, now, exportArchiveDeletionCutoff(now, exportArchiveTtlHours(env)));
       if (expiry.deletedChunks > 0 || expiry.expiredJobIds.length > 0) {
         console.log(`export archives: ${expiry.deletedChunks} chunks deleted, ${expiry.expiredJobIds.length} expired${expiry.reachedLimit ? ', more on the next pass' : ''}`);

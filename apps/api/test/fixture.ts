@@ -87,7 +87,7 @@ export async function freshPlatform(): Promise<void> {
 
 /** A valid token for a persona (or any user id), one hour long. */
 export function tokenFor(who: Persona | number): Promise<string> {
-  return signAccessToken(TEST_AUTH_SECRET, { userId: typeof who === 'number' ? who : USER[who] });
+  return signAccessToken(TEST_AUTH_SECRET, { userId: typeof who === 'number' ? who : USER[who], now: Date.now() });
 }
 
 export interface ApiAnswer {

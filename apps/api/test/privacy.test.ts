@@ -194,7 +194,7 @@ describe('export', () => {
 
     const large = await startExport(env.CENTRAL_DB, SUBJECT, 'operator', 3_000);
     expect(large.id).not.toBe(small.id);
-    const done = await runJobToEnd(env.CENTRAL_DB, connectors, large.id, { maxQueriesPerStep: 900 });
+    const done = await runJobToEnd(env.CENTRAL_DB, connectors, large.id, { maxQueriesPerStep: 900, clock: () => 4_000 });
     const again: string[] = [];
     for await (const piece of exportArchive(env.CENTRAL_DB, done)) again.push(piece);
     expect(JSON.parse(pieces.join('')).records).toEqual(JSON.parse(again.join('')).records);
@@ -315,13 +315,13 @@ describe('erasure', () => {
     // A finished erasure asked again does nothing more and finishes at once.
     const again = await startErasure(env.CENTRAL_DB, SUBJECT, 'operator', 14_000);
     expect(again.id).not.toBe(job.id);
-    expect((await runJobToEnd(env.CENTRAL_DB, connectors, again.id)).parts.map((p) => p.part)).toEqual([0]);
+    expect((await runJobToEnd(env.CENTRAL_DB, connectors, again.id, { clock: () => 15_000 })).parts.map((p) => p.part)).toEqual([0]);
   });
 
   it('finishes a part whose waddle was deleted meanwhile, noting why', async () => {
     const job = await startErasure(env.CENTRAL_DB, SUBJECT, 'operator', 10_000);
     await env.CENTRAL_DB.prepare('DELETE FROM waddles WHERE id = 5').run();
-    const done = await runJobToEnd(env.CENTRAL_DB, connectors, job.id);
+    const done = await runJobToEnd(env.CENTRAL_DB, connectors, job.id, { clock: () => 11_000 });
     expect(done.status).toBe('done');
     expect(done.parts.map((p) => [p.part, p.status, p.error])).toEqual([
       [0, 'done', null], [1, 'done', null], [2, 'done', null], [3, 'done', null], [4, 'done', null], [5, 'done', 'the waddle is no longer in the registry'],
@@ -330,7 +330,7 @@ describe('erasure', () => {
 
   it('deletes the archives of earlier exports', async () => {
     const exported = await startExport(env.CENTRAL_DB, SUBJECT, 'user', 1_000);
-    await runJobToEnd(env.CENTRAL_DB, connectors, exported.id);
+    await runJobToEnd(env.CENTRAL_DB, connectors, exported.id, { clock: () => 2_000 });
     expect((await env.CENTRAL_DB.prepare('SELECT count(*) AS n FROM export_chunks').first<{ n: number }>())!.n).toBeGreaterThan(0);
     expect((await callAs(SUBJECT, 'DELETE', '/v1/me')).status).toBe(200);
     expect((await env.CENTRAL_DB.prepare('SELECT count(*) AS n FROM export_chunks').first<{ n: number }>())!.n).toBe(0);

@@ -1,3 +1,4 @@
+import { systemClock } from '@waddle/clock/clock';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { bindingConnector, restConnector } from '@waddle/registry/database-connectors';
 
@@ -16,7 +17,7 @@ export interface MonitorDependencies {
  * The Worker's own dependencies: a waddle database is reached through the static binding its
  * registry row names (`bindingConnector`), else over the D1 REST API when `CLOUDFLARE_API_BASE_URL`,
  * `CLOUDFLARE_ACCOUNT_ID` and `CLOUDFLARE_API_TOKEN` are all set (`restConnector`); the global
- * `fetch`; `Date.now`.
+ * `fetch`; the system clock.
  *
  * @example
  * ```ts
@@ -29,5 +30,5 @@ export function monitorDependencies(env: object): MonitorDependencies {
   const text = (name: string) => (typeof bindings[name] === 'string' && bindings[name] !== '' ? bindings[name] : undefined);
   const [baseUrl, accountId, apiToken] = [text('CLOUDFLARE_API_BASE_URL'), text('CLOUDFLARE_ACCOUNT_ID'), text('CLOUDFLARE_API_TOKEN')];
   if (baseUrl && accountId && apiToken) connectors.push(restConnector({ baseUrl, accountId, apiToken }));
-  return { connectors, fetch: (input, init) => fetch(input, init), now: () => Date.now() };
+  return { connectors, fetch: (input, init) => fetch(input, init), now: systemClock };
 }

@@ -24,7 +24,7 @@ describe('size alerts', () => {
   it('sends one alert per threshold crossing: 80 % once, nothing while above, 90 % once more, again after dropping and rising', async () => {
     const { dependencies, sent, clock } = testDependencies();
     const tick = async (percent: number) => {
-      clock.now += 300_000;
+      clock.advance(300_000);
       const before = sent.length;
       const report = await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sizeLimitBytes: limitFor(percent), alertWebhookUrl: WEBHOOK }));
       return { newlySent: sent.slice(before), report };
@@ -48,7 +48,7 @@ describe('size alerts', () => {
           thresholdPercent: 80,
           growthBytesPerDay: null,
           daysToFull: null,
-          sampledAt: new Date(clock.now).toISOString(),
+          sampledAt: new Date(clock.now()).toISOString(),
           text: `[warning] database penguins (test-penguins) is at 85 % of ${Math.round(limitFor(85) / 1e5) / 10} MB: at or above 80 % of the limit`,
         },
       },
@@ -84,7 +84,7 @@ describe('size alerts', () => {
   it('clears a level only once the size falls the margin below its threshold: no alert storm around 80 %', async () => {
     const { dependencies, sent, clock } = testDependencies();
     const tick = async (percent: number) => {
-      clock.now += 300_000;
+      clock.advance(300_000);
       const before = sent.length;
       const report = await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sizeLimitBytes: limitFor(percent), alertWebhookUrl: WEBHOOK, alertClearMarginPercent: 2 }));
       return { levels: sent.slice(before).map((r) => (r.body as { level: string }).level), cleared: report.cleared.map((c) => c.level) };
@@ -104,10 +104,10 @@ describe('size alerts', () => {
 
     const refused = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
     expect(refused.alerts.map((a) => a.delivery)).toEqual([{ status: 'failed', error: 'webhook answered 500' }]);
-    clock.now += 300_000;
+    clock.advance(300_000);
     const retried = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
     expect(retried.alerts.map((a) => a.delivery)).toEqual([{ status: 'delivered' }]);
-    clock.now += 300_000;
+    clock.advance(300_000);
     await runSamplingTick(env.CENTRAL_DB, dependencies, config);
 
     expect(sent.map((r) => (r.body as { level: string }).level)).toEqual(['warning', 'warning']);
@@ -119,7 +119,7 @@ describe('size alerts', () => {
     const { dependencies, sent, clock } = testDependencies();
     const config = configWith({ sizeLimitBytes: limitFor(92), alertWebhookUrl: null });
     await runSamplingTick(env.CENTRAL_DB, dependencies, config);
-    clock.now += 300_000;
+    clock.advance(300_000);
     await runSamplingTick(env.CENTRAL_DB, dependencies, config);
 
     expect(sent).toEqual([]);

@@ -28,7 +28,7 @@ describe('a registry of 3,000 databases', () => {
     const queries: number[] = [];
     let ticks = 0;
     do {
-      clock.now += 300_000;
+      clock.advance(300_000);
       tally.statements = 0;
       const report = await runSamplingTick(tallied(env.CENTRAL_DB, tally), dependencies, config);
       expect(report.failed).toEqual([]);
@@ -50,7 +50,7 @@ describe('a registry of 3,000 databases', () => {
     const registry = await central.db.selectFrom('waddles').select((eb) => eb.fn.countAll<number>().as('n')).where('size_sampled_at', 'is', null).executeTakeFirstOrThrow();
     expect(registry.n).toBe(0);
 
-    clock.now += 300_000;
+    clock.advance(300_000);
     const nextPass = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
     expect(nextPass.measured.slice(0, 3).map((m) => m.d1DatabaseId)).toEqual(['local-central', 'synthetic-1', 'synthetic-2']);
   });

@@ -1,5 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { routeDashboard } from '../src/dashboard/dashboard-routes.ts';
 import { runSamplingTick } from '../src/sampling/sampling-tick.ts';
 import { configWith, freshPlatform, grow, registerWaddle, testDependencies } from './monitored-platform.ts';
 
@@ -83,5 +84,20 @@ describe('the dashboard routes', () => {
     expect(await response.json()).toEqual({ d1DatabaseId: 'test-penguins', days: 7, samples: [{ sampledAt: expect.any(Number), sizeBytes: expect.any(Number) }] });
     const missing = await exports.default.fetch('http://monitor/api/databases/nope/samples', bearer);
     expect(missing.status).toBe(404);
+  });
+
+  it('computes the samples window and generatedAt from the same clock that stamped the samples', async () => {
+    // A clock pinned three years back, handed to the tick and to the routes alike: a route that read
+    // the machine's clock instead would find this sample outside its 7-day window.
+    const { dependencies, clock } = testDependencies({ pinnedAt: Date.UTC(2023, 5, 1, 12) });
+    await env.CENTRAL_DB.prepare('DELETE FROM size_samples').run();
+    await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({}));
+    clock.advance(3_600_000);
+    const dashboardEnv = { CENTRAL_DB: env.CENTRAL_DB, MONITOR_TOKEN: TOKEN };
+    const route = (path: string) => routeDashboard(new Request(`http://monitor${path}`, bearer), dashboardEnv, configWith({}), dependencies);
+    const samples = await (await route('/api/databases/test-penguins/samples?days=1'))!.json<{ samples: { sampledAt: number }[] }>();
+    expect(samples.samples.map((sample) => sample.sampledAt)).toEqual([clock.now() - 3_600_000]);
+    const listing = await (await route('/api/databases'))!.json<{ generatedAt: number }>();
+    expect(listing.generatedAt).toBe(clock.now());
   });
 });

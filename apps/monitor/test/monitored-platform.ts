@@ -1,5 +1,6 @@
 import { reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { testClock } from '@waddle/clock/test-clock';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import { Migrator } from '@waddle/migrator/migrator';
 import { bindingConnector, type DatabaseConnector } from '@waddle/registry/database-connectors';
@@ -46,15 +47,17 @@ export interface SentRequest {
 }
 
 /**
- * Dependencies for a tick: the Worker's binding connector (plus `extra`), a clock the test moves,
+ * Dependencies for a tick: the Worker's binding connector (plus `extra`), a clock the test moves
+ * (starting at the real now, so samples it stamps fall in the windows the Worker's own routes compute),
+ * or at `pinnedAt` for a test that needs a calendar date and hands these dependencies to all it runs,
  * and a `fetch` that records what it is sent and answers with `status`.
  */
-export function testDependencies(options: { readonly extra?: readonly DatabaseConnector[]; readonly status?: () => number } = {}) {
+export function testDependencies(options: { readonly extra?: readonly DatabaseConnector[]; readonly status?: () => number; readonly pinnedAt?: number } = {}) {
   const sent: SentRequest[] = [];
-  const clock = { now: Date.UTC(2026, 10, 20, 12) };
+  const clock = testClock({ pinnedAt: options.pinnedAt });
   const dependencies: MonitorDependencies = {
     connectors: [bindingConnector(env as unknown as Record<string, unknown>), ...(options.extra ?? [])],
-    now: () => clock.now,
+    now: clock.now,
     fetch: async (input, init) => {
       const request = new Request(input, init);
       sent.push({ url: request.url, method: request.method, contentType: request.headers.get('content-type'), body: await request.json() });

@@ -19,17 +19,17 @@ describe('the optimize pass', () => {
     expect(first.failed).toEqual([{ d1DatabaseId: 'test-gone', error: 'waddle 3: no connector reaches database test-gone' }]);
     const rows = await central.db.selectFrom('monitored_databases').select(['d1_database_id', 'optimized_at', 'optimize_error']).orderBy('d1_database_id').execute();
     expect(rows).toEqual([
-      { d1_database_id: 'local-central', optimized_at: clock.now, optimize_error: null },
+      { d1_database_id: 'local-central', optimized_at: clock.now(), optimize_error: null },
       { d1_database_id: 'test-gone', optimized_at: null, optimize_error: 'waddle 3: no connector reaches database test-gone' },
-      { d1_database_id: 'test-penguins', optimized_at: clock.now, optimize_error: null },
-      { d1_database_id: 'test-puffins', optimized_at: clock.now, optimize_error: null },
+      { d1_database_id: 'test-penguins', optimized_at: clock.now(), optimize_error: null },
+      { d1_database_id: 'test-puffins', optimized_at: clock.now(), optimize_error: null },
     ]);
 
-    clock.now += 3_600_000;
+    clock.advance(3_600_000);
     const soon = await runOptimizeTick(env.CENTRAL_DB, dependencies, config);
     expect({ optimized: soon.optimized, notDue: soon.notDue }).toEqual({ optimized: [], notDue: 3 });
 
-    clock.now += 24 * 3_600_000;
+    clock.advance(24 * 3_600_000);
     const nextDay = await runOptimizeTick(env.CENTRAL_DB, dependencies, config);
     expect(nextDay.optimized).toEqual(['local-central', 'test-penguins', 'test-puffins']);
   });

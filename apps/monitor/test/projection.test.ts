@@ -9,7 +9,7 @@ const DAY = 86_400_000;
 
 describe('the size projection', () => {
   it('fits the growth of synthetic samples and the days left until the limit', () => {
-    const start = Date.UTC(2026, 10, 1);
+    const start = Date.now();
     // 7 days, hourly, growing 20 MB a day from 6 GB, with ±3 MB of alternating noise.
     let sums = emptyFitSums(start);
     for (let hour = 0; hour <= 7 * 24; hour += 1) {
@@ -22,7 +22,7 @@ describe('the size projection', () => {
   });
 
   it('has no growth from too few samples, no days to full when shrinking, and zero days once full', () => {
-    const start = Date.UTC(2026, 10, 1);
+    const start = Date.now();
     const one = addToFit(emptyFitSums(start), { sampledAt: start, sizeBytes: 5e9 });
     expect(sizeTrend(one, 5e9, 1e10)).toEqual({ growthBytesPerDay: null, daysToFull: null });
     const minutesApart = addToFit(one, { sampledAt: start + 600_000, sizeBytes: 6e9 });
@@ -42,8 +42,8 @@ describe('the size projection', () => {
     const growth = 250_000; // bytes a day
     // Hourly history over the past 7 days on the line that ends at today's size, and an older
     // sample far off the line that the 7-day window must leave out.
-    const history = Array.from({ length: 7 * 24 }, (_, i) => ({ d1_database_id: 'test-penguins', sampled_at: clock.now - (i + 1) * 3_600_000, size_bytes: Math.round(size - (growth * (i + 1)) / 24) }));
-    history.push({ d1_database_id: 'test-penguins', sampled_at: clock.now - 8 * DAY, size_bytes: 0 });
+    const history = Array.from({ length: 7 * 24 }, (_, i) => ({ d1_database_id: 'test-penguins', sampled_at: clock.now() - (i + 1) * 3_600_000, size_bytes: Math.round(size - (growth * (i + 1)) / 24) }));
+    history.push({ d1_database_id: 'test-penguins', sampled_at: clock.now() - 8 * DAY, size_bytes: 0 });
     for (let i = 0; i < history.length; i += 30) await central.db.insertInto('size_samples').values(history.slice(i, i + 30)).execute();
 
     const limit = size + growth * 10; // ten days to full, at about 50 % of the limit

@@ -58,12 +58,12 @@ describe('the scheduled sampling', () => {
     const before = await central.db.selectFrom('monitored_databases').select(['size_bytes', 'sampled_at']).where('name', '=', 'penguins').executeTakeFirstOrThrow();
 
     await central.db.updateTable('waddles').set({ d1_binding: 'WADDLE_MOVED' }).where('name', '=', 'penguins').execute();
-    clock.now += 300_000;
+    clock.advance(300_000);
     const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
 
     expect(report.failed).toEqual([{ d1DatabaseId: 'test-penguins', error: 'waddle 1: no connector reaches database test-penguins (binding WADDLE_MOVED)' }]);
     const after = await central.db.selectFrom('monitored_databases').selectAll().where('name', '=', 'penguins').executeTakeFirstOrThrow();
-    expect(after).toMatchObject({ ...before, sample_attempted_at: clock.now, sample_error: expect.stringContaining('WADDLE_MOVED') });
+    expect(after).toMatchObject({ ...before, sample_attempted_at: clock.now(), sample_error: expect.stringContaining('WADDLE_MOVED') });
   });
 });
 
@@ -75,9 +75,9 @@ describe('sample retention', () => {
     await central.db
       .insertInto('size_samples')
       .values([
-        { d1_database_id: 'test-penguins', sampled_at: clock.now - 31 * day, size_bytes: 1 },
-        { d1_database_id: 'test-penguins', sampled_at: clock.now - 29 * day, size_bytes: 2 },
-        { d1_database_id: 'test-elsewhere', sampled_at: clock.now - 40 * day, size_bytes: 3 },
+        { d1_database_id: 'test-penguins', sampled_at: clock.now() - 31 * day, size_bytes: 1 },
+        { d1_database_id: 'test-penguins', sampled_at: clock.now() - 29 * day, size_bytes: 2 },
+        { d1_database_id: 'test-elsewhere', sampled_at: clock.now() - 40 * day, size_bytes: 3 },
       ])
       .execute();
     await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sampleRetentionDays: 30 }));

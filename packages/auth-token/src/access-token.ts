@@ -30,19 +30,19 @@ const decoder = new TextDecoder();
 
 /**
  * Mints a token for a user: `{"alg":"HS256","typ":"JWT"}` . `{"sub":"<id>","iat":…,"exp":…}` .
- * signature. Default lifetime: one hour.
+ * signature, issued at `now` (the caller's clock, ms since the epoch). Default lifetime: one hour.
  *
  * @example
  * ```ts
- * const token = await signAccessToken(env.AUTH_SECRET, { userId: 42, expiresInSeconds: 3600 });
+ * const token = await signAccessToken(env.AUTH_SECRET, { userId: 42, expiresInSeconds: 3600, now: clock() });
  * ```
  */
 export async function signAccessToken(
   secret: string,
-  claims: { readonly userId: number; readonly expiresInSeconds?: number; readonly now?: number },
+  claims: { readonly userId: number; readonly expiresInSeconds?: number; readonly now: number },
 ): Promise<string> {
   if (!Number.isSafeInteger(claims.userId) || claims.userId < 1) throw new RangeError('userId must be a positive integer');
-  const issuedAt = Math.floor((claims.now ?? Date.now()) / 1000);
+  const issuedAt = Math.floor(claims.now / 1000);
   const header = base64UrlOfJson({ alg: 'HS256', typ: 'JWT' });
   const payload = base64UrlOfJson({ sub: String(claims.userId), iat: issuedAt, exp: issuedAt + (claims.expiresInSeconds ?? 3600) });
   const signature = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`${header}.${payload}`));
@@ -52,11 +52,11 @@ export async function signAccessToken(
 /**
  * Checks a token's shape, algorithm (only `HS256`: `none` and every other is refused), signature
  * (constant time, by WebCrypto's `verify`), `exp` (required, in the future), `nbf` (when present)
- * and `sub` (a positive integer), and returns its claims.
+ * and `sub` (a positive integer) at `now` (the caller's clock, ms since the epoch), and returns its claims.
  *
  * @throws InvalidAccessTokenError naming the problem.
  */
-export async function verifyAccessToken(secret: string, token: string, now = Date.now()): Promise<AccessTokenClaims> {
+export async function verifyAccessToken(secret: string, token: string, now: number): Promise<AccessTokenClaims> {
   const parts = token.split('.');
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) {
     throw new InvalidAccessTokenError('malformed', 'the token is not a JWT (three base64url parts)');

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { signAccessToken } from '@waddle/auth-token/access-token';
 import { centralMigrations } from '@waddle/central-schema/migrations';
+import { systemClock } from '@waddle/clock/clock';
 import { Migrator } from '@waddle/migrator/migrator';
 import { startWorker } from '@waddle/platform/worker-processes';
 import { localTarget } from '@waddle/platform/local-target';
@@ -57,7 +58,7 @@ export async function measureApiLoad(
     for (let first = 0; first < messages; first += 50) {
       await postMessages(
         library,
-        Array.from({ length: Math.min(50, messages - first) }, (_, k) => ({ channelId: 1, authorId: ((first + k) % USERS) + 1, content: `seed message ${first + k}` })),
+        Array.from({ length: Math.min(50, messages - first) }, (_, k) => ({ channelId: 1, authorId: ((first + k) % USERS) + 1, content: `seed message ${first + k}`, createdAt: systemClock() })),
       );
     }
   } finally {
@@ -80,7 +81,7 @@ export async function measureApiLoad(
   );
   const worker = await startWorker('api', port, { configPath, persistTo: persistRoot, vars: { AUTH_SECRET: SECRET }, logFile: join(dirname(configPath), 'wrangler-dev.log') });
   try {
-    const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => signAccessToken(SECRET, { userId: i + 1 })));
+    const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => signAccessToken(SECRET, { userId: i + 1, now: systemClock() })));
     const url = `${worker.url}/v1/waddles/1/channels/1/messages`;
     const warm = await fetch(url, { headers: { authorization: `Bearer ${tokens[0]}` } });
     if (warm.status !== 200) throw new Error(`the api answered ${warm.status} to the first page: ${await warm.text()}`);

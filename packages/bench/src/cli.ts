@@ -17,6 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
+import { systemClock } from '@waddle/clock/clock';
 import { openNodeSqliteDatabase } from '@waddle/d1/node-sqlite';
 import { measurePrivacyScale, PRIVACY_MESSAGES_PER_WADDLE, PRIVACY_WADDLES } from './privacy-scale.ts';
 import { getMessagePage, planMessagePage } from '@waddle/queries/pagination/message-page';
@@ -53,7 +54,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 if (args.rebuild || !existsSync(source)) {
   log(`building a synthetic waddle of ${messages.toLocaleString('en')} messages in ${source}`);
   const started = performance.now();
-  const now = Date.UTC(2026, 10, 1);
+  // The data is laid out over the year before now; every timed case reads its "now" back from
+  // the data (the newest message), so a dataset built on one day means the same on any later one.
+  const now = systemClock();
   await buildSyntheticWaddle(source, { ...DEFAULT_SHAPE, messages, now }, (done) => {
     const seconds = (performance.now() - started) / 1000;
     process.stderr.write(`\r  ${done.toLocaleString('en')} messages, ${seconds.toFixed(0)} s`);

@@ -1,4 +1,5 @@
 import { centralMigrations } from '@waddle/central-schema/migrations';
+import { systemClock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { type NodeSqliteDatabase, openNodeSqliteDatabase } from '@waddle/d1/node-sqlite';
 import { Migrator } from '@waddle/migrator/migrator';
@@ -53,7 +54,7 @@ async function runSteps(central: D1DatabaseLike, connector: DatabaseConnector, j
   let maxMs = 0;
   for (;;) {
     const started = performance.now();
-    const step = await advanceJob(central, [connector], job.id, { now: Date.now(), maxQueries: DEFAULT_STEP_QUERIES });
+    const step = await advanceJob(central, [connector], job.id, { now: systemClock(), maxQueries: DEFAULT_STEP_QUERIES });
     maxMs = Math.max(maxMs, performance.now() - started);
     maxQueries = Math.max(maxQueries, step.queries);
     steps += 1;
@@ -97,7 +98,7 @@ export async function measurePrivacyScale(waddles: number, messagesPerWaddle: nu
   }
   const connector: DatabaseConnector = ({ d1DatabaseId }) => databases.get(d1DatabaseId);
 
-  const exported = await runSteps(central, connector, await startExport(central, SUBJECT, 'operator', Date.now()));
+  const exported = await runSteps(central, connector, await startExport(central, SUBJECT, 'operator', systemClock()));
   log(`  export: ${exported.steps} steps, at most ${exported.maxQueries} queries and ${exported.maxMs.toFixed(0)} ms each`);
   let bytes = 0;
   let largestPiece = 0;
@@ -111,7 +112,7 @@ export async function measurePrivacyScale(waddles: number, messagesPerWaddle: nu
     carry = text.slice(-20);
   }
 
-  const erased = await runSteps(central, connector, await startErasure(central, SUBJECT, 'operator', Date.now()));
+  const erased = await runSteps(central, connector, await startErasure(central, SUBJECT, 'operator', systemClock()));
   log(`  erasure: ${erased.steps} steps, at most ${erased.maxQueries} queries and ${erased.maxMs.toFixed(0)} ms each`);
   let contentLeft = 0;
   for (const database of databases.values()) {

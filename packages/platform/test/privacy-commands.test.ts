@@ -39,8 +39,8 @@ describe('waddle export and waddle erase', () => {
         const d1 = opened.get(id);
         expect((await new Migrator({ database: d1, migrations: waddleMigrations }).migrateToLatest()).error).toBeUndefined();
         await d1.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', 1)").run();
-        await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 2, content: `tusk talk number ${i + 1}` });
-        await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 1, content: 'owner here' });
+        await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 2, content: `tusk talk number ${i + 1}`, createdAt: Date.now() });
+        await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 1, content: 'owner here', createdAt: Date.now() });
       }
     } finally {
       await opened.dispose();

@@ -38,7 +38,7 @@ describe('provisioning and the resolver', () => {
       const resolver = createWaddleDatabaseResolver(opened.get(target.centralDatabaseId), [bindingConnector({}), localConnector(opened)]);
       const waddle = openWaddleDatabase(await resolver.resolve(created.waddleId));
       await waddle.db.insertInto('channels').values({ id: 1, name: 'general', created_by: 7 }).execute();
-      expect((await postMessage(waddle, { channelId: 1, authorId: 7, content: 'first!' })).id).toBe(1);
+      expect((await postMessage(waddle, { channelId: 1, authorId: 7, content: 'first!', createdAt: Date.now() })).id).toBe(1);
       await expect(resolver.resolve(99)).rejects.toBeInstanceOf(UnknownWaddleError);
     } finally {
       await opened.dispose();

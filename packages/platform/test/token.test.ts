@@ -14,7 +14,7 @@ describe('waddle token', () => {
     const { authSecret } = await ensureLocalSecrets(root);
     const printed = vi.spyOn(console, 'log').mockImplementation(() => {});
     expect(await tokenCommand(['42', '--expires-in', '60'], root)).toBe(0);
-    const claims = await verifyAccessToken(authSecret, printed.mock.calls[0]![0] as string);
+    const claims = await verifyAccessToken(authSecret, printed.mock.calls[0]![0] as string, Date.now());
     expect(claims.userId).toBe(42);
     expect(claims.expiresAt - Date.now() / 1000).toBeLessThanOrEqual(60);
   });

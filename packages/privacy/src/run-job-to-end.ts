@@ -1,3 +1,4 @@
+import type { Clock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { advanceJob, type JobStep } from './advance-job.ts';
@@ -8,7 +9,8 @@ export interface RunOptions {
   /** Steps in a row that may fail without any progress before giving up (default 3). */
   readonly maxFailedSteps?: number;
   readonly onStep?: (step: JobStep) => void;
-  readonly clock?: () => number;
+  /** The time of each step. */
+  readonly clock: Clock;
 }
 
 /**
@@ -17,8 +19,8 @@ export interface RunOptions {
  * failed step; after `maxFailedSteps` of them in a row it returns the job unfinished, with each
  * database's error, and a later run resumes it where it stopped.
  */
-export async function runJobToEnd(central: D1DatabaseLike, connectors: readonly DatabaseConnector[], jobId: number, options: RunOptions = {}): Promise<PrivacyJob> {
-  const clock = options.clock ?? Date.now;
+export async function runJobToEnd(central: D1DatabaseLike, connectors: readonly DatabaseConnector[], jobId: number, options: RunOptions): Promise<PrivacyJob> {
+  const { clock } = options;
   let failedSteps = 0;
   for (;;) {
     const step = await advanceJob(central, connectors, jobId, { now: clock(), maxQueries: options.maxQueriesPerStep });

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { testClock } from '@waddle/clock/test-clock';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
@@ -28,7 +29,7 @@ async function postMany(count: number, channelId: number, createdAt: (i: number)
 
 describe('getMessagePage', () => {
   it('pages a channel of 2,000 messages (500 in one millisecond) end to end both ways, with posts between pages, each message once and in order', { timeout: 120_000 }, async () => {
-    const T = 1_700_000_000_000;
+    const T = testClock().now();
     // 2,000 messages in channel 1, interleaved with traffic in channel 2; messages 700..1199 share one millisecond.
     const initial: number[] = [];
     for (let i = 0; i < 2000; i++) {
@@ -97,12 +98,12 @@ describe('getMessagePage', () => {
 
   it('anchors at the first unread message, or shows the newest when nothing is unread', async () => {
     const posted = await postMany(20, 1, (i) => 1000 + i);
-    await markRead(waddle, { userId: VIEWER, channelId: 1, messageId: posted[11]! });
+    await markRead(waddle, { userId: VIEWER, channelId: 1, messageId: posted[11]!, at: 2_000 });
     const page = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'first_unread', before: 2, after: 3, viewerId: VIEWER });
     expect(ids(page)).toEqual(posted.slice(10, 16));
     expect(page.foundAnchor).toBe(true);
 
-    await markRead(waddle, { userId: VIEWER, channelId: 1, messageId: posted[19]! });
+    await markRead(waddle, { userId: VIEWER, channelId: 1, messageId: posted[19]!, at: 2_000 });
     const none = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'first_unread', before: 3, after: 3, viewerId: VIEWER });
     expect(ids(none)).toEqual(posted.slice(17));
     expect(none).toMatchObject({ foundAnchor: false, foundNewest: true });
@@ -193,8 +194,8 @@ describe('postMessages', () => {
     const posted = await postMessages(waddle, [1, 2, 3].map((i) => ({ channelId: 1, authorId: 1, content: `burst ${i} walrus`, createdAt: 100 + i })));
     expect(posted.map((p) => p.id)).toEqual([1, 2, 3]);
     expect((await waddle.d1.prepare("SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH 'walrus' ORDER BY rowid").all()).results).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
-    await expect(postMessages(waddle, [{ channelId: 1, authorId: 1, content: 'fine' }, { channelId: 99, authorId: 1, content: 'no such channel' }])).rejects.toThrow(/FOREIGN KEY/);
+    await expect(postMessages(waddle, [{ channelId: 1, authorId: 1, content: 'fine', createdAt: 200 }, { channelId: 99, authorId: 1, content: 'no such channel', createdAt: 200 }])).rejects.toThrow(/FOREIGN KEY/);
     expect(await waddle.db.selectFrom('messages').select('id').execute()).toHaveLength(3);
-    await expect(postMessages(waddle, Array.from({ length: 51 }, () => ({ channelId: 1, authorId: 1, content: 'x' })))).rejects.toBeInstanceOf(InvalidQueryError);
+    await expect(postMessages(waddle, Array.from({ length: 51 }, () => ({ channelId: 1, authorId: 1, content: 'x', createdAt: 200 })))).rejects.toBeInstanceOf(InvalidQueryError);
   });
 });

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { testClock } from '@waddle/clock/test-clock';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
@@ -12,11 +13,11 @@ import { freshWaddle } from './fresh-waddle.ts';
 
 let waddle: WaddleDatabase;
 const ALL = [1, 2, 3];
-let t = 1_700_000_000_000;
+/** The time of the next post: the test's clock, from the real now. */
+const clock = testClock();
 
 async function post(content: string, extra: { channelId?: number; authorId?: number; threadId?: number; createdAt?: number } = {}): Promise<number> {
-  t += 1000;
-  const { id } = await postMessage(waddle, { channelId: extra.channelId ?? 1, authorId: extra.authorId ?? 1, threadId: extra.threadId ?? null, content, createdAt: extra.createdAt ?? t });
+  const { id } = await postMessage(waddle, { channelId: extra.channelId ?? 1, authorId: extra.authorId ?? 1, threadId: extra.threadId ?? null, content, createdAt: extra.createdAt ?? clock.advance(1000) });
   return id;
 }
 
@@ -93,7 +94,7 @@ describe('searchMessages', () => {
     const gone = await post('secret plans for the iceberg');
     const edited = await post('meet at the glacier');
     await deleteMessage(waddle, gone);
-    await editMessage(waddle, { messageId: edited, content: 'meet at the fjord' });
+    await editMessage(waddle, { messageId: edited, content: 'meet at the fjord', editedAt: clock.advance(1000) });
     expect(await found('iceberg')).toEqual([]);
     expect(await found('secret')).toEqual([]);
     expect(await found('glacier')).toEqual([]);

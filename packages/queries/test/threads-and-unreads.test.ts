@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { testClock } from '@waddle/clock/test-clock';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { activeThreadsQuery, getActiveThreads } from '../src/threads/active-threads.ts';
@@ -11,7 +12,8 @@ import type { WaddleDatabase } from '../src/waddle-database.ts';
 import { freshWaddle } from './fresh-waddle.ts';
 
 let waddle: WaddleDatabase;
-const NOW = 1_800_000_000_000;
+/** The test's "now", from the real now: every query it exercises is handed this time. */
+const NOW = testClock().now();
 const HOUR = 3_600_000;
 
 beforeEach(async () => {
@@ -109,12 +111,12 @@ describe('unreads', () => {
     ]);
     expect(mine.id).toBeLessThan(posted[0]!);
 
-    expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: posted[7]! })).toBe(posted[7]);
-    expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: posted[2]! })).toBe(posted[7]);
+    expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: posted[7]!, at: NOW })).toBe(posted[7]);
+    expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: posted[2]!, at: NOW })).toBe(posted[7]);
     const [channel1] = await getUnreadCounts(waddle, { userId: 9, channelIds: [1] });
     expect(channel1).toEqual({ channelId: 1, lastReadMessageId: posted[7], unreadCount: 3, capped: false, firstUnreadMessageId: posted[8] });
 
-    expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: 999_999 })).toBe(posted[11]);
+    expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: 999_999, at: NOW })).toBe(posted[11]);
     expect((await getUnreadCounts(waddle, { userId: 9, channelIds: [1] }))[0]!.unreadCount).toBe(0);
     expect(await getUnreadCounts(waddle, { userId: 9, channelIds: [] })).toEqual([]);
   });

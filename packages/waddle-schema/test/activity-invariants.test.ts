@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { testClock } from '@waddle/clock/test-clock';
 import type { DB } from '../src/generated/database.ts';
 import { freshWaddleDatabase } from './migrated-database.ts';
 
@@ -95,7 +96,7 @@ describe('denormalized activity and the search index', () => {
     const current = new Map<number, string | undefined>();
     const everyWord: string[] = [];
     let version = 0;
-    let clock = 1_700_000_000_000;
+    const clock = testClock();
     const liveIds = () => [...current].filter(([, text]) => text !== undefined).map(([id]) => id);
     const text = () => {
       const word = `w${++version}x`;
@@ -110,8 +111,8 @@ describe('denormalized activity and the search index', () => {
         const thread = next() < 0.6 ? pick(THREADS) : null;
         const channel = thread ? threadChannel.get(thread.id)! : pick(CHANNELS);
         const content = text();
-        clock += Math.floor(next() * 3); // ties on created_at happen often
-        const [inserted] = await writer.insert(channel, thread?.id ?? null, content, clock);
+        clock.advance(Math.floor(next() * 3)); // ties on created_at happen often
+        const [inserted] = await writer.insert(channel, thread?.id ?? null, content, clock.now());
         current.set(inserted!.meta.last_row_id!, content);
       } else if (roll < 0.6) {
         const id = pick(ids);

@@ -1,3 +1,4 @@
+import type { Clock } from '@waddle/clock/clock';
 import { InvalidQueryError } from '@waddle/queries/invalid-query-error';
 import { loadCaller, verifyBearerToken } from '../auth/authenticate.ts';
 import { BOOKMARK_HEADER, DatabaseSessions } from '../context/database-sessions.ts';
@@ -12,8 +13,9 @@ import type { Router } from './router.ts';
  * (401) and validate every input (400) before any database is touched; then load the caller
  * (401 for an unknown or erased user, 403 under a global ban), run the handler, and return its
  * JSON with the session bookmark header. Every error is `{"error": {"code", "message"}}`.
+ * The request's "now" is read once from `clock` and is the time of everything it does.
  */
-export async function handleRequest(router: Router, request: Request, env: Env): Promise<Response> {
+export async function handleRequest(router: Router, request: Request, env: Env, clock: Clock): Promise<Response> {
   const url = new URL(request.url);
   try {
     const matched = router.match(request.method, url.pathname);
@@ -22,7 +24,7 @@ export async function handleRequest(router: Router, request: Request, env: Env):
       throw new ApiError(405, 'method_not_allowed', `${url.pathname} answers ${matched.allowed.join(', ')}`, { Allow: matched.allowed.join(', ') });
     }
     const { route, rawParams } = matched;
-    const now = Date.now();
+    const now = clock();
     const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now);
     const input = await parseRequestInput(route, rawParams, request, url);
     const sessions = DatabaseSessions.fromRequest(request);

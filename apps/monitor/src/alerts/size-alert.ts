@@ -25,7 +25,7 @@ export interface SizeAlert {
  *
  * @example
  * ```ts
- * const alert = sizeAlert({ level: 'warning', reason: 'threshold', database, sizeBytes, limitBytes, thresholdPercent: 80, growthBytesPerDay: null, daysToFull: null, sampledAt: Date.now() });
+ * const alert = sizeAlert({ level: 'warning', reason: 'threshold', database, sizeBytes, limitBytes, thresholdPercent: 80, growthBytesPerDay: null, daysToFull: null, sampledAt: dependencies.now() });
  * ```
  */
 export function sizeAlert(fields: Omit<SizeAlert, 'type' | 'percentOfLimit' | 'sampledAt' | 'text'> & { readonly sampledAt: number }): SizeAlert {

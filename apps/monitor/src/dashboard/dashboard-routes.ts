@@ -26,7 +26,8 @@ const SAMPLES_PATH = /^\/api\/databases\/([^/]+)\/samples$/;
  *   budget), for a fresh view after a deploy or on a local `wrangler dev`, where crons do not fire.
  *   A browser may only send it from the dashboard's own origin.
  *
- * Returns `null` for any other path, so the caller answers 404.
+ * Returns `null` for any other path, so the caller answers 404. "Now" (the samples' window, the
+ * listing's `generatedAt`) is `dependencies.now`, the clock the sampling tick stamps samples with.
  *
  * ```sql
  * SELECT * FROM monitored_databases ORDER BY size_bytes DESC, d1_database_id;
@@ -84,13 +85,13 @@ export async function routeDashboard(request: Request, env: DashboardEnv, config
     const points = boundedNumber(url.searchParams.get('points'), 400, 2, 2000);
     const known = await central.db.selectFrom('monitored_databases').select('d1_database_id').where('d1_database_id', '=', d1DatabaseId).executeTakeFirst();
     if (!known) return jsonError(404, 'not_found', `no monitored database ${d1DatabaseId}`);
-    const samples = await databaseSamples(central, d1DatabaseId, Date.now() - days * 86_400_000, Math.floor(points));
+    const samples = await databaseSamples(central, d1DatabaseId, dependencies.now() - days * 86_400_000, Math.floor(points));
     return json({ d1DatabaseId, days, samples });
   }
 
   const [databases, alerts] = await Promise.all([listMonitoredDatabases(central, config), recentSizeAlerts(central, 50)]);
   return json({
-    generatedAt: Date.now(),
+    generatedAt: dependencies.now(),
     limitBytes: config.sizeLimitBytes,
     warningPercent: config.warningPercent,
     criticalPercent: config.criticalPercent,

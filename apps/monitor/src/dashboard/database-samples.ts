@@ -16,7 +16,7 @@ export interface SizeSample {
  *
  * @example
  * ```ts
- * const samples = await databaseSamples(central, 'local-central', Date.now() - 7 * 86_400_000, 48);
+ * const samples = await databaseSamples(central, 'local-central', dependencies.now() - 7 * 86_400_000, 48);
  * ```
  */
 export async function databaseSamples(central: CentralDatabase, d1DatabaseId: string, sinceMs: number, points: number): Promise<SizeSample[]> {

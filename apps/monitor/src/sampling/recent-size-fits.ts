@@ -20,7 +20,7 @@ export const IDS_PER_LOOKUP = 90;
  *
  * @example
  * ```ts
- * const fits = await recentSizeFits(central, ['db-1', 'db-2'], Date.now() - 7 * 86_400_000);
+ * const fits = await recentSizeFits(central, ['db-1', 'db-2'], dependencies.now() - 7 * 86_400_000);
  * ```
  */
 export async function recentSizeFits(central: CentralDatabase, d1DatabaseIds: readonly string[], sinceMs: number): Promise<Map<string, SizeFitSums>> {

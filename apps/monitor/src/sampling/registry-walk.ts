@@ -26,7 +26,7 @@ export interface RegistryStep {
  * ```ts
  * const step = await nextRegistryStep(central, 'size-sampling', 600);
  * // … sample step.waddles, then in the same batch as the results:
- * saveRegistryCursor(central, 'size-sampling', step.nextCursor, Date.now());
+ * saveRegistryCursor(central, 'size-sampling', step.nextCursor, dependencies.now());
  * ```
  */
 export async function nextRegistryStep(central: CentralDatabase, walk: RegistryWalk, limit: number): Promise<RegistryStep> {

@@ -1,3 +1,4 @@
+import { systemClock } from '@waddle/clock/clock';
 import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startErasure } from '@waddle/privacy/start-erasure';
 import type { DatabaseTarget } from '../targets/database-target.ts';
@@ -25,9 +26,10 @@ export async function eraseUserCommand(argv: readonly string[], io: CommandIo, t
       io.out(`erase: there is no user ${args.userId}`);
       return 1;
     }
-    const started = await startErasure(databases.central, args.userId, 'operator', Date.now());
+    const started = await startErasure(databases.central, args.userId, 'operator', systemClock());
     const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
       maxQueriesPerStep: 900,
+      clock: systemClock,
       onStep: (step) => io.progress(`erasure job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`),
     });
     io.out(privacyJobTable(job));

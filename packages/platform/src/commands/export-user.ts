@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { systemClock } from '@waddle/clock/clock';
 import { exportArchive } from '@waddle/privacy/export-archive';
 import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startExport } from '@waddle/privacy/start-export';
@@ -28,9 +29,10 @@ export async function exportUserCommand(argv: readonly string[], io: CommandIo, 
       io.out(`export: there is no user ${args.userId}`);
       return 1;
     }
-    const started = await startExport(databases.central, args.userId, 'operator', Date.now());
+    const started = await startExport(databases.central, args.userId, 'operator', systemClock());
     const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
       maxQueriesPerStep: 900,
+      clock: systemClock,
       onStep: (step) => io.progress(`export job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`),
     });
     if (job.status !== 'done') {

@@ -1,17 +1,18 @@
 import { signAccessToken } from '@waddle/auth-token/access-token';
+import { systemClock } from '@waddle/clock/clock';
 import { readLocalSecrets } from '../local/local-secrets.ts';
 import { REPOSITORY_ROOT } from '../local/repository-root.ts';
 
 /**
  * A token for a local user, signed with the local `AUTH_SECRET` (the one `waddle up` keeps in
- * `.wrangler/local-secrets.json` and writes to `apps/api/.dev.vars`).
+ * `.wrangler/local-secrets.json` and writes to `apps/api/.dev.vars`), issued at `now`.
  *
  * @throws Error naming the fix when `waddle up` has not run yet.
  */
-export async function localToken(userId: number, expiresInSeconds: number, repositoryRoot = REPOSITORY_ROOT): Promise<string> {
+export async function localToken(userId: number, expiresInSeconds: number, now: number, repositoryRoot = REPOSITORY_ROOT): Promise<string> {
   const secrets = await readLocalSecrets(repositoryRoot);
   if (!secrets) throw new Error('there are no local secrets yet: run `npm start` once, it generates them');
-  return signAccessToken(secrets.authSecret, { userId, expiresInSeconds });
+  return signAccessToken(secrets.authSecret, { userId, expiresInSeconds, now });
 }
 
 /**
@@ -27,7 +28,7 @@ export async function tokenCommand(args: readonly string[], repositoryRoot = REP
     return 2;
   }
   try {
-    console.log(await localToken(Number(user), expiresInSeconds, repositoryRoot));
+    console.log(await localToken(Number(user), expiresInSeconds, systemClock(), repositoryRoot));
     return 0;
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

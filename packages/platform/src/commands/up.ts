@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { type Clock, systemClock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { seedDemoPlatform } from '../demo/seed-demo-platform.ts';
 import { runFanOut } from '../migrate/migrate-all.ts';
@@ -29,10 +30,11 @@ const LOCAL_D1_API_PORT = 8789;
  * `wrangler dev` on the same state until Ctrl-C. Running it again reuses the data and the secrets.
  */
 export async function up(
-  options: { readonly workers?: boolean; readonly target?: DatabaseTarget; readonly log?: (line: string) => void; readonly messagesPerWaddle?: number } = {},
+  options: { readonly workers?: boolean; readonly target?: DatabaseTarget; readonly log?: (line: string) => void; readonly messagesPerWaddle?: number; readonly clock?: Clock } = {},
 ): Promise<boolean> {
   const log = options.log ?? console.log;
   const target = options.target ?? localTarget();
+  const clock = options.clock ?? systemClock;
   const migrated = await runFanOut({ target });
   for (const failure of migrated.failed) log(`FAILED ${failure.database} (${failure.d1DatabaseId}): ${failure.error}`);
   if (migrated.failed.length > 0) return false;
@@ -43,7 +45,7 @@ export async function up(
   const central = opened.get(target.centralDatabaseId);
   let demoUser: { id: number; username: string } | null;
   try {
-    const waddles = await seedDemoPlatform(central, target, log, options.messagesPerWaddle);
+    const waddles = await seedDemoPlatform(central, target, log, clock(), options.messagesPerWaddle);
     demoUser = await central.prepare('SELECT id, username FROM users WHERE username = ?').bind(DEMO_USERS[0]).first<{ id: number; username: string }>();
     const databases = await target.open(waddles.map((w) => w.d1DatabaseId));
     try {
@@ -99,7 +101,7 @@ export async function up(
   );
   log(`monitor: ${sampled}`);
   if (demoUser) {
-    const token = await localToken(demoUser.id, 24 * 3600);
+    const token = await localToken(demoUser.id, 24 * 3600, clock());
     log('');
     log(`API token for ${demoUser.username} (user ${demoUser.id}), valid 24 h (another: npm run -s token <user-id>):`);
     log(token);

@@ -15,12 +15,14 @@ export interface DemoWaddle {
  * Seeds the local platform once: demo users in the central database, three waddles provisioned
  * like any other (their own databases, registered), each with members, roles, categories,
  * channels, threads, a few thousand messages in several languages across them, and reactions.
- * Running it again finds everything in place and changes nothing.
+ * Running it again finds everything in place and changes nothing. The messages span the week
+ * before `now`.
  */
 export async function seedDemoPlatform(
   central: D1DatabaseLike,
   target: DatabaseTarget,
   log: (line: string) => void,
+  now: number,
   messagesPerWaddle = 1_200,
 ): Promise<DemoWaddle[]> {
   await central.batch(
@@ -54,7 +56,7 @@ export async function seedDemoPlatform(
       const database = opened.get(waddle.d1DatabaseId);
       const seeded = await database.prepare('SELECT 1 FROM messages LIMIT 1').first();
       if (seeded) continue;
-      await seedWaddleContent(database, userIds, messagesPerWaddle);
+      await seedWaddleContent(database, userIds, now, messagesPerWaddle);
       log(`seeded waddle ${waddle.name} with ${messagesPerWaddle} messages`);
     }
   } finally {
@@ -63,7 +65,7 @@ export async function seedDemoPlatform(
   return waddles;
 }
 
-async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly number[], messages: number): Promise<void> {
+async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly number[], now: number, messages: number): Promise<void> {
   const owner = userIds[0]!;
   await database.batch([
     database.prepare("INSERT INTO categories (id, name, position) VALUES (1, 'Text channels', 0), (2, 'Voice', 1)"),
@@ -84,7 +86,7 @@ async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly num
   ]);
 
   const waddle = openWaddleDatabase(database);
-  const start = Date.now() - 7 * 24 * 3600 * 1000;
+  const start = now - 7 * 24 * 3600 * 1000;
   const places: [channel: number, thread: number | null][] = [[1, null], [1, 1], [1, 2], [1, 3], [2, null], [2, 4], [3, null], [4, 5]];
   for (let first = 0; first < messages; first += 50) {
     await postMessages(

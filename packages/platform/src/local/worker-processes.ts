@@ -45,8 +45,8 @@ export async function startWorker(app: 'api' | 'monitor', port: number, options:
   const url = `http://127.0.0.1:${port}`;
   const worker: RunningWorker = { name: `waddle-${app}`, url, logFile, stop: () => stop(child) };
 
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + 90_000;
+  while (performance.now() < deadline) {
     if (exited(child)) throw new Error(`wrangler dev for ${app} exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
     const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
     if (healthy) return worker;

@@ -1,4 +1,5 @@
 import { centralMigrations as currentCentralMigrations } from '@waddle/central-schema/migrations';
+import { type Clock, systemClock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { Migration } from '@waddle/migrator/migration';
 import { Migrator } from '@waddle/migrator/migrator';
@@ -18,6 +19,8 @@ export interface FanOutOptions {
   readonly onWaiting?: (holder: string) => void;
   /** How long to wait for another run's lease before giving up (default 10 minutes). */
   readonly leaseWaitMs?: number;
+  /** The time leases and recorded versions are stamped with (default: the system clock). */
+  readonly clock?: Clock;
   readonly centralMigrations?: readonly Migration[];
   readonly waddleMigrations?: readonly Migration[];
 }
@@ -66,6 +69,7 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
   const central = options.centralMigrations ?? currentCentralMigrations;
   const waddle = options.waddleMigrations ?? currentWaddleMigrations;
   const { target } = options;
+  const clock = options.clock ?? systemClock;
   const opened = await target.open([target.centralDatabaseId]);
   const centralDatabase = opened.get(target.centralDatabaseId);
   const outcomes: DatabaseOutcome[] = [];
@@ -78,19 +82,19 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
     const registry = await readRegistry(centralDatabase);
     if (registry.length === 0) return report(outcomes);
     const holder = `${target.name}-${crypto.randomUUID()}`;
-    if (!options.dryRun) await waitForLease(centralDatabase, holder, options);
+    if (!options.dryRun) await waitForLease(centralDatabase, holder, clock, options);
     const databases = await target.open(registry.map((r) => r.d1_database_id));
     try {
       let done = 0;
       const queue = [...registry];
-      const versions = new VersionRecorder(centralDatabase);
+      const versions = new VersionRecorder(centralDatabase, clock);
       const worker = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           const outcome = await migrateOne(`waddle ${row.name}`, row.d1_database_id, databases.get(row.d1_database_id), waddle, row.schema_version, options.dryRun);
           if (outcome.status === 'migrated') await versions.record(row.d1_database_id, outcome.toVersion);
           outcomes.push(outcome);
           done += 1;
-          if (!options.dryRun && done % 50 === 0) await acquireLease(centralDatabase, LEASE, holder, LEASE_TTL_MS);
+          if (!options.dryRun && done % 50 === 0) await acquireLease(centralDatabase, LEASE, holder, LEASE_TTL_MS, clock());
           options.onProgress?.({ done, total: registry.length, outcome });
         }
       };
@@ -178,10 +182,12 @@ export async function readRegistry(central: D1DatabaseLike): Promise<RegistryRow
  */
 class VersionRecorder {
   readonly #central: D1DatabaseLike;
+  readonly #clock: Clock;
   #pending: [string, string | null][] = [];
 
-  constructor(central: D1DatabaseLike) {
+  constructor(central: D1DatabaseLike, clock: Clock) {
     this.#central = central;
+    this.#clock = clock;
   }
 
   async record(d1DatabaseId: string, version: string | null): Promise<void> {
@@ -193,7 +199,7 @@ class VersionRecorder {
     const updates = this.#pending;
     this.#pending = [];
     if (updates.length === 0) return;
-    const now = Date.now();
+    const now = this.#clock();
     await this.#central.batch(
       updates.map(([id, version]) =>
         this.#central.prepare('UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?').bind(version, now, id),
@@ -202,11 +208,12 @@ class VersionRecorder {
   }
 }
 
-async function waitForLease(central: D1DatabaseLike, holder: string, options: FanOutOptions): Promise<void> {
-  const deadline = Date.now() + (options.leaseWaitMs ?? 600_000);
-  while (!(await acquireLease(central, LEASE, holder, LEASE_TTL_MS))) {
+async function waitForLease(central: D1DatabaseLike, holder: string, clock: Clock, options: FanOutOptions): Promise<void> {
+  // A duration, not a time of day: measured on the monotonic clock.
+  const deadline = performance.now() + (options.leaseWaitMs ?? 600_000);
+  while (!(await acquireLease(central, LEASE, holder, LEASE_TTL_MS, clock()))) {
     const current = await central.prepare('SELECT holder FROM migration_leases WHERE name = ?').bind(LEASE).first<{ holder: string }>();
-    if (Date.now() > deadline) throw new Error(`another migrate run (${current?.holder ?? 'unknown'}) still holds the lease`);
+    if (performance.now() > deadline) throw new Error(`another migrate run (${current?.holder ?? 'unknown'}) still holds the lease`);
     options.onWaiting?.(current?.holder ?? 'unknown');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

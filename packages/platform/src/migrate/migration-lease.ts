@@ -1,7 +1,7 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 
 /**
- * Takes the named lease in the central database for `ttlMs`, unless another holder's lease is
+ * Takes the named lease in the central database for `ttlMs` from `now`, unless another holder's lease is
  * still running. Returns whether this holder has it now. One statement, so two runs racing for
  * it cannot both win.
  *
@@ -12,7 +12,7 @@ import type { D1DatabaseLike } from '@waddle/d1/database';
  * RETURNING holder;
  * ```
  */
-export async function acquireLease(central: D1DatabaseLike, name: string, holder: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+export async function acquireLease(central: D1DatabaseLike, name: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
   const row = await central
     .prepare(
       `INSERT INTO migration_leases (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)

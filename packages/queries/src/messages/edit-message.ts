@@ -15,11 +15,11 @@ import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
  */
 export async function editMessage(
   waddle: WaddleDatabase,
-  edit: { readonly messageId: number; readonly content: string; readonly editedAt?: number },
+  edit: { readonly messageId: number; readonly content: string; readonly editedAt: number },
 ): Promise<boolean> {
   const update = waddle.db
     .updateTable('messages')
-    .set({ content: edit.content, edited_at: edit.editedAt ?? Date.now() })
+    .set({ content: edit.content, edited_at: edit.editedAt })
     .where('id', '=', edit.messageId)
     .where('is_deleted', '=', 0)
     .where('content', 'is not', edit.content);

@@ -12,8 +12,8 @@ export interface NewMessage {
   /** Any JSON value (embeds, mentions); stored as JSON text. */
   readonly metadata?: unknown;
   readonly replyToId?: number | null;
-  /** Defaults to now (ms since the epoch). */
-  readonly createdAt?: number;
+  /** When it was posted (ms since the epoch): the caller's clock. */
+  readonly createdAt: number;
 }
 
 /**
@@ -38,7 +38,7 @@ export interface NewMessage {
  *
  * @example
  * ```ts
- * const { id } = await postMessage(waddle, { channelId: 1, threadId: 7, authorId: 42, content: 'Hello!' });
+ * const { id } = await postMessage(waddle, { channelId: 1, threadId: 7, authorId: 42, content: 'Hello!', createdAt: context.now });
  * ```
  */
 export async function postMessage(
@@ -50,11 +50,11 @@ export async function postMessage(
     const [posted] = await postMessages(waddle, [message]);
     return posted!;
   }
-  const createdAt = message.createdAt ?? Date.now();
+  const { createdAt } = message;
   const clock = sql`INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (${message.channelId}, ${message.authorId}, ${createdAt})
     ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at`;
   try {
-    const results = await runBatch(waddle, [{ compile: () => clock.compile(waddle.db) }, ...postStatements(waddle, [{ ...message, createdAt }], createdAt)]);
+    const results = await runBatch(waddle, [{ compile: () => clock.compile(waddle.db) }, ...postStatements(waddle, [message])]);
     const row = results[1]!.results[0] as { id: number; created_at: number };
     return { id: row.id, createdAt: row.created_at };
   } catch (error) {
@@ -90,7 +90,7 @@ export async function postMessages(
   messages: readonly NewMessage[],
 ): Promise<{ id: number; createdAt: number }[]> {
   if (messages.length > 50) throw new InvalidQueryError('messages', 'at most 50 messages per batch');
-  const results = await runBatch(waddle, postStatements(waddle, messages, Date.now()));
+  const results = await runBatch(waddle, postStatements(waddle, messages));
   return messages.map((_, index) => {
     const row = results[index * 2]!.results[0] as { id: number; created_at: number };
     return { id: row.id, createdAt: row.created_at };
@@ -98,7 +98,7 @@ export async function postMessages(
 }
 
 /** Each message's insert (returning its id and time) followed by its index entry. */
-function postStatements(waddle: WaddleDatabase, messages: readonly NewMessage[], now: number): Compilable[] {
+function postStatements(waddle: WaddleDatabase, messages: readonly NewMessage[]): Compilable[] {
   return messages.flatMap((message) => {
     const insert = waddle.db
       .insertInto('messages')
@@ -110,7 +110,7 @@ function postStatements(waddle: WaddleDatabase, messages: readonly NewMessage[],
         content_type: message.contentType ?? 'text',
         metadata: message.metadata === undefined ? null : JSON.stringify(message.metadata),
         reply_to_id: message.replyToId ?? null,
-        created_at: message.createdAt ?? now,
+        created_at: message.createdAt,
       })
       .returning(['id', 'created_at']);
     const index = sql`INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ${searchableText(message.content)})`;

@@ -34,12 +34,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  *
  * @example
  * ```ts
- * const threads = await getActiveThreads(waddle, { channelId: 1, limit: 20 });
+ * const threads = await getActiveThreads(waddle, { channelId: 1, limit: 20, now: context.now });
  * ```
  */
 export async function getActiveThreads(
   waddle: WaddleDatabase,
-  options: { readonly channelId: number; readonly limit?: number; readonly now?: number },
+  options: { readonly channelId: number; readonly limit?: number; readonly now: number },
 ): Promise<ActiveThread[]> {
   const rows = await activeThreadsQuery(waddle, options).execute();
   return rows.map((row) => ({
@@ -58,11 +58,11 @@ export async function getActiveThreads(
 /** The query of {@link getActiveThreads}, for its query plan. */
 export function activeThreadsQuery(
   waddle: WaddleDatabase,
-  options: { readonly channelId: number; readonly limit?: number; readonly now?: number },
+  options: { readonly channelId: number; readonly limit?: number; readonly now: number },
 ) {
   const limit = options.limit ?? 20;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidQueryError('limit', 'must be an integer from 1 to 100');
-  const since = (options.now ?? Date.now()) - DAY_MS;
+  const since = options.now - DAY_MS;
   return waddle.db
     .selectFrom('threads')
     .select((eb) => [

@@ -17,7 +17,7 @@ import type { WaddleDatabase } from '../waddle-database.ts';
  */
 export async function markRead(
   waddle: WaddleDatabase,
-  read: { readonly userId: number; readonly channelId: number; readonly messageId: number; readonly at?: number },
+  read: { readonly userId: number; readonly channelId: number; readonly messageId: number; readonly at: number },
 ): Promise<number> {
   const newest = waddle.db.selectFrom('messages').select((eb) => eb.fn.max('id').as('id')).where('channel_id', '=', read.channelId);
   await waddle.db
@@ -26,7 +26,7 @@ export async function markRead(
       user_id: read.userId,
       channel_id: read.channelId,
       last_read_message_id: sql<number>`min(${read.messageId}, coalesce((${newest}), 0))`,
-      updated_at: read.at ?? Date.now(),
+      updated_at: read.at,
     })
     .onConflict((oc) =>
       oc
