@@ -6,11 +6,11 @@ import { Migrator } from '@waddle/migrator/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDatabaseFile } from '../src/local/local-database-file.ts';
 import { type LocalD1Api, startLocalD1Api } from '../src/local/local-d1-api.ts';
-import { createWaddle, type ProvisionedWaddle, WaddleProvisioningError } from '../src/provisioning/create-waddle.ts';
-import { OrphanedDatabaseError } from '../src/provisioning/orphaned-database-error.ts';
-import type { DatabaseTarget, OpenDatabases } from '../src/targets/database-target.ts';
+import { createWaddle, type ProvisionedWaddle, WaddleProvisioningError } from '@waddle/provisioning/create-waddle';
+import { OrphanedDatabaseError } from '@waddle/provisioning/orphaned-database-error';
+import type { DatabaseTarget, OpenDatabases } from '@waddle/provisioning/database-target';
 import { localTarget } from '../src/targets/local-target.ts';
-import { remoteTarget } from '../src/targets/remote-target.ts';
+import { remoteTarget } from '@waddle/provisioning/remote-target';
 import { temporaryStateDirectory } from './registry-fixture.ts';
 
 const OWNER = 7;

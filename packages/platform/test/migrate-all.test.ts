@@ -1,7 +1,7 @@
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { migrateCommand } from '../src/commands/migrate.ts';
-import { migrateAll } from '../src/migrate/migrate-all.ts';
+import { migrateAll } from '@waddle/provisioning/migrate-all';
 import { localTarget } from '../src/targets/local-target.ts';
 import { inspect, seedRegistry, temporaryStateDirectory } from './registry-fixture.ts';
 

@@ -7,9 +7,9 @@ import { createWaddleDatabaseResolver, UnknownWaddleError, UnreachableDatabaseEr
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { localConnector } from '../src/local/local-connector.ts';
-import { createWaddle, WaddleProvisioningError } from '../src/provisioning/create-waddle.ts';
+import { createWaddle, WaddleProvisioningError } from '@waddle/provisioning/create-waddle';
 import { localTarget } from '../src/targets/local-target.ts';
-import { remoteTarget } from '../src/targets/remote-target.ts';
+import { remoteTarget } from '@waddle/provisioning/remote-target';
 import { startLocalD1Api } from '../src/local/local-d1-api.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
 

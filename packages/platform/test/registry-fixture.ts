@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import { Migrator } from '@waddle/migrator/migrator';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
-import type { DatabaseTarget } from '../src/targets/database-target.ts';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 
 export interface FixtureWaddle {
   readonly name: string;

@@ -1,9 +1,9 @@
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { migrateCommand } from '../src/commands/migrate.ts';
-import { migrateAll } from '../src/migrate/migrate-all.ts';
+import { migrateAll } from '@waddle/provisioning/migrate-all';
 import { localTarget } from '../src/targets/local-target.ts';
-import { remoteTarget } from '../src/targets/remote-target.ts';
+import { remoteTarget } from '@waddle/provisioning/remote-target';
 import { D1RestError, restD1Database } from '@waddle/d1/rest';
 import { startLocalD1Api } from '../src/local/local-d1-api.ts';
 import { inspect, seedRegistry, temporaryStateDirectory } from './registry-fixture.ts';

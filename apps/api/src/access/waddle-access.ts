@@ -3,21 +3,7 @@ import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import type { RequestContext } from '../context/request-context.ts';
 import { forbidden, notFound } from '../http/api-error.ts';
 import { ALL_PERMISSIONS, Permission, permissionNames } from './permissions.ts';
-
-/** A waddle's registry row, as the API shows it. */
-export interface WaddleRow {
-  readonly id: number;
-  readonly name: string;
-  readonly display_name: string;
-  readonly description: string | null;
-  readonly icon_url: string | null;
-  readonly owner_id: number;
-  readonly is_public: number;
-  readonly member_count: number;
-  readonly created_at: number;
-  readonly d1_database_id: string;
-  readonly d1_binding: string | null;
-}
+import type { WaddleRow } from './waddle-row.ts';
 
 /** A channel row of a waddle database. */
 export interface ChannelRow {

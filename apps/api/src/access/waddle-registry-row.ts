@@ -1,5 +1,5 @@
 import type { D1DatabaseLike, D1StatementLike } from '@waddle/d1/database';
-import type { WaddleRow } from './waddle-access.ts';
+import type { WaddleRow } from './waddle-row.ts';
 
 /** A waddle's registry row with whether the caller is a member of it. */
 export type WaddleRowForCaller = WaddleRow & { readonly is_member: number };

@@ -1,4 +1,4 @@
-import type { WaddleRow } from '../access/waddle-access.ts';
+import type { WaddleRow } from '../access/waddle-row.ts';
 
 /** A waddle as the API returns it (never its database's location). */
 export function waddleJson(row: Omit<WaddleRow, 'd1_database_id' | 'd1_binding'>) {

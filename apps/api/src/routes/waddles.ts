@@ -1,7 +1,8 @@
-import { createWaddle, WaddleProvisioningError } from '@waddle/platform/create-waddle';
-import { remoteTarget } from '@waddle/platform/remote-target';
+import { createWaddle, WaddleProvisioningError } from '@waddle/provisioning/create-waddle';
+import { remoteTarget } from '@waddle/provisioning/remote-target';
 import { z } from 'zod';
-import { openWaddle, type WaddleRow } from '../access/waddle-access.ts';
+import { openWaddle } from '../access/waddle-access.ts';
+import type { WaddleRow } from '../access/waddle-row.ts';
 import { permissionNames } from '../access/permissions.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import { cloudflareApiOf } from '../context/waddle-connectors.ts';

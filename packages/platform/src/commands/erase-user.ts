@@ -1,7 +1,7 @@
 import { systemClock } from '@waddle/clock/clock';
 import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startErasure } from '@waddle/privacy/start-erasure';
-import type { DatabaseTarget } from '../targets/database-target.ts';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import type { CommandIo } from './migrate.ts';
 import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
 import { privacyJobTable } from './privacy-job-table.ts';

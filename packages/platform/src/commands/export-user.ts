@@ -4,7 +4,7 @@ import { systemClock } from '@waddle/clock/clock';
 import { exportArchive } from '@waddle/privacy/export-archive';
 import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startExport } from '@waddle/privacy/start-export';
-import type { DatabaseTarget } from '../targets/database-target.ts';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import type { CommandIo } from './migrate.ts';
 import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
 import { privacyJobTable } from './privacy-job-table.ts';

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
-import { type DatabaseOutcome, runFanOut } from '../migrate/migrate-all.ts';
-import type { DatabaseTarget } from '../targets/database-target.ts';
+import type { DatabaseOutcome } from '@waddle/provisioning/fan-out-report';
+import { runFanOut } from '@waddle/provisioning/migrate-all';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
 import { remoteTargetFromEnvironment } from '../targets/remote-target-from-environment.ts';
 import { textTable } from '../text-table.ts';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { localConnector } from '../local/local-connector.ts';
-import type { DatabaseTarget } from '../targets/database-target.ts';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
 import { remoteTargetFromEnvironment } from '../targets/remote-target-from-environment.ts';
 

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { type Clock, systemClock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { seedDemoPlatform } from '../demo/seed-demo-platform.ts';
-import { runFanOut } from '../migrate/migrate-all.ts';
+import { runFanOut } from '@waddle/provisioning/migrate-all';
 import { writeDevVars } from '../local/dev-vars.ts';
 import { LOCAL_ACCOUNT_ID, type LocalD1Api, startLocalD1Api } from '../local/local-d1-api.ts';
 import { LOCAL_STATE_DIRECTORY } from '../local/local-databases.ts';
@@ -10,7 +10,7 @@ import { ensureLocalSecrets, localSecretsFile } from '../local/local-secrets.ts'
 import { registeredDatabases } from '../local/registered-databases.ts';
 import { REPOSITORY_ROOT } from '../local/repository-root.ts';
 import { type RunningWorker, startWorker } from '../local/worker-processes.ts';
-import type { DatabaseTarget } from '../targets/database-target.ts';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
 import { textTable } from '../text-table.ts';
 import { DEMO_USERS } from '../demo/demo-content.ts';

@@ -1,8 +1,8 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { postMessages } from '@waddle/queries/messages/post-message';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
-import { createWaddle } from '../provisioning/create-waddle.ts';
-import type { DatabaseTarget } from '../targets/database-target.ts';
+import { createWaddle } from '@waddle/provisioning/create-waddle';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { DEMO_SENTENCES, DEMO_USERS, DEMO_WADDLES } from './demo-content.ts';
 
 export interface DemoWaddle {

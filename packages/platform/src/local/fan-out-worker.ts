@@ -1,5 +1,5 @@
-import { migrateAll } from '../migrate/migrate-all.ts';
-import { bindingTarget } from '../targets/binding-target.ts';
+import { migrateAll } from '@waddle/provisioning/migrate-all';
+import { bindingTarget } from '@waddle/provisioning/binding-target';
 
 interface FanOutRequest {
   readonly bindingOf: Record<string, string>;

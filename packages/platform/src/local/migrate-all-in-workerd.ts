@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { FanOutOptions, FanOutReport } from '../migrate/migrate-all.ts';
+import type { FanOutReport } from '@waddle/provisioning/fan-out-report';
+import type { FanOutSettings } from '@waddle/provisioning/fan-out-settings';
 import { bundleWorker } from './bundle-worker.ts';
 import { LOCAL_CENTRAL_DATABASE_ID } from './local-databases.ts';
 import { bindingNames, d1DatabasesOption, startLocalMiniflare } from './local-miniflare.ts';
@@ -15,7 +16,7 @@ let script: Promise<string> | undefined;
  */
 export async function migrateAllInWorkerd(
   stateDirectory: string,
-  options: Omit<FanOutOptions, 'target' | 'centralMigrations' | 'waddleMigrations'>,
+  options: Omit<FanOutSettings, 'centralMigrations' | 'waddleMigrations'>,
 ): Promise<FanOutReport> {
   const ids = [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabases(stateDirectory)).map((row) => row.d1_database_id)];
   const bindingOf = bindingNames(ids);
@@ -34,7 +35,7 @@ export async function migrateAllInWorkerd(
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines.filter(Boolean)) {
-        const message = JSON.parse(line) as { progress?: Parameters<NonNullable<FanOutOptions['onProgress']>>[0]; waiting?: string; report?: FanOutReport; error?: string };
+        const message = JSON.parse(line) as { progress?: Parameters<NonNullable<FanOutSettings['onProgress']>>[0]; waiting?: string; report?: FanOutReport; error?: string };
         if (message.progress) options.onProgress?.(message.progress);
         if (message.waiting) options.onWaiting?.(message.waiting);
         if (message.report) report = message.report;

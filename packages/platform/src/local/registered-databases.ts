@@ -1,4 +1,4 @@
-import { readRegistry, type RegistryRow } from '../migrate/migrate-all.ts';
+import { readRegistry, type RegistryRow } from '@waddle/provisioning/migrate-all';
 import { LOCAL_CENTRAL_DATABASE_ID, openLocalDatabases } from './local-databases.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { claimLocalDatabaseFile, deleteLocalDatabaseFiles } from '../local/local-database-file.ts';
 import { LOCAL_CENTRAL_DATABASE_ID, LOCAL_STATE_DIRECTORY, openLocalDatabases } from '../local/local-databases.ts';
 import { migrateAllInWorkerd } from '../local/migrate-all-in-workerd.ts';
-import type { DatabaseTarget } from './database-target.ts';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 
 /**
  * The local target: Miniflare's D1 under one state directory (by default the one `wrangler dev`

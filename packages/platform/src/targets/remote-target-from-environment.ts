@@ -1,5 +1,5 @@
-import type { DatabaseTarget } from './database-target.ts';
-import { remoteTarget } from './remote-target.ts';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
+import { remoteTarget } from '@waddle/provisioning/remote-target';
 
 /**
  * The remote target configured from the environment: the account id and API token from

@@ -4,45 +4,14 @@ import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { Migration } from '@waddle/migrator/migration';
 import { Migrator } from '@waddle/migrator/migrator';
 import { waddleMigrations as currentWaddleMigrations } from '@waddle/waddle-schema/migrations';
-import type { DatabaseTarget } from '../targets/database-target.ts';
+import type { DatabaseTarget } from './database-target.ts';
+import type { DatabaseOutcome, FanOutReport } from './fan-out-report.ts';
+import type { FanOutSettings } from './fan-out-settings.ts';
 import { acquireLease, releaseLease } from './migration-lease.ts';
 
-export interface FanOutOptions {
+/** A migrate fan-out over `target`'s databases. */
+export interface FanOutOptions extends FanOutSettings {
   readonly target: DatabaseTarget;
-  /** Databases migrated at the same time (default 8). */
-  readonly concurrency?: number;
-  /** Report what would be applied, change nothing. */
-  readonly dryRun?: boolean;
-  /** Called after each database, for progress. */
-  readonly onProgress?: (progress: { readonly done: number; readonly total: number; readonly outcome: DatabaseOutcome }) => void;
-  /** Called while another run holds the lease. */
-  readonly onWaiting?: (holder: string) => void;
-  /** How long to wait for another run's lease before giving up (default 10 minutes). */
-  readonly leaseWaitMs?: number;
-  /** The time leases and recorded versions are stamped with (default: the system clock). */
-  readonly clock?: Clock;
-  readonly centralMigrations?: readonly Migration[];
-  readonly waddleMigrations?: readonly Migration[];
-}
-
-/** What happened to one database. */
-export interface DatabaseOutcome {
-  /** `central`, or `waddle <name>`. */
-  readonly database: string;
-  readonly d1DatabaseId: string;
-  readonly fromVersion: string | null;
-  readonly toVersion: string | null;
-  /** `migrated`, `up-to-date`, `failed`, or with `dryRun` `behind` (would be migrated). */
-  readonly status: 'migrated' | 'up-to-date' | 'failed' | 'behind';
-  /** Migrations applied (or, with `dryRun`, pending). */
-  readonly migrations: readonly string[];
-  readonly error?: string;
-  readonly ms: number;
-}
-
-export interface FanOutReport {
-  readonly outcomes: readonly DatabaseOutcome[];
-  readonly failed: readonly DatabaseOutcome[];
 }
 
 const LEASE = 'migrate';

@@ -1,5 +1,6 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
-import type { FanOutOptions, FanOutReport } from '../migrate/migrate-all.ts';
+import type { FanOutReport } from './fan-out-report.ts';
+import type { FanOutSettings } from './fan-out-settings.ts';
 
 /** Databases a target has opened, by D1 database id, until `dispose()`. */
 export interface OpenDatabases {
@@ -25,5 +26,5 @@ export interface DatabaseTarget {
    * Runs the migrate fan-out where it is cheapest for this target (the local target runs it
    * inside workerd); targets without it are driven by `migrateAll` from here.
    */
-  readonly migrateAll?: (options: Omit<FanOutOptions, 'target' | 'centralMigrations' | 'waddleMigrations'>) => Promise<FanOutReport>;
+  readonly migrateAll?: (options: Omit<FanOutSettings, 'centralMigrations' | 'waddleMigrations'>) => Promise<FanOutReport>;
 }

@@ -1,7 +1,7 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { Migrator } from '@waddle/migrator/migrator';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
-import type { DatabaseTarget } from '../targets/database-target.ts';
+import type { DatabaseTarget } from './database-target.ts';
 import { OrphanedDatabaseError } from './orphaned-database-error.ts';
 
 export interface NewWaddle {
