@@ -1,4 +1,5 @@
 import { systemClock } from '@waddle/clock/clock';
+import { cloudflareApiSettings } from '@waddle/registry/cloudflare-api-settings';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { bindingConnector, restConnector } from '@waddle/registry/database-connectors';
 
@@ -15,8 +16,8 @@ export interface MonitorDependencies {
 
 /**
  * The Worker's own dependencies: a waddle database is reached through the static binding its
- * registry row names (`bindingConnector`), else over the D1 REST API when `CLOUDFLARE_API_BASE_URL`,
- * `CLOUDFLARE_ACCOUNT_ID` and `CLOUDFLARE_API_TOKEN` are all set (`restConnector`); the global
+ * registry row names (`bindingConnector`), else over the D1 REST API when `cloudflareApiSettings`
+ * finds the account's settings (`restConnector`); the global
  * `fetch`; the system clock.
  *
  * @example
@@ -27,8 +28,7 @@ export interface MonitorDependencies {
 export function monitorDependencies(env: object): MonitorDependencies {
   const bindings = env as Readonly<Record<string, unknown>>;
   const connectors: DatabaseConnector[] = [bindingConnector(bindings)];
-  const text = (name: string) => (typeof bindings[name] === 'string' && bindings[name] !== '' ? bindings[name] : undefined);
-  const [baseUrl, accountId, apiToken] = [text('CLOUDFLARE_API_BASE_URL'), text('CLOUDFLARE_ACCOUNT_ID'), text('CLOUDFLARE_API_TOKEN')];
-  if (baseUrl && accountId && apiToken) connectors.push(restConnector({ baseUrl, accountId, apiToken }));
+  const api = cloudflareApiSettings(bindings);
+  if (api) connectors.push(restConnector(api));
   return { connectors, fetch: (input, init) => fetch(input, init), now: systemClock };
 }

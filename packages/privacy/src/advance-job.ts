@@ -1,5 +1,6 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
+import { reachDatabase } from '@waddle/registry/reach-database';
 import { chunkStatements } from './export/chunk-statements.ts';
 import { sectionsOf } from './job-sections.ts';
 import type { SectionPage } from './job-section.ts';
@@ -106,11 +107,7 @@ class WaddleGoneError extends Error {
 
 function connect(connectors: readonly DatabaseConnector[], location: Location | undefined): D1DatabaseLike | Error {
   if (!location) return new WaddleGoneError('the waddle is no longer in the registry');
-  for (const connector of connectors) {
-    const database = connector({ d1DatabaseId: location.d1_database_id, d1Binding: location.d1_binding });
-    if (database) return database;
-  }
-  return new Error(`no connector reaches database ${location.d1_database_id}`);
+  return reachDatabase(connectors, { d1DatabaseId: location.d1_database_id, d1Binding: location.d1_binding }) ?? new Error(`no connector reaches database ${location.d1_database_id}`);
 }
 
 async function workOnPart(central: D1DatabaseLike, database: D1DatabaseLike | Error, job: PrivacyJob, part: PrivacyJobPart, budget: QueryBudget, now: number): Promise<PartWork> {

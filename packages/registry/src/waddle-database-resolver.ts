@@ -1,5 +1,6 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector, DatabaseLocation } from './database-connectors.ts';
+import { reachDatabase } from './reach-database.ts';
 
 /** The registry has no waddle with this id. */
 export class UnknownWaddleError extends Error {
@@ -56,14 +57,10 @@ export function createWaddleDatabaseResolver(central: D1DatabaseLike, connectors
         .first<{ d1_database_id: string; d1_binding: string | null }>();
       if (!row) throw new UnknownWaddleError(waddleId);
       const location = { d1DatabaseId: row.d1_database_id, d1Binding: row.d1_binding };
-      for (const connect of connectors) {
-        const database = connect(location);
-        if (database) {
-          cache.set(waddleId, database);
-          return database;
-        }
-      }
-      throw new UnreachableDatabaseError(waddleId, location);
+      const database = reachDatabase(connectors, location);
+      if (!database) throw new UnreachableDatabaseError(waddleId, location);
+      cache.set(waddleId, database);
+      return database;
     },
   };
 }

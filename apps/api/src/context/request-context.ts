@@ -2,6 +2,7 @@ import type { D1DatabaseLike } from '@waddle/d1/database';
 import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
 import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-database';
 import type { DatabaseLocation } from '@waddle/registry/database-connectors';
+import { reachDatabase } from '@waddle/registry/reach-database';
 import { ApiError } from '../http/api-error.ts';
 import type { DatabaseSessions } from './database-sessions.ts';
 import { waddleConnectors } from './waddle-connectors.ts';
@@ -64,10 +65,8 @@ export function createRequestContext(
       return waddleRowStatement(central, context.caller.id, waddleId).first<WaddleRowForCaller>();
     },
     waddleDatabase(waddleId, location) {
-      for (const connect of connectors) {
-        const database = connect(location);
-        if (database) return openWaddleDatabase(sessions.open(`waddle:${waddleId}`, database));
-      }
+      const database = reachDatabase(connectors, location);
+      if (database) return openWaddleDatabase(sessions.open(`waddle:${waddleId}`, database));
       throw new ApiError(503, 'waddle_unavailable', `the database of waddle ${waddleId} cannot be reached from this Worker`);
     },
   };

@@ -1,11 +1,11 @@
 import { createWaddle, WaddleProvisioningError } from '@waddle/provisioning/create-waddle';
 import { remoteTarget } from '@waddle/provisioning/remote-target';
+import { cloudflareApiSettings } from '@waddle/registry/cloudflare-api-settings';
 import { z } from 'zod';
 import { openWaddle } from '../access/waddle-access.ts';
 import type { WaddleRow } from '../access/waddle-row.ts';
 import { permissionNames } from '../access/permissions.ts';
 import { auditStatement } from '../audit/audit-log.ts';
-import { cloudflareApiOf } from '../context/waddle-connectors.ts';
 import { ApiError, badRequest, conflict } from '../http/api-error.ts';
 import { decodeKeyCursor, keyedPage } from '../http/key-cursor.ts';
 import { route } from '../http/route.ts';
@@ -66,7 +66,7 @@ export const createWaddleRoute = route({
     isPublic: z.boolean().optional(),
   }),
   async handle({ body }, context) {
-    const api = cloudflareApiOf(context.env);
+    const api = cloudflareApiSettings(context.env as unknown as Readonly<Record<string, unknown>>);
     if (!api) throw new ApiError(503, 'provisioning_unavailable', 'this deployment cannot create databases (no D1 REST API configured)');
     let created;
     try {

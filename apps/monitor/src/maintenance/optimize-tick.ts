@@ -7,7 +7,8 @@ import { mapConcurrently } from '../map-concurrently.ts';
 import type { MonitorDependencies } from '../monitor-dependencies.ts';
 import { IDS_PER_LOOKUP } from '../sampling/recent-size-fits.ts';
 import { nextRegistryStep, saveRegistryCursor } from '../sampling/registry-walk.ts';
-import { reachDatabase, type WatchedDatabase } from '../sampling/watched-database.ts';
+import { reachDatabase } from '@waddle/registry/reach-database';
+import type { WatchedDatabase } from '../sampling/watched-database.ts';
 
 /** `monitored_databases` rows per statement after an optimize pass: 5 columns. */
 const OPTIMIZED_ROWS_PER_STATEMENT = 20;

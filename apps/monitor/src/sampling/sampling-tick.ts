@@ -15,7 +15,8 @@ import { recentSizeFits } from './recent-size-fits.ts';
 import { nextRegistryStep, saveRegistryCursor } from './registry-walk.ts';
 import { databasesPerSamplingTick, ROWS_PER_STATEMENT } from './sampling-plan.ts';
 import { addToFit, type SizeTrend, sizeTrend } from './size-trend.ts';
-import { reachDatabase, type WatchedDatabase } from './watched-database.ts';
+import { reachDatabase } from '@waddle/registry/reach-database';
+import type { WatchedDatabase } from './watched-database.ts';
 
 /** The audit log action of a size alert raised (whether or not the webhook took it). */
 export const SIZE_ALERT_ACTION = 'monitor.size_alert';
