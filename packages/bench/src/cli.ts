@@ -1,23 +1,14 @@
 #!/usr/bin/env -S node --disable-warning=ExperimentalWarning
 /**
- * pnpm bench [--messages N] [--calls N] [--json FILE] [--rebuild] [--build-only] [--cases a,b]
- *
- * Cases besides the query library's: `migrate_fanout` (one migration over 1,000 local waddle
- * databases), `api_load` (the api Worker under wrangler dev on loopback, listing and posting) and
- * `privacy_scale` (export then erasure of a user with 300,000 messages across 100 waddles).
- *
- * Builds a synthetic waddle (default 1,000,000 messages) and measures the query library side by
- * side: through local D1 inside workerd (what a Worker waits; mean over --calls sequential calls,
- * default 500) and the same code in-process on node:sqlite (median). Prints a Markdown table and,
- * with --json, writes the figures as JSON. --cases runs only the named cases and prints their
- * timings (for investigating one figure; the table needs every case).
+ * pnpm bench: measures the query library through local D1 and in-process; see `pnpm bench --help`
+ * (the usage text below).
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { parseArgs } from 'node:util';
 import { systemClock } from '@waddle/clock/clock';
+import { type CommandLine, parseCommandLine, usageError } from '@waddle/command-line/parse-command-line';
 import { openNodeSqliteDatabase } from '@waddle/d1/node-sqlite';
 import { measurePrivacyScale, PRIVACY_MESSAGES_PER_WADDLE, PRIVACY_WADDLES } from './privacy-scale.ts';
 import { getMessagePage, planMessagePage } from '@waddle/queries/pagination/message-page';
@@ -31,20 +22,33 @@ import { timeMigrateFanOut } from './migrate-fanout.ts';
 import { storageReport } from './storage-report.ts';
 import { buildSyntheticWaddle, DEFAULT_SHAPE } from './synthetic-waddle.ts';
 
-const { values: args } = parseArgs({
+const COMMAND_LINE = {
+  command: 'pnpm bench',
+  description: [
+    'Builds a synthetic waddle (kept in bench-data/ and reused) and measures the query library side by',
+    'side: through local D1 inside workerd (what a Worker waits; mean over --calls sequential calls) and',
+    'the same code in-process on node:sqlite (median). Besides the library: migrate_fanout (one migration',
+    'over 1,000 local waddle databases), api_load (the api Worker under wrangler dev on loopback, listing',
+    'and posting) and privacy_scale (export then erasure of a user with 300,000 messages across 100',
+    'waddles). Prints a Markdown table, and with --json writes the figures as JSON.',
+  ].join('\n'),
   options: {
-    messages: { type: 'string', default: '1000000' },
-    calls: { type: 'string', default: '500' },
-    json: { type: 'string' },
-    rebuild: { type: 'boolean', default: false },
-    'build-only': { type: 'boolean', default: false },
-    cases: { type: 'string' },
+    messages: { type: 'string', value: 'N', default: '1000000', description: 'messages in the synthetic waddle, at least 1000' },
+    calls: { type: 'string', value: 'N', default: '500', description: 'sequential calls timed per case through local D1' },
+    json: { type: 'string', value: 'FILE', description: 'also write the figures as JSON to FILE' },
+    rebuild: { type: 'boolean', description: 'build the synthetic waddle again instead of reusing it' },
+    'build-only': { type: 'boolean', description: 'build the synthetic waddle, measure nothing' },
+    cases: { type: 'string', value: 'LIST', description: 'run only these cases (comma-separated) and print their timings, not the table' },
   },
-});
+} satisfies CommandLine;
+
+const parsed = parseCommandLine(COMMAND_LINE, process.argv.slice(2));
+if ('exitCode' in parsed) process.exit(parsed.exitCode);
+const args = parsed.values;
 const messages = Number(args.messages);
 const calls = Number(args.calls);
-if (!Number.isInteger(messages) || messages < 1000) fail('--messages must be an integer of at least 1000');
-if (!Number.isInteger(calls) || calls < 1) fail('--calls must be a positive integer');
+if (!Number.isInteger(messages) || messages < 1000) process.exit(usageError(COMMAND_LINE, '--messages must be an integer of at least 1000'));
+if (!Number.isInteger(calls) || calls < 1) process.exit(usageError(COMMAND_LINE, '--calls must be a positive integer'));
 
 const dataDirectory = resolve(import.meta.dirname, '../../../bench-data');
 mkdirSync(dataDirectory, { recursive: true });
@@ -70,7 +74,7 @@ if (args['build-only']) process.exit(0);
 const only = args.cases?.split(',');
 if (only) {
   const unknown = only.filter((name) => !['migrate_fanout', 'api_load', 'privacy_scale'].includes(name) && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
-  if (unknown.length > 0) fail(`unknown cases: ${unknown.join(', ')}`);
+  if (unknown.length > 0) process.exit(usageError(COMMAND_LINE, `unknown cases: ${unknown.join(', ')}`));
 }
 /** Sequential calls timed for a case: `--calls`, but only a few of the index rewrite. */
 const callsOf = (name: BenchCase) => (name === 'erasure_optimize' ? Math.min(calls, ERASURE_CALLS) : calls);
@@ -273,7 +277,8 @@ function fmt(value: number): string {
   return value.toFixed(value < 10 ? 3 : 1);
 }
 
+/** A measurement that came out wrong: exit code 1 (2 is for usage errors). */
 function fail(message: string): never {
   console.error(message);
-  process.exit(2);
+  process.exit(1);
 }

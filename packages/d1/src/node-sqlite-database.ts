@@ -13,7 +13,9 @@ export interface NodeSqliteDatabase extends D1DatabaseLike {
  * behind the same interface as a D1 binding, so the migration runner and the query library run on
  * it unchanged. It serves the tools that want SQLite without a Workers runtime: type generation
  * (kysely-codegen introspects a file built from the migrations) and the benchmark's in-process
- * floor. Tests use real local D1 instead.
+ * floor, and the command line's quick reads of a local D1 database's own file (`readOnly`: it
+ * never creates the file and writes nothing, so it can sit beside the workerd that has it open,
+ * the database being in WAL mode). Tests use real local D1 instead.
  *
  * `batch()` wraps the statements in `BEGIN`/`COMMIT` and rolls back on the first error, which is
  * what D1 does. Foreign keys are switched on, as they are on D1.
@@ -24,8 +26,8 @@ export interface NodeSqliteDatabase extends D1DatabaseLike {
  * await db.batch([db.prepare('CREATE TABLE t (x INTEGER)'), db.prepare('INSERT INTO t VALUES (?)').bind(1)]);
  * ```
  */
-export function openNodeSqliteDatabase(path: string): NodeSqliteDatabase {
-  const handle = new DatabaseSync(path);
+export function openNodeSqliteDatabase(path: string, options: { readonly readOnly?: boolean } = {}): NodeSqliteDatabase {
+  const handle = new DatabaseSync(path, { readOnly: options.readOnly === true });
   handle.exec('PRAGMA foreign_keys = ON');
   const sizeOf = () => {
     const row = handle.prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get();

@@ -1,41 +1,55 @@
 #!/usr/bin/env -S node --disable-warning=ExperimentalWarning
 /**
- * waddle: the platform's command line.
- *
- *   waddle up [--no-workers]  migrate every local database, seed the demo platform once, print it, and
- *                             serve the local D1 REST API (127.0.0.1:8789) and the api and monitor
- *                             Workers (wrangler dev, with their .dev.vars) until Ctrl-C
- *   waddle migrate [status]   migrate (or show) the central database and every waddle database it lists
- *                             [--target local|remote] [--concurrency N] [--dry-run]
- *   waddle token <user-id>    print an API token for a local user [--expires-in SECONDS]
- *   waddle export <user-id>   export everything held about a user to a JSON archive [--out FILE] [--target local|remote]
- *   waddle erase <user-id>    erase a user from the directory and every waddle database (resumes an unfinished erasure)
- *                             [--target local|remote]
+ * waddle: the platform's command line. `waddle --help` lists the commands, `waddle <command>
+ * --help` prints one's usage (each command's usage text lives beside it, in its `*_COMMAND_LINE`).
+ * Usage errors go to stderr with exit code 2.
  */
-import { eraseUserCommand } from './commands/erase-user.ts';
-import { exportUserCommand } from './commands/export-user.ts';
-import { consoleIo, migrateCommand } from './commands/migrate.ts';
-import { tokenCommand } from './commands/token.ts';
-import { up } from './commands/up.ts';
+import { consoleIo } from './commands/command-io.ts';
 
-const [command, ...rest] = process.argv.slice(2);
-switch (command) {
-  case 'up':
-    process.exitCode = (await up({ workers: !rest.includes('--no-workers') })) ? 0 : 1;
-    break;
-  case 'migrate':
-    process.exitCode = await migrateCommand(rest);
-    break;
-  case 'token':
-    process.exitCode = await tokenCommand(rest);
-    break;
-  case 'export':
-    process.exitCode = await exportUserCommand(rest, consoleIo);
-    break;
-  case 'erase':
-    process.exitCode = await eraseUserCommand(rest, consoleIo);
-    break;
-  default:
-    console.error('usage: waddle up [--no-workers] | waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run] | waddle token <user-id> | waddle export <user-id> [--out FILE] | waddle erase <user-id>');
-    process.exitCode = 2;
+/**
+ * The commands, each loaded only when it runs: `waddle token` then starts in a tenth of a second
+ * instead of loading Miniflare and esbuild for `up` and `migrate` (about 0.6 s).
+ */
+const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly run: (argv: readonly string[]) => Promise<number> }>> = {
+  up: {
+    summary: 'migrate and seed the local platform, serve the local D1 API and both Workers until Ctrl-C',
+    run: async (argv) => (await import('./commands/up.ts')).upCommand(argv, consoleIo),
+  },
+  migrate: {
+    summary: 'migrate (or show) the central database and every waddle database it lists',
+    run: async (argv) => (await import('./commands/migrate.ts')).migrateCommand(argv, consoleIo),
+  },
+  token: {
+    summary: 'print an API token for a user of the local central database',
+    run: async (argv) => (await import('./commands/token.ts')).tokenCommand(argv, consoleIo),
+  },
+  export: {
+    summary: 'export everything held about a user to a JSON archive',
+    run: async (argv) => (await import('./commands/export-user.ts')).exportUserCommand(argv, consoleIo),
+  },
+  erase: {
+    summary: 'erase a user from the directory and every waddle database (or resume an erasure)',
+    run: async (argv) => (await import('./commands/erase-user.ts')).eraseUserCommand(argv, consoleIo),
+  },
+};
+
+const USAGE = [
+  'usage: waddle <command> [arguments] [options]',
+  '',
+  'commands:',
+  ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`),
+  '',
+  'waddle <command> --help prints the usage of one.',
+].join('\n');
+
+const [name, ...argv] = process.argv.slice(2);
+const command = name === undefined ? undefined : COMMANDS[name];
+if (command) {
+  process.exitCode = await command.run(argv);
+} else if (name === '--help' || name === '-h') {
+  consoleIo.out(USAGE);
+} else {
+  consoleIo.err(name === undefined ? 'waddle: give a command' : `waddle: unknown command '${name}'`);
+  consoleIo.err(USAGE);
+  process.exitCode = 2;
 }

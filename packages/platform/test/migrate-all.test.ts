@@ -9,7 +9,7 @@ const latest = waddleMigrations.map((m) => m.name);
 
 function captureIo() {
   const lines: string[] = [];
-  return { lines, io: { out: (line: string) => lines.push(line), progress: (text: string) => lines.push(text), isTerminal: false } };
+  return { lines, io: { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line), progress: (text: string) => lines.push(text), isTerminal: false } };
 }
 
 describe('migrate fan-out on the local target', () => {

@@ -8,13 +8,14 @@ import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { eraseUserCommand } from '../src/commands/erase-user.ts';
 import { exportUserCommand } from '../src/commands/export-user.ts';
-import type { CommandIo } from '../src/commands/migrate.ts';
+import type { CommandIo } from '../src/commands/command-io.ts';
 import { localTarget } from '../src/targets/local-target.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
 
-function capture(): CommandIo & { lines: string[] } {
+function capture(): CommandIo & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
-  return { lines, out: (line) => lines.push(line), progress: () => {}, isTerminal: false };
+  const errors: string[] = [];
+  return { lines, errors, out: (line) => lines.push(line), err: (line) => errors.push(line), progress: () => {}, isTerminal: false };
 }
 
 describe('waddle export and waddle erase', () => {
@@ -72,7 +73,7 @@ describe('waddle export and waddle erase', () => {
     expect(await eraseUserCommand(['2'], capture(), target)).toBe(0);
     const refused = capture();
     expect(await exportUserCommand(['99'], refused, target)).toBe(1);
-    expect(refused.lines).toEqual(['export: there is no user 99']);
+    expect(refused).toMatchObject({ lines: [], errors: ['waddle export: there is no user 99'] });
     expect(await eraseUserCommand(['x'], capture(), target)).toBe(2);
   });
 });

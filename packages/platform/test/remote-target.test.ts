@@ -28,7 +28,7 @@ describe('the remote target, against the local D1 REST API', () => {
     try {
       const target = remoteTarget({ baseUrl: localApi.baseUrl, accountId: ACCOUNT, apiToken: TOKEN }, local.centralDatabaseId);
       const lines: string[] = [];
-      const exitCode = await migrateCommand(['--concurrency', '3', '--target', 'remote'], { out: (l) => lines.push(l), progress: () => {}, isTerminal: false }, target);
+      const exitCode = await migrateCommand(['--concurrency', '3', '--target', 'remote'], { out: (l) => lines.push(l), err: (l) => lines.push(l), progress: () => {}, isTerminal: false }, target);
       expect(exitCode).toBe(1);
       expect(lines).toContain(`FAILED waddle ${unreachable.name} (${unreachable.d1DatabaseId}): D1 REST API 404: The database ${unreachable.d1DatabaseId} could not be found`);
       expect(lines.some((l) => l.includes('on the remote target'))).toBe(true);

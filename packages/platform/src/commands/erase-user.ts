@@ -1,10 +1,24 @@
 import { systemClock } from '@waddle/clock/clock';
 import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startErasure } from '@waddle/privacy/start-erasure';
+import type { CommandLine } from '@waddle/command-line/parse-command-line';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
-import type { CommandIo } from './migrate.ts';
+import type { CommandIo } from './command-io.ts';
 import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
 import { privacyJobTable } from './privacy-job-table.ts';
+import { TARGET_OPTION } from './target-option.ts';
+
+/** `waddle erase`: its usage and options. */
+export const ERASE_COMMAND_LINE = {
+  command: 'waddle erase',
+  positionals: ['<user-id>'],
+  description: [
+    'Erases a user from the directory at once, then from every waddle database they ever joined, or',
+    'resumes the erasure already running, and prints each database\'s progress. Exit code 1 when the',
+    'user does not exist or a database keeps failing (run it again to retry).',
+  ].join('\n'),
+  options: { target: TARGET_OPTION },
+} satisfies CommandLine;
 
 /**
  * `waddle erase <user-id> [--target local|remote]`: erases a user (see `startErasure`: the
@@ -14,16 +28,13 @@ import { privacyJobTable } from './privacy-job-table.ts';
  * keeps failing (rerun to retry it), 2 for bad arguments.
  */
 export async function eraseUserCommand(argv: readonly string[], io: CommandIo, target?: DatabaseTarget): Promise<number> {
-  const args = parsePrivacyArguments(argv, false);
-  if ('error' in args) {
-    io.out(`erase: ${args.error} (usage: waddle erase <user-id> [--target local|remote])`);
-    return 2;
-  }
+  const args = parsePrivacyArguments(ERASE_COMMAND_LINE, argv, io);
+  if ('exitCode' in args) return args.exitCode;
   const databases = await openPrivacyDatabases(args.target, args.userId, target);
   try {
     const user = await databases.central.prepare('SELECT id FROM users WHERE id = ?').bind(args.userId).first();
     if (!user) {
-      io.out(`erase: there is no user ${args.userId}`);
+      io.err(`waddle erase: there is no user ${args.userId}`);
       return 1;
     }
     const started = await startErasure(databases.central, args.userId, 'operator', systemClock());

@@ -4,29 +4,43 @@ import { systemClock } from '@waddle/clock/clock';
 import { exportArchive } from '@waddle/privacy/export-archive';
 import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startExport } from '@waddle/privacy/start-export';
+import type { CommandLine } from '@waddle/command-line/parse-command-line';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
-import type { CommandIo } from './migrate.ts';
+import type { CommandIo } from './command-io.ts';
 import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
 import { privacyJobTable } from './privacy-job-table.ts';
+import { TARGET_OPTION } from './target-option.ts';
+
+/** `waddle export`: its usage and options. */
+export const EXPORT_COMMAND_LINE = {
+  command: 'waddle export',
+  positionals: ['<user-id>'],
+  description: [
+    'Exports everything held about a user (the job of GET /v1/me/export, or the one running), runs',
+    'it to the end in steps from here and streams the JSON archive out. Exit code 1 when the user',
+    'does not exist or a database keeps failing (the job stays: run it again to resume).',
+  ].join('\n'),
+  options: {
+    out: { type: 'string', value: 'FILE', description: 'write the archive to FILE (default: stdout)' },
+    target: TARGET_OPTION,
+  },
+} satisfies CommandLine;
 
 /**
  * `waddle export <user-id> [--out FILE] [--target local|remote]`: exports everything held about a
  * user (the job of `GET /v1/me/export`, or the one running), runs it to the end in steps from
  * here, and writes the archive to FILE (default: stdout) as it streams out of its chunks. Exit
  * code 1 when the user does not exist or a database keeps failing (the job stays, and a rerun
- * resumes it), 2 for bad arguments.
+ * resumes it), 2 for bad arguments. Refusals go to `io.err`: stdout may be the archive.
  */
 export async function exportUserCommand(argv: readonly string[], io: CommandIo, target?: DatabaseTarget): Promise<number> {
-  const args = parsePrivacyArguments(argv, true);
-  if ('error' in args) {
-    io.out(`export: ${args.error} (usage: waddle export <user-id> [--out FILE] [--target local|remote])`);
-    return 2;
-  }
+  const args = parsePrivacyArguments(EXPORT_COMMAND_LINE, argv, io);
+  if ('exitCode' in args) return args.exitCode;
   const databases = await openPrivacyDatabases(args.target, args.userId, target);
   try {
     const user = await databases.central.prepare('SELECT id FROM users WHERE id = ?').bind(args.userId).first();
     if (!user) {
-      io.out(`export: there is no user ${args.userId}`);
+      io.err(`waddle export: there is no user ${args.userId}`);
       return 1;
     }
     const started = await startExport(databases.central, args.userId, 'operator', systemClock());

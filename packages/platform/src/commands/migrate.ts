@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { centralMigrations } from '@waddle/central-schema/migrations';
+import { type CommandLine, parseCommandLine, usageError } from '@waddle/command-line/parse-command-line';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import type { DatabaseOutcome } from '@waddle/provisioning/fan-out-report';
 import { runFanOut } from '@waddle/provisioning/migrate-all';
@@ -7,20 +7,24 @@ import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
 import { remoteTargetFromEnvironment } from '../targets/remote-target-from-environment.ts';
 import { textTable } from '../text-table.ts';
+import { type CommandIo, consoleIo } from './command-io.ts';
+import { TARGET_OPTION } from './target-option.ts';
 
-export interface CommandIo {
-  readonly out: (line: string) => void;
-  /** Progress goes here: a redrawn bar on a terminal, a line per database otherwise. */
-  readonly progress: (text: string) => void;
-  readonly isTerminal: boolean;
-}
-
-/** Output to the terminal: results on stdout, progress on stderr. */
-export const consoleIo: CommandIo = {
-  out: (line) => console.log(line),
-  progress: (text) => process.stderr.write(text),
-  isTerminal: process.stderr.isTTY === true,
-};
+/** `waddle migrate`: its usage and options. */
+export const MIGRATE_COMMAND_LINE = {
+  command: 'waddle migrate',
+  positionals: ['[status]'],
+  description: [
+    'Migrates the central database and every waddle database of its registry, then prints a table',
+    '(database, from, to, status, time) and names each failure with its error; exit code 1 when any',
+    "database failed. `status` (or --dry-run) only reads: each database's version and what is pending.",
+  ].join('\n'),
+  options: {
+    target: TARGET_OPTION,
+    concurrency: { type: 'string', value: 'N', default: '8', description: 'how many databases are migrated at once, 1 to 64' },
+    'dry-run': { type: 'boolean', description: 'change nothing (the same as `status`)' },
+  },
+} satisfies CommandLine;
 
 /**
  * `waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run]`
@@ -31,38 +35,14 @@ export const consoleIo: CommandIo = {
  * version and which are behind.
  */
 export async function migrateCommand(argv: readonly string[], io: CommandIo = consoleIo, target?: DatabaseTarget): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        target: { type: 'string', default: 'local' },
-        concurrency: { type: 'string', default: '8' },
-        'dry-run': { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    io.out(`migrate: ${(error as Error).message}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(MIGRATE_COMMAND_LINE, argv, io);
+  if ('exitCode' in parsed) return parsed.exitCode;
   const { values, positionals } = parsed;
   const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    io.out('migrate: --concurrency must be an integer from 1 to 64');
-    return 2;
-  }
-  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'status')) {
-    io.out(`migrate: unknown command ${positionals.join(' ')} (use: migrate [status])`);
-    return 2;
-  }
-  if (values.target !== 'local' && values.target !== 'remote') {
-    io.out("migrate: --target must be 'local' or 'remote'");
-    return 2;
-  }
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return usageError(MIGRATE_COMMAND_LINE, '--concurrency must be an integer from 1 to 64', io);
+  if (positionals[0] !== undefined && positionals[0] !== 'status') return usageError(MIGRATE_COMMAND_LINE, `unknown command ${positionals[0]} (use: migrate [status])`, io);
   const statusOnly = positionals[0] === 'status' || values['dry-run'];
   const chosen = target ?? (values.target === 'remote' ? remoteTargetFromEnvironment() : localTarget());
-
   const started = performance.now();
   const report = await runFanOut({
     target: chosen,

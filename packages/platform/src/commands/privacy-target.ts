@@ -1,10 +1,11 @@
-import { parseArgs } from 'node:util';
+import { type CommandLine, type CommandLineOutput, parseCommandLine, usageError } from '@waddle/command-line/parse-command-line';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { localConnector } from '../local/local-connector.ts';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
 import { remoteTargetFromEnvironment } from '../targets/remote-target-from-environment.ts';
+import { userIdArgument } from './user-id-argument.ts';
 
 /** The databases a privacy command works on: the central one and those of the user's waddles. */
 export interface PrivacyDatabases {
@@ -13,26 +14,17 @@ export interface PrivacyDatabases {
   dispose(): Promise<void>;
 }
 
-/** The parsed arguments of `waddle export` / `waddle erase`, or the usage error. */
-export type PrivacyArguments = { readonly userId: number; readonly out?: string; readonly target: 'local' | 'remote' } | { readonly error: string };
+/** The parsed arguments of `waddle export` / `waddle erase`, or the exit code of `--help` or of a usage error. */
+export type PrivacyArguments = { readonly userId: number; readonly out?: string; readonly target: 'local' | 'remote' } | { readonly exitCode: number };
 
-/** Parses `<user-id> [--target local|remote] [--out FILE]` (`--out` only where `withOut`). */
-export function parsePrivacyArguments(argv: readonly string[], withOut: boolean): PrivacyArguments {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { target: { type: 'string', default: 'local' }, ...(withOut ? { out: { type: 'string' } } : {}) },
-    });
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
-  const [user, ...extra] = parsed.positionals;
-  if (!user || extra.length > 0 || !/^[1-9][0-9]{0,15}$/.test(user)) return { error: 'give one user id' };
-  const target = parsed.values.target;
-  if (target !== 'local' && target !== 'remote') return { error: "--target must be 'local' or 'remote'" };
-  return { userId: Number(user), target, out: (parsed.values as { out?: string }).out };
+/** Parses `<user-id> [--target local|remote]` (and `--out FILE` where the command line has it). */
+export function parsePrivacyArguments(line: CommandLine, argv: readonly string[], io: CommandLineOutput): PrivacyArguments {
+  const parsed = parseCommandLine(line, argv, io);
+  if ('exitCode' in parsed) return parsed;
+  const [user = ''] = parsed.positionals;
+  const userId = userIdArgument(user);
+  if (userId === null) return { exitCode: usageError(line, `<user-id> must be a positive integer, not '${user}'`, io) };
+  return { userId, target: parsed.values.target === 'remote' ? 'remote' : 'local', out: parsed.values.out };
 }
 
 /**

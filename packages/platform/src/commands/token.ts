@@ -1,7 +1,26 @@
 import { signAccessToken } from '@waddle/auth-token/access-token';
 import { systemClock } from '@waddle/clock/clock';
+import { type CommandLine, parseCommandLine, usageError } from '@waddle/command-line/parse-command-line';
+import { findLocalUser } from '../local/find-local-user.ts';
 import { readLocalSecrets } from '../local/local-secrets.ts';
+import { LOCAL_STATE_DIRECTORY } from '../local/local-state-directory.ts';
 import { REPOSITORY_ROOT } from '../local/repository-root.ts';
+import { type CommandIo, consoleIo } from './command-io.ts';
+import { userIdArgument } from './user-id-argument.ts';
+
+/** `waddle token`: its usage and options. */
+export const TOKEN_COMMAND_LINE = {
+  command: 'waddle token',
+  positionals: ['<user-id>'],
+  description: [
+    'Prints an API token for an active user of the local central database, signed with the local',
+    'AUTH_SECRET, alone on stdout (TOKEN=$(npm run -s token 1)). A user the database does not have,',
+    'or an erased one, is refused with exit code 1.',
+  ].join('\n'),
+  options: {
+    'expires-in': { type: 'string', value: 'SECONDS', default: String(24 * 3600), description: 'how long the token is valid' },
+  },
+} satisfies CommandLine;
 
 /**
  * A token for a local user, signed with the local `AUTH_SECRET` (the one `waddle up` keeps in
@@ -11,27 +30,41 @@ import { REPOSITORY_ROOT } from '../local/repository-root.ts';
  */
 export async function localToken(userId: number, expiresInSeconds: number, now: number, repositoryRoot = REPOSITORY_ROOT): Promise<string> {
   const secrets = await readLocalSecrets(repositoryRoot);
-  if (!secrets) throw new Error('there are no local secrets yet: run `npm start` once, it generates them');
+  if (!secrets) throw new Error(NO_SECRETS);
   return signAccessToken(secrets.authSecret, { userId, expiresInSeconds, now });
 }
 
+const NO_SECRETS = 'there are no local secrets yet: run `npm start` once, it generates them';
+
 /**
- * `waddle token <user-id> [--expires-in SECONDS]` (`pnpm run token`): prints an API token for a
- * local user, alone on stdout (for `TOKEN=$(pnpm -s run token 1)`). Default lifetime: one day.
+ * `waddle token <user-id> [--expires-in SECONDS]` (`npm run -s token <user-id>`): prints an API
+ * token for a user of the local central database (looked up in its file, see `findLocalUser`),
+ * alone on stdout. Exit code 1, with the reason on stderr, for a user it does not have, an erased
+ * one, or before the first `npm start`; 2 for bad arguments.
  */
-export async function tokenCommand(args: readonly string[], repositoryRoot = REPOSITORY_ROOT): Promise<number> {
-  const [user, ...options] = args;
-  const flag = options.indexOf('--expires-in');
-  const expiresInSeconds = flag === -1 ? 24 * 3600 : Number(options[flag + 1]);
-  if (!user || !/^[1-9][0-9]{0,15}$/.test(user) || !Number.isSafeInteger(expiresInSeconds) || expiresInSeconds < 1) {
-    console.error('usage: waddle token <user-id> [--expires-in SECONDS]   (default: one day)');
-    return 2;
-  }
-  try {
-    console.log(await localToken(Number(user), expiresInSeconds, systemClock(), repositoryRoot));
-    return 0;
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+export async function tokenCommand(
+  argv: readonly string[],
+  io: CommandIo = consoleIo,
+  local: { readonly repositoryRoot?: string; readonly stateDirectory?: string } = {},
+): Promise<number> {
+  const parsed = parseCommandLine(TOKEN_COMMAND_LINE, argv, io);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const [user = ''] = parsed.positionals;
+  const userId = userIdArgument(user);
+  if (userId === null) return usageError(TOKEN_COMMAND_LINE, `<user-id> must be a positive integer, not '${user}'`, io);
+  const expiresInSeconds = Number(parsed.values['expires-in']);
+  if (!Number.isSafeInteger(expiresInSeconds) || expiresInSeconds < 1) return usageError(TOKEN_COMMAND_LINE, '--expires-in must be a whole number of seconds, at least 1', io);
+
+  const refuse = (reason: string) => {
+    io.err(`waddle token: ${reason}`);
     return 1;
-  }
+  };
+  const secrets = await readLocalSecrets(local.repositoryRoot ?? REPOSITORY_ROOT);
+  if (!secrets) return refuse(NO_SECRETS);
+  const found = await findLocalUser(local.stateDirectory ?? LOCAL_STATE_DIRECTORY, userId);
+  if (found === null) return refuse('there is no local central database yet: run `npm start` once, it creates it');
+  if (found.status === 'unknown') return refuse(`there is no user ${userId} in the local central database`);
+  if (found.status === 'erased') return refuse(`user ${userId} is erased`);
+  io.out(await signAccessToken(secrets.authSecret, { userId, expiresInSeconds, now: systemClock() }));
+  return 0;
 }

@@ -1,11 +1,12 @@
 import { relative } from 'node:path';
 import { type Clock, systemClock } from '@waddle/clock/clock';
+import { type CommandLine, parseCommandLine } from '@waddle/command-line/parse-command-line';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { seedDemoPlatform } from '../demo/seed-demo-platform.ts';
 import { runFanOut } from '@waddle/provisioning/migrate-all';
 import { writeDevVars } from '../local/dev-vars.ts';
 import { LOCAL_ACCOUNT_ID, type LocalD1Api, startLocalD1Api } from '../local/local-d1-api.ts';
-import { LOCAL_STATE_DIRECTORY } from '../local/local-databases.ts';
+import { LOCAL_STATE_DIRECTORY } from '../local/local-state-directory.ts';
 import { ensureLocalSecrets, localSecretsFile } from '../local/local-secrets.ts';
 import { registeredDatabases } from '../local/registered-databases.ts';
 import { REPOSITORY_ROOT } from '../local/repository-root.ts';
@@ -14,7 +15,27 @@ import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
 import { textTable } from '../text-table.ts';
 import { DEMO_USERS } from '../demo/demo-content.ts';
+import { type CommandIo, consoleIo } from './command-io.ts';
 import { localToken } from './token.ts';
+import { untilStopSignal } from './until-stop-signal.ts';
+
+/** `waddle up`: its usage and options. */
+export const UP_COMMAND_LINE = {
+  command: 'waddle up',
+  description: [
+    'Migrates every local database, seeds the demo platform once and prints it, then serves the local',
+    'D1 REST API (127.0.0.1:8789) and the api and monitor Workers (wrangler dev, 127.0.0.1:8787 and',
+    '8788) on the same local state until Ctrl-C, which stops them and exits 0. What `npm start` runs.',
+  ].join('\n'),
+  options: { 'no-workers': { type: 'boolean', description: 'stop after seeding: serve neither the local D1 API nor the Workers' } },
+} satisfies CommandLine;
+
+/** `waddle up [--no-workers]`: {@link up} from the command line; exit code 1 when it failed, 2 for bad arguments. */
+export async function upCommand(argv: readonly string[], io: CommandIo = consoleIo): Promise<number> {
+  const parsed = parseCommandLine(UP_COMMAND_LINE, argv, io);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  return (await up({ workers: !parsed.values['no-workers'], log: io.out })) ? 0 : 1;
+}
 
 /** Where `waddle up` serves the local D1 REST API. */
 const LOCAL_D1_API_PORT = 8789;
@@ -27,7 +48,8 @@ const LOCAL_D1_API_PORT = 8789;
  * the registry, and those it creates), writes both Workers' `.dev.vars` (the API's address,
  * account and token, the api's `AUTH_SECRET`, the monitor's `MONITOR_TOKEN`, generated once and
  * kept in `.wrangler/local-secrets.json`) and serves the api and monitor Workers with
- * `wrangler dev` on the same state until Ctrl-C. Running it again reuses the data and the secrets.
+ * `wrangler dev` on the same state until Ctrl-C or SIGTERM (then it stops them in order and
+ * answers `true`). Running it again reuses the data and the secrets.
  */
 export async function up(
   options: { readonly workers?: boolean; readonly target?: DatabaseTarget; readonly log?: (line: string) => void; readonly messagesPerWaddle?: number; readonly clock?: Clock } = {},
@@ -110,20 +132,10 @@ export async function up(
     log(`API reference: ${workers[0]!.url}/v1/openapi.json`);
   }
   log('Ctrl-C stops everything.');
-  await new Promise<void>((done) => {
-    // The local D1 API's Miniflare listens for these signals too and exits the process at once,
-    // before the Workers and the API are stopped in order; this command owns the process, so its
-    // own listener is the only one.
-    const stop = () => {
-      log('stopping…');
-      void Promise.all(workers.map((w) => w.stop()))
-        .then(() => d1Api.close())
-        .then(done);
-    };
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.removeAllListeners(signal);
-      process.once(signal, stop);
-    }
+  await untilStopSignal(async () => {
+    log('stopping…');
+    await Promise.all(workers.map((w) => w.stop()));
+    await d1Api.close();
   });
   log('stopped');
   return true;

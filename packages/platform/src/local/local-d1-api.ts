@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { bundleWorker } from './bundle-worker.ts';
 import { CloudflareErrorCode, cloudflareFailure, cloudflareSuccess } from './cloudflare-envelope.ts';
 import { deleteLocalDatabaseFiles } from './local-database-file.ts';
-import { LOCAL_CENTRAL_DATABASE_ID } from './local-databases.ts';
+import { LOCAL_CENTRAL_DATABASE_ID } from './local-state-directory.ts';
 import { localMiniflareOptions, restartLocalMiniflare, startLocalMiniflare } from './local-miniflare.ts';
 import { registeredDatabases } from './registered-databases.ts';
 import { SharedExclusiveLock } from './shared-exclusive-lock.ts';

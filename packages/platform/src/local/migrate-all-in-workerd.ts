@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { FanOutReport } from '@waddle/provisioning/fan-out-report';
 import type { FanOutSettings } from '@waddle/provisioning/fan-out-settings';
 import { bundleWorker } from './bundle-worker.ts';
-import { LOCAL_CENTRAL_DATABASE_ID } from './local-databases.ts';
+import { LOCAL_CENTRAL_DATABASE_ID } from './local-state-directory.ts';
 import { bindingNames, d1DatabasesOption, startLocalMiniflare } from './local-miniflare.ts';
 import { registeredDatabases } from './registered-databases.ts';
 

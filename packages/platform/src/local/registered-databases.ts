@@ -1,5 +1,6 @@
 import { readRegistry, type RegistryRow } from '@waddle/provisioning/migrate-all';
-import { LOCAL_CENTRAL_DATABASE_ID, openLocalDatabases } from './local-databases.ts';
+import { openLocalDatabases } from './local-databases.ts';
+import { LOCAL_CENTRAL_DATABASE_ID } from './local-state-directory.ts';
 
 /**
  * The waddles the local registry lists, with their databases (none while the central database is

@@ -1,5 +1,6 @@
 import { claimLocalDatabaseFile, deleteLocalDatabaseFiles } from '../local/local-database-file.ts';
-import { LOCAL_CENTRAL_DATABASE_ID, LOCAL_STATE_DIRECTORY, openLocalDatabases } from '../local/local-databases.ts';
+import { openLocalDatabases } from '../local/local-databases.ts';
+import { LOCAL_CENTRAL_DATABASE_ID, LOCAL_STATE_DIRECTORY } from '../local/local-state-directory.ts';
 import { migrateAllInWorkerd } from '../local/migrate-all-in-workerd.ts';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 
