@@ -65,6 +65,9 @@ describe('emoji in search', () => {
   it('tokenizes the query exactly as the index: every emoji of a text is one token, text without emoji is unchanged', () => {
     expect(searchTokens('a🐧b 👍🏽👍 🇫🇷')).toHaveLength(6);
     expect(searchTokens('👍🏽')).toEqual(searchTokens('👍'));
+    for (const emoji of ['🐧', '👍🏽', '🇫🇷', '1️⃣', '#️⃣', '*️⃣', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '👨‍👩‍👧', '🏳️‍🌈', '❤️‍🔥', '🧑🏽‍🚀', '☝🏿', '🅰️', 'Ⓜ️', '©️', '〰️', '㊗️', '🫠', '🏽']) {
+      expect({ emoji, tokens: searchTokens(`a${emoji}b`).length, alone: searchTokens(emoji).length }).toEqual({ emoji, tokens: 3, alone: 1 });
+    }
     for (const text of ['plain words', 'Café du Nord', '北京天安门 hello', 'a-b_c d.e']) expect(searchableText(text)).toBe(text.includes('北') ? '北京 京天 天安 安门 hello' : text);
     expect(parseSearchQuery('🐧').match).toBe(`"${searchTokens('🐧')[0]}"`);
   });
