@@ -1,15 +1,19 @@
 import type { z } from 'zod';
 import { ApiError, badRequest } from './api-error.ts';
+import { reactionEmojiViolation, storedReactionViolation } from './reaction-emoji.ts';
 import type { Route } from './route.ts';
+import { API_CODE } from './schemas.ts';
 
 /** The largest request body accepted (64 KiB): a message is at most 4,000 characters. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Validates everything a request carries against its route before any database is touched:
- * path parameters (ids are positive integers below 2^53, except role 0, the default role; an
- * emoji is 1 to 64 characters without spaces or control characters), the query (each name once, no unknown names) and the JSON body (size,
- * syntax, schema, no unknown fields). Any failure is a 400 naming the field.
+ * path parameters (ids are positive integers below 2^53, except role 0, the default role; a new
+ * reaction's emoji is one emoji or a custom emoji id, see `reactionEmojiViolation`), the query
+ * (each name once, no unknown names) and the JSON body (size, syntax, schema, no unknown
+ * fields). Any failure is a 400 naming the field: `invalid_text` for text breaking the text rule
+ * (or a reaction that is no emoji), else `invalid_path`, `invalid_query` or `invalid_body`.
  */
 export async function parseRequestInput(
   route: Route,
@@ -18,7 +22,7 @@ export async function parseRequestInput(
   url: URL,
 ): Promise<{ params: Record<string, string | number>; query: unknown; body: unknown }> {
   const params: Record<string, string | number> = {};
-  for (const [name, raw] of Object.entries(rawParams)) params[name] = parsePathParameter(name, raw);
+  for (const [name, raw] of Object.entries(rawParams)) params[name] = parsePathParameter(route, name, raw);
 
   const rawQuery: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
@@ -32,7 +36,7 @@ export async function parseRequestInput(
   return { params, query, body };
 }
 
-function parsePathParameter(name: string, raw: string): string | number {
+function parsePathParameter(route: Route, name: string, raw: string): string | number {
   let value: string;
   try {
     value = decodeURIComponent(raw);
@@ -40,7 +44,9 @@ function parsePathParameter(name: string, raw: string): string | number {
     throw badRequest('invalid_path', `${name} is not valid percent-encoding`);
   }
   if (name === 'emoji') {
-    if (value.length < 1 || value.length > 64 || /[\p{Cc}\s]/u.test(value)) throw badRequest('invalid_path', 'emoji must be 1 to 64 characters without spaces or control characters');
+    // Removing takes any reaction that may be stored (older ones were not restricted to emoji).
+    const violation = route.method === 'DELETE' ? storedReactionViolation(value) : reactionEmojiViolation(value);
+    if (violation !== null) throw badRequest('invalid_text', `path.emoji: ${violation}`);
     return value;
   }
   // Role 0 is the default role (`@everyone`); every other id starts at 1.
@@ -69,5 +75,6 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, where: string, code: 
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = [where, ...issue.path.map(String)].join('.');
-  throw badRequest(code, `${path}: ${issue.message}`);
+  const issueCode = issue.code === 'custom' ? issue.params?.[API_CODE] : undefined;
+  throw badRequest(typeof issueCode === 'string' ? issueCode : code, `${path}: ${issue.message}`);
 }

@@ -1,26 +1,42 @@
+import { type TextRule, textViolation } from '@waddle/queries/text/text-violation';
 import { z } from 'zod';
 
 /**
- * Building blocks of the request schemas. Text fields refuse control characters (other than
- * newline and tab in message content) and are bounded; ids are positive integers below 2^53.
+ * Building blocks of the request schemas. Text fields follow the platform's one text rule
+ * (`textViolation`): well-formed Unicode, no control characters (tab and line breaks only in
+ * message content), lengths in code points as SQLite's `length()` counts them; a string that
+ * breaks it is refused with `invalid_text`. Ids are positive integers below 2^53.
  */
 export const id = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 
-/** A single-line name or title of `min` to `max` characters, trimmed. */
-export const singleLine = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(min)
-    .max(max)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+/** The zod issue parameter naming the API error code of a refusal (`invalid_text`), read by `parseRequestInput`. */
+export const API_CODE = 'apiCode';
 
-/** Message text: 1 to 4,000 characters after trimming; newlines and tabs allowed. */
-export const messageContent = z
-  .string()
-  .max(4000)
-  .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters')
-  .refine((text) => text.trim().length > 0, 'must not be empty');
+/**
+ * A string keeping `rule` (see `textViolation`), refused with `invalid_text` otherwise. Its
+ * JSON Schema says `minLength`/`maxLength`, which JSON Schema counts in code points too.
+ */
+export const text = (rule: TextRule) => keeping(z.string(), rule);
+
+/** A single-line name or title of `min` to `max` characters (code points), trimmed first; no control characters or line separators. */
+export const singleLine = (min: number, max: number) => keeping(z.string().trim(), { min, max });
+
+/** Message text: 1 to 4,000 characters (code points), stored as given; tab, line feed and carriage return allowed; not only whitespace. */
+export const messageContent = keeping(z.string(), { min: 1, max: 4000, multiline: true }).superRefine((content, context) => {
+  if (content.trim() === '') context.addIssue({ code: 'custom', message: 'must not be only whitespace', params: { [API_CODE]: 'invalid_text' } });
+});
+
+/** Search text: 1 to 500 characters (code points), tab and line breaks allowed. */
+export const searchText = text({ min: 1, max: 500, multiline: true });
+
+function keeping(schema: z.ZodString, rule: TextRule): z.ZodString {
+  return schema
+    .superRefine((value, context) => {
+      const violation = textViolation(value, rule);
+      if (violation !== null) context.addIssue({ code: 'custom', message: violation, params: { [API_CODE]: 'invalid_text' } });
+    })
+    .meta({ minLength: rule.min, maxLength: rule.max });
+}
 
 /** An id in a query string (`?author=42`). */
 export const queryId = z

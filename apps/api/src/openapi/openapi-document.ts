@@ -24,7 +24,7 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       name,
       in: 'path',
       required: true,
-      schema: name === 'emoji' ? { type: 'string', minLength: 1, maxLength: 64 } : { type: 'integer', minimum: name === 'role' ? 0 : 1, maximum: Number.MAX_SAFE_INTEGER },
+      schema: name === 'emoji' ? { type: 'string', minLength: 1, maxLength: 64, description: 'To react: one emoji (RGI, fully qualified) or a custom emoji id :name:. To remove: the reaction as stored.' } : { type: 'integer', minimum: name === 'role' ? 0 : 1, maximum: Number.MAX_SAFE_INTEGER },
     }));
     const querySchema = route.query ? (z.toJSONSchema(route.query, { io: 'input' }) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
     const queryParameters = Object.entries(querySchema?.properties ?? {}).map(([name, schema]) => ({

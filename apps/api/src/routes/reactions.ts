@@ -5,7 +5,9 @@ import { route } from '../http/route.ts';
 
 /**
  * `PUT /v1/waddles/{waddle}/messages/{message}/reactions/{emoji}` (ADD_REACTIONS): the caller
- * reacts with `emoji` (any 1 to 64 characters, stored as given); reacting twice changes nothing.
+ * reacts with `emoji`: one emoji or a custom emoji id `:name:` (see `reactionEmojiViolation`; anything
+ * else is a 400 `invalid_text` before any database is touched), stored as given; reacting twice
+ * changes nothing.
  *
  * ```sql
  * INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -30,7 +32,8 @@ export const addReaction = route({
 
 /**
  * `DELETE /v1/waddles/{waddle}/messages/{message}/reactions/{emoji}`: removes the caller's own
- * reaction (404 when they had none).
+ * reaction (404 when they had none). Any reaction that may be stored is accepted here, including
+ * ones from before reactions were restricted to emoji.
  *
  * ```sql
  * DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id

@@ -4,7 +4,7 @@ import { visibleChannelIds } from '../access/visible-channels.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
-import { cursor, queryCount, queryId, queryTime } from '../http/schemas.ts';
+import { cursor, queryCount, queryId, queryTime, searchText } from '../http/schemas.ts';
 
 /**
  * `GET /v1/waddles/{waddle}/search?q=&channel=&author=&thread=&after=&before=&sort=&cursor=&limit=`:
@@ -22,7 +22,7 @@ export const searchRoute = route({
   tag: 'search',
   summary: 'Search messages',
   query: z.strictObject({
-    q: z.string().min(1).max(500),
+    q: searchText,
     channel: queryId.optional(),
     author: queryId.optional(),
     thread: queryId.optional(),

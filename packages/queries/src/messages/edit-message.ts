@@ -1,12 +1,15 @@
 import { sql } from 'kysely';
 import { searchableText } from '../search/searchable-text.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
+import { requireValidContent } from './require-valid-content.ts';
 
 /**
  * Replaces a live message's text and re-indexes it, in one atomic `batch()`. The schema's
  * triggers record the previous text in `message_edits`, count the edit, and take the old text out
  * of the search index, so the message is found by its new text only. Returns `false` (and changes
- * nothing) when the message does not exist, is tombstoned, or already has this text.
+ * nothing) when the message does not exist, is tombstoned, or already has this text. Content
+ * the schema must not hold (ill-formed, control characters, over 10,000 code points) raises
+ * `InvalidQueryError` before anything is sent, as in `postMessage`.
  *
  * ```sql
  * UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND is_deleted = 0 AND content IS NOT ?;
@@ -17,6 +20,7 @@ export async function editMessage(
   waddle: WaddleDatabase,
   edit: { readonly messageId: number; readonly content: string; readonly editedAt: number },
 ): Promise<boolean> {
+  requireValidContent(edit.content, 'content');
   const update = waddle.db
     .updateTable('messages')
     .set({ content: edit.content, edited_at: edit.editedAt })

@@ -2,6 +2,7 @@ import { type Compilable, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { searchableText } from '../search/searchable-text.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
+import { requireValidContent } from './require-valid-content.ts';
 
 export interface NewMessage {
   readonly channelId: number;
@@ -20,7 +21,9 @@ export interface NewMessage {
  * Posts a message and indexes it for search in one atomic `batch()`: the message is never
  * visible without being searchable, nor indexed without existing. The schema's triggers update
  * the thread's and channel's activity in the same transaction. The database rejects an unknown
- * channel, a thread of another channel, and content over 10,000 characters.
+ * channel and a thread of another channel; content that is not well-formed text, holds control
+ * characters other than tab and line breaks, or exceeds 10,000 code points raises
+ * {@link InvalidQueryError} before anything is sent (see `requireValidContent`).
  *
  * With `enforceSlowMode`, the author's slow-mode clock for the channel is moved in the same batch;
  * the schema's trigger aborts the batch when the channel's `slow_mode_seconds` have not passed
@@ -46,6 +49,7 @@ export async function postMessage(
   message: NewMessage,
   options: { readonly enforceSlowMode?: boolean } = {},
 ): Promise<{ id: number; createdAt: number }> {
+  requireValidContent(message.content, 'content');
   if (!options.enforceSlowMode) {
     const [posted] = await postMessages(waddle, [message]);
     return posted!;
@@ -76,7 +80,8 @@ export class SlowModeError extends Error {
 
 /**
  * Posts several messages (an import, a bot's burst) in one atomic `batch()`: each message with
- * its index entry, in order, so ids follow the array. At most 50 messages per call (D1 runs a batch
+ * its index entry, in order, so ids follow the array. Nothing is written when one message's
+ * content is refused ({@link InvalidQueryError}, as for {@link postMessage}). At most 50 messages per call (D1 runs a batch
  * as one transaction, which must finish within its time limit).
  *
  * ```sql
@@ -90,6 +95,7 @@ export async function postMessages(
   messages: readonly NewMessage[],
 ): Promise<{ id: number; createdAt: number }[]> {
   if (messages.length > 50) throw new InvalidQueryError('messages', 'at most 50 messages per batch');
+  messages.forEach((message, index) => requireValidContent(message.content, `messages[${index}].content`));
   const results = await runBatch(waddle, postStatements(waddle, messages));
   return messages.map((_, index) => {
     const row = results[index * 2]!.results[0] as { id: number; created_at: number };

@@ -1,5 +1,5 @@
 import { foldForMatch, type HighlightTerm } from './search-query.ts';
-import { isCjkToken } from './searchable-text.ts';
+import { emojiIn, emojiToken, isCjkToken, isEmojiToken } from './searchable-text.ts';
 
 /** A piece of a snippet: plain text, or text that matched the query. Render `match` parts highlighted. */
 export interface SnippetPart {
@@ -15,7 +15,8 @@ const SNIPPET_LENGTH = 200;
  * The part of a message around its first match, split into plain and matched parts. The index
  * stores no text (it is contentless), so FTS5's `snippet()` cannot run; this does the same from
  * the message content and the parsed query: words are compared case- and diacritic-folded (a
- * query `cafe` highlights `Café`), CJK terms as substrings. Parts are data, not HTML, so a client
+ * query `cafe` highlights `Café`), CJK terms as substrings, emoji by their tokens (a query `👍`
+ * highlights `👍🏽`). Parts are data, not HTML, so a client
  * escapes them like any other text.
  *
  * @example
@@ -26,7 +27,7 @@ const SNIPPET_LENGTH = 200;
  */
 export function buildSnippet(content: string, terms: readonly HighlightTerm[]): SnippetPart[] {
   const text = content.normalize('NFC');
-  const ranges = mergeRanges([...wordMatches(text, terms), ...cjkMatches(text, terms)]);
+  const ranges = mergeRanges([...wordMatches(text, terms), ...cjkMatches(text, terms), ...emojiMatches(text, terms)]);
   const first = ranges[0]?.[0] ?? 0;
   let start = Math.max(0, first - CONTEXT_BEFORE);
   if (start > 0) start = text.indexOf(' ', start) + 1 || start;
@@ -48,23 +49,36 @@ export function buildSnippet(content: string, terms: readonly HighlightTerm[]): 
 
 /** Words of the text equal to a query token (or starting with it, for a prefix term). */
 function wordMatches(text: string, terms: readonly HighlightTerm[]): [number, number][] {
+  const wanted = tokensOfTerms(terms, (token) => !isCjkToken(token) && !isEmojiToken(token));
+  const ranges: [number, number][] = [];
+  for (const word of text.matchAll(WORD)) {
+    if (wanted(foldForMatch(word[0]))) ranges.push([word.index, word.index + word[0].length]);
+  }
+  return ranges;
+}
+
+/** Emoji of the text whose token is a query token (or starts with it, for a prefix term). */
+function emojiMatches(text: string, terms: readonly HighlightTerm[]): [number, number][] {
+  const wanted = tokensOfTerms(terms, isEmojiToken);
+  const ranges: [number, number][] = [];
+  for (const emoji of emojiIn(text)) {
+    if (wanted(emojiToken(emoji[0]))) ranges.push([emoji.index, emoji.index + emoji[0].length]);
+  }
+  return ranges;
+}
+
+/** A test for tokens of the text: equal to a query token of the kind kept, or starting with a prefix term's last one. */
+function tokensOfTerms(terms: readonly HighlightTerm[], keep: (token: string) => boolean): (token: string) => boolean {
   const exact = new Set<string>();
   const prefixes: string[] = [];
   for (const term of terms) {
     term.tokens.forEach((token, index) => {
-      if (isCjkToken(token)) return;
+      if (!keep(token)) return;
       if (term.prefix && index === term.tokens.length - 1) prefixes.push(token);
       else exact.add(token);
     });
   }
-  const ranges: [number, number][] = [];
-  for (const word of text.matchAll(WORD)) {
-    const folded = foldForMatch(word[0]);
-    if (exact.has(folded) || prefixes.some((prefix) => folded.startsWith(prefix))) {
-      ranges.push([word.index, word.index + word[0].length]);
-    }
-  }
-  return ranges;
+  return (token) => exact.has(token) || prefixes.some((prefix) => token.startsWith(prefix));
 }
 
 /** Occurrences of each CJK run of the query (rebuilt from its overlapping bigrams), as substrings. */
