@@ -27,6 +27,10 @@ const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly run
     summary: 'export everything held about a user to a JSON archive',
     run: async (argv) => (await import('./commands/export-user.ts')).exportUserCommand(argv, consoleIo),
   },
+  'reindex-search': {
+    summary: 'make emoji searchable in messages indexed before they were (once, after upgrading)',
+    run: async (argv) => (await import('./commands/reindex-search.ts')).reindexSearchCommand(argv, consoleIo),
+  },
   erase: {
     summary: 'erase a user from the directory and every waddle database (or resume an erasure)',
     run: async (argv) => (await import('./commands/erase-user.ts')).eraseUserCommand(argv, consoleIo),
@@ -37,7 +41,7 @@ const USAGE = [
   'usage: waddle <command> [arguments] [options]',
   '',
   'commands:',
-  ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`),
+  ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(16)}${summary}`),
   '',
   'waddle <command> --help prints the usage of one.',
 ].join('\n');

@@ -26,6 +26,7 @@ const commands = [
   { command: 'token', valid: ['1'] },
   { command: 'export', valid: ['1'] },
   { command: 'erase', valid: ['1'] },
+  { command: 'reindex-search', valid: [] },
 ];
 
 describe('waddle <command> --help, and usage errors', () => {
