@@ -70,12 +70,32 @@ describe('permissions and moderation', () => {
     expect(JSON.parse(actions[2]!.metadata!)).toEqual({ userId: USER.member, expiresAt: null });
   });
 
+  it('tells a ban only to whoever already knows the waddle: a never-member banned from a private one gets the 404 of an unknown waddle', async () => {
+    // USER.banned never joined the private waddle; a moderator banned them ahead of time.
+    const unknown = await call('banned', 'GET', '/v1/waddles/424242');
+    for (const path of [w, `${w}/channels`, `${w}/channels/${CHANNEL.general}/messages`, `${w}/members`]) {
+      const answer = await call('banned', 'GET', path);
+      expect({ path, status: answer.status, body: answer.body }).toEqual({ path, status: 404, body: unknown.body });
+    }
+    expect((await call('banned', 'POST', `${w}/members`)).body).toEqual(unknown.body);
+
+    // A former member knows it exists: they are told why they cannot come back.
+    expect((await call('moderator', 'PUT', `${w}/bans/${USER.member}`, {})).status).toBe(200);
+    expect((await call('member', 'GET', w)).body.error.code).toBe('banned_from_waddle');
+    expect((await call('member', 'POST', `${w}/members`)).body.error.code).toBe('banned_from_waddle');
+
+    // A public waddle is listed in the directory: joining it tells the ban.
+    const puffins = `/v1/waddles/${WADDLE.public}`;
+    expect((await call('owner', 'PUT', `${puffins}/bans/${USER.outsider}`, {})).status).toBe(200);
+    expect((await call('outsider', 'POST', `${puffins}/members`)).body.error.code).toBe('banned_from_waddle');
+  });
+
   it('joins public waddles only, and lets members leave (not the owner)', async () => {
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.public}/members`)).status).toBe(201);
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.public}/members`)).status).toBe(201);
     expect((await call('outsider', 'GET', `/v1/waddles/${WADDLE.public}`)).body).toMatchObject({ name: 'puffins', memberCount: 2, isOwner: false });
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(404);
-    expect((await call('banned', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(403);
+    expect((await call('banned', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(404);
     expect((await call('outsider', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.outsider}`)).status).toBe(204);
     expect((await call('owner', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.owner}`)).body.error.code).toBe('owner_cannot_leave');
     const directory = await call('outsider', 'GET', '/v1/directory?limit=1');
