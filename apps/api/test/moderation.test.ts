@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Permission } from '../src/access/permissions.ts';
-import { call, CHANNEL, freshPlatform, ROLE, USER, WADDLE } from './fixture.ts';
+import { call, CHANNEL, freshPlatform, MODERATOR_PERMISSIONS, ROLE, USER, WADDLE } from './fixture.ts';
 
 const w = `/v1/waddles/${WADDLE.private}`;
 
@@ -41,6 +41,40 @@ describe('permissions and moderation', () => {
     expect((await call('moderator', 'POST', `${w}/roles`, { name: 'Admin', permissions: Permission.ADMINISTRATOR })).body.error.code).toBe('missing_permission');
     expect((await call('moderator', 'POST', `${w}/roles`, { name: 'Peer', position: 2 })).body.error.code).toBe('outranked');
     expect(await auditActions()).toEqual([]);
+  });
+
+  it('lets only the owner or an administrator add to @everyone more than what every member may safely hold', async () => {
+    const everyone = `${w}/roles/0`;
+    const everyoneBits = async () => (await env.WADDLE_PRIVATE.prepare('SELECT permissions FROM roles WHERE id = 0').first<{ permissions: number }>())!.permissions;
+    const start = await everyoneBits();
+    // The moderator (MANAGE_ROLES) tries to hand every member moderator powers in one request.
+    const escalate = await call('moderator', 'PATCH', everyone, { permissions: 1991 });
+    expect(escalate.status).toBe(403);
+    expect(escalate.body.error.code).toBe('default_role_restricted');
+    expect(escalate.body.error.message).toMatch(/MANAGE_MESSAGES/);
+    for (const bit of [Permission.MANAGE_MESSAGES, Permission.VIEW_PRIVATE_CHANNELS, Permission.KICK_MEMBERS, Permission.MANAGE_ROLES, Permission.ADMINISTRATOR]) {
+      expect((await call('moderator', 'PATCH', everyone, { permissions: start | bit })).status).toBe(403);
+    }
+    expect(await everyoneBits()).toBe(start);
+    expect((await call('member', 'DELETE', `${w}/messages/2`)).status).toBe(403);
+    expect((await call('member', 'GET', `${w}/channels/${CHANNEL.secret}/messages`)).status).toBe(404);
+
+    // Within the safe set, MANAGE_ROLES may take bits away and give back those it holds.
+    expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: MODERATOR_PERMISSIONS | Permission.ADD_REACTIONS })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: start & ~Permission.ADD_REACTIONS })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: start })).status).toBe(200);
+
+    // The owner may widen it, and so may an administrator.
+    expect((await call('owner', 'PATCH', everyone, { permissions: start | Permission.MANAGE_MESSAGES })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: start | Permission.MANAGE_MESSAGES | Permission.ADD_REACTIONS })).status).toBe(200);
+    expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: Permission.ADMINISTRATOR })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: start | Permission.VIEW_PRIVATE_CHANNELS })).status).toBe(200);
+
+    // Nobody adds a bit they do not hold, to @everyone or to any role.
+    expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: Permission.MANAGE_ROLES })).status).toBe(200);
+    expect((await call('owner', 'PATCH', everyone, { permissions: 0 })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: Permission.VIEW_CHANNELS })).body.error.code).toBe('missing_permission');
+    expect((await call('moderator', 'PATCH', `${w}/roles/${ROLE.helper}`, { permissions: Permission.VIEW_CHANNELS })).body.error.code).toBe('missing_permission');
   });
 
   it('kicks and bans only below oneself; a ban removes the member, blocks rejoining and is audited', async () => {
