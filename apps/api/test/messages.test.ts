@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { call, CHANNEL, freshPlatform, MESSAGE, THREAD, WADDLE } from './fixture.ts';
+import { call, CHANNEL, freshPlatform, MESSAGE, snapshot, THREAD, WADDLE } from './fixture.ts';
 
 const w = `/v1/waddles/${WADDLE.private}`;
 
@@ -77,6 +77,21 @@ describe('messages through the API', () => {
     expect((await call('member', 'PATCH', `${w}/messages/${MESSAGE.byModerator}`, { content: 'not mine' })).body.error.code).toBe('not_author');
     expect((await call('member', 'DELETE', `${w}/messages/${MESSAGE.byModerator}`)).body.error.code).toBe('missing_permission');
     expect((await call('member', 'POST', `${w}/channels/${CHANNEL.general}/threads`, { title: 'welcome' })).status).toBe(409);
+  });
+
+  it('answers an edit to the current text with 200 and the message as it is, recording no edit', async () => {
+    const path = `${w}/messages/${MESSAGE.byMember}`;
+    const before = await snapshot();
+    const unchanged = await call('member', 'PATCH', path, { content: 'hello penguins' });
+    expect({ status: unchanged.status, body: unchanged.body }).toEqual({ status: 200, body: { id: MESSAGE.byMember, content: 'hello penguins', editedAt: null } });
+    expect(await snapshot()).toBe(before);
+
+    const edited = await call('member', 'PATCH', path, { content: 'hello again' });
+    expect(edited.status).toBe(200);
+    const again = await call('member', 'PATCH', path, { content: 'hello again' });
+    expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: { id: MESSAGE.byMember, content: 'hello again', editedAt: edited.body.editedAt } });
+    const history = await env.WADDLE_PRIVATE.prepare('SELECT count(*) AS n FROM message_edits WHERE message_id = ?').bind(MESSAGE.byMember).first<{ n: number }>();
+    expect(history?.n).toBe(1);
   });
 
   it('edits keep history, deletes leave a tombstone and leave search at once', async () => {

@@ -125,7 +125,13 @@ export const postChannelMessage = route({
 
 /**
  * `PATCH /v1/waddles/{waddle}/messages/{message}`: the author edits their message (the previous
- * text goes to the edit history; see `editMessage`).
+ * text goes to the edit history; see `editMessage`). An edit to the text the message already has
+ * is a success that changes nothing: 200 with the message as it is (`editedAt` of its last real
+ * edit, `null` if none), no edit recorded.
+ *
+ * ```sql
+ * SELECT content, edited_at FROM messages WHERE id = ? AND is_deleted = 0;   -- only when editMessage changed nothing
+ * ```
  */
 export const editMessageRoute = route({
   method: 'PATCH',
@@ -139,8 +145,14 @@ export const editMessageRoute = route({
     if (message!.user_id !== context.caller.id) throw forbidden('not_author', 'only the author can edit a message');
     access.require(Permission.SEND_MESSAGES, 'editing');
     const edited = await editMessage(access.database, { messageId: message!.id, content: body.content, editedAt: context.now });
-    if (!edited) throw notFound('message');
-    return { id: message!.id, content: body.content, editedAt: context.now };
+    if (edited) return { id: message!.id, content: body.content, editedAt: context.now };
+    // Nothing changed: the message already had this text, or it was deleted meanwhile.
+    const current = await access.database.d1
+      .prepare('SELECT content, edited_at FROM messages WHERE id = ? AND is_deleted = 0')
+      .bind(message!.id)
+      .first<{ content: string; edited_at: number | null }>();
+    if (current?.content !== body.content) throw notFound('message');
+    return { id: message!.id, content: current.content, editedAt: current.edited_at };
   },
 });
 
