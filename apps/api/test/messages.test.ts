@@ -26,6 +26,18 @@ describe('messages through the API', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('anchors first_unread where GET …/unreads says the first unread is, skipping the caller\'s own messages', async () => {
+    const general = `${w}/channels/${CHANNEL.general}`;
+    expect((await call('member', 'PUT', `${general}/read`, { messageId: MESSAGE.inThread })).status).toBe(200);
+    const own = await call('member', 'POST', `${general}/messages`, { content: 'mine' });
+    const theirs = await call('moderator', 'POST', `${general}/messages`, { content: 'theirs' });
+    const unreads = (await call('member', 'GET', `${w}/unreads`)).body.channels.find((c: { channelId: number }) => c.channelId === CHANNEL.general);
+    const page = (await call('member', 'GET', `${general}/messages?anchor=first_unread&before=1&after=0`)).body;
+    expect(unreads.firstUnreadMessageId).toBe(theirs.body.id);
+    expect(page.foundAnchor).toBe(true);
+    expect(page.messages.map((m: { id: number }) => m.id)).toEqual([own.body.id, theirs.body.id]);
+  });
+
   it('treats SQL and FTS metacharacters in every string as data', async () => {
     const hostile = [`'); DROP TABLE messages; --`, `" OR 1=1 --`, 'NEAR(a b) AND * OR "', 'content:secret^ -x', '%_\\'];
     for (const text of hostile) {
