@@ -106,6 +106,30 @@ describe('messages through the API', () => {
     expect(history?.n).toBe(1);
   });
 
+  it('lets the channel type decide what is posted: nothing in voice channels, only moderators in announcement channels', async () => {
+    const create = async (type: string) => (await call('owner', 'POST', `${w}/channels`, { name: `a-${type}`, type })).body.id as number;
+    const voice = await create('voice');
+    const announcements = await create('announcement');
+    // A type the schema allows but the API never creates (topics are threads inside a channel): nothing is posted there either.
+    await env.WADDLE_PRIVATE.prepare("INSERT INTO channels (id, name, type, created_by) VALUES (99, 'legacy', 'thread', 1)").run();
+
+    const before = await snapshot();
+    for (const [channel, who] of [[voice, 'member'], [voice, 'owner'], [99, 'owner']] as const) {
+      const post = await call(who, 'POST', `${w}/channels/${channel}/messages`, { content: 'hello?' });
+      expect({ channel, who, status: post.status, code: post.body.error?.code }).toEqual({ channel, who, status: 400, code: 'channel_type_refuses_messages' });
+      const thread = await call(who, 'POST', `${w}/channels/${channel}/threads`, { title: 'a topic' });
+      expect({ channel, who, status: thread.status, code: thread.body.error?.code }).toEqual({ channel, who, status: 400, code: 'channel_type_refuses_messages' });
+    }
+    const announce = await call('member', 'POST', `${w}/channels/${announcements}/messages`, { content: 'news' });
+    expect(announce.status).toBe(403);
+    expect(announce.body.error).toEqual({ code: 'missing_permission', message: 'posting in an announcement channel needs MANAGE_MESSAGES' });
+    expect((await call('member', 'POST', `${w}/channels/${announcements}/threads`, { title: 'about the news' })).body.error.code).toBe('missing_permission');
+    expect(await snapshot()).toBe(before);
+
+    expect((await call('moderator', 'POST', `${w}/channels/${announcements}/messages`, { content: 'news' })).status).toBe(201);
+    expect((await call('moderator', 'POST', `${w}/channels/${announcements}/threads`, { title: 'about the news' })).status).toBe(201);
+  });
+
   it('edits keep history, deletes leave a tombstone and leave search at once', async () => {
     expect((await call('member', 'PATCH', `${w}/messages/${MESSAGE.byMember}`, { content: 'hello again' })).status).toBe(200);
     const edits = await env.WADDLE_PRIVATE.prepare('SELECT previous_content FROM message_edits WHERE message_id = ?').bind(MESSAGE.byMember).all();

@@ -5,6 +5,7 @@ import { getMessagePage, type MessageScope, type PageAnchor } from '@waddle/quer
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
+import { requirePostableChannel } from '../access/require-postable-channel.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import { ApiError, badRequest, forbidden, notFound } from '../http/api-error.ts';
@@ -71,7 +72,8 @@ export const listThreadMessages = route({
  * `POST /v1/waddles/{waddle}/channels/{channel}/messages` (SEND_MESSAGES): posts `content`, in
  * `threadId` (a thread of this channel; required or refused by the channel's thread mode; not a
  * locked one without MANAGE_THREADS) and replying to `replyToId` (a live message of this channel).
- * Archived channels refuse posts; slow mode is enforced per user and channel (429 with
+ * The channel's type and state decide whether anything is posted (see `requirePostableChannel`:
+ * none in voice channels, MANAGE_MESSAGES in announcement channels, none once archived); slow mode is enforced per user and channel (429 with
  * `Retry-After`) except for MANAGE_MESSAGES. See `postMessage` for the SQL.
  *
  * ```sql
@@ -90,7 +92,7 @@ export const postChannelMessage = route({
   async handle({ params, body }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.SEND_MESSAGES, 'posting');
-    if (channel!.is_archived) throw forbidden('channel_archived', 'the channel is archived');
+    requirePostableChannel(access, channel!, 'posting');
     const threadId = body.threadId ?? null;
     if (channel!.thread_mode === 'required' && threadId === null) throw badRequest('thread_required', 'this channel needs a threadId for every message');
     if (channel!.thread_mode === 'disabled' && threadId !== null) throw badRequest('threads_disabled', 'this channel has no threads');
