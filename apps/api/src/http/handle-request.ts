@@ -25,7 +25,7 @@ export async function handleRequest(router: Router, request: Request, env: Env):
     const now = Date.now();
     const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now);
     const input = await parseRequestInput(route, rawParams, request, url);
-    const sessions = DatabaseSessions.fromRequest(request);
+    const sessions = await DatabaseSessions.fromRequest(request, env.AUTH_SECRET);
     const { context, setCaller } = createRequestContext(env, request, sessions, now);
     if (userId !== undefined) {
       // A request about a waddle reads its registry row in the caller's round trip.
@@ -36,7 +36,7 @@ export async function handleRequest(router: Router, request: Request, env: Env):
 
     const result = await route.handle(input as never, context);
     const headers = new Headers();
-    const bookmark = sessions.header();
+    const bookmark = await sessions.header();
     if (bookmark) headers.set(BOOKMARK_HEADER, bookmark);
     if (result instanceof Response) return result;
     if (route.status === 204) return new Response(null, { status: 204, headers });
