@@ -1,5 +1,6 @@
 import { InvalidQueryError } from '@waddle/queries/invalid-query-error';
 import { loadCaller, verifyBearerToken } from '../auth/authenticate.ts';
+import { maxTokenLifetimeSeconds } from '../auth/token-lifetime.ts';
 import { BOOKMARK_HEADER, DatabaseSessions } from '../context/database-sessions.ts';
 import { createRequestContext } from '../context/request-context.ts';
 import { type WaddleRowForCaller, waddleRowStatement } from '../access/waddle-registry-row.ts';
@@ -23,7 +24,7 @@ export async function handleRequest(router: Router, request: Request, env: Env):
     }
     const { route, rawParams } = matched;
     const now = Date.now();
-    const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now);
+    const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now, maxTokenLifetimeSeconds(env));
     const input = await parseRequestInput(route, rawParams, request, url);
     const sessions = await DatabaseSessions.fromRequest(request, env.AUTH_SECRET);
     const { context, setCaller } = createRequestContext(env, request, sessions, now);
