@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { call, CHANNEL, freshPlatform, MESSAGE, THREAD, WADDLE } from './fixture.ts';
+import { call, CHANNEL, freshPlatform, MESSAGE, snapshot, THREAD, WADDLE } from './fixture.ts';
 
 const w = `/v1/waddles/${WADDLE.private}`;
 
@@ -24,6 +24,18 @@ describe('messages through the API', () => {
     const { results } = await env.WADDLE_PRIVATE.prepare('SELECT id FROM messages WHERE channel_id = ? ORDER BY id').bind(CHANNEL.general).all<{ id: number }>();
     expect(seen).toEqual(results.map((r) => r.id));
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('anchors first_unread where GET …/unreads says the first unread is, skipping the caller\'s own messages', async () => {
+    const general = `${w}/channels/${CHANNEL.general}`;
+    expect((await call('member', 'PUT', `${general}/read`, { messageId: MESSAGE.inThread })).status).toBe(200);
+    const own = await call('member', 'POST', `${general}/messages`, { content: 'mine' });
+    const theirs = await call('moderator', 'POST', `${general}/messages`, { content: 'theirs' });
+    const unreads = (await call('member', 'GET', `${w}/unreads`)).body.channels.find((c: { channelId: number }) => c.channelId === CHANNEL.general);
+    const page = (await call('member', 'GET', `${general}/messages?anchor=first_unread&before=1&after=0`)).body;
+    expect(unreads.firstUnreadMessageId).toBe(theirs.body.id);
+    expect(page.foundAnchor).toBe(true);
+    expect(page.messages.map((m: { id: number }) => m.id)).toEqual([own.body.id, theirs.body.id]);
   });
 
   it('treats SQL and FTS metacharacters in every string as data', async () => {
@@ -78,6 +90,45 @@ describe('messages through the API', () => {
     expect((await call('member', 'PATCH', `${w}/messages/${MESSAGE.byModerator}`, { content: 'not mine' })).body.error.code).toBe('not_author');
     expect((await call('member', 'DELETE', `${w}/messages/${MESSAGE.byModerator}`)).body.error.code).toBe('missing_permission');
     expect((await call('member', 'POST', `${w}/channels/${CHANNEL.general}/threads`, { title: 'welcome' })).status).toBe(409);
+  });
+
+  it('answers an edit to the current text with 200 and the message as it is, recording no edit', async () => {
+    const path = `${w}/messages/${MESSAGE.byMember}`;
+    const before = await snapshot();
+    const unchanged = await call('member', 'PATCH', path, { content: 'hello penguins' });
+    expect({ status: unchanged.status, body: unchanged.body }).toEqual({ status: 200, body: { id: MESSAGE.byMember, content: 'hello penguins', editedAt: null } });
+    expect(await snapshot()).toBe(before);
+
+    const edited = await call('member', 'PATCH', path, { content: 'hello again' });
+    expect(edited.status).toBe(200);
+    const again = await call('member', 'PATCH', path, { content: 'hello again' });
+    expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: { id: MESSAGE.byMember, content: 'hello again', editedAt: edited.body.editedAt } });
+    const history = await env.WADDLE_PRIVATE.prepare('SELECT count(*) AS n FROM message_edits WHERE message_id = ?').bind(MESSAGE.byMember).first<{ n: number }>();
+    expect(history?.n).toBe(1);
+  });
+
+  it('lets the channel type decide what is posted: nothing in voice channels, only moderators in announcement channels', async () => {
+    const create = async (type: string) => (await call('owner', 'POST', `${w}/channels`, { name: `a-${type}`, type })).body.id as number;
+    const voice = await create('voice');
+    const announcements = await create('announcement');
+    // A type the schema allows but the API never creates (topics are threads inside a channel): nothing is posted there either.
+    await env.WADDLE_PRIVATE.prepare("INSERT INTO channels (id, name, type, created_by) VALUES (99, 'legacy', 'thread', 1)").run();
+
+    const before = await snapshot();
+    for (const [channel, who] of [[voice, 'member'], [voice, 'owner'], [99, 'owner']] as const) {
+      const post = await call(who, 'POST', `${w}/channels/${channel}/messages`, { content: 'hello?' });
+      expect({ channel, who, status: post.status, code: post.body.error?.code }).toEqual({ channel, who, status: 400, code: 'channel_type_refuses_messages' });
+      const thread = await call(who, 'POST', `${w}/channels/${channel}/threads`, { title: 'a topic' });
+      expect({ channel, who, status: thread.status, code: thread.body.error?.code }).toEqual({ channel, who, status: 400, code: 'channel_type_refuses_messages' });
+    }
+    const announce = await call('member', 'POST', `${w}/channels/${announcements}/messages`, { content: 'news' });
+    expect(announce.status).toBe(403);
+    expect(announce.body.error).toEqual({ code: 'missing_permission', message: 'posting in an announcement channel needs MANAGE_MESSAGES' });
+    expect((await call('member', 'POST', `${w}/channels/${announcements}/threads`, { title: 'about the news' })).body.error.code).toBe('missing_permission');
+    expect(await snapshot()).toBe(before);
+
+    expect((await call('moderator', 'POST', `${w}/channels/${announcements}/messages`, { content: 'news' })).status).toBe(201);
+    expect((await call('moderator', 'POST', `${w}/channels/${announcements}/threads`, { title: 'about the news' })).status).toBe(201);
   });
 
   it('edits keep history, deletes leave a tombstone and leave search at once', async () => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Permission } from '../src/access/permissions.ts';
-import { call, CHANNEL, freshPlatform, ROLE, USER, WADDLE } from './fixture.ts';
+import { call, CHANNEL, freshPlatform, MODERATOR_PERMISSIONS, ROLE, USER, WADDLE } from './fixture.ts';
 
 const w = `/v1/waddles/${WADDLE.private}`;
 
@@ -43,6 +43,40 @@ describe('permissions and moderation', () => {
     expect(await auditActions()).toEqual([]);
   });
 
+  it('lets only the owner or an administrator add to @everyone more than what every member may safely hold', async () => {
+    const everyone = `${w}/roles/0`;
+    const everyoneBits = async () => (await env.WADDLE_PRIVATE.prepare('SELECT permissions FROM roles WHERE id = 0').first<{ permissions: number }>())!.permissions;
+    const start = await everyoneBits();
+    // The moderator (MANAGE_ROLES) tries to hand every member moderator powers in one request.
+    const escalate = await call('moderator', 'PATCH', everyone, { permissions: 1991 });
+    expect(escalate.status).toBe(403);
+    expect(escalate.body.error.code).toBe('default_role_restricted');
+    expect(escalate.body.error.message).toMatch(/MANAGE_MESSAGES/);
+    for (const bit of [Permission.MANAGE_MESSAGES, Permission.VIEW_PRIVATE_CHANNELS, Permission.KICK_MEMBERS, Permission.MANAGE_ROLES, Permission.ADMINISTRATOR]) {
+      expect((await call('moderator', 'PATCH', everyone, { permissions: start | bit })).status).toBe(403);
+    }
+    expect(await everyoneBits()).toBe(start);
+    expect((await call('member', 'DELETE', `${w}/messages/2`)).status).toBe(403);
+    expect((await call('member', 'GET', `${w}/channels/${CHANNEL.secret}/messages`)).status).toBe(404);
+
+    // Within the safe set, MANAGE_ROLES may take bits away and give back those it holds.
+    expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: MODERATOR_PERMISSIONS | Permission.ADD_REACTIONS })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: start & ~Permission.ADD_REACTIONS })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: start })).status).toBe(200);
+
+    // The owner may widen it, and so may an administrator.
+    expect((await call('owner', 'PATCH', everyone, { permissions: start | Permission.MANAGE_MESSAGES })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: start | Permission.MANAGE_MESSAGES | Permission.ADD_REACTIONS })).status).toBe(200);
+    expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: Permission.ADMINISTRATOR })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: start | Permission.VIEW_PRIVATE_CHANNELS })).status).toBe(200);
+
+    // Nobody adds a bit they do not hold, to @everyone or to any role.
+    expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: Permission.MANAGE_ROLES })).status).toBe(200);
+    expect((await call('owner', 'PATCH', everyone, { permissions: 0 })).status).toBe(200);
+    expect((await call('moderator', 'PATCH', everyone, { permissions: Permission.VIEW_CHANNELS })).body.error.code).toBe('missing_permission');
+    expect((await call('moderator', 'PATCH', `${w}/roles/${ROLE.helper}`, { permissions: Permission.VIEW_CHANNELS })).body.error.code).toBe('missing_permission');
+  });
+
   it('kicks and bans only below oneself; a ban removes the member, blocks rejoining and is audited', async () => {
     expect((await call('moderator', 'DELETE', `${w}/members/${USER.owner}`)).body.error.code).toBe('outranked');
     expect((await call('moderator', 'PUT', `${w}/bans/${USER.owner}`, {})).body.error.code).toBe('outranked');
@@ -70,12 +104,32 @@ describe('permissions and moderation', () => {
     expect(JSON.parse(actions[2]!.metadata!)).toEqual({ userId: USER.member, expiresAt: null });
   });
 
+  it('tells a ban only to whoever already knows the waddle: a never-member banned from a private one gets the 404 of an unknown waddle', async () => {
+    // USER.banned never joined the private waddle; a moderator banned them ahead of time.
+    const unknown = await call('banned', 'GET', '/v1/waddles/424242');
+    for (const path of [w, `${w}/channels`, `${w}/channels/${CHANNEL.general}/messages`, `${w}/members`]) {
+      const answer = await call('banned', 'GET', path);
+      expect({ path, status: answer.status, body: answer.body }).toEqual({ path, status: 404, body: unknown.body });
+    }
+    expect((await call('banned', 'POST', `${w}/members`)).body).toEqual(unknown.body);
+
+    // A former member knows it exists: they are told why they cannot come back.
+    expect((await call('moderator', 'PUT', `${w}/bans/${USER.member}`, {})).status).toBe(200);
+    expect((await call('member', 'GET', w)).body.error.code).toBe('banned_from_waddle');
+    expect((await call('member', 'POST', `${w}/members`)).body.error.code).toBe('banned_from_waddle');
+
+    // A public waddle is listed in the directory: joining it tells the ban.
+    const puffins = `/v1/waddles/${WADDLE.public}`;
+    expect((await call('owner', 'PUT', `${puffins}/bans/${USER.outsider}`, {})).status).toBe(200);
+    expect((await call('outsider', 'POST', `${puffins}/members`)).body.error.code).toBe('banned_from_waddle');
+  });
+
   it('joins public waddles only, and lets members leave (not the owner)', async () => {
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.public}/members`)).status).toBe(201);
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.public}/members`)).status).toBe(201);
     expect((await call('outsider', 'GET', `/v1/waddles/${WADDLE.public}`)).body).toMatchObject({ name: 'puffins', memberCount: 2, isOwner: false });
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(404);
-    expect((await call('banned', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(403);
+    expect((await call('banned', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(404);
     expect((await call('outsider', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.outsider}`)).status).toBe(204);
     expect((await call('owner', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.owner}`)).body.error.code).toBe('owner_cannot_leave');
     const directory = await call('outsider', 'GET', '/v1/directory?limit=1');

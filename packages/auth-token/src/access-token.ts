@@ -1,3 +1,6 @@
+import { decodeBase64Url, encodeBase64Url } from './base64-url.ts';
+import { parseJsonObject } from './parse-json-object.ts';
+
 /**
  * Access tokens of the Waddle API: JSON Web Tokens signed with HMAC-SHA256 (`HS256`) under the
  * secret `AUTH_SECRET`, whose `sub` is the user's id and whose `exp` (seconds since the epoch) is
@@ -5,7 +8,20 @@
  */
 
 /** Why a token was refused; the API answers every one of them with 401. */
-export type AccessTokenProblem = 'malformed' | 'unsupported_algorithm' | 'bad_signature' | 'missing_expiry' | 'expired' | 'not_yet_valid' | 'bad_subject';
+export type AccessTokenProblem =
+  | 'malformed'
+  | 'unsupported_algorithm'
+  | 'unsupported_critical_header'
+  | 'bad_signature'
+  | 'missing_expiry'
+  | 'expired'
+  | 'lifetime_too_long'
+  | 'bad_issued_at'
+  | 'not_yet_valid'
+  | 'bad_subject';
+
+/** The longest lifetime a token may claim unless the verifier is told otherwise: 7 days. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 7 * 24 * 3600;
 
 /** The token cannot be trusted; `problem` says why (never shown to clients beyond its code). */
 export class InvalidAccessTokenError extends Error {
@@ -26,7 +42,6 @@ export interface AccessTokenClaims {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * Mints a token for a user: `{"alg":"HS256","typ":"JWT"}` . `{"sub":"<id>","iat":…,"exp":…}` .
@@ -46,33 +61,61 @@ export async function signAccessToken(
   const header = base64UrlOfJson({ alg: 'HS256', typ: 'JWT' });
   const payload = base64UrlOfJson({ sub: String(claims.userId), iat: issuedAt, exp: issuedAt + (claims.expiresInSeconds ?? 3600) });
   const signature = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`${header}.${payload}`));
-  return `${header}.${payload}.${base64Url(new Uint8Array(signature))}`;
+  return `${header}.${payload}.${encodeBase64Url(new Uint8Array(signature))}`;
+}
+
+/** How a verifier is configured beyond its secret. */
+export interface VerifyOptions {
+  /** The longest lifetime accepted, in seconds (a positive integer); default {@link DEFAULT_MAX_TOKEN_LIFETIME_SECONDS}. */
+  readonly maxLifetimeSeconds?: number;
 }
 
 /**
- * Checks a token's shape, algorithm (only `HS256`: `none` and every other is refused), signature
- * (constant time, by WebCrypto's `verify`), `exp` (required, in the future), `nbf` (when present)
- * and `sub` (a positive integer) at `now` (the caller's clock, ms since the epoch), and returns its claims.
+ * Checks a token and returns its claims. Each part must be canonical base64url (one spelling per
+ * token: no padding, no unused bits set) of a JSON object in well-formed UTF-8 that names no
+ * member twice; the header's algorithm must be `HS256` (`none` and every other are refused) and it
+ * must carry no `crit` (this verifier understands no extension, RFC 7515 §4.1.11); the signature
+ * is checked in constant time (WebCrypto's `verify`). Then the claims: `exp` required and in the
+ * future at `now` (the caller's clock, ms since the epoch), at most `maxLifetimeSeconds` from it; `iat`, when present, a number not in the future
+ * and at most `maxLifetimeSeconds` before `exp`; `nbf`, when present, passed (no leeway for
+ * either); `sub` a positive integer.
+ *
+ * @example
+ * ```ts
+ * const { userId } = await verifyAccessToken(env.AUTH_SECRET, token, now, { maxLifetimeSeconds: 86_400 });
+ * ```
  *
  * @throws InvalidAccessTokenError naming the problem.
+ * @throws RangeError for a `maxLifetimeSeconds` that is not a positive integer.
  */
-export async function verifyAccessToken(secret: string, token: string, now: number): Promise<AccessTokenClaims> {
+export async function verifyAccessToken(secret: string, token: string, now: number, options: VerifyOptions = {}): Promise<AccessTokenClaims> {
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (!Number.isSafeInteger(maxLifetime) || maxLifetime < 1) throw new RangeError('maxLifetimeSeconds must be a positive integer');
   const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) {
-    throw new InvalidAccessTokenError('malformed', 'the token is not a JWT (three base64url parts)');
-  }
+  const malformed = () => new InvalidAccessTokenError('malformed', 'the token is not a JWT (three canonical base64url parts of JSON objects with distinct names)');
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) throw malformed();
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = jsonOfBase64Url(headerPart);
-  if (header?.alg !== 'HS256') throw new InvalidAccessTokenError('unsupported_algorithm', 'only HS256 tokens are accepted');
-  const signature = bytesOfBase64Url(signaturePart);
-  const valid = signature !== undefined && (await crypto.subtle.verify('HMAC', await hmacKey(secret), signature, encoder.encode(`${headerPart}.${payloadPart}`)));
+  const headerBytes = decodeBase64Url(headerPart);
+  const header = headerBytes && parseJsonObject(headerBytes);
+  if (header === undefined) throw malformed();
+  if (header.alg !== 'HS256') throw new InvalidAccessTokenError('unsupported_algorithm', 'only HS256 tokens are accepted');
+  if ('crit' in header) throw new InvalidAccessTokenError('unsupported_critical_header', 'the token requires header extensions (crit) this API does not understand');
+  const payloadBytes = decodeBase64Url(payloadPart);
+  const signature = decodeBase64Url(signaturePart);
+  if (payloadBytes === undefined || signature === undefined) throw malformed();
+  const valid = await crypto.subtle.verify('HMAC', await hmacKey(secret), signature, encoder.encode(`${headerPart}.${payloadPart}`));
   if (!valid) throw new InvalidAccessTokenError('bad_signature', 'the token signature does not match');
 
-  const payload = jsonOfBase64Url(payloadPart);
-  if (payload === undefined) throw new InvalidAccessTokenError('malformed', 'the token payload is not a JSON object');
+  const payload = parseJsonObject(payloadBytes);
+  if (payload === undefined) throw malformed();
   const seconds = now / 1000;
   if (typeof payload.exp !== 'number') throw new InvalidAccessTokenError('missing_expiry', 'the token has no exp claim');
   if (payload.exp <= seconds) throw new InvalidAccessTokenError('expired', 'the token has expired');
+  if (payload.iat !== undefined && (typeof payload.iat !== 'number' || payload.iat > seconds)) {
+    throw new InvalidAccessTokenError('bad_issued_at', 'the token iat is not a time in the past');
+  }
+  const from = typeof payload.iat === 'number' ? payload.iat : seconds;
+  if (payload.exp - from > maxLifetime) throw new InvalidAccessTokenError('lifetime_too_long', `the token lives longer than ${maxLifetime} seconds`);
   if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > seconds)) {
     throw new InvalidAccessTokenError('not_yet_valid', 'the token is not valid yet');
   }
@@ -95,31 +138,5 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 }
 
 function base64UrlOfJson(value: object): string {
-  return base64Url(encoder.encode(JSON.stringify(value)));
-}
-
-function base64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function bytesOfBase64Url(text: string): Uint8Array | undefined {
-  try {
-    const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
-
-function jsonOfBase64Url(text: string): Record<string, unknown> | undefined {
-  const bytes = bytesOfBase64Url(text);
-  if (!bytes) return undefined;
-  try {
-    const value: unknown = JSON.parse(decoder.decode(bytes));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  return encodeBase64Url(encoder.encode(JSON.stringify(value)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidAccessTokenError, signAccessToken, verifyAccessToken } from '../src/access-token.ts';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, InvalidAccessTokenError, signAccessToken, verifyAccessToken } from '../src/access-token.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 /** Whole seconds, as token times are: the test's own clock, from the real now. */
@@ -18,6 +18,21 @@ async function problemOf(token: string, secret = SECRET, now = NOW): Promise<str
 function part(value: object): string {
   return btoa(JSON.stringify(value)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
+
+function base64Url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** A correctly signed token over any header and payload text (or bytes): what only a holder of the secret can make. */
+async function signRaw(header: string | Uint8Array, payload: string | Uint8Array): Promise<string> {
+  const bytes = (text: string | Uint8Array) => (typeof text === 'string' ? new TextEncoder().encode(text) : text);
+  const head = `${base64Url(bytes(header))}.${base64Url(bytes(payload))}`;
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return `${head}.${base64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(head))))}`;
+}
+
+const HEADER = JSON.stringify({ alg: 'HS256', typ: 'JWT' });
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 describe('access tokens (HS256 JWT)', () => {
   it('round-trips a user id and expiry', async () => {
@@ -47,5 +62,55 @@ describe('access tokens (HS256 JWT)', () => {
     expect(await problemOf(await sign({ sub: 'admin', exp: NOW / 1000 + 60 }))).toBe('bad_subject');
     expect(await problemOf(await sign({ sub: '42', exp: NOW / 1000 + 60, nbf: NOW / 1000 + 30 }))).toBe('not_yet_valid');
     expect(await problemOf(await sign({ sub: '42', exp: NOW / 1000 + 60 }))).toBe('accepted');
+  });
+
+  it('decodes strictly: a last character with its unused bits set, a length no base64 has, or text that is not UTF-8 is malformed', async () => {
+    const token = await signAccessToken(SECRET, { userId: 42, expiresInSeconds: 60, now: NOW });
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    // 32 bytes take 43 characters, the last carrying 2 unused bits: flipping them keeps the bytes.
+    for (const mask of [1, 2, 3]) {
+      const last = DIGITS[DIGITS.indexOf(signature.at(-1)!) ^ mask]!;
+      expect(await problemOf(`${header}.${payload}.${signature.slice(0, -1)}${last}`)).toBe('malformed');
+    }
+    expect(await problemOf(`${header}.${payload}.${signature}AB`)).toBe('malformed');
+    expect(await problemOf(`${header}.${payload}.${signature}=`)).toBe('malformed');
+    expect(await problemOf(await signRaw(HEADER, new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])))).toBe('malformed');
+    expect(await problemOf(token)).toBe('accepted');
+  });
+
+  it('refuses duplicate keys in the header or the payload, whichever value JSON.parse would keep', async () => {
+    const exp = NOW / 1000 + 60;
+    expect(await problemOf(await signRaw(HEADER, `{"sub":"42","exp":${exp},"sub":"1"}`))).toBe('malformed');
+    expect(await problemOf(await signRaw(HEADER, `{"sub":"42","exp":${NOW / 1000 - 60},"exp":${exp}}`))).toBe('malformed');
+    expect(await problemOf(await signRaw('{"alg":"none","alg":"HS256","typ":"JWT"}', `{"sub":"42","exp":${exp}}`))).toBe('malformed');
+    expect(await problemOf(await signRaw(HEADER, `{"sub":"42","exp":${exp},"ctx":{"a":1,"a":2}}`))).toBe('malformed');
+    // The same key in different objects, and keys that only look alike, are fine.
+    expect(await problemOf(await signRaw(HEADER, `{"sub":"42","exp":${exp},"a":{"sub":"x"},"b":"\\"sub\\""}`))).toBe('accepted');
+  });
+
+  it('refuses a crit header: it names extensions this verifier does not understand (RFC 7515 §4.1.11)', async () => {
+    const payload = JSON.stringify({ sub: '42', exp: NOW / 1000 + 60 });
+    expect(await problemOf(await signRaw(JSON.stringify({ alg: 'HS256', typ: 'JWT', crit: ['exp'] }), payload))).toBe('unsupported_critical_header');
+    expect(await problemOf(await signRaw(JSON.stringify({ alg: 'HS256', crit: ['http://example.com/ext'], 'http://example.com/ext': true }), payload))).toBe('unsupported_critical_header');
+    expect(await problemOf(await signRaw(JSON.stringify({ alg: 'HS256', crit: [] }), payload))).toBe('unsupported_critical_header');
+  });
+
+  it('caps the lifetime (7 days unless configured): from now to exp, and from iat to exp when iat is given; iat is never in the future', async () => {
+    const seconds = NOW / 1000;
+    const signed = (claims: object) => signRaw(HEADER, JSON.stringify({ sub: '42', ...claims }));
+    expect(DEFAULT_MAX_TOKEN_LIFETIME_SECONDS).toBe(7 * 24 * 3600);
+    expect(await problemOf(await signed({ exp: 1e308 }))).toBe('lifetime_too_long');
+    expect(await problemOf(await signed({ exp: seconds + DEFAULT_MAX_TOKEN_LIFETIME_SECONDS + 1 }))).toBe('lifetime_too_long');
+    expect(await problemOf(await signed({ exp: seconds + DEFAULT_MAX_TOKEN_LIFETIME_SECONDS }))).toBe('accepted');
+    // Issued long ago for a long time: still too long, though little of it is left.
+    expect(await problemOf(await signed({ iat: seconds - 365 * 24 * 3600, exp: seconds + 60 }))).toBe('lifetime_too_long');
+    expect(await problemOf(await signed({ iat: seconds + 60, exp: seconds + 120 }))).toBe('bad_issued_at');
+    expect(await problemOf(await signed({ iat: 'yesterday', exp: seconds + 120 }))).toBe('bad_issued_at');
+    expect(await problemOf(await signed({ exp: 'tomorrow' }))).toBe('missing_expiry');
+
+    const hour = await signAccessToken(SECRET, { userId: 42, expiresInSeconds: 3600, now: NOW });
+    await expect(verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 3599 })).rejects.toMatchObject({ problem: 'lifetime_too_long' });
+    expect(await verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 3600 })).toEqual({ userId: 42, expiresAt: seconds + 3600 });
+    await expect(verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 0 })).rejects.toBeInstanceOf(RangeError);
   });
 });

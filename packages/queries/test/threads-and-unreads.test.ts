@@ -122,7 +122,7 @@ describe('unreads', () => {
   });
 
   it('reads at most the capped range of the channel index (query plan)', async () => {
-    const plan = await explainQueryPlan(env.DB, unreadCountsQuery(9, [1, 2], 100).compile(waddle.db));
+    const plan = await explainQueryPlan(env.DB, unreadCountsQuery(waddle.db, 9, [1, 2], 100).compile(waddle.db));
     expect(planProblems(plan)).toEqual([]);
     expect(plan.map((s) => s.detail).join('\n')).toContain('messages_by_channel');
   });

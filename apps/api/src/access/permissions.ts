@@ -39,6 +39,14 @@ export type PermissionName = keyof typeof Permission;
 /** Every defined bit: what the owner and administrators hold, and the most a role may carry. */
 export const ALL_PERMISSIONS = Object.values(Permission).reduce((all, bit) => all | bit, 0);
 
+/**
+ * What MANAGE_ROLES may add to the default role (`@everyone`): the bits it starts with (771), none
+ * of which acts on other members' messages, roles, channels or membership, nor opens a private
+ * channel. Adding any other bit to `@everyone` hands it to every member at once, so only the owner
+ * or an administrator may (see `updateRole`).
+ */
+export const DEFAULT_ROLE_SAFE_PERMISSIONS = Permission.VIEW_CHANNELS | Permission.SEND_MESSAGES | Permission.ADD_REACTIONS | Permission.CREATE_THREADS;
+
 /** The names of the bits set in a bitfield, in bit order (for responses and error messages). */
 export function permissionNames(bits: number): PermissionName[] {
   return (Object.keys(Permission) as PermissionName[]).filter((name) => (bits & Permission[name]) !== 0);

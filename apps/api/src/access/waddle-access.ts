@@ -82,10 +82,13 @@ export interface OpenedWaddle {
  * Opens a waddle for the caller: the registry row with the caller's membership (read by the
  * request pipeline in the same round trip as the caller's own row), then in one batch of the
  * waddle database the caller's ban, roles and the target (channel, thread or message with its
- * channel). Refuses, in this order: an unknown
- * waddle (404); a caller banned from it (403); a non-member (404, as if it did not exist; unless
- * `allowNonMember`, for joining); a target that does not exist or sits in a channel the caller
- * may not see (404 naming the target's kind, whichever the reason).
+ * channel). Refuses, in this order: an unknown waddle (404); a caller who cannot know that it
+ * exists (404, the same answer, without touching the waddle database): neither a member nor a
+ * former member of a private waddle; a caller banned from it (403 `banned_from_waddle`: told only
+ * to members, former members and, for a public waddle, which the directory lists, anyone); a
+ * non-member (404, as if it did not exist; unless `allowNonMember`, for joining); a target that
+ * does not exist or sits in a channel the caller may not see (404 naming the target's kind,
+ * whichever the reason).
  *
  * ```sql
  * -- see waddleRowStatement for the registry row; then, in one batch of the waddle database:
@@ -106,6 +109,8 @@ export async function openWaddle(
   const caller = context.caller;
   const waddle = await context.waddleRow(waddleId);
   if (!waddle) throw notFound('waddle');
+  // A ban must not reveal a private waddle to someone who was never in it (they may be banned ahead of joining).
+  if (!waddle.is_member && !waddle.was_member && !waddle.is_public) throw notFound('waddle');
 
   const database = context.waddleDatabase(waddle.id, { d1DatabaseId: waddle.d1_database_id, d1Binding: waddle.d1_binding });
   const d1 = database.d1;

@@ -6,17 +6,18 @@ import { ApiError } from '../http/api-error.ts';
 const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message, { 'WWW-Authenticate': 'Bearer realm="waddle"' });
 
 /**
- * Checks the `Authorization: Bearer <JWT>` header (HS256 under `AUTH_SECRET`, `exp` required)
- * without touching a database, and returns the user id it names. Missing, malformed, expired
- * or wrongly signed: 401.
+ * Checks the `Authorization: Bearer <JWT>` header (HS256 under `AUTH_SECRET`, `exp` required, a
+ * lifetime of at most `maxLifetimeSeconds`; see `verifyAccessToken`) without touching a database,
+ * and returns the user id it names. Missing, malformed, expired, too long-lived or wrongly
+ * signed: 401.
  */
-export async function verifyBearerToken(request: Request, secret: string, now: number): Promise<number> {
+export async function verifyBearerToken(request: Request, secret: string, now: number, maxLifetimeSeconds: number): Promise<number> {
   const header = request.headers.get('authorization');
   if (!header) throw unauthenticated('send Authorization: Bearer <token>');
   const match = /^Bearer ([^\s]+)$/i.exec(header);
   if (!match) throw unauthenticated('the Authorization header must be Bearer <token>');
   try {
-    return (await verifyAccessToken(secret, match[1]!, now)).userId;
+    return (await verifyAccessToken(secret, match[1]!, now, { maxLifetimeSeconds })).userId;
   } catch (error) {
     if (error instanceof InvalidAccessTokenError) throw unauthenticated(error.problem === 'expired' ? 'the token has expired' : 'the token is not valid');
     throw error;

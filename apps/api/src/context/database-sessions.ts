@@ -15,39 +15,51 @@ interface SessionCapable {
  * D1's Sessions API over every database a request touches (the central one and a waddle's). Reads
  * may be served by a read replica; a client that sends back the bookmarks of its last response
  * (`X-Waddle-Bookmark`) reads at least what that response wrote or saw. The header is opaque:
- * base64url of `{"<database key>": "<D1 bookmark>"}`, at most 4 KB.
+ * base64url of `{"<database key>": "<D1 bookmark>"}`, a dot, and the base64url HMAC-SHA256 of
+ * that first part under a key derived from `AUTH_SECRET`; at most 4 KB. D1 documents a bookmark
+ * only as an opaque string, so the API does not parse it: it accepts back only what it signed
+ * (canonical base64url, constant-time `verify`), and anything else is a 400 before a database is
+ * touched.
  *
  * ```ts
- * const sessions = DatabaseSessions.fromRequest(request);
+ * const sessions = await DatabaseSessions.fromRequest(request, env.AUTH_SECRET);
  * const central = sessions.open('central', env.CENTRAL_DB); // env.CENTRAL_DB.withSession(bookmark ?? 'first-unconstrained')
  * // … after the work:
- * response.headers.set(BOOKMARK_HEADER, sessions.header());
+ * response.headers.set(BOOKMARK_HEADER, await sessions.header());
  * ```
  */
 export class DatabaseSessions {
   readonly #bookmarks: Map<string, string>;
+  readonly #key: CryptoKey;
   readonly #open = new Map<string, { getBookmark(): string | null }>();
 
-  private constructor(bookmarks: Map<string, string>) {
+  private constructor(bookmarks: Map<string, string>, key: CryptoKey) {
     this.#bookmarks = bookmarks;
+    this.#key = key;
   }
 
-  /** The sessions a request asks for; a malformed header is a 400. */
-  static fromRequest(request: Request): DatabaseSessions {
+  /** The sessions a request asks for; a header the API did not sign, or a malformed one, is a 400. */
+  static async fromRequest(request: Request, secret: string): Promise<DatabaseSessions> {
+    const key = await bookmarkKey(secret);
     const header = request.headers.get(BOOKMARK_HEADER);
-    if (header === null || header === '') return new DatabaseSessions(new Map());
+    if (header === null || header === '') return new DatabaseSessions(new Map(), key);
     const invalid = () => badRequest('invalid_bookmark', `${BOOKMARK_HEADER} is not a bookmark this API returned`);
-    if (header.length > MAX_HEADER_LENGTH || !/^[A-Za-z0-9_-]+$/.test(header)) throw invalid();
+    const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(header);
+    if (header.length > MAX_HEADER_LENGTH || !match) throw invalid();
+    const [, payload, signature] = match as unknown as [string, string, string];
+    const mac = bytesOfBase64Url(signature);
+    // Only the canonical spelling of the MAC: its last character's unused bits are zero.
+    if (base64Url(mac) !== signature || !(await crypto.subtle.verify('HMAC', key, mac, encoder.encode(payload)))) throw invalid();
     let parsed: unknown;
     try {
-      parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(header.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0))));
+      parsed = JSON.parse(new TextDecoder().decode(bytesOfBase64Url(payload)));
     } catch {
       throw invalid();
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
     const entries = Object.entries(parsed);
     if (entries.some(([key, value]) => !/^(central|waddle:[1-9][0-9]*)$/.test(key) || typeof value !== 'string' || value.length > 512)) throw invalid();
-    return new DatabaseSessions(new Map(entries as [string, string][]));
+    return new DatabaseSessions(new Map(entries as [string, string][]), key);
   }
 
   /**
@@ -61,19 +73,55 @@ export class DatabaseSessions {
     return session;
   }
 
-  /** The header for the response: the caller's bookmarks, advanced by this request's sessions. */
-  header(): string | undefined {
+  /** The header for the response: the caller's bookmarks, advanced by this request's sessions, signed. */
+  async header(): Promise<string | undefined> {
     const merged = new Map(this.#bookmarks);
     for (const [key, session] of this.#open) {
       const bookmark = session.getBookmark();
       if (bookmark) merged.set(key, bookmark);
     }
     if (merged.size === 0) return undefined;
-    const bytes = new TextEncoder().encode(JSON.stringify(Object.fromEntries(merged)));
-    let binary = '';
-    for (const byte of bytes) binary += String.fromCharCode(byte);
-    const encoded = btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-    return encoded.length <= MAX_HEADER_LENGTH ? encoded : undefined;
+    const payload = base64Url(encoder.encode(JSON.stringify(Object.fromEntries(merged))));
+    const signature = base64Url(new Uint8Array(await crypto.subtle.sign('HMAC', this.#key, encoder.encode(payload))));
+    const header = `${payload}.${signature}`;
+    return header.length <= MAX_HEADER_LENGTH ? header : undefined;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Derived keys by secret: one isolate serves many requests under one secret. */
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * The bookmark signing key: HMAC-SHA256 of a fixed label under `AUTH_SECRET`, so a bookmark's MAC
+ * is never a token's signature (tokens are signed with the secret itself).
+ */
+function bookmarkKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = (async () => {
+      const root = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      const derived = await crypto.subtle.sign('HMAC', root, encoder.encode('waddle X-Waddle-Bookmark signing key v1'));
+      return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    })();
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+function base64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** Only called on text matching `[A-Za-z0-9_-]+`; a length no base64 has gives no bytes, which nothing accepts. */
+function bytesOfBase64Url(text: string): Uint8Array {
+  try {
+    return Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0));
+  } catch {
+    return new Uint8Array();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '@waddle/clock/clock';
 import { InvalidQueryError } from '@waddle/queries/invalid-query-error';
 import { loadCaller, verifyBearerToken } from '../auth/authenticate.ts';
+import { maxTokenLifetimeSeconds } from '../auth/token-lifetime.ts';
 import { BOOKMARK_HEADER, DatabaseSessions } from '../context/database-sessions.ts';
 import { createRequestContext } from '../context/request-context.ts';
 import { type WaddleRowForCaller, waddleRowStatement } from '../access/waddle-registry-row.ts';
@@ -25,9 +26,9 @@ export async function handleRequest(router: Router, request: Request, env: Env, 
     }
     const { route, rawParams } = matched;
     const now = clock();
-    const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now);
+    const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now, maxTokenLifetimeSeconds(env));
     const input = await parseRequestInput(route, rawParams, request, url);
-    const sessions = DatabaseSessions.fromRequest(request);
+    const sessions = await DatabaseSessions.fromRequest(request, env.AUTH_SECRET);
     const { context, setCaller } = createRequestContext(env, request, sessions, now);
     if (userId !== undefined) {
       // A request about a waddle reads its registry row in the caller's round trip.
@@ -38,7 +39,7 @@ export async function handleRequest(router: Router, request: Request, env: Env, 
 
     const result = await route.handle(input as never, context);
     const headers = new Headers();
-    const bookmark = sessions.header();
+    const bookmark = await sessions.header();
     if (bookmark) headers.set(BOOKMARK_HEADER, bookmark);
     if (result instanceof Response) return result;
     if (route.status === 204) return new Response(null, { status: 204, headers });

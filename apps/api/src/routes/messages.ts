@@ -5,6 +5,7 @@ import { getMessagePage, type MessageScope, type PageAnchor } from '@waddle/quer
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
+import { requirePostableChannel } from '../access/require-postable-channel.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import { ApiError, badRequest, forbidden, notFound } from '../http/api-error.ts';
@@ -71,7 +72,8 @@ export const listThreadMessages = route({
  * `POST /v1/waddles/{waddle}/channels/{channel}/messages` (SEND_MESSAGES): posts `content`, in
  * `threadId` (a thread of this channel; required or refused by the channel's thread mode; not a
  * locked one without MANAGE_THREADS) and replying to `replyToId` (a live message of this channel).
- * Archived channels refuse posts; slow mode is enforced per user and channel (429 with
+ * The channel's type and state decide whether anything is posted (see `requirePostableChannel`:
+ * none in voice channels, MANAGE_MESSAGES in announcement channels, none once archived); slow mode is enforced per user and channel (429 with
  * `Retry-After`) except for MANAGE_MESSAGES. See `postMessage` for the SQL.
  *
  * ```sql
@@ -90,7 +92,7 @@ export const postChannelMessage = route({
   async handle({ params, body }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.SEND_MESSAGES, 'posting');
-    if (channel!.is_archived) throw forbidden('channel_archived', 'the channel is archived');
+    requirePostableChannel(access, channel!, 'posting');
     const threadId = body.threadId ?? null;
     if (channel!.thread_mode === 'required' && threadId === null) throw badRequest('thread_required', 'this channel needs a threadId for every message');
     if (channel!.thread_mode === 'disabled' && threadId !== null) throw badRequest('threads_disabled', 'this channel has no threads');
@@ -125,7 +127,13 @@ export const postChannelMessage = route({
 
 /**
  * `PATCH /v1/waddles/{waddle}/messages/{message}`: the author edits their message (the previous
- * text goes to the edit history; see `editMessage`).
+ * text goes to the edit history; see `editMessage`). An edit to the text the message already has
+ * is a success that changes nothing: 200 with the message as it is (`editedAt` of its last real
+ * edit, `null` if none), no edit recorded.
+ *
+ * ```sql
+ * SELECT content, edited_at FROM messages WHERE id = ? AND is_deleted = 0;   -- only when editMessage changed nothing
+ * ```
  */
 export const editMessageRoute = route({
   method: 'PATCH',
@@ -139,8 +147,14 @@ export const editMessageRoute = route({
     if (message!.user_id !== context.caller.id) throw forbidden('not_author', 'only the author can edit a message');
     access.require(Permission.SEND_MESSAGES, 'editing');
     const edited = await editMessage(access.database, { messageId: message!.id, content: body.content, editedAt: context.now });
-    if (!edited) throw notFound('message');
-    return { id: message!.id, content: body.content, editedAt: context.now };
+    if (edited) return { id: message!.id, content: body.content, editedAt: context.now };
+    // Nothing changed: the message already had this text, or it was deleted meanwhile.
+    const current = await access.database.d1
+      .prepare('SELECT content, edited_at FROM messages WHERE id = ? AND is_deleted = 0')
+      .bind(message!.id)
+      .first<{ content: string; edited_at: number | null }>();
+    if (current?.content !== body.content) throw notFound('message');
+    return { id: message!.id, content: current.content, editedAt: current.edited_at };
   },
 });
 

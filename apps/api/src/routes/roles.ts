@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireOutranks } from '../access/member-rank.ts';
 import { requireMember } from '../access/require-member.ts';
-import { ALL_PERMISSIONS, Permission, permissionNames } from '../access/permissions.ts';
+import { ALL_PERMISSIONS, DEFAULT_ROLE_SAFE_PERMISSIONS, Permission, permissionNames } from '../access/permissions.ts';
 import { openWaddle, type WaddleAccess } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context/request-context.ts';
@@ -43,6 +43,19 @@ function checkRoleChange(access: WaddleAccess, change: { permissions?: number; p
     throw forbidden('missing_permission', `a role cannot carry permissions you lack (${permissionNames(change.permissions & ~access.permissions).join(', ')})`);
   }
   if (change.position !== undefined && change.position >= access.rank) throw forbidden('outranked', 'a role must be placed below your highest role');
+}
+
+/**
+ * Bits added to the default role reach every member at once: beyond the safe set, only the owner
+ * or an administrator may add them (403 `default_role_restricted`). Taking bits away is for anyone
+ * with MANAGE_ROLES.
+ */
+function checkDefaultRoleChange(access: WaddleAccess, role: RoleRow, permissions: number | undefined): void {
+  if (permissions === undefined || access.has(Permission.ADMINISTRATOR)) return;
+  const unsafe = permissions & ~role.permissions & ~DEFAULT_ROLE_SAFE_PERMISSIONS;
+  if (unsafe !== 0) {
+    throw forbidden('default_role_restricted', `only the owner or an administrator can add ${permissionNames(unsafe).join(', ')} to @everyone`);
+  }
 }
 
 async function loadRole(access: WaddleAccess, roleId: number): Promise<RoleRow> {
@@ -114,7 +127,8 @@ export const createRole = route({
 /**
  * `PATCH /v1/waddles/{waddle}/roles/{role}` (MANAGE_ROLES): change a role below the caller's
  * highest. The default role (`@everyone`) keeps its name and position; only its permissions,
- * color and mentionability change.
+ * color and mentionability change, and beyond view, send, react and start threads only the owner
+ * or an administrator may add permissions to it. Nobody adds permissions they lack.
  *
  * ```sql
  * UPDATE roles SET name = ?, color = ?, permissions = ?, position = ?, is_mentionable = ? WHERE id = ? RETURNING *
@@ -131,7 +145,8 @@ export const updateRole = route({
     access.require(Permission.MANAGE_ROLES, 'changing a role');
     const role = await loadRole(access, params.role);
     if (role.is_default && (body.name !== undefined || body.position !== undefined)) throw badRequest('invalid_body', 'the default role keeps its name and position');
-    if (!role.is_default) checkRoleChange(access, { position: role.position });
+    if (role.is_default) checkDefaultRoleChange(access, role, body.permissions);
+    else checkRoleChange(access, { position: role.position });
     checkRoleChange(access, { permissions: body.permissions, position: body.position });
     const next = {
       name: body.name ?? role.name,

@@ -1,9 +1,10 @@
 import { getActiveThreads } from '@waddle/queries/threads/active-threads';
 import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
+import { requirePostableChannel } from '../access/require-postable-channel.ts';
 import { openWaddle, type ThreadRow } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
-import { badRequest, conflict, forbidden } from '../http/api-error.ts';
+import { badRequest, conflict } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
 import { patchOf, queryCount, singleLine } from '../http/schemas.ts';
 
@@ -46,7 +47,9 @@ export const listThreads = route({
 
 /**
  * `POST /v1/waddles/{waddle}/channels/{channel}/threads` (CREATE_THREADS): a new topic; its title
- * is unique in the channel whatever its case (409 otherwise).
+ * is unique in the channel whatever its case (409 otherwise). The channel must take threads: not
+ * a voice channel, not archived, MANAGE_MESSAGES in an announcement channel (see
+ * `requirePostableChannel`), and its thread mode not `disabled`.
  *
  * ```sql
  * INSERT INTO threads (channel_id, title, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING *
@@ -62,7 +65,7 @@ export const createThread = route({
   async handle({ params, body }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.CREATE_THREADS, 'starting a thread');
-    if (channel!.is_archived) throw forbidden('channel_archived', 'the channel is archived');
+    requirePostableChannel(access, channel!, 'starting a thread');
     if (channel!.thread_mode === 'disabled') throw badRequest('threads_disabled', 'this channel has no threads');
     try {
       const thread = await access.database.d1

@@ -1,6 +1,7 @@
 import { type Expression, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
+import { firstUnreadMessageId, readMarker } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { type PageMessage, type PageRow, toPageMessage } from './page-message.ts';
 
@@ -9,8 +10,9 @@ export type MessageScope = { readonly channelId: number } | { readonly threadId:
 
 /**
  * Where a page starts: the newest or oldest message, the viewer's first unread message (the
- * first after their read marker in the channel; the newest when nothing is unread), or a message
- * id (the page includes it when it exists in the scope).
+ * unread counts' `firstUnreadMessageId`: the first live message by someone else after their read
+ * marker in the channel; the newest when nothing is unread), or a message id (the page includes
+ * it when it exists in the scope).
  */
 export type PageAnchor = 'newest' | 'oldest' | 'first_unread' | number;
 
@@ -105,7 +107,7 @@ export function planMessagePage(waddle: WaddleDatabase, scope: MessageScope, opt
   const after = checkCount('after', options.after ?? 0);
   if (!Number.isSafeInteger(options.viewerId)) throw new InvalidQueryError('viewerId', 'must be an integer');
   const key = 'channelId' in scope ? `c${scope.channelId}` : `t${scope.threadId}`;
-  const window = windowFor(scope, key, options, before, after);
+  const window = windowFor(waddle, scope, key, options, before, after);
 
   const column = 'channelId' in scope ? ('messages.channel_id' as const) : ('messages.thread_id' as const);
   const scopeId = 'channelId' in scope ? scope.channelId : scope.threadId;
@@ -151,7 +153,7 @@ function checkCount(field: 'before' | 'after', value: number): number {
   return value;
 }
 
-function windowFor(scope: MessageScope, key: string, options: PageOptions, before: number, after: number): Window {
+function windowFor(waddle: WaddleDatabase, scope: MessageScope, key: string, options: PageOptions, before: number, after: number): Window {
   if (options.cursor) {
     const position = decodeCursor(options.cursor, { k: 'string', d: 'string', id: 'number' });
     if (position.k !== key) throw new InvalidQueryError('cursor', 'belongs to another channel or thread');
@@ -165,7 +167,9 @@ function windowFor(scope: MessageScope, key: string, options: PageOptions, befor
   if (before + after === 0) throw new InvalidQueryError('before', 'before and after cannot both be 0');
   if (anchor === 'first_unread') {
     const channel = 'channelId' in scope ? sql<number>`${scope.channelId}` : sql<number>`(SELECT channel_id FROM threads WHERE id = ${scope.threadId})`;
-    const firstUnread = sql<number>`(SELECT coalesce(max(last_read_message_id), 0) + 1 FROM read_states WHERE user_id = ${options.viewerId} AND channel_id = ${channel})`;
+    // Nothing unread: anchor past the newest message, so the page shows the newest ones.
+    const first = firstUnreadMessageId(waddle.db, scope, options.viewerId, readMarker(waddle.db, options.viewerId, channel));
+    const firstUnread = sql<number>`coalesce(${first}, ${Number.MAX_SAFE_INTEGER})`;
     return { older: { below: firstUnread, want: before }, newer: { from: firstUnread, anchored: true, want: after }, anchorIsFirstUnread: true };
   }
   if (!Number.isSafeInteger(anchor) || anchor < 1) throw new InvalidQueryError('anchor', "must be 'newest', 'oldest', 'first_unread' or a message id");
