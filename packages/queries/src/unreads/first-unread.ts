@@ -55,5 +55,6 @@ export function readMarker(db: Kysely<DB>, viewerId: number, channelId: number |
     .selectFrom('read_states')
     .select((eb) => eb.fn.coalesce(eb.fn.max('last_read_message_id'), eb.lit(0)).as('marker'))
     .where('user_id', '=', viewerId)
-    .where('channel_id', '=', channelId);
+    .where('channel_id', '=', channelId)
+    .$asScalar();
 }
