@@ -6,15 +6,19 @@ import { Router } from './http/router.ts';
 import { exportArchiveDeletionCutoff, exportArchiveTtlHours } from './privacy/export-archive-expiry.ts';
 import { allRoutes } from './routes/all-routes.ts';
 import { deleteExpiredExportArchives } from './scheduled/delete-expired-export-archives.ts';
-import { resumeErasures } from './scheduled/resume-erasures.ts';
+import { resumePrivacyJobs } from './scheduled/resume-privacy-jobs.ts';
 
 const router = new Router(allRoutes);
 
+/** Exports advanced per cron pass: one step, so a pass stays under D1's 1,000 queries per invocation. */
+const EXPORTS_PER_PASS = { maxJobs: 1, stepQueries: 250 } as const;
+
 /**
  * The Waddle API Worker: every route of `routes/all-routes.ts` through one request pipeline, and
- * a cron (`triggers.crons` in wrangler.jsonc) that carries unfinished erasures to their end and
- * deletes expired export archives. One pass stays under D1's 1,000 queries per invocation: at most
- * about 600 for the erasures (two steps of 300) and 121 for the archives.
+ * a cron (`triggers.crons` in wrangler.jsonc) that carries unfinished erasures and exports to
+ * their end and deletes expired export archives. One pass stays under D1's 1,000 queries per
+ * invocation: at most 601 for the erasures (two steps of 300 and the query finding them), 251 for
+ * the oldest running export (one step of 250) and 121 for the archives: 973.
  */
 export default {
   fetch: (request, env) => handleRequest(router, request, env, systemClock),
@@ -22,9 +26,13 @@ export default {
   async scheduled(_controller, env) {
     const central = retryWhenBusy(env.CENTRAL_DB);
     const now = systemClock();
+    const connectors = waddleConnectors(env);
     try {
-      const resumed = await resumeErasures(central, waddleConnectors(env), now);
+      const resumed = await resumePrivacyJobs(central, connectors, 'erasure', now);
       for (const job of resumed) console.log(`erasure ${job.jobId}: ${job.finished ? 'finished' : `continues (${job.failedDatabases} databases failing)`}`);
+      // GET /v1/me/export/{job} never advances a job: exports of users who only poll go on here.
+      const exported = await resumePrivacyJobs(central, connectors, 'export', now, EXPORTS_PER_PASS);
+      for (const job of exported) console.log(`export ${job.jobId}: ${job.finished ? 'finished' : `continues (${job.failedDatabases} databases failing)`}`);
     } finally {
       // Archives expire even on a pass whose erasures failed.
       const expiry = await deleteExpiredExportArchives(central, now, exportArchiveDeletionCutoff(now, exportArchiveTtlHours(env)));

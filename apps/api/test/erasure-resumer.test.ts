@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { startErasure } from '@waddle/privacy/start-erasure';
 import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
-import { resumeErasures } from '../src/scheduled/resume-erasures.ts';
+import { resumePrivacyJobs } from '../src/scheduled/resume-privacy-jobs.ts';
 import { freshPlatform, USER } from './fixture.ts';
 
 async function runCron(): Promise<void> {
@@ -31,13 +31,13 @@ describe('the erasure resumer (cron)', () => {
   it('advances at most the configured number of jobs per pass, oldest first, and nothing once all are done', async () => {
     const first = await startErasure(env.CENTRAL_DB, USER.member, 'user', Date.now());
     const second = await startErasure(env.CENTRAL_DB, USER.moderator, 'user', Date.now());
-    const pass = await resumeErasures(env.CENTRAL_DB, [], Date.now(), { maxJobs: 1 });
+    const pass = await resumePrivacyJobs(env.CENTRAL_DB, [], 'erasure', Date.now(), { maxJobs: 1 });
     expect(pass.map((job) => job.jobId)).toEqual([first.id]);
     // No connector reaches the waddle databases in this pass: the job stays running, its failing database counted.
     expect(pass[0]).toMatchObject({ finished: false, failedDatabases: 1 });
     await runCron();
     await runCron();
     expect([await jobStatus(first.id), await jobStatus(second.id)]).toEqual(['done', 'done']);
-    expect(await resumeErasures(env.CENTRAL_DB, [], Date.now())).toEqual([]);
+    expect(await resumePrivacyJobs(env.CENTRAL_DB, [], 'erasure', Date.now())).toEqual([]);
   });
 });

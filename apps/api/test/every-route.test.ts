@@ -4,7 +4,7 @@ import { call, CHANNEL, freshPlatform, MESSAGE, snapshot, THREAD } from './fixtu
 import { ROUTE_EXAMPLES } from './route-examples.ts';
 
 /** Routes whose success needs more than the fixture: tested on their own (provisioning; an export's job, in privacy.test.ts). */
-const TESTED_ELSEWHERE = new Set(['POST /v1/waddles', 'GET /v1/me/export/{job}']);
+const TESTED_ELSEWHERE = new Set(['POST /v1/waddles', 'GET /v1/me/export/{job}', 'POST /v1/me/export/{job}/advance']);
 const keyed = allRoutes.filter((route) => !route.public).map((route) => ({ route, key: `${route.method} ${route.path}` }));
 const examples = keyed.filter(({ key }) => !TESTED_ELSEWHERE.has(key)).map(({ route, key }) => ({ route, key, example: ROUTE_EXAMPLES[key]! }));
 const inWaddle = examples.filter(({ route }) => route.path.startsWith('/v1/waddles/{waddle}'));

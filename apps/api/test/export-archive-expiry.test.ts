@@ -176,10 +176,11 @@ describe('export archive expiry', () => {
     const now = Date.now();
     const running = await startExport(env.CENTRAL_DB, USER.member, 'user', now - 500 * HOUR);
     await advanceJob(env.CENTRAL_DB, connectors, running.id, { now: now - 500 * HOUR, maxQueries: 12 });
-    const before = await storedChunks([running.id]);
-    expect(before).not.toBe('[]');
+    const before = JSON.parse(await storedChunks([running.id])) as unknown[];
+    expect(before).not.toEqual([]);
+    // The cron takes a step of the running export (chunks may be appended) and deletes none.
     await runCron();
-    expect(await storedChunks([running.id])).toBe(before);
+    expect((JSON.parse(await storedChunks([running.id])) as unknown[]).slice(0, before.length)).toEqual(before);
 
     await runJobToEnd(env.CENTRAL_DB, connectors, running.id, { clock: () => now });
     const answer = await getExport(USER.member, running.id);

@@ -59,6 +59,12 @@ describe('GET /v1/openapi.json', () => {
     const exportJob = body.paths['/v1/me/export/{job}'].get.responses;
     expect(exportJob['200'].content['application/json'].schema.properties.format).toEqual({ type: 'string', const: 'waddle-export/1' });
     expect(exportJob['202'].content['application/json'].schema.properties.archiveExpiresAt).toBeDefined();
+    const advance = body.paths['/v1/me/export/{job}/advance'].post.responses;
+    expect(Object.keys(advance).filter((code) => code.startsWith('2')).sort()).toEqual(['200', '202']);
+    expect(advance['200'].content['application/json'].schema).toEqual(exportJob['202'].content['application/json'].schema);
+    // Starting is a POST; the GETs of an export only read.
+    expect(Object.keys(body.paths['/v1/me/export'])).toEqual(['post']);
+    expect(Object.keys(body.paths['/v1/me/export/{job}'])).toEqual(['get']);
     const eraseMe = body.paths['/v1/me'].delete.responses;
     expect(Object.keys(eraseMe).filter((code) => code.startsWith('2')).sort()).toEqual(['200', '202']);
     expect(eraseMe['200'].content['application/json'].schema).toEqual(eraseMe['202'].content['application/json'].schema);

@@ -11,6 +11,7 @@ import { findActivityDrift } from '@waddle/queries/threads/activity-drift';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { bindingConnector, type DatabaseConnector } from '@waddle/registry/database-connectors';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import worker from '../src/index.ts';
 import { tokenFor, USER } from './fixture.ts';
 import { DISTINCTIVE, DISTINCTIVE_TERMS, SHARED_THREAD_TITLE, SUBJECT, SUBJECT_WADDLES, THREAD, seedSubject, waddleDatabase } from './privacy-fixture.ts';
 
@@ -118,6 +119,13 @@ async function counterDrift(): Promise<unknown[]> {
   return drift;
 }
 
+/** Every row of the central database's job tables: equal snapshots mean no job moved. */
+async function centralSnapshot(): Promise<string> {
+  const tables = ['privacy_jobs', 'privacy_job_parts', 'export_chunks', 'audit_log'];
+  const rows = await Promise.all(tables.map(async (table) => (await env.CENTRAL_DB.prepare(`SELECT * FROM ${table}`).all()).results.map((row) => JSON.stringify(row)).sort()));
+  return JSON.stringify(rows);
+}
+
 async function erasureParts(jobId: number) {
   return (await readPrivacyJob(env.CENTRAL_DB, jobId))!.parts.map(({ part, status, rowsDone, attempts, error, finishedAt }) => ({ part, status, rowsDone, attempts, error, finishedAt }));
 }
@@ -128,19 +136,22 @@ beforeEach(seedSubject);
 vi.setConfig({ testTimeout: 120_000 });
 
 describe('export', () => {
-  it('GET /v1/me/export starts a job that GET /v1/me/export/{job} advances, then serves an archive with every seeded item', async () => {
+  it('POST /v1/me/export starts a job that POST /v1/me/export/{job}/advance advances, then GET /v1/me/export/{job} serves an archive with every seeded item', async () => {
     await env.CENTRAL_DB.prepare('UPDATE waddles SET owner_id = ? WHERE id = 5').bind(SUBJECT).run();
-    const started = await callAs(SUBJECT, 'GET', '/v1/me/export');
+    const started = await callAs(SUBJECT, 'POST', '/v1/me/export');
     expect(started.status).toBe(202);
     const job = (await started.json()) as { id: number; databases: { waddleId: number | null }[] };
     expect(job.databases.map((d) => d.waddleId)).toEqual([null, 1, 2, 3, 4, 5]);
 
-    let answer = await callAs(SUBJECT, 'GET', `/v1/me/export/${job.id}`);
+    let advanced = await callAs(SUBJECT, 'POST', `/v1/me/export/${job.id}/advance`);
     const progress = [job as unknown as { status: string; finishedAt: number | null; archiveExpiresAt: number | null }];
-    for (let polls = 0; answer.status === 202 && polls < 20; polls++) {
-      progress.push(await answer.json());
-      answer = await callAs(SUBJECT, 'GET', `/v1/me/export/${job.id}`);
+    for (let steps = 0; advanced.status === 202 && steps < 20; steps++) {
+      progress.push(await advanced.json());
+      advanced = await callAs(SUBJECT, 'POST', `/v1/me/export/${job.id}/advance`);
     }
+    expect(advanced.status).toBe(200);
+    progress.push(await advanced.json());
+    const answer = await callAs(SUBJECT, 'GET', `/v1/me/export/${job.id}`);
     expect(answer.status).toBe(200);
     // While it runs the job names no expiry; once done, the archive is kept 168 hours (wrangler.jsonc).
     const done = progress.find((body) => body.status === 'done')!;
@@ -177,6 +188,35 @@ describe('export', () => {
     expect(of('ban').map((r) => [r.waddleId, r.data.reason])).toEqual([[4, DISTINCTIVE.banReason]]);
   });
 
+  it('reads progress without side effects: GET /v1/me/export/{job} never advances a job, nor does GET /v1/me/export start one', async () => {
+    // A job as POST /v1/me/export creates it, before any step.
+    const { id } = await startExport(env.CENTRAL_DB, SUBJECT, 'user', Date.now());
+    const before = await centralSnapshot();
+    const first = await callAs(SUBJECT, 'GET', `/v1/me/export/${id}`);
+    expect(first.status).toBe(202);
+    const job = (await first.json()) as { id: number; status: string };
+    expect(job).toMatchObject({ id, status: 'running' });
+    for (let polls = 0; polls < 3; polls++) {
+      const progress = await callAs(SUBJECT, 'GET', `/v1/me/export/${id}`);
+      expect(progress.status).toBe(202);
+      expect(await progress.json()).toEqual(job);
+    }
+    expect((await callAs(SUBJECT, 'GET', '/v1/me/export')).status).toBe(405);
+    expect(await centralSnapshot()).toBe(before);
+    // Starting again returns the running job (and takes a step of it).
+    expect(((await (await callAs(SUBJECT, 'POST', '/v1/me/export')).json()) as { id: number }).id).toBe(job.id);
+  });
+
+  it('is carried to its end by the cron for a user who only polls', async () => {
+    const job = await startExport(env.CENTRAL_DB, SUBJECT, 'user', Date.now());
+    const controller = { cron: '*/10 * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController;
+    for (let passes = 0; (await readPrivacyJob(env.CENTRAL_DB, job.id))!.status === 'running' && passes < 20; passes++) await worker.scheduled(controller, env);
+    expect((await readPrivacyJob(env.CENTRAL_DB, job.id))!.status).toBe('done');
+    const answer = await callAs(SUBJECT, 'GET', `/v1/me/export/${job.id}`);
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { jobId: number }).jobId).toBe(job.id);
+  });
+
   it('proceeds in small steps and many chunks, and gives the same archive as one large step', async () => {
     const small = await startExport(env.CENTRAL_DB, SUBJECT, 'operator', 1_000);
     let steps = 0;
@@ -201,12 +241,16 @@ describe('export', () => {
   });
 
   it('refuses another user\'s export job and unknown jobs with the same 404, and a token of nobody with 401', async () => {
-    const started = await callAs(SUBJECT, 'GET', '/v1/me/export');
+    const started = await callAs(SUBJECT, 'POST', '/v1/me/export');
     const { id } = (await started.json()) as { id: number };
-    const theirs = await callAs(USER.member, 'GET', `/v1/me/export/${id}`);
-    const unknown = await callAs(USER.member, 'GET', '/v1/me/export/999999');
-    expect(theirs.status).toBe(404);
-    expect(await theirs.json()).toEqual(await unknown.json());
+    const before = await centralSnapshot();
+    for (const [method, path] of [['GET', ''], ['POST', '/advance']] as const) {
+      const theirs = await callAs(USER.member, method, `/v1/me/export/${id}${path}`);
+      const unknown = await callAs(USER.member, method, `/v1/me/export/999999${path}`);
+      expect(theirs.status).toBe(404);
+      expect(await theirs.json()).toEqual(await unknown.json());
+    }
+    expect(await centralSnapshot()).toBe(before);
     expect((await exports.default.fetch(`http://waddle/v1/me/export/${id}`)).status).toBe(401);
     expect((await callAs(SUBJECT, 'GET', '/v1/me/export/x1')).status).toBe(400);
   });
@@ -275,7 +319,7 @@ describe('erasure', () => {
 
   it('refuses the erased user\'s token from then on; erasing is only ever of oneself', async () => {
     expect((await callAs(SUBJECT, 'DELETE', '/v1/me')).status).toBe(200);
-    for (const [method, path] of [['GET', '/v1/me'], ['GET', '/v1/me/export'], ['DELETE', '/v1/me'], ['GET', '/v1/waddles']] as const) {
+    for (const [method, path] of [['GET', '/v1/me'], ['POST', '/v1/me/export'], ['DELETE', '/v1/me'], ['GET', '/v1/waddles']] as const) {
       expect({ method, path, status: (await callAs(SUBJECT, method, path)).status }).toEqual({ method, path, status: 401 });
     }
     // No route names another user to erase: the member's own request erased the member only.

@@ -19,7 +19,7 @@ const w = `/v1/waddles/${WADDLE.private}`;
 /** One succeeding request per route, by `METHOD path-pattern`. The tests check that every route has one. */
 export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
   'GET /v1/me': { path: '/v1/me', as: 'member', status: 200 },
-  'GET /v1/me/export': { path: '/v1/me/export', as: 'member', status: 202 },
+  'POST /v1/me/export': { path: '/v1/me/export', as: 'member', status: 202 },
   'DELETE /v1/me': { path: '/v1/me', as: 'member', status: 200 },
   'GET /v1/waddles': { path: '/v1/waddles', as: 'member', status: 200, invalidQuery: '?limit=0' },
   'GET /v1/waddles/{waddle}': { path: w, as: 'member', status: 200 },

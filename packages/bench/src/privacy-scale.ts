@@ -67,7 +67,7 @@ async function runSteps(central: D1DatabaseLike, connector: DatabaseConnector, j
  * Builds a directory and `waddles` waddle databases in this process (node:sqlite, the real
  * migrations and query library), gives one user `messagesPerWaddle` messages in each (with
  * another user's beside them), then exports and erases that user with the API's step size,
- * the way `GET /v1/me/export/{job}` and the erasure cron advance them. Queries per step are what
+ * the way `POST /v1/me/export/{job}/advance` and the cron advance them. Queries per step are what
  * a Worker's limits see, whatever the engine; times are this process's floor.
  */
 export async function measurePrivacyScale(waddles: number, messagesPerWaddle: number, log: (line: string) => void): Promise<PrivacyScale> {

@@ -7,7 +7,7 @@ import { archiveChannel, createChannel, listChannels, updateChannel } from './ch
 import { getMe } from './me.ts';
 import { joinWaddle, listMembers, removeMember } from './members.ts';
 import { deleteMessageRoute, editMessageRoute, listChannelMessages, listPins, listThreadMessages, pinMessage, postChannelMessage, unpinMessage } from './messages.ts';
-import { eraseMeRoute, exportJobRoute, startExportRoute } from './privacy.ts';
+import { advanceExportRoute, eraseMeRoute, exportJobRoute, startExportRoute } from './privacy.ts';
 import { addReaction, removeReaction } from './reactions.ts';
 import { listUnreads, markReadRoute } from './read-state.ts';
 import { createRole, deleteRole, grantRole, listRoles, revokeRole, updateRole } from './roles.ts';
@@ -21,6 +21,7 @@ const apiRoutes: Route[] = [
   getMe,
   startExportRoute,
   exportJobRoute,
+  advanceExportRoute,
   eraseMeRoute,
   listMyWaddles,
   createWaddleRoute,

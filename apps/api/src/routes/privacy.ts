@@ -62,13 +62,21 @@ async function step(context: RequestContext, job: PrivacyJob, maxQueries: number
   return (await advanceJob(context.central, waddleConnectors(context.env), job.id, { now: context.now, maxQueries })).job;
 }
 
+/** The caller's export job, or the same 404 for an unknown job, another user's, or an erasure. */
+async function readOwnExport(context: RequestContext, jobId: number): Promise<PrivacyJob> {
+  const job = await readPrivacyJob(context.central, jobId);
+  if (!job || job.userId !== context.caller.id || job.kind !== 'export') throw notFound('export');
+  return job;
+}
+
 /**
- * `GET /v1/me/export`: starts an export of everything held about the caller (or returns the one
- * running) and takes its first step; 202 with the job. `GET /v1/me/export/{job}` takes the next
- * steps and serves the archive once done.
+ * `POST /v1/me/export`: starts an export of everything held about the caller (or returns the one
+ * running) and takes a step of it; 202 with the job. `POST /v1/me/export/{job}/advance` takes the
+ * next steps (the API's cron also takes one every pass), `GET /v1/me/export/{job}` reads the
+ * progress and serves the archive once done.
  */
 export const startExportRoute = route({
-  method: 'GET',
+  method: 'POST',
   path: '/v1/me/export',
   tag: 'me',
   summary: 'Start an export of all my data (a job)',
@@ -81,11 +89,11 @@ export const startExportRoute = route({
 });
 
 /**
- * `GET /v1/me/export/{job}`: an export of the caller's. While it runs, each call advances it by
- * one bounded step and answers 202 with its progress per database (`status: "done"` once the
- * last step is taken); the next calls answer 200 with the archive (JSON, streamed from its chunks
- * in order) until it expires, `EXPORT_ARCHIVE_TTL_HOURS` after the export finished: from then on
- * 410 `export_expired` (the cron deletes its chunks). Another user's job, or an erasure, is 404.
+ * `GET /v1/me/export/{job}`: an export of the caller's, read without side effects (a cache, a
+ * prefetch or a retry repeats nothing). While it runs: 202 with its progress per database. Once
+ * done: 200 with the archive (JSON, streamed from its chunks in order) until it expires,
+ * `EXPORT_ARCHIVE_TTL_HOURS` after the export finished: from then on 410 `export_expired` (the
+ * cron deletes its chunks). Another user's job, or an erasure, is 404.
  *
  * ```sql
  * SELECT * FROM privacy_jobs WHERE id = ?;   -- must be the caller's export
@@ -98,16 +106,17 @@ export const exportJobRoute = route({
   tag: 'me',
   summary: 'Progress of my export, or its archive once done',
   response: z.object({ format: z.literal('waddle-export/1'), userId: z.int(), jobId: z.int(), records: z.array(z.object({ type: z.string() })) }),
-  otherSuccesses: { 202: { description: 'The export is still running: this call took a step; the job with its progress per database', response: privacyJobBody } },
+  otherSuccesses: {
+    202: { description: 'The export is still running (advanced by POST /v1/me/export/{job}/advance and by the API\'s cron): the job with its progress per database', response: privacyJobBody },
+  },
   errors: { 410: 'The export\'s archive expired (`export_expired`): it is kept EXPORT_ARCHIVE_TTL_HOURS (default 168) after the export finished; start a new export' },
   async handle({ params }, context) {
-    const job = await readPrivacyJob(context.central, params.job);
-    if (!job || job.userId !== context.caller.id || job.kind !== 'export') throw notFound('export');
+    const job = await readOwnExport(context, params.job);
     // The archive is streamed by a request of its own, so its reads have the whole query budget.
-    if (job.status === 'running') return jobResponse(await step(context, job, DEFAULT_STEP_QUERIES), context, 202);
+    if (job.status === 'running') return jobResponse(job, context, 202);
     const ttlHours = exportArchiveTtlHours(context.env);
     if (isExportArchiveExpired(job, exportArchiveCutoff(context.now, ttlHours))) {
-      throw gone('export_expired', `the archive of export ${job.id} is no longer kept (archives expire ${ttlHours} hours after the export finished): start a new export with GET /v1/me/export`);
+      throw gone('export_expired', `the archive of export ${job.id} is no longer kept (archives expire ${ttlHours} hours after the export finished): start a new export with POST /v1/me/export`);
     }
     const pieces = exportArchive(context.central, job);
     const encoder = new TextEncoder();
@@ -122,6 +131,26 @@ export const exportJobRoute = route({
       status: 200,
       headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': `attachment; filename="waddle-export-${job.id}.json"` },
     });
+  },
+});
+
+/**
+ * `POST /v1/me/export/{job}/advance`: takes one bounded step of the caller's export (at most
+ * `DEFAULT_STEP_QUERIES` queries, see `advanceJob`): 202 with the job while it still runs, 200
+ * once it is done (a finished job is answered as it is). Repeating it is harmless: a step never
+ * writes a page twice. Another user's job, or an erasure, is 404.
+ */
+export const advanceExportRoute = route({
+  method: 'POST',
+  path: '/v1/me/export/{job}/advance',
+  tag: 'me',
+  summary: 'Take a step of my export',
+  status: 202,
+  response: privacyJobBody,
+  otherSuccesses: { 200: { description: 'The export is done: the finished job (its archive is at GET /v1/me/export/{job})', response: privacyJobBody } },
+  async handle({ params }, context) {
+    const job = await step(context, await readOwnExport(context, params.job), DEFAULT_STEP_QUERIES);
+    return jobResponse(job, context, job.status === 'done' ? 200 : 202);
   },
 });
 

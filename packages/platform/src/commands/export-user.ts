@@ -28,7 +28,7 @@ export const EXPORT_COMMAND_LINE = {
 
 /**
  * `waddle export <user-id> [--out FILE] [--target local|remote]`: exports everything held about a
- * user (the job of `GET /v1/me/export`, or the one running), runs it to the end in steps from
+ * user (the job of `POST /v1/me/export`, or the one running), runs it to the end in steps from
  * here, and writes the archive to FILE (default: stdout) as it streams out of its chunks. Exit
  * code 1 when the user does not exist or a database keeps failing (the job stays, and a rerun
  * resumes it), 2 for bad arguments. Refusals go to `io.err`: stdout may be the archive.
