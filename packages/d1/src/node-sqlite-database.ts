@@ -32,8 +32,9 @@ export function openNodeSqliteDatabase(path: string): NodeSqliteDatabase {
     return Number(row?.size ?? 0);
   };
 
-  const execute = <T>(query: string, values: readonly unknown[]): D1ResultLike<T> => {
+  const execute = <T>(query: string, values: readonly unknown[], arrays = false): D1ResultLike<T> => {
     const statement: StatementSync = handle.prepare(query);
+    statement.setReturnArrays(arrays);
     const parameters = values.map(toSqlValue);
     const started = performance.now();
     if (statement.columns().length > 0) {
@@ -56,6 +57,7 @@ export function openNodeSqliteDatabase(path: string): NodeSqliteDatabase {
     all: async <T>() => execute<T>(query, values),
     run: async <T>() => execute<T>(query, values),
     first: async <T>() => (execute<T>(query, values).results[0] ?? null) as T | null,
+    raw: async <T extends unknown[]>() => execute<T>(query, values, true).results,
   });
 
   return {
