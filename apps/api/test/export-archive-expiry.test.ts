@@ -60,7 +60,7 @@ async function runCron(): Promise<void> {
   await worker.scheduled(controller, env);
 }
 
-/** Counts the queries sent through a database as D1 counts them: one per `run`/`all`/`first`, one per statement of a batch. */
+/** Counts the queries sent through a database as D1 counts them: one per `run`/`all`/`first`/`raw`, one per statement of a batch. */
 function countingQueries(database: D1DatabaseLike): { database: D1DatabaseLike; queries: () => number } {
   let queries = 0;
   const inner = new WeakMap<D1StatementLike, D1StatementLike>();
@@ -70,6 +70,7 @@ function countingQueries(database: D1DatabaseLike): { database: D1DatabaseLike; 
       all: () => ((queries += 1), statement.all()),
       run: () => ((queries += 1), statement.run()),
       first: () => ((queries += 1), statement.first()),
+      raw: () => ((queries += 1), statement.raw()),
     };
     inner.set(counted, statement);
     return counted;

@@ -101,6 +101,7 @@ const pageFloor = (anchor: 'newest' | number) => {
   const plan = planMessagePage(localWaddle, { channelId: parameters.channelId }, { anchor, before: anchor === 'newest' ? 50 : 49, viewerId: parameters.viewerId });
   const { sql, parameters: values } = plan.query.compile();
   const statement = local.handle.prepare(sql);
+  statement.setReturnArrays(true);
   return medianMs(() => statement.all(...(values as never[])), 2000);
 };
 if (only?.includes('migrate_fanout')) {
@@ -163,6 +164,9 @@ const results = {
   'page.newest_ms': r(d1.page_newest!),
   'page.depth90_ms': r(d1.page_depth90!),
   'page.deep_over_newest': r(d1.page_depth90! / d1.page_newest!, 2),
+  'page.raw_ms': r(d1.raw_page!),
+  'page.decoration_overhead': r(d1.page_newest! / d1.raw_page!, 2),
+  'page.decoration_overhead_depth90': r(d1.page_depth90! / d1.raw_page!, 2),
   'page.floor_newest_ms': r(floorNewest),
   'page.floor_depth90_ms': r(floorDepth90),
   'page.offset_depth90_ms': r(d1.page_offset_depth90!),
@@ -236,6 +240,12 @@ function markdownTable(result: typeof results): string {
     ['page.newest_ms (page of 50, reactions, attachments, replies)', fmt(result['page.newest_ms']), fmt(inProcess.page_newest!)],
     ['page.depth90_ms (same, 90 % deep)', fmt(result['page.depth90_ms']), fmt(inProcess.page_depth90!)],
     ['page.deep_over_newest', String(result['page.deep_over_newest']), ''],
+    ['page.raw_ms (the same 50 messages alone: SELECT * … ORDER BY id DESC LIMIT 50)', fmt(result['page.raw_ms']), fmt(inProcess.raw_page!)],
+    [
+      'page.decoration_overhead (page ÷ raw_page; newest / 90 % deep)',
+      `${result['page.decoration_overhead']} / ${result['page.decoration_overhead_depth90']}`,
+      `${(inProcess.page_newest! / inProcess.raw_page!).toFixed(2)} / ${(inProcess.page_depth90! / inProcess.raw_page!).toFixed(2)}`,
+    ],
     ['page.floor_newest_ms / floor_depth90_ms (page SQL alone)', '', `${fmt(floorNewest)} / ${fmt(floorDepth90)}`],
     ['page.offset_depth90_ms (OFFSET baseline)', fmt(result['page.offset_depth90_ms']), fmt(inProcess.page_offset_depth90!)],
     [`page.draft_cursor_lost (of ${result['page.channel_messages']} in the channel; ours: ${result['page.ours_cursor_lost']})`, String(result['page.draft_cursor_lost']), ''],

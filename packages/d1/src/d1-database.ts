@@ -21,6 +21,8 @@ export interface D1StatementLike {
   all<T = Record<string, unknown>>(): Promise<D1ResultLike<T>>;
   run<T = Record<string, unknown>>(): Promise<D1ResultLike<T>>;
   first<T = Record<string, unknown>>(): Promise<T | null>;
+  /** The rows as arrays of column values, in the order of the statement's columns (no objects built). */
+  raw<T extends unknown[] = unknown[]>(): Promise<T[]>;
 }
 
 /** The result of a statement, as `D1Result`. */

@@ -45,8 +45,8 @@ export async function cloudflareRequest<T>(api: CloudflareApi, method: string, p
 }
 
 /**
- * A D1 database reached through the REST API (`POST …/d1/database/{id}/query`), behind the same
- * interface as a Worker binding. `batch()` sends `{ batch: [{ sql, params }, …] }`, which D1 runs
+ * A D1 database reached through the REST API (`POST …/d1/database/{id}/query`, and `…/raw` for
+ * rows as arrays), behind the same interface as a Worker binding. `batch()` sends `{ batch: [{ sql, params }, …] }`, which D1 runs
  * as one transaction, so the migration runner is as atomic remotely as it is in a Worker.
  *
  * @example
@@ -57,6 +57,7 @@ export async function cloudflareRequest<T>(api: CloudflareApi, method: string, p
  */
 export function restD1Database(api: CloudflareApi, databaseId: string): D1DatabaseLike {
   const path = `/d1/database/${encodeURIComponent(databaseId)}/query`;
+  const rawPath = `/d1/database/${encodeURIComponent(databaseId)}/raw`;
   const statement = (sql: string, params: unknown[]): RestStatement => ({
     sql,
     params,
@@ -64,6 +65,7 @@ export function restD1Database(api: CloudflareApi, databaseId: string): D1Databa
     all: async <T>() => (await cloudflareRequest<D1ResultLike<T>[]>(api, 'POST', path, { sql, params }))[0]!,
     run: async <T>() => (await cloudflareRequest<D1ResultLike<T>[]>(api, 'POST', path, { sql, params }))[0]!,
     first: async <T>() => ((await cloudflareRequest<D1ResultLike<T>[]>(api, 'POST', path, { sql, params }))[0]!.results[0] ?? null) as T | null,
+    raw: async <T extends unknown[]>() => (await cloudflareRequest<{ results: { rows: T[] } }[]>(api, 'POST', rawPath, { sql, params }))[0]!.results.rows,
   });
   return {
     prepare: (sql) => statement(sql, []),

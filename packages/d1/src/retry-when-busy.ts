@@ -80,6 +80,7 @@ export function retryWhenBusy(database: D1DatabaseLike, options: Omit<BusyRetryO
       all: () => again(() => statement.all(), readOnly),
       run: () => again(() => statement.run(), readOnly),
       first: () => again(() => statement.first(), readOnly),
+      raw: () => again(() => statement.raw(), readOnly),
     };
     originals.set(wrapped, { statement, readOnly });
     return wrapped;

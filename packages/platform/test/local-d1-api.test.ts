@@ -42,6 +42,16 @@ describe('the local D1 REST API', () => {
     expect(selected.body.result[0].results).toEqual([{ id: 1, body: 'a' }, { id: 2, body: 'b' }]);
   });
 
+  it('answers raw with the rows as arrays in column order, as the REST client\'s raw() reads them', async () => {
+    await query('db-one', { sql: 'CREATE TABLE pairs ("2" TEXT, "1" TEXT, name TEXT)' });
+    await query('db-one', { sql: "INSERT INTO pairs VALUES ('two', 'one', 'n')" });
+    const raw = await call('POST', `/accounts/${ACCOUNT}/d1/database/db-one/raw`, JSON.stringify({ sql: 'SELECT "2", "1", name FROM pairs WHERE name = ?', params: ['n'] }));
+    expect(raw.body).toMatchObject({ success: true, result: [{ success: true, results: { columns: ['2', '1', 'name'], rows: [['two', 'one', 'n']] } }] });
+    const db = restD1Database({ baseUrl: api.baseUrl, accountId: ACCOUNT, apiToken: TOKEN }, 'db-one');
+    expect(await db.prepare('SELECT "2", "1", name FROM pairs WHERE name = ?').bind('n').raw()).toEqual([['two', 'one', 'n']]);
+    expect((await call('POST', `/accounts/${ACCOUNT}/d1/database/db-one/raw`, JSON.stringify({ batch: [{ sql: 'SELECT 1' }, { sql: 'SELECT 2' }] }))).status).toBe(400);
+  });
+
   it('runs a batch atomically: one failing statement leaves nothing of the others', async () => {
     await query('db-one', { sql: 'CREATE TABLE ledger (amount INTEGER NOT NULL)' });
     const failed = await query('db-one', {

@@ -86,7 +86,7 @@ describe('retryWhenBusy, with two workerd processes writing one database file', 
     // A stand-in database: the point is which errors are sent again, not D1.
     let calls = 0;
     const failing: D1DatabaseLike = {
-      prepare: () => ({ bind: () => failing.prepare(''), all: async () => { calls++; throw new Error('D1_ERROR: no such table: nope'); }, run: async () => ({ results: [], success: true, meta: {} }), first: async () => null }),
+      prepare: () => ({ bind: () => failing.prepare(''), all: async () => { calls++; throw new Error('D1_ERROR: no such table: nope'); }, run: async () => ({ results: [], success: true, meta: {} }), first: async () => null, raw: async () => [] }),
       batch: async () => [],
     };
     await expect(retryWhenBusy(failing).prepare('SELECT * FROM nope').all()).rejects.toThrow(/no such table/);

@@ -7,6 +7,8 @@ import { deleteMessage } from '../src/messages/delete-message.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
 import { postMessage, postMessages } from '../src/messages/post-message.ts';
 import { getMessagePage, type MessagePage, type MessageScope, type PageOptions, planMessagePage } from '../src/pagination/message-page.ts';
+import type { PageMessage } from '../src/pagination/page-message.ts';
+import { findActivityDrift, repairActivityDrift } from '../src/threads/activity-drift.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import type { WaddleDatabase } from '../src/waddle-database.ts';
 import { freshWaddle } from './fresh-waddle.ts';
@@ -197,5 +199,160 @@ describe('postMessages', () => {
     await expect(postMessages(waddle, [{ channelId: 1, authorId: 1, content: 'fine', createdAt: 200 }, { channelId: 99, authorId: 1, content: 'no such channel', createdAt: 200 }])).rejects.toThrow(/FOREIGN KEY/);
     expect(await waddle.db.selectFrom('messages').select('id').execute()).toHaveLength(3);
     await expect(postMessages(waddle, Array.from({ length: 51 }, () => ({ channelId: 1, authorId: 1, content: 'x', createdAt: 200 })))).rejects.toBeInstanceOf(InvalidQueryError);
+  });
+});
+
+describe('the page\'s decorations', () => {
+  /**
+   * What the page should draw for these messages, recomputed straight from the tables: every
+   * reaction row, every attachment, the replied message, with no flag consulted.
+   */
+  async function recomputed(ids: readonly number[], viewerId: number): Promise<PageMessage[]> {
+    if (ids.length === 0) return [];
+    const messages = await waddle.db.selectFrom('messages').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    const reactions = await waddle.db.selectFrom('reactions').selectAll().where('message_id', 'in', ids).execute();
+    const attachments = await waddle.db.selectFrom('message_attachments').selectAll().where('message_id', 'in', ids).orderBy('id').execute();
+    const repliedIds = messages.flatMap((m) => (m.reply_to_id === null ? [] : [m.reply_to_id]));
+    const replied = repliedIds.length === 0 ? [] : await waddle.db.selectFrom('messages').selectAll().where('id', 'in', repliedIds).execute();
+    return messages.map((m) => {
+      const byEmoji = new Map<string, { emoji: string; count: number; reacted: boolean; firstAt: number }>();
+      for (const r of reactions.filter((r) => r.message_id === m.id)) {
+        const entry = byEmoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, reacted: false, firstAt: r.created_at };
+        byEmoji.set(r.emoji, { ...entry, count: entry.count + 1, reacted: entry.reacted || r.user_id === viewerId, firstAt: Math.min(entry.firstAt, r.created_at) });
+      }
+      const target = replied.find((r) => r.id === m.reply_to_id);
+      return {
+        id: m.id, channelId: m.channel_id, threadId: m.thread_id, authorId: m.user_id, content: m.content, contentType: m.content_type,
+        metadata: m.metadata === null ? null : JSON.parse(m.metadata), createdAt: m.created_at, editedAt: m.edited_at, editCount: m.edit_count,
+        edited: m.edit_count > 0, pinned: m.is_pinned === 1, deleted: m.is_deleted === 1,
+        replyTo: target ? { id: target.id, authorId: target.user_id, excerpt: target.is_deleted === 1 ? null : [...target.content!].slice(0, 200).join(''), deleted: target.is_deleted === 1 } : null,
+        reactions: [...byEmoji.values()].sort((a, b) => a.firstAt - b.firstAt || (a.emoji < b.emoji ? -1 : 1)).map(({ emoji, count, reacted }) => ({ emoji, count, reacted })),
+        attachments: attachments.filter((a) => a.message_id === m.id).map((a) => ({ id: a.id, filename: a.filename, sizeBytes: a.size_bytes, mimeType: a.mime_type, url: a.url })),
+      };
+    });
+  }
+
+  /** Every kind of page over channel 1 and thread 1, each equal to the recomputation of its messages. */
+  async function expectPagesRecomputed(step: string) {
+    const channel = (await waddle.db.selectFrom('messages').select('id').where('channel_id', '=', 1).orderBy('id').execute()).map((m) => m.id);
+    const pages: [MessageScope, Omit<PageOptions, 'viewerId'>][] = [
+      [{ channelId: 1 }, { anchor: 'newest', before: 100 }],
+      [{ channelId: 1 }, { anchor: 'oldest', after: 100 }],
+      [{ channelId: 1 }, { anchor: channel[Math.floor(channel.length / 2)]!, before: 4, after: 4 }],
+      [{ channelId: 1 }, { anchor: 'first_unread', before: 3, after: 5 }],
+      [{ threadId: 1 }, { anchor: 'newest', before: 100 }],
+    ];
+    for (const viewerId of [VIEWER, 2]) {
+      for (const [scope, options] of pages) {
+        const page = await getMessagePage(waddle, scope, { ...options, viewerId });
+        expect({ step, scope, options, viewerId, messages: page.messages }).toEqual({ step, scope, options, viewerId, messages: await recomputed(ids(page), viewerId) });
+      }
+    }
+    const newest = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'newest', before: 100, viewerId: VIEWER });
+    expect(ids(newest)).toEqual(channel.slice(-100));
+  }
+
+  const react = (messageId: number, emoji: string, userId: number, createdAt: number) =>
+    waddle.d1.prepare('INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').bind(messageId, emoji, userId, createdAt).run();
+  const unreact = (messageId: number, emoji: string, userId: number) =>
+    waddle.d1.prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id').bind(messageId, emoji, userId).all();
+  const attach = (messageId: number, filename: string) =>
+    waddle.db.insertInto('message_attachments').values({ message_id: messageId, filename, size_bytes: filename.length, mime_type: 'image/png', url: `https://cdn.example/${filename}` }).execute();
+
+  it('equal a recomputation from the tables after every kind of write, for every anchor and in threads', async () => {
+    await waddle.db.insertInto('threads').values({ id: 1, channel_id: 1, title: 'topic', created_by: 1 }).execute();
+    const T = Date.now();
+    const m = await postMany(14, 1, (i) => T + i);
+    const inThread = await postMany(4, 1, (i) => T + 100 + i, 1);
+    const penguins = (await postMessage(waddle, { channelId: 1, authorId: 3, content: '🐧'.repeat(250), createdAt: T + 200 })).id;
+    await markRead(waddle, { userId: VIEWER, channelId: 1, messageId: m[9]!, at: T + 300 });
+    await markRead(waddle, { userId: 2, channelId: 1, messageId: m[3]!, at: T + 300 });
+    await expectPagesRecomputed('no decorations yet');
+
+    await react(m[0]!, '👍', VIEWER, T + 1);
+    await react(m[0]!, '👍', 2, T + 2);
+    await react(m[0]!, '👍', 2, T + 3); // the same reaction again changes nothing
+    await react(m[0]!, '🐧', 3, T + 2);
+    await react(inThread[1]!, '🎉', 2, T + 5);
+    await expectPagesRecomputed('reactions added');
+
+    for (let user = 10; user < 130; user++) await react(m[12]!, ['🐟', '❄️', '👍'][user % 3]!, user, T + 9); // ties on the first time: by emoji
+    await react(m[12]!, '🐧', VIEWER, T + 8);
+    await expectPagesRecomputed('a message with 121 reactions');
+
+    await attach(m[1]!, 'one.png');
+    await attach(m[1]!, 'two.png');
+    await attach(m[0]!, 'both.png');
+    await attach(inThread[2]!, 'thread.png');
+    await expectPagesRecomputed('attachments added');
+
+    await unreact(m[0]!, '👍', VIEWER);
+    await expectPagesRecomputed('a reaction removed, others left');
+    await unreact(m[0]!, '👍', 2);
+    await unreact(m[0]!, '🐧', 3);
+    await unreact(inThread[1]!, '🎉', 2);
+    await expectPagesRecomputed('the last reactions removed');
+    await waddle.db.deleteFrom('message_attachments').where('message_id', '=', m[0]!).execute();
+    await expectPagesRecomputed('the last attachment removed');
+    await react(m[0]!, '🎉', VIEWER, T + 20);
+    await expectPagesRecomputed('reacted again');
+
+    await postMessage(waddle, { channelId: 1, authorId: 2, content: 'so many', replyToId: penguins, createdAt: T + 300 });
+    const replyToFiles = (await postMessage(waddle, { channelId: 1, threadId: 1, authorId: 1, content: 'nice files', replyToId: m[1]!, createdAt: T + 301 })).id;
+    const replyToGone = (await postMessage(waddle, { channelId: 1, authorId: 2, content: 'hm', replyToId: m[5]!, createdAt: T + 302 })).id;
+    await react(replyToFiles, '👍', 3, T + 303);
+    await expectPagesRecomputed('replies posted');
+
+    await editMessage(waddle, { messageId: penguins, content: 'fewer 🐧', editedAt: T + 400 });
+    await expectPagesRecomputed('a replied message edited');
+    await deleteMessage(waddle, m[1]!);
+    await expectPagesRecomputed('a replied message with attachments tombstoned');
+    await waddle.d1.prepare('DELETE FROM messages WHERE id = ?').bind(m[5]!).run();
+    await expectPagesRecomputed('a replied message hard-deleted');
+    expect((await getMessagePage(waddle, { channelId: 1 }, { anchor: replyToGone, before: 0, after: 1, viewerId: VIEWER })).messages[0]!.replyTo).toBeNull();
+
+    // An erasure of user 2, as the privacy job runs it: their reactions elsewhere, then their messages.
+    await waddle.d1.prepare('DELETE FROM reactions WHERE user_id = ? AND (message_id, emoji) IN (SELECT message_id, emoji FROM reactions WHERE user_id = ? LIMIT ?)').bind(2, 2, 500).run();
+    await waddle.d1
+      .prepare(`UPDATE messages SET is_deleted = 1, content = NULL, metadata = NULL, is_pinned = 0, edit_count = 0, edited_at = NULL
+        WHERE id IN (SELECT id FROM messages WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?) RETURNING id`)
+      .bind(2, 0, 200)
+      .all();
+    await expectPagesRecomputed('a user erased');
+
+    const scan = await findActivityDrift(waddle, { limit: 1000 });
+    let next = scan.next;
+    const drift = [...scan.drift];
+    while (next) {
+      const more = await findActivityDrift(waddle, { after: next, limit: 1000 });
+      drift.push(...more.drift);
+      next = more.next;
+    }
+    expect(drift).toEqual([]);
+  });
+
+  it('looks up reactions and attachments only where the flag says so; the drift check finds a flag written around the triggers and repairs it', async () => {
+    const [a, b, c] = await postMany(3, 1, (i) => 1000 + i);
+    await react(a!, '👍', 2, 1);
+    await attach(b!, 'b.png');
+    await waddle.d1.prepare('UPDATE messages SET decorations = 0 WHERE id = ?').bind(a!).run();
+    // A REPLACE that moves b's attachment to c deletes b's row without its delete trigger: b's bit stays set.
+    const [{ id: attachment }] = (await waddle.d1.prepare('SELECT id FROM message_attachments WHERE message_id = ?').bind(b!).all<{ id: number }>()).results as [{ id: number }];
+    await waddle.d1.prepare("INSERT OR REPLACE INTO message_attachments (id, message_id, filename, size_bytes, url) VALUES (?, ?, 'c.png', 1, 'https://cdn.example/c.png')").bind(attachment, c!).run();
+
+    const before = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'newest', before: 10, viewerId: VIEWER });
+    expect(before.messages.map((m) => [m.id, m.reactions.length, m.attachments.length])).toEqual([[a, 0, 0], [b, 0, 0], [c, 0, 1]]);
+
+    const { drift, next } = await findActivityDrift(waddle, { after: { kind: 'message', id: 0 } });
+    expect(next).toBeNull();
+    expect(drift).toEqual([
+      { kind: 'message', id: a, stored: { reactions: false, attachments: false }, actual: { reactions: true, attachments: false } },
+      { kind: 'message', id: b, stored: { reactions: false, attachments: true }, actual: { reactions: false, attachments: false } },
+    ]);
+    expect(await repairActivityDrift(waddle, drift)).toBe(2);
+    expect((await findActivityDrift(waddle, { after: { kind: 'message', id: 0 } })).drift).toEqual([]);
+    const after = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'newest', before: 10, viewerId: VIEWER });
+    expect(after.messages).toEqual(await recomputed([a!, b!, c!], VIEWER));
+    expect(after.messages[0]!.reactions).toEqual([{ emoji: '👍', count: 1, reacted: false }]);
   });
 });

@@ -5,7 +5,7 @@ import { testClock } from '@waddle/clock/test-clock';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { activeThreadsQuery, getActiveThreads } from '../src/threads/active-threads.ts';
-import { activityDriftQuery, type DriftScan, findActivityDrift, repairActivityDrift } from '../src/threads/activity-drift.ts';
+import { activityDriftQuery, decorationDriftQuery, type DriftScan, findActivityDrift, repairActivityDrift } from '../src/threads/activity-drift.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import { getUnreadCounts, unreadCountsQuery } from '../src/unreads/unread-counts.ts';
 import type { WaddleDatabase } from '../src/waddle-database.ts';
@@ -76,12 +76,19 @@ describe('activity drift', () => {
     expect(await scanAll()).toEqual([]);
   });
 
-  it('recomputes a slice by key ranges and indexes, never a scan of messages (query plan)', async () => {
+  it('recomputes a slice by key ranges and indexes, never a scan of messages or of reactions (query plan)', async () => {
     for (const kind of ['thread', 'channel'] as const) {
       const plan = await explainQueryPlan(env.DB, activityDriftQuery(kind, 0, 100).compile(waddle.db));
       expect(planProblems(plan)).toEqual([]);
       expect(plan.map((s) => s.detail).join('\n')).toContain(kind === 'thread' ? 'messages_' : 'messages_by_channel');
     }
+    const messages = await explainQueryPlan(env.DB, decorationDriftQuery(0, 1000).compile(waddle.db));
+    expect(planProblems(messages)).toEqual([]);
+    expect(messages.map((s) => s.detail)).toEqual(expect.arrayContaining([
+      'SEARCH m USING INTEGER PRIMARY KEY (rowid>?)',
+      expect.stringMatching(/^SEARCH reactions USING (COVERING INDEX|PRIMARY KEY)/),
+      expect.stringMatching(/^SEARCH message_attachments USING COVERING INDEX message_attachments_by_message/),
+    ]));
   });
 
   async function scanAll() {

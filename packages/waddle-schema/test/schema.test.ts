@@ -15,7 +15,7 @@ const expectedColumns: Record<string, string[]> = {
   ],
   messages: [
     'id', 'channel_id', 'thread_id', 'user_id', 'content', 'content_type', 'metadata', 'reply_to_id', 'edit_count',
-    'is_pinned', 'is_deleted', 'created_at', 'edited_at',
+    'is_pinned', 'is_deleted', 'created_at', 'edited_at', /* added: what a page looks up */ 'decorations',
   ],
   reactions: ['message_id', 'emoji', 'user_id', 'created_at'],
   threads: [

@@ -7,7 +7,7 @@ export interface QueryCounter {
 
 /**
  * Wraps a D1 database so every query sent through it is counted, the way D1 counts them against
- * its limit of 1,000 queries per Worker invocation: one per `run()`, `all()` or `first()`, and one
+ * its limit of 1,000 queries per Worker invocation: one per `run()`, `all()`, `first()` or `raw()`, and one
  * per statement of a `batch()`. The monitor wraps the central database and every database it
  * reaches, so a tick's report says what it really spent.
  *
@@ -33,6 +33,10 @@ export function countQueries(database: D1DatabaseLike, counter: QueryCounter): D
     first: () => {
       counter.queries += 1;
       return inner.first();
+    },
+    raw: () => {
+      counter.queries += 1;
+      return inner.raw();
     },
   });
   return {

@@ -13,6 +13,8 @@ interface Statement {
  * - `POST /query/{binding}` with the REST body (`{ sql, params }` or `{ batch: [...] }`) answers
  *   the REST envelope, each result as D1 gives it (`results`, `success`, `meta` with `size_after`);
  *   a batch is one D1 `batch()`, atomic;
+ * - `POST /raw/{binding}` with `{ sql, params }` answers the statement's rows as arrays with its
+ *   column names (`{ results: { columns, rows } }`), as the REST API's `raw` does;
  * - `GET /details/{binding}` answers `{ num_tables, file_size }`.
  */
 export default {
@@ -21,11 +23,11 @@ export default {
     const database = binding === undefined ? undefined : env[binding];
     if (!database) return cloudflareFailure(404, CloudflareErrorCode.databaseNotFound, `no binding ${binding}`);
     if (action === 'details') return details(database);
-    return query(database, await request.text());
+    return query(database, await request.text(), action === 'raw');
   },
 };
 
-async function query(database: D1Database, text: string): Promise<Response> {
+async function query(database: D1Database, text: string, raw: boolean): Promise<Response> {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -34,14 +36,22 @@ async function query(database: D1Database, text: string): Promise<Response> {
   }
   const statements = parseStatements(body);
   if (typeof statements === 'string') return cloudflareFailure(400, CloudflareErrorCode.badRequest, statements);
+  if (raw && statements.length > 1) return cloudflareFailure(400, CloudflareErrorCode.badRequest, 'raw answers one statement at a time here');
   const prepared = statements.map(({ sql, params }) => database.prepare(sql).bind(...params));
   try {
+    if (raw) return cloudflareSuccess([await rawResult(prepared[0]!)]);
     const results = Array.isArray((body as { batch?: unknown }).batch) ? await database.batch(prepared) : [await prepared[0]!.all()];
     return cloudflareSuccess(results);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return cloudflareFailure(400, CloudflareErrorCode.statementFailed, message.replace(/^D1_ERROR: /, ''));
   }
+}
+
+/** A statement's rows as arrays, with its column names, as the REST API's `raw` answers them. */
+async function rawResult(statement: D1PreparedStatement) {
+  const [columns = [], ...rows] = await statement.raw({ columnNames: true });
+  return { results: { columns, rows }, success: true, meta: {} };
 }
 
 /** The statements of a `{ sql, params }` or `{ batch: [{ sql, params }, …] }` body, or what is wrong with it. */

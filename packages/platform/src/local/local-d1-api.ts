@@ -58,6 +58,7 @@ let script: Promise<string> | undefined;
  * - `POST /client/v4/accounts/{account}/d1/database/{id}/query` with `{ sql, params }` or
  *   `{ batch: [{ sql, params }, …] }`: `result` is one D1 result per statement (`results`,
  *   `success`, `meta` with `size_after`, as D1 gives them); a batch is atomic, as `batch()`;
+ * - `POST …/raw` with `{ sql, params }`: the same, the rows as arrays (`{ results: { columns, rows } }`);
  * - `POST /client/v4/accounts/{account}/d1/database` with `{ name }`: a new database with a new
  *   UUID, answered with its details;
  * - `GET /client/v4/accounts/{account}/d1/database/{id}`: `uuid`, `name`, `version`,
@@ -143,11 +144,11 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     if (pathname !== prefix && !pathname.startsWith(`${prefix}/`)) return noRoute();
     const [id, action, ...rest] = pathname.slice(prefix.length + 1).split('/').map(decodeURIComponent);
     if (id === undefined || id === '') return request.method === 'POST' ? create(body) : noRoute();
-    const methods = action === undefined ? ['GET', 'DELETE'] : action === 'query' ? ['POST'] : [];
+    const methods = action === undefined ? ['GET', 'DELETE'] : action === 'query' || action === 'raw' ? ['POST'] : [];
     if (rest.length > 0 || !methods.includes(request.method ?? '')) return noRoute();
     const database = served.get(id);
     if (!database) return notFound(id);
-    if (action === 'query') return inWorker(`/query/${database.binding}`, body);
+    if (action === 'query' || action === 'raw') return inWorker(`/${action}/${database.binding}`, body);
     return request.method === 'DELETE' ? remove(id) : cloudflareSuccess(await details(id, database));
   };
 

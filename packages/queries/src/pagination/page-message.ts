@@ -46,30 +46,31 @@ export interface PageMessage {
   readonly attachments: readonly PageAttachment[];
 }
 
-/** A row of the page statement: a message, the arm it came from, and its decorations as JSON. */
-export interface PageRow {
-  id: number;
-  channel_id: number;
-  thread_id: number | null;
-  user_id: number;
-  content: string | null;
-  content_type: PageMessage['contentType'];
-  metadata: string | null;
-  reply_to_id: number | null;
-  edit_count: number;
-  is_pinned: 0 | 1;
-  is_deleted: 0 | 1;
-  created_at: number;
-  edited_at: number | null;
-  /** `o`: older than the anchor; `n`: the anchor and newer. */
-  side: 'o' | 'n';
-  /** JSON array of `[emoji, count, reacted (0/1), first reaction time]`. */
-  reactions: string;
-  /** JSON array of `[id, filename, size_bytes, mime_type, url]`. */
-  attachments: string;
-  /** JSON `[id, user_id, excerpt, is_deleted]` of the replied message, or `null`. */
-  reply: string | null;
-}
+/**
+ * A row of the page statement, read as an array (D1's `raw()`): the message's columns, the arm it
+ * came from (`o`: older than the anchor; `n`: the anchor and newer), then, as JSON or `null` where
+ * the message has none, its reactions (`[emoji, count, reacted (0/1), first reaction time]` per
+ * emoji), its attachments (`[id, filename, size_bytes, mime_type, url]`) and the message it
+ * replies to (`[id, user_id, excerpt, is_deleted]`).
+ */
+export type PageRow = [
+  id: number,
+  channelId: number,
+  threadId: number | null,
+  authorId: number,
+  content: string | null,
+  contentType: PageMessage['contentType'],
+  metadata: string | null,
+  editCount: number,
+  pinned: 0 | 1,
+  deleted: 0 | 1,
+  createdAt: number,
+  editedAt: number | null,
+  side: 'o' | 'n',
+  reactions: string | null,
+  attachments: string | null,
+  reply: string | null,
+];
 
 type ReactionJson = [emoji: string, count: number, reacted: 0 | 1, firstAt: number];
 type AttachmentJson = [id: number, filename: string, sizeBytes: number, mimeType: string | null, url: string];
@@ -77,25 +78,32 @@ type ReplyJson = [id: number, authorId: number, excerpt: string | null, deleted:
 
 /** Turns a row of the page statement into what a client draws. */
 export function toPageMessage(row: PageRow): PageMessage {
-  const reactions = (JSON.parse(row.reactions) as ReactionJson[]).sort((a, b) => a[3] - b[3] || (a[0] < b[0] ? -1 : 1));
-  const attachments = (JSON.parse(row.attachments) as AttachmentJson[]).sort((a, b) => a[0] - b[0]);
-  const reply = row.reply === null ? undefined : (JSON.parse(row.reply) as ReplyJson);
+  const [id, channelId, threadId, authorId, content, contentType, metadata, editCount, pinned, deleted, createdAt, editedAt, , reactions, attachments, reply] = row;
+  const replied = reply === null ? null : (JSON.parse(reply) as ReplyJson);
   return {
-    id: row.id,
-    channelId: row.channel_id,
-    threadId: row.thread_id,
-    authorId: row.user_id,
-    content: row.content,
-    contentType: row.content_type,
-    metadata: row.metadata === null ? null : JSON.parse(row.metadata),
-    createdAt: row.created_at,
-    editedAt: row.edited_at,
-    editCount: row.edit_count,
-    edited: row.edit_count > 0,
-    pinned: row.is_pinned === 1,
-    deleted: row.is_deleted === 1,
-    replyTo: reply ? { id: reply[0], authorId: reply[1], excerpt: reply[3] === 1 ? null : reply[2], deleted: reply[3] === 1 } : null,
-    reactions: reactions.map(([emoji, count, reacted]) => ({ emoji, count, reacted: reacted === 1 })),
-    attachments: attachments.map(([id, filename, sizeBytes, mimeType, url]) => ({ id, filename, sizeBytes, mimeType, url })),
+    id,
+    channelId,
+    threadId,
+    authorId,
+    content,
+    contentType,
+    metadata: metadata === null ? null : JSON.parse(metadata),
+    createdAt,
+    editedAt,
+    editCount,
+    edited: editCount > 0,
+    pinned: pinned === 1,
+    deleted: deleted === 1,
+    replyTo: replied && { id: replied[0], authorId: replied[1], excerpt: replied[3] === 1 ? null : replied[2], deleted: replied[3] === 1 },
+    reactions: reactions === null
+      ? []
+      : (JSON.parse(reactions) as ReactionJson[])
+          .sort((a, b) => a[3] - b[3] || (a[0] < b[0] ? -1 : 1))
+          .map(([emoji, count, reacted]) => ({ emoji, count, reacted: reacted === 1 })),
+    attachments: attachments === null
+      ? []
+      : (JSON.parse(attachments) as AttachmentJson[])
+          .sort((a, b) => a[0] - b[0])
+          .map(([id, filename, sizeBytes, mimeType, url]) => ({ id, filename, sizeBytes, mimeType, url })),
   };
 }

@@ -73,6 +73,7 @@ export interface Messages {
   content: string | null;
   content_type: Generated<"text" | "image" | "file" | "system">;
   created_at: Generated<number>;
+  decorations: Generated<number>;
   edit_count: Generated<number>;
   edited_at: number | null;
   id: Generated<number>;

@@ -18,6 +18,7 @@ import { addDefaultRole } from './0016_add_default_role.ts';
 import { createSlowModeClocks } from './0017_create_slow_mode_clocks.ts';
 import { addVoiceSessionStarter } from './0018_add_voice_session_starter.ts';
 import { indexThreadsByCreator } from './0019_index_threads_by_creator.ts';
+import { flagMessageDecorations } from './0020_flag_message_decorations.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -40,4 +41,5 @@ export const waddleMigrations: readonly Migration[] = [
   createSlowModeClocks,
   addVoiceSessionStarter,
   indexThreadsByCreator,
+  flagMessageDecorations,
 ];
