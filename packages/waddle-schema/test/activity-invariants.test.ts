@@ -4,18 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testClock } from '@waddle/clock/test-clock';
 import type { DB } from '../src/generated/database.ts';
 import { freshWaddleDatabase } from './migrated-database.ts';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from './seeded-random.ts';
 
 const CHANNELS = [1, 2, 3];
 const THREADS = [
