@@ -4,7 +4,7 @@
  * benchmark, the type generator: Node and Miniflare code), and apps never import each other.
  * Tests may use tooling (the API's test setup starts the local D1 REST API); `src/` may not.
  */
-const TOOLING = '^(packages|tooling)/(platform|bench|schema-codegen)/';
+const TOOLING = '^tooling/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

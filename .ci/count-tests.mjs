@@ -7,7 +7,7 @@ import { join } from 'node:path';
 let passed = 0;
 let failed = 0;
 let missing = 0;
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'tooling']) {
   for (const name of readdirSync(group)) {
     const manifest = join(group, name, 'package.json');
     if (!existsSync(manifest) || !JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) continue;
