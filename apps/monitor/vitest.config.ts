@@ -15,9 +15,20 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.jsonc' },
             miniflare: {
-              d1Databases: { CENTRAL_DB: 'local-central', WADDLE_PENGUINS: 'test-penguins', WADDLE_PUFFINS: 'test-puffins', WADDLE_KRILL: 'test-krill' },
+              d1Databases: {
+                CENTRAL_DB: 'local-central',
+                WADDLE_PENGUINS: 'test-penguins',
+                WADDLE_PUFFINS: 'test-puffins',
+                WADDLE_KRILL: 'test-krill',
+              },
               // Set here, so the `.dev.vars` that `npm start` writes never leaks into tests.
-              bindings: { MONITOR_TOKEN: 'test-operator-token', ALERT_WEBHOOK_URL: '', CLOUDFLARE_API_BASE_URL: '', CLOUDFLARE_ACCOUNT_ID: '', CLOUDFLARE_API_TOKEN: '' },
+              bindings: {
+                MONITOR_TOKEN: 'test-operator-token',
+                ALERT_WEBHOOK_URL: '',
+                CLOUDFLARE_API_BASE_URL: '',
+                CLOUDFLARE_ACCOUNT_ID: '',
+                CLOUDFLARE_API_TOKEN: '',
+              },
             },
           }),
         ],

@@ -29,15 +29,19 @@ export default {
     const connectors = waddleConnectors(env);
     try {
       const resumed = await resumePrivacyJobs(central, connectors, 'erasure', now);
-      for (const job of resumed) console.log(`erasure ${job.jobId}: ${job.finished ? 'finished' : `continues (${job.failedDatabases} databases failing)`}`);
+      for (const job of resumed)
+        console.log(`erasure ${job.jobId}: ${job.finished ? 'finished' : `continues (${job.failedDatabases} databases failing)`}`);
       // GET /v1/me/export/{job} never advances a job: exports of users who only poll go on here.
       const exported = await resumePrivacyJobs(central, connectors, 'export', now, EXPORTS_PER_PASS);
-      for (const job of exported) console.log(`export ${job.jobId}: ${job.finished ? 'finished' : `continues (${job.failedDatabases} databases failing)`}`);
+      for (const job of exported)
+        console.log(`export ${job.jobId}: ${job.finished ? 'finished' : `continues (${job.failedDatabases} databases failing)`}`);
     } finally {
       // Archives expire even on a pass whose erasures failed.
       const expiry = await deleteExpiredExportArchives(central, now, exportArchiveDeletionCutoff(now, exportArchiveTtlHours(env)));
       if (expiry.deletedChunks > 0 || expiry.expiredJobIds.length > 0) {
-        console.log(`export archives: ${expiry.deletedChunks} chunks deleted, ${expiry.expiredJobIds.length} expired${expiry.reachedLimit ? ', more on the next pass' : ''}`);
+        console.log(
+          `export archives: ${expiry.deletedChunks} chunks deleted, ${expiry.expiredJobIds.length} expired${expiry.reachedLimit ? ', more on the next pass' : ''}`,
+        );
       }
     }
   },

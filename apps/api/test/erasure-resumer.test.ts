@@ -17,14 +17,18 @@ async function jobStatus(id: number): Promise<string | undefined> {
 beforeEach(freshPlatform);
 
 describe('the erasure resumer (cron)', () => {
-  it('carries an unfinished erasure to its end: the member\'s messages are tombstoned, the job done', async () => {
+  it("carries an unfinished erasure to its end: the member's messages are tombstoned, the job done", async () => {
     const job = await startErasure(env.CENTRAL_DB, USER.member, 'user', Date.now());
     expect(await jobStatus(job.id)).toBe('running');
     await runCron();
     expect(await jobStatus(job.id)).toBe('done');
-    const left = await env.WADDLE_PRIVATE.prepare('SELECT count(content) AS n FROM messages WHERE user_id = ?').bind(USER.member).first<{ n: number }>();
+    const left = await env.WADDLE_PRIVATE.prepare('SELECT count(content) AS n FROM messages WHERE user_id = ?')
+      .bind(USER.member)
+      .first<{ n: number }>();
     expect(left?.n).toBe(0);
-    const other = await env.WADDLE_PRIVATE.prepare('SELECT count(content) AS n FROM messages WHERE user_id = ?').bind(USER.moderator).first<{ n: number }>();
+    const other = await env.WADDLE_PRIVATE.prepare('SELECT count(content) AS n FROM messages WHERE user_id = ?')
+      .bind(USER.moderator)
+      .first<{ n: number }>();
     expect(other?.n).toBe(1);
   });
 

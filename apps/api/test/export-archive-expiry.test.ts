@@ -24,7 +24,9 @@ async function finishedExport(userId: number, at: number): Promise<number> {
 
 /** Appends `count` more chunks (small records) to an archive, so it is larger than one pass deletes. */
 async function appendChunks(jobId: number, count: number): Promise<void> {
-  const last = (await env.CENTRAL_DB.prepare('SELECT max(seq) AS seq FROM export_chunks WHERE job_id = ?').bind(jobId).first<{ seq: number }>())!.seq;
+  const last = (await env.CENTRAL_DB.prepare('SELECT max(seq) AS seq FROM export_chunks WHERE job_id = ?')
+    .bind(jobId)
+    .first<{ seq: number }>())!.seq;
   await env.CENTRAL_DB.prepare(
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
      INSERT INTO export_chunks (job_id, seq, body) SELECT ?, ? + i, json_object('type', 'note', 'data', json_object('n', i)) FROM n`,
@@ -35,23 +37,31 @@ async function appendChunks(jobId: number, count: number): Promise<void> {
 
 /** The chunks of a job still there: how many, and the first one's number. */
 async function chunksOf(jobId: number): Promise<{ n: number; first: number | null }> {
-  return (await env.CENTRAL_DB.prepare('SELECT count(*) AS n, min(seq) AS first FROM export_chunks WHERE job_id = ?').bind(jobId).first<{ n: number; first: number | null }>())!;
+  return (await env.CENTRAL_DB.prepare('SELECT count(*) AS n, min(seq) AS first FROM export_chunks WHERE job_id = ?')
+    .bind(jobId)
+    .first<{ n: number; first: number | null }>())!;
 }
 
 /** Every chunk of the given jobs, as they are stored. */
 async function storedChunks(jobIds: readonly number[]): Promise<string> {
-  const { results } = await env.CENTRAL_DB.prepare(`SELECT job_id, seq, body FROM export_chunks WHERE job_id IN (${jobIds.map(() => '?').join(', ')}) ORDER BY job_id, seq`)
+  const { results } = await env.CENTRAL_DB.prepare(
+    `SELECT job_id, seq, body FROM export_chunks WHERE job_id IN (${jobIds.map(() => '?').join(', ')}) ORDER BY job_id, seq`,
+  )
     .bind(...jobIds)
     .all();
   return JSON.stringify(results);
 }
 
 async function archiveDeletedAt(jobId: number): Promise<number | null> {
-  return (await env.CENTRAL_DB.prepare('SELECT archive_deleted_at FROM privacy_jobs WHERE id = ?').bind(jobId).first<{ archive_deleted_at: number | null }>())!.archive_deleted_at;
+  return (await env.CENTRAL_DB.prepare('SELECT archive_deleted_at FROM privacy_jobs WHERE id = ?')
+    .bind(jobId)
+    .first<{ archive_deleted_at: number | null }>())!.archive_deleted_at;
 }
 
 async function getExport(userId: number, jobId: number): Promise<{ status: number; text: string }> {
-  const response = await exports.default.fetch(`http://waddle/v1/me/export/${jobId}`, { headers: { authorization: `Bearer ${await tokenFor(userId)}` } });
+  const response = await exports.default.fetch(`http://waddle/v1/me/export/${jobId}`, {
+    headers: { authorization: `Bearer ${await tokenFor(userId)}` },
+  });
   return { status: response.status, text: await response.text() };
 }
 
@@ -126,14 +136,26 @@ describe('export archive expiry', () => {
     expect(await storedChunks([kept, others])).toBe(keptBefore);
 
     // Audited once, with no actor, address or user agent: the job id only.
-    const audit = await env.CENTRAL_DB.prepare("SELECT user_id, action, resource_type, resource_id, metadata, ip_address, user_agent FROM audit_log WHERE action LIKE 'export.%'").all();
+    const audit = await env.CENTRAL_DB.prepare(
+      "SELECT user_id, action, resource_type, resource_id, metadata, ip_address, user_agent FROM audit_log WHERE action LIKE 'export.%'",
+    ).all();
     expect(audit.results).toEqual([
-      { user_id: null, action: 'export.archive_expired', resource_type: 'privacy_job', resource_id: String(expired), metadata: JSON.stringify({ jobId: expired }), ip_address: null, user_agent: null },
+      {
+        user_id: null,
+        action: 'export.archive_expired',
+        resource_type: 'privacy_job',
+        resource_id: String(expired),
+        metadata: JSON.stringify({ jobId: expired }),
+        ip_address: null,
+        user_agent: null,
+      },
     ]);
 
     // A further pass finds nothing to do; the expired export stays refused, the kept one streams as before.
     await runCron();
-    expect((await env.CENTRAL_DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'export.%'").first<{ n: number }>())!.n).toBe(1);
+    expect(
+      (await env.CENTRAL_DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'export.%'").first<{ n: number }>())!.n,
+    ).toBe(1);
     expect((await getExport(USER.member, expired)).status).toBe(410);
     expect(await getExport(USER.member, kept)).toEqual(archiveBefore);
     expect((await getExport(USER.moderator, others)).status).toBe(200);
@@ -149,14 +171,20 @@ describe('export archive expiry', () => {
     const olderTotal = (await chunksOf(older)).n;
 
     const counted = countingQueries(env.CENTRAL_DB);
-    const pass = await deleteExpiredExportArchives(counted.database, now, exportArchiveCutoff(now, 168), { maxDeletes: 3, chunksPerDelete: 10 });
+    const pass = await deleteExpiredExportArchives(counted.database, now, exportArchiveCutoff(now, 168), {
+      maxDeletes: 3,
+      chunksPerDelete: 10,
+    });
     expect(pass).toEqual({ deletedChunks: 30, expiredJobIds: [], reachedLimit: true });
     expect(counted.queries()).toBe(1 + 3 * 3);
     expect(await chunksOf(older)).toEqual({ n: olderTotal - 30, first: 31 });
     expect(await storedChunks([newer])).toBe(newerBefore);
 
     // With room to spare, the older archive is finished first, then the newer one.
-    const rest = await deleteExpiredExportArchives(env.CENTRAL_DB, now, exportArchiveCutoff(now, 168), { maxDeletes: 40, chunksPerDelete: 10 });
+    const rest = await deleteExpiredExportArchives(env.CENTRAL_DB, now, exportArchiveCutoff(now, 168), {
+      maxDeletes: 40,
+      chunksPerDelete: 10,
+    });
     expect(rest).toMatchObject({ expiredJobIds: [older, newer], reachedLimit: false });
     expect(await storedChunks([older, newer])).toBe('[]');
   });
@@ -189,7 +217,7 @@ describe('export archive expiry', () => {
     expect((JSON.parse(answer.text) as { records: { type: string }[] }).records.map((record) => record.type)).toContain('message');
   });
 
-  it('answers 410 for an archive deleted under a shorter TTL, although today\'s has not passed', async () => {
+  it("answers 410 for an archive deleted under a shorter TTL, although today's has not passed", async () => {
     const now = Date.now();
     const job = await finishedExport(USER.member, now - 2 * HOUR);
     const pass = await deleteExpiredExportArchives(env.CENTRAL_DB, now, exportArchiveCutoff(now, 1));
@@ -203,7 +231,8 @@ describe('export archive expiry', () => {
     expect(exportArchiveTtlHours(env)).toBe(168);
     expect(exportArchiveTtlHours({})).toBe(168);
     expect(exportArchiveTtlHours({ EXPORT_ARCHIVE_TTL_HOURS: '24' })).toBe(24);
-    for (const value of ['0', 'soon', '8761', '-5']) expect(() => exportArchiveTtlHours({ EXPORT_ARCHIVE_TTL_HOURS: value })).toThrow(/^EXPORT_ARCHIVE_TTL_HOURS: /);
+    for (const value of ['0', 'soon', '8761', '-5'])
+      expect(() => exportArchiveTtlHours({ EXPORT_ARCHIVE_TTL_HOURS: value })).toThrow(/^EXPORT_ARCHIVE_TTL_HOURS: /);
     const cutoff = exportArchiveCutoff(1_000 * HOUR, 168);
     expect(cutoff).toBe(832 * HOUR);
     expect(isExportArchiveExpired({ status: 'done', finishedAt: cutoff, archiveDeletedAt: null }, cutoff)).toBe(true);

@@ -28,7 +28,13 @@ export const MESSAGE = { byMember: 1, byModerator: 2, secret: 3, inThread: 4 } a
 export const ROLE = { moderator: 1, helper: 2 } as const;
 
 export const MODERATOR_PERMISSIONS =
-  Permission.MANAGE_MESSAGES | Permission.MANAGE_THREADS | Permission.MANAGE_CHANNELS | Permission.MANAGE_ROLES | Permission.BAN_MEMBERS | Permission.KICK_MEMBERS | Permission.VIEW_PRIVATE_CHANNELS;
+  Permission.MANAGE_MESSAGES |
+  Permission.MANAGE_THREADS |
+  Permission.MANAGE_CHANNELS |
+  Permission.MANAGE_ROLES |
+  Permission.BAN_MEMBERS |
+  Permission.KICK_MEMBERS |
+  Permission.VIEW_PRIVATE_CHANNELS;
 
 async function migrate(database: D1DatabaseLike, migrations: readonly Migration[]): Promise<void> {
   const { error } = await new Migrator({ database, migrations }).migrateToLatest();
@@ -61,7 +67,9 @@ export async function freshPlatform(): Promise<void> {
           (1, 'penguins', 'Penguins', 1, 0, ?, 'WADDLE_PRIVATE'), (2, 'puffins', 'Puffins', 1, 1, ?, 'WADDLE_PUBLIC')`,
       )
       .bind(TEST_WADDLE_BINDINGS.WADDLE_PRIVATE, TEST_WADDLE_BINDINGS.WADDLE_PUBLIC),
-    central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (1, 1, 1000), (1, 2, 2000), (1, 3, 3000), (2, 1, 1000)'),
+    central.prepare(
+      'INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (1, 1, 1000), (1, 2, 2000), (1, 3, 3000), (2, 1, 1000)',
+    ),
   ]);
 
   const waddle = env.WADDLE_PRIVATE;
@@ -73,7 +81,9 @@ export async function freshPlatform(): Promise<void> {
         (4, 'old', 1, 0, 0, 1, 'optional', 1), (5, 'topics', 1, 0, 0, 0, 'required', 1)`,
     ),
     waddle.prepare("INSERT INTO threads (id, channel_id, title, created_by) VALUES (1, 1, 'Welcome', 3), (2, 2, 'Hidden', 1)"),
-    waddle.prepare("INSERT INTO roles (id, name, permissions, position) VALUES (1, 'Moderator', ?, 2), (2, 'Helper', 0, 1)").bind(MODERATOR_PERMISSIONS),
+    waddle
+      .prepare("INSERT INTO roles (id, name, permissions, position) VALUES (1, 'Moderator', ?, 2), (2, 'Helper', 0, 1)")
+      .bind(MODERATOR_PERMISSIONS),
     waddle.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (2, 1, 1)'),
     waddle.prepare("INSERT INTO bans (user_id, reason, banned_by) VALUES (5, 'trolling', 1)"),
   ]);
@@ -97,7 +107,13 @@ export interface ApiAnswer {
 }
 
 /** Calls the API Worker's `fetch` as `who` (or without a token when `who` is null). */
-export async function call(who: Persona | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+export async function call(
+  who: Persona | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (who !== null) (init.headers as Record<string, string>).authorization = `Bearer ${await tokenFor(who)}`;
   if (body !== undefined) {
@@ -122,7 +138,9 @@ export async function snapshot(): Promise<string> {
   const parts: string[] = [];
   for (const database of [env.CENTRAL_DB, env.WADDLE_PRIVATE, env.WADDLE_PUBLIC]) {
     const { results: tables } = await database
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+      )
       .all<{ name: string }>();
     for (const { name } of tables) {
       const { results } = await database.prepare(`SELECT * FROM "${name}"`).all();

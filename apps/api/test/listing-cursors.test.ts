@@ -33,23 +33,47 @@ describe('cursors of the directory and of members, over ties', () => {
         `INSERT INTO waddle_members (waddle_id, user_id) VALUES (10, 1), (10, 2), (10, 3), (13, 1), (13, 2), (11, 1), (11, 2), (12, 1), (12, 3), (14, 4)`,
       ),
     ]);
-    const { pages, statuses } = await everyPage('/v1/directory?limit=2', (body) => body.waddles.map((w: { id: number; memberCount: number }) => [w.memberCount, w.id]));
+    const { pages, statuses } = await everyPage('/v1/directory?limit=2', (body) =>
+      body.waddles.map((w: { id: number; memberCount: number }) => [w.memberCount, w.id]),
+    );
     expect(statuses.every((status) => status === 200)).toBe(true);
     expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 2]);
-    expect(pages.flat()).toEqual([[3, 10], [2, 11], [2, 12], [2, 13], [1, 2], [1, 14], [0, 15], [0, 16]]);
+    expect(pages.flat()).toEqual([
+      [3, 10],
+      [2, 11],
+      [2, 12],
+      [2, 13],
+      [1, 2],
+      [1, 14],
+      [0, 15],
+      [0, 16],
+    ]);
   });
 
   it('pages the members of a waddle, most recent first, with ties on the join time broken by user id: everyone once', async () => {
     const central = env.CENTRAL_DB;
     await central.batch([
       central.prepare("INSERT INTO users (id, username) VALUES (20, 'u20'), (21, 'u21'), (22, 'u22'), (23, 'u23'), (24, 'u24')"),
-      central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (1, 20, 3000), (1, 21, 3000), (1, 22, 3000), (1, 23, 2000), (1, 24, 9000)'),
+      central.prepare(
+        'INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (1, 20, 3000), (1, 21, 3000), (1, 22, 3000), (1, 23, 2000), (1, 24, 9000)',
+      ),
     ]);
-    const { pages } = await everyPage(`/v1/waddles/${WADDLE.private}/members?limit=2`, (body) => body.members.map((m: { userId: number; joinedAt: number }) => [m.joinedAt, m.userId]));
-    expect(pages.flat()).toEqual([[9000, 24], [3000, 3], [3000, 20], [3000, 21], [3000, 22], [2000, 2], [2000, 23], [1000, 1]]);
+    const { pages } = await everyPage(`/v1/waddles/${WADDLE.private}/members?limit=2`, (body) =>
+      body.members.map((m: { userId: number; joinedAt: number }) => [m.joinedAt, m.userId]),
+    );
+    expect(pages.flat()).toEqual([
+      [9000, 24],
+      [3000, 3],
+      [3000, 20],
+      [3000, 21],
+      [3000, 22],
+      [2000, 2],
+      [2000, 23],
+      [1000, 1],
+    ]);
   });
 
-  it('pages the caller\'s own waddles, most recently joined first, ties by waddle id: each once', async () => {
+  it("pages the caller's own waddles, most recently joined first, ties by waddle id: each once", async () => {
     const central = env.CENTRAL_DB;
     await central.batch([
       central.prepare(
@@ -57,10 +81,20 @@ describe('cursors of the directory and of members, over ties', () => {
           (10, 'w10', 'W10', 1, 1, 'd10'), (11, 'w11', 'W11', 1, 0, 'd11'), (12, 'w12', 'W12', 1, 1, 'd12'), (13, 'w13', 'W13', 1, 0, 'd13')`,
       ),
       // The member (3) is in waddle 1 since 3000; now also in 10-13, two of them at the same moment twice.
-      central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (12, 3, 5000), (10, 3, 5000), (13, 3, 4000), (11, 3, 4000)'),
+      central.prepare(
+        'INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (12, 3, 5000), (10, 3, 5000), (13, 3, 4000), (11, 3, 4000)',
+      ),
     ]);
-    const { pages } = await everyPage('/v1/waddles?limit=2', (body) => body.waddles.map((w: { id: number; joinedAt: number }) => [w.joinedAt, w.id]));
-    expect(pages.flat()).toEqual([[5000, 10], [5000, 12], [4000, 11], [4000, 13], [3000, 1]]);
+    const { pages } = await everyPage('/v1/waddles?limit=2', (body) =>
+      body.waddles.map((w: { id: number; joinedAt: number }) => [w.joinedAt, w.id]),
+    );
+    expect(pages.flat()).toEqual([
+      [5000, 10],
+      [5000, 12],
+      [4000, 11],
+      [4000, 13],
+      [3000, 1],
+    ]);
     expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
   });
 
@@ -77,7 +111,12 @@ describe('cursors of the directory and of members, over ties', () => {
     for (const cursor of forged) {
       for (const path of ['/v1/directory?limit=2', '/v1/waddles?limit=2', `/v1/waddles/${WADDLE.private}/members?limit=2`]) {
         const answer = await call('member', 'GET', `${path}&cursor=${encodeURIComponent(cursor)}`);
-        expect({ cursor, path, status: answer.status, code: answer.body.error?.code }).toEqual({ cursor, path, status: 400, code: 'invalid_query' });
+        expect({ cursor, path, status: answer.status, code: answer.body.error?.code }).toEqual({
+          cursor,
+          path,
+          status: 400,
+          code: 'invalid_query',
+        });
       }
     }
   });

@@ -8,7 +8,8 @@ beforeEach(freshPlatform);
 
 describe('messages through the API', () => {
   it('pages a channel end to end while others post, and sees every message once', async () => {
-    for (let i = 0; i < 60; i++) expect((await call('moderator', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: `before ${i}` })).status).toBe(201);
+    for (let i = 0; i < 60; i++)
+      expect((await call('moderator', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: `before ${i}` })).status).toBe(201);
     const seen: number[] = [];
     let page = (await call('member', 'GET', `${w}/channels/${CHANNEL.general}/messages?anchor=oldest&after=7`)).body;
     seen.push(...page.messages.map((m: { id: number }) => m.id));
@@ -16,22 +17,30 @@ describe('messages through the API', () => {
     while (!page.foundNewest || posted < 20) {
       // Someone posts between every two pages; the reader keeps following the newer cursor.
       if (posted < 20) {
-        expect((await call('owner', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: `during ${posted++}` })).status).toBe(201);
+        expect((await call('owner', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: `during ${posted++}` })).status).toBe(
+          201,
+        );
       }
-      page = (await call('member', 'GET', `${w}/channels/${CHANNEL.general}/messages?cursor=${encodeURIComponent(page.newerCursor)}&after=7`)).body;
+      page = (
+        await call('member', 'GET', `${w}/channels/${CHANNEL.general}/messages?cursor=${encodeURIComponent(page.newerCursor)}&after=7`)
+      ).body;
       seen.push(...page.messages.map((m: { id: number }) => m.id));
     }
-    const { results } = await env.WADDLE_PRIVATE.prepare('SELECT id FROM messages WHERE channel_id = ? ORDER BY id').bind(CHANNEL.general).all<{ id: number }>();
+    const { results } = await env.WADDLE_PRIVATE.prepare('SELECT id FROM messages WHERE channel_id = ? ORDER BY id')
+      .bind(CHANNEL.general)
+      .all<{ id: number }>();
     expect(seen).toEqual(results.map((r) => r.id));
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('anchors first_unread where GET …/unreads says the first unread is, skipping the caller\'s own messages', async () => {
+  it("anchors first_unread where GET …/unreads says the first unread is, skipping the caller's own messages", async () => {
     const general = `${w}/channels/${CHANNEL.general}`;
     expect((await call('member', 'PUT', `${general}/read`, { messageId: MESSAGE.inThread })).status).toBe(200);
     const own = await call('member', 'POST', `${general}/messages`, { content: 'mine' });
     const theirs = await call('moderator', 'POST', `${general}/messages`, { content: 'theirs' });
-    const unreads = (await call('member', 'GET', `${w}/unreads`)).body.channels.find((c: { channelId: number }) => c.channelId === CHANNEL.general);
+    const unreads = (await call('member', 'GET', `${w}/unreads`)).body.channels.find(
+      (c: { channelId: number }) => c.channelId === CHANNEL.general,
+    );
     const page = (await call('member', 'GET', `${general}/messages?anchor=first_unread&before=1&after=0`)).body;
     expect(unreads.firstUnreadMessageId).toBe(theirs.body.id);
     expect(page.foundAnchor).toBe(true);
@@ -53,12 +62,18 @@ describe('messages through the API', () => {
       const role = await call('moderator', 'POST', `${w}/roles`, { name: `r ${text}`.slice(0, 100) });
       expect(role.body.name).toBe(`r ${text}`.slice(0, 100).trim());
       // Not an emoji: refused as text, before any statement.
-      const react = await call('member', 'PUT', `${w}/messages/${posted.body.id}/reactions/${encodeURIComponent(text.replaceAll(' ', '').slice(0, 64))}`);
+      const react = await call(
+        'member',
+        'PUT',
+        `${w}/messages/${posted.body.id}/reactions/${encodeURIComponent(text.replaceAll(' ', '').slice(0, 64))}`,
+      );
       expect(react.body.error.code).toBe('invalid_text');
     }
     const members = await call('member', 'GET', `${w}/members?cursor=${encodeURIComponent("1' OR '1'='1")}`);
     expect(members.status).toBe(400);
-    const tables = await env.WADDLE_PRIVATE.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('messages', 'messages_fts')").first<{ n: number }>();
+    const tables = await env.WADDLE_PRIVATE.prepare(
+      "SELECT count(*) AS n FROM sqlite_master WHERE name IN ('messages', 'messages_fts')",
+    ).first<{ n: number }>();
     expect(tables?.n).toBe(2);
     const found = await call('member', 'GET', `${w}/search?q=${encodeURIComponent('DROP TABLE')}`);
     expect(found.body.hits.map((h: { content: string }) => h.content)).toEqual([hostile[0]]);
@@ -75,19 +90,37 @@ describe('messages through the API', () => {
     expect((await call('moderator', 'POST', slow, { content: 'mod 1' })).status).toBe(201);
     expect((await call('moderator', 'POST', slow, { content: 'mod 2' })).status).toBe(201);
     expect((await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'elsewhere' })).status).toBe(201);
-    const { results } = await env.WADDLE_PRIVATE.prepare('SELECT content FROM messages WHERE channel_id = ? ORDER BY id').bind(CHANNEL.slow).all<{ content: string }>();
+    const { results } = await env.WADDLE_PRIVATE.prepare('SELECT content FROM messages WHERE channel_id = ? ORDER BY id')
+      .bind(CHANNEL.slow)
+      .all<{ content: string }>();
     expect(results.map((r) => r.content)).toEqual(['one', 'other user', 'mod 1', 'mod 2']);
   });
 
   it('follows the channel rules: archived, thread mode, locked threads, replies in the channel', async () => {
-    expect((await call('member', 'POST', `${w}/channels/${CHANNEL.archived}/messages`, { content: 'x' })).body.error.code).toBe('channel_archived');
-    expect((await call('member', 'POST', `${w}/channels/${CHANNEL.topics}/messages`, { content: 'x' })).body.error.code).toBe('thread_required');
-    expect((await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'x', threadId: THREAD.hidden })).status).toBe(404);
-    expect((await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'x', replyToId: MESSAGE.secret })).status).toBe(404);
+    expect((await call('member', 'POST', `${w}/channels/${CHANNEL.archived}/messages`, { content: 'x' })).body.error.code).toBe(
+      'channel_archived',
+    );
+    expect((await call('member', 'POST', `${w}/channels/${CHANNEL.topics}/messages`, { content: 'x' })).body.error.code).toBe(
+      'thread_required',
+    );
+    expect(
+      (await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'x', threadId: THREAD.hidden })).status,
+    ).toBe(404);
+    expect(
+      (await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'x', replyToId: MESSAGE.secret })).status,
+    ).toBe(404);
     expect((await call('moderator', 'PATCH', `${w}/threads/${THREAD.welcome}`, { locked: true })).status).toBe(200);
-    expect((await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'x', threadId: THREAD.welcome })).body.error.code).toBe('thread_locked');
-    expect((await call('moderator', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'mods may', threadId: THREAD.welcome })).status).toBe(201);
-    expect((await call('member', 'PATCH', `${w}/messages/${MESSAGE.byModerator}`, { content: 'not mine' })).body.error.code).toBe('not_author');
+    expect(
+      (await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'x', threadId: THREAD.welcome })).body.error
+        .code,
+    ).toBe('thread_locked');
+    expect(
+      (await call('moderator', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'mods may', threadId: THREAD.welcome }))
+        .status,
+    ).toBe(201);
+    expect((await call('member', 'PATCH', `${w}/messages/${MESSAGE.byModerator}`, { content: 'not mine' })).body.error.code).toBe(
+      'not_author',
+    );
     expect((await call('member', 'DELETE', `${w}/messages/${MESSAGE.byModerator}`)).body.error.code).toBe('missing_permission');
     expect((await call('member', 'POST', `${w}/channels/${CHANNEL.general}/threads`, { title: 'welcome' })).status).toBe(409);
   });
@@ -96,14 +129,22 @@ describe('messages through the API', () => {
     const path = `${w}/messages/${MESSAGE.byMember}`;
     const before = await snapshot();
     const unchanged = await call('member', 'PATCH', path, { content: 'hello penguins' });
-    expect({ status: unchanged.status, body: unchanged.body }).toEqual({ status: 200, body: { id: MESSAGE.byMember, content: 'hello penguins', editedAt: null } });
+    expect({ status: unchanged.status, body: unchanged.body }).toEqual({
+      status: 200,
+      body: { id: MESSAGE.byMember, content: 'hello penguins', editedAt: null },
+    });
     expect(await snapshot()).toBe(before);
 
     const edited = await call('member', 'PATCH', path, { content: 'hello again' });
     expect(edited.status).toBe(200);
     const again = await call('member', 'PATCH', path, { content: 'hello again' });
-    expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: { id: MESSAGE.byMember, content: 'hello again', editedAt: edited.body.editedAt } });
-    const history = await env.WADDLE_PRIVATE.prepare('SELECT count(*) AS n FROM message_edits WHERE message_id = ?').bind(MESSAGE.byMember).first<{ n: number }>();
+    expect({ status: again.status, body: again.body }).toEqual({
+      status: 200,
+      body: { id: MESSAGE.byMember, content: 'hello again', editedAt: edited.body.editedAt },
+    });
+    const history = await env.WADDLE_PRIVATE.prepare('SELECT count(*) AS n FROM message_edits WHERE message_id = ?')
+      .bind(MESSAGE.byMember)
+      .first<{ n: number }>();
     expect(history?.n).toBe(1);
   });
 
@@ -115,16 +156,35 @@ describe('messages through the API', () => {
     await env.WADDLE_PRIVATE.prepare("INSERT INTO channels (id, name, type, created_by) VALUES (99, 'legacy', 'thread', 1)").run();
 
     const before = await snapshot();
-    for (const [channel, who] of [[voice, 'member'], [voice, 'owner'], [99, 'owner']] as const) {
+    for (const [channel, who] of [
+      [voice, 'member'],
+      [voice, 'owner'],
+      [99, 'owner'],
+    ] as const) {
       const post = await call(who, 'POST', `${w}/channels/${channel}/messages`, { content: 'hello?' });
-      expect({ channel, who, status: post.status, code: post.body.error?.code }).toEqual({ channel, who, status: 400, code: 'channel_type_refuses_messages' });
+      expect({ channel, who, status: post.status, code: post.body.error?.code }).toEqual({
+        channel,
+        who,
+        status: 400,
+        code: 'channel_type_refuses_messages',
+      });
       const thread = await call(who, 'POST', `${w}/channels/${channel}/threads`, { title: 'a topic' });
-      expect({ channel, who, status: thread.status, code: thread.body.error?.code }).toEqual({ channel, who, status: 400, code: 'channel_type_refuses_messages' });
+      expect({ channel, who, status: thread.status, code: thread.body.error?.code }).toEqual({
+        channel,
+        who,
+        status: 400,
+        code: 'channel_type_refuses_messages',
+      });
     }
     const announce = await call('member', 'POST', `${w}/channels/${announcements}/messages`, { content: 'news' });
     expect(announce.status).toBe(403);
-    expect(announce.body.error).toEqual({ code: 'missing_permission', message: 'posting in an announcement channel needs MANAGE_MESSAGES' });
-    expect((await call('member', 'POST', `${w}/channels/${announcements}/threads`, { title: 'about the news' })).body.error.code).toBe('missing_permission');
+    expect(announce.body.error).toEqual({
+      code: 'missing_permission',
+      message: 'posting in an announcement channel needs MANAGE_MESSAGES',
+    });
+    expect((await call('member', 'POST', `${w}/channels/${announcements}/threads`, { title: 'about the news' })).body.error.code).toBe(
+      'missing_permission',
+    );
     expect(await snapshot()).toBe(before);
 
     expect((await call('moderator', 'POST', `${w}/channels/${announcements}/messages`, { content: 'news' })).status).toBe(201);
@@ -133,7 +193,9 @@ describe('messages through the API', () => {
 
   it('edits keep history, deletes leave a tombstone and leave search at once', async () => {
     expect((await call('member', 'PATCH', `${w}/messages/${MESSAGE.byMember}`, { content: 'hello again' })).status).toBe(200);
-    const edits = await env.WADDLE_PRIVATE.prepare('SELECT previous_content FROM message_edits WHERE message_id = ?').bind(MESSAGE.byMember).all();
+    const edits = await env.WADDLE_PRIVATE.prepare('SELECT previous_content FROM message_edits WHERE message_id = ?')
+      .bind(MESSAGE.byMember)
+      .all();
     expect(edits.results).toEqual([{ previous_content: 'hello penguins' }]);
     expect((await call('member', 'DELETE', `${w}/messages/${MESSAGE.byMember}`)).status).toBe(204);
     expect((await call('member', 'DELETE', `${w}/messages/${MESSAGE.byMember}`)).status).toBe(404);

@@ -6,7 +6,11 @@ import { call, CHANNEL, freshPlatform, MODERATOR_PERMISSIONS, ROLE, USER, WADDLE
 const w = `/v1/waddles/${WADDLE.private}`;
 
 async function auditActions(): Promise<{ action: string; user_id: number; metadata: string | null }[]> {
-  const { results } = await env.CENTRAL_DB.prepare('SELECT action, user_id, metadata FROM audit_log ORDER BY id').all<{ action: string; user_id: number; metadata: string | null }>();
+  const { results } = await env.CENTRAL_DB.prepare('SELECT action, user_id, metadata FROM audit_log ORDER BY id').all<{
+    action: string;
+    user_id: number;
+    metadata: string | null;
+  }>();
   return results;
 }
 
@@ -19,7 +23,9 @@ describe('permissions and moderation', () => {
     expect(memberChannels).not.toContain('secret');
     expect(moderatorChannels).toContain('secret');
     expect((await call('member', 'GET', `${w}/search?q=secret`)).body.hits).toEqual([]);
-    expect((await call('moderator', 'GET', `${w}/search?q=secret`)).body.hits.map((h: { content: string }) => h.content)).toEqual(['the secret plan']);
+    expect((await call('moderator', 'GET', `${w}/search?q=secret`)).body.hits.map((h: { content: string }) => h.content)).toEqual([
+      'the secret plan',
+    ]);
     expect((await call('member', 'GET', `${w}/search?q=plan&channel=${CHANNEL.secret}`)).status).toBe(404);
 
     // Granting a role with the permission opens it; the default role's permissions apply to everyone.
@@ -38,21 +44,30 @@ describe('permissions and moderation', () => {
     expect((await call('member', 'PUT', `${w}/bans/${USER.owner}`, {})).status).toBe(403);
     expect((await call('member', 'POST', `${w}/roles`, { name: 'Boss', permissions: Permission.ADMINISTRATOR })).status).toBe(403);
     // A moderator cannot hand out what they lack, nor place a role at or above their own.
-    expect((await call('moderator', 'POST', `${w}/roles`, { name: 'Admin', permissions: Permission.ADMINISTRATOR })).body.error.code).toBe('missing_permission');
+    expect((await call('moderator', 'POST', `${w}/roles`, { name: 'Admin', permissions: Permission.ADMINISTRATOR })).body.error.code).toBe(
+      'missing_permission',
+    );
     expect((await call('moderator', 'POST', `${w}/roles`, { name: 'Peer', position: 2 })).body.error.code).toBe('outranked');
     expect(await auditActions()).toEqual([]);
   });
 
   it('lets only the owner or an administrator add to @everyone more than what every member may safely hold', async () => {
     const everyone = `${w}/roles/0`;
-    const everyoneBits = async () => (await env.WADDLE_PRIVATE.prepare('SELECT permissions FROM roles WHERE id = 0').first<{ permissions: number }>())!.permissions;
+    const everyoneBits = async () =>
+      (await env.WADDLE_PRIVATE.prepare('SELECT permissions FROM roles WHERE id = 0').first<{ permissions: number }>())!.permissions;
     const start = await everyoneBits();
     // The moderator (MANAGE_ROLES) tries to hand every member moderator powers in one request.
     const escalate = await call('moderator', 'PATCH', everyone, { permissions: 1991 });
     expect(escalate.status).toBe(403);
     expect(escalate.body.error.code).toBe('default_role_restricted');
     expect(escalate.body.error.message).toMatch(/MANAGE_MESSAGES/);
-    for (const bit of [Permission.MANAGE_MESSAGES, Permission.VIEW_PRIVATE_CHANNELS, Permission.KICK_MEMBERS, Permission.MANAGE_ROLES, Permission.ADMINISTRATOR]) {
+    for (const bit of [
+      Permission.MANAGE_MESSAGES,
+      Permission.VIEW_PRIVATE_CHANNELS,
+      Permission.KICK_MEMBERS,
+      Permission.MANAGE_ROLES,
+      Permission.ADMINISTRATOR,
+    ]) {
       expect((await call('moderator', 'PATCH', everyone, { permissions: start | bit })).status).toBe(403);
     }
     expect(await everyoneBits()).toBe(start);
@@ -60,21 +75,30 @@ describe('permissions and moderation', () => {
     expect((await call('member', 'GET', `${w}/channels/${CHANNEL.secret}/messages`)).status).toBe(404);
 
     // Within the safe set, MANAGE_ROLES may take bits away and give back those it holds.
-    expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: MODERATOR_PERMISSIONS | Permission.ADD_REACTIONS })).status).toBe(200);
+    expect(
+      (await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: MODERATOR_PERMISSIONS | Permission.ADD_REACTIONS }))
+        .status,
+    ).toBe(200);
     expect((await call('moderator', 'PATCH', everyone, { permissions: start & ~Permission.ADD_REACTIONS })).status).toBe(200);
     expect((await call('moderator', 'PATCH', everyone, { permissions: start })).status).toBe(200);
 
     // The owner may widen it, and so may an administrator.
     expect((await call('owner', 'PATCH', everyone, { permissions: start | Permission.MANAGE_MESSAGES })).status).toBe(200);
-    expect((await call('moderator', 'PATCH', everyone, { permissions: start | Permission.MANAGE_MESSAGES | Permission.ADD_REACTIONS })).status).toBe(200);
+    expect(
+      (await call('moderator', 'PATCH', everyone, { permissions: start | Permission.MANAGE_MESSAGES | Permission.ADD_REACTIONS })).status,
+    ).toBe(200);
     expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: Permission.ADMINISTRATOR })).status).toBe(200);
     expect((await call('moderator', 'PATCH', everyone, { permissions: start | Permission.VIEW_PRIVATE_CHANNELS })).status).toBe(200);
 
     // Nobody adds a bit they do not hold, to @everyone or to any role.
     expect((await call('owner', 'PATCH', `${w}/roles/${ROLE.moderator}`, { permissions: Permission.MANAGE_ROLES })).status).toBe(200);
     expect((await call('owner', 'PATCH', everyone, { permissions: 0 })).status).toBe(200);
-    expect((await call('moderator', 'PATCH', everyone, { permissions: Permission.VIEW_CHANNELS })).body.error.code).toBe('missing_permission');
-    expect((await call('moderator', 'PATCH', `${w}/roles/${ROLE.helper}`, { permissions: Permission.VIEW_CHANNELS })).body.error.code).toBe('missing_permission');
+    expect((await call('moderator', 'PATCH', everyone, { permissions: Permission.VIEW_CHANNELS })).body.error.code).toBe(
+      'missing_permission',
+    );
+    expect((await call('moderator', 'PATCH', `${w}/roles/${ROLE.helper}`, { permissions: Permission.VIEW_CHANNELS })).body.error.code).toBe(
+      'missing_permission',
+    );
   });
 
   it('kicks and bans only below oneself; a ban removes the member, blocks rejoining and is audited', async () => {
@@ -89,7 +113,9 @@ describe('permissions and moderation', () => {
     expect(ban.body).toMatchObject({ userId: USER.member, reason: 'spam', bannedBy: USER.moderator, expiresAt: null });
     expect((await call('member', 'GET', w)).status).toBe(403);
     expect((await call('member', 'GET', '/v1/waddles')).body.waddles).toEqual([]);
-    const member = await env.CENTRAL_DB.prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(WADDLE.private, USER.member).first();
+    const member = await env.CENTRAL_DB.prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?')
+      .bind(WADDLE.private, USER.member)
+      .first();
     expect(member).toBeNull();
 
     expect((await call('moderator', 'DELETE', `${w}/bans/${USER.member}`)).status).toBe(204);
@@ -127,17 +153,23 @@ describe('permissions and moderation', () => {
   it('joins public waddles only, and lets members leave (not the owner)', async () => {
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.public}/members`)).status).toBe(201);
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.public}/members`)).status).toBe(201);
-    expect((await call('outsider', 'GET', `/v1/waddles/${WADDLE.public}`)).body).toMatchObject({ name: 'puffins', memberCount: 2, isOwner: false });
+    expect((await call('outsider', 'GET', `/v1/waddles/${WADDLE.public}`)).body).toMatchObject({
+      name: 'puffins',
+      memberCount: 2,
+      isOwner: false,
+    });
     expect((await call('outsider', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(404);
     expect((await call('banned', 'POST', `/v1/waddles/${WADDLE.private}/members`)).status).toBe(404);
     expect((await call('outsider', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.outsider}`)).status).toBe(204);
-    expect((await call('owner', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.owner}`)).body.error.code).toBe('owner_cannot_leave');
+    expect((await call('owner', 'DELETE', `/v1/waddles/${WADDLE.public}/members/${USER.owner}`)).body.error.code).toBe(
+      'owner_cannot_leave',
+    );
     const directory = await call('outsider', 'GET', '/v1/directory?limit=1');
     expect(directory.body.waddles.map((d: { name: string }) => d.name)).toEqual(['puffins']);
     expect(directory.body.nextCursor).toBeNull();
   });
 
-  it('records moderators deleting others\' messages in the audit log, without the content', async () => {
+  it("records moderators deleting others' messages in the audit log, without the content", async () => {
     expect((await call('moderator', 'DELETE', `${w}/messages/1`)).status).toBe(204);
     const [entry] = await auditActions();
     expect(entry?.action).toBe('message.delete');

@@ -24,7 +24,10 @@ describe('GET /v1/openapi.json', () => {
     expect(documented.sort()).toEqual(allRoutes.map((route) => `${route.method} ${route.path}`).sort());
     for (const route of allRoutes) {
       const answer = await call(null, route.method, route.path.replace(/\{emoji\}/, 'x').replace(/\{\w+\}/g, '1'));
-      expect({ route: `${route.method} ${route.path}`, served: answer.status !== 404 || answer.body.error.code !== 'not_found' || !answer.body.error.message.startsWith('no route') }).toEqual({
+      expect({
+        route: `${route.method} ${route.path}`,
+        served: answer.status !== 404 || answer.body.error.code !== 'not_found' || !answer.body.error.message.startsWith('no route'),
+      }).toEqual({
         route: `${route.method} ${route.path}`,
         served: true,
       });
@@ -42,14 +45,17 @@ describe('GET /v1/openapi.json', () => {
     expect(post.responses['401']).toBeDefined();
   });
 
-  it('documents the errors a route adds to the common ones: 410 export_expired for an export\'s archive only', async () => {
+  it("documents the errors a route adds to the common ones: 410 export_expired for an export's archive only", async () => {
     const { body } = await call(null, 'GET', '/v1/openapi.json');
     const exportJob = body.paths['/v1/me/export/{job}'].get;
     expect(exportJob.responses['410'].description).toMatch(/export_expired/);
     expect(exportJob.responses['410'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
     expect(exportJob.responses['404']).toBeDefined();
-    const with410 = Object.entries(body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([path, operations]) =>
-      Object.entries(operations).filter(([, operation]) => '410' in operation.responses).map(([method]) => `${method.toUpperCase()} ${path}`),
+    const with410 = Object.entries(body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(
+      ([path, operations]) =>
+        Object.entries(operations)
+          .filter(([, operation]) => '410' in operation.responses)
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
     expect(with410).toEqual(['GET /v1/me/export/{job}']);
   });
@@ -60,13 +66,21 @@ describe('GET /v1/openapi.json', () => {
     expect(exportJob['200'].content['application/json'].schema.properties.format).toEqual({ type: 'string', const: 'waddle-export/1' });
     expect(exportJob['202'].content['application/json'].schema.properties.archiveExpiresAt).toBeDefined();
     const advance = body.paths['/v1/me/export/{job}/advance'].post.responses;
-    expect(Object.keys(advance).filter((code) => code.startsWith('2')).sort()).toEqual(['200', '202']);
+    expect(
+      Object.keys(advance)
+        .filter((code) => code.startsWith('2'))
+        .sort(),
+    ).toEqual(['200', '202']);
     expect(advance['200'].content['application/json'].schema).toEqual(exportJob['202'].content['application/json'].schema);
     // Starting is a POST; the GETs of an export only read.
     expect(Object.keys(body.paths['/v1/me/export'])).toEqual(['post']);
     expect(Object.keys(body.paths['/v1/me/export/{job}'])).toEqual(['get']);
     const eraseMe = body.paths['/v1/me'].delete.responses;
-    expect(Object.keys(eraseMe).filter((code) => code.startsWith('2')).sort()).toEqual(['200', '202']);
+    expect(
+      Object.keys(eraseMe)
+        .filter((code) => code.startsWith('2'))
+        .sort(),
+    ).toEqual(['200', '202']);
     expect(eraseMe['200'].content['application/json'].schema).toEqual(eraseMe['202'].content['application/json'].schema);
   });
 });

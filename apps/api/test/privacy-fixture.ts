@@ -73,8 +73,19 @@ export async function seedSubject(): Promise<void> {
   await central.batch([
     central
       .prepare('INSERT INTO users (id, username, email, display_name, bio, avatar_url, locale, timezone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .bind(SUBJECT, DISTINCTIVE.username, DISTINCTIVE.email, DISTINCTIVE.displayName, DISTINCTIVE.bio, 'https://cdn.example/zephyr-avatar.png', 'fr-FR', 'Europe/Paris'),
-    central.prepare('INSERT INTO user_settings (user_id, theme, settings_json) VALUES (?, ?, ?)').bind(SUBJECT, 'dark', JSON.stringify({ signature: DISTINCTIVE.settings })),
+      .bind(
+        SUBJECT,
+        DISTINCTIVE.username,
+        DISTINCTIVE.email,
+        DISTINCTIVE.displayName,
+        DISTINCTIVE.bio,
+        'https://cdn.example/zephyr-avatar.png',
+        'fr-FR',
+        'Europe/Paris',
+      ),
+    central
+      .prepare('INSERT INTO user_settings (user_id, theme, settings_json) VALUES (?, ?, ?)')
+      .bind(SUBJECT, 'dark', JSON.stringify({ signature: DISTINCTIVE.settings })),
     central
       .prepare(
         `INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, d1_binding) VALUES
@@ -82,11 +93,21 @@ export async function seedSubject(): Promise<void> {
       )
       .bind(TEST_WADDLE_BINDINGS.WADDLE_THIRD, TEST_WADDLE_BINDINGS.WADDLE_FOURTH, TEST_WADDLE_BINDINGS.WADDLE_FIFTH),
     central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (3, 1, 1000), (4, 1, 1000), (5, 1, 1000)'),
-    central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at, nickname) VALUES (1, ?, 5000, ?), (2, ?, 5000, NULL), (3, ?, 5000, NULL), (4, ?, 5000, NULL), (5, ?, 5000, NULL)').bind(SUBJECT, DISTINCTIVE.nickname, SUBJECT, SUBJECT, SUBJECT, SUBJECT),
     central
-      .prepare("INSERT INTO audit_log (user_id, action, resource_type, resource_id, ip_address, user_agent, created_at) VALUES (?, 'thread.lock', 'thread', '1:1', ?, ?, 6000), (1, 'thread.lock', 'thread', '1:1', '198.51.100.1', 'OwnerAgent/1', 6001)")
+      .prepare(
+        'INSERT INTO waddle_members (waddle_id, user_id, joined_at, nickname) VALUES (1, ?, 5000, ?), (2, ?, 5000, NULL), (3, ?, 5000, NULL), (4, ?, 5000, NULL), (5, ?, 5000, NULL)',
+      )
+      .bind(SUBJECT, DISTINCTIVE.nickname, SUBJECT, SUBJECT, SUBJECT, SUBJECT),
+    central
+      .prepare(
+        "INSERT INTO audit_log (user_id, action, resource_type, resource_id, ip_address, user_agent, created_at) VALUES (?, 'thread.lock', 'thread', '1:1', ?, ?, 6000), (1, 'thread.lock', 'thread', '1:1', '198.51.100.1', 'OwnerAgent/1', 6001)",
+      )
       .bind(SUBJECT, DISTINCTIVE.ip, DISTINCTIVE.userAgent),
-    central.prepare("INSERT INTO audit_log (user_id, action, resource_type, resource_id, metadata, ip_address, created_at) VALUES (1, 'member.kick', 'waddle', '4', json_object('userId', ?), '198.51.100.1', 6002)").bind(SUBJECT),
+    central
+      .prepare(
+        "INSERT INTO audit_log (user_id, action, resource_type, resource_id, metadata, ip_address, created_at) VALUES (1, 'member.kick', 'waddle', '4', json_object('userId', ?), '198.51.100.1', 6002)",
+      )
+      .bind(SUBJECT),
     // They left waddle 4 (kicked): only user_waddles still remembers it.
     central.prepare('DELETE FROM waddle_members WHERE waddle_id = 4 AND user_id = ?').bind(SUBJECT),
   ]);
@@ -101,24 +122,74 @@ export async function seedSubject(): Promise<void> {
     }
     // Waddle 1's owner already has a thread titled the way an erasure renames the subject's solo one.
     await d1.batch([
-      d1.prepare('INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, 3, ?, ?), (?, 1, ?, ?)').bind(THREAD.solo, DISTINCTIVE.soloThread, SUBJECT, THREAD.shared, SHARED_THREAD_TITLE, SUBJECT),
-      ...(waddleId === 1 ? [d1.prepare('INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, 3, ?, 1)').bind(THREAD.ownersLookalike, `Erased Topic ${THREAD.solo}`)] : []),
+      d1
+        .prepare('INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, 3, ?, ?), (?, 1, ?, ?)')
+        .bind(THREAD.solo, DISTINCTIVE.soloThread, SUBJECT, THREAD.shared, SHARED_THREAD_TITLE, SUBJECT),
+      ...(waddleId === 1
+        ? [
+            d1
+              .prepare('INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, 3, ?, 1)')
+              .bind(THREAD.ownersLookalike, `Erased Topic ${THREAD.solo}`),
+          ]
+        : []),
     ]);
     const waddle = openWaddleDatabase(d1);
     const at = 20_000 + waddleId * 1000;
-    const byOwner = await postMessage(waddle, { channelId: 1, authorId: USER.owner, content: `owner says hello in waddle ${waddleId}`, createdAt: at });
-    const english = await postMessage(waddle, { channelId: 1, authorId: SUBJECT, content: DISTINCTIVE.edited, createdAt: at + 1, metadata: { mood: 'glimmerwhorl' } });
+    const byOwner = await postMessage(waddle, {
+      channelId: 1,
+      authorId: USER.owner,
+      content: `owner says hello in waddle ${waddleId}`,
+      createdAt: at,
+    });
+    const english = await postMessage(waddle, {
+      channelId: 1,
+      authorId: SUBJECT,
+      content: DISTINCTIVE.edited,
+      createdAt: at + 1,
+      metadata: { mood: 'glimmerwhorl' },
+    });
     await editMessage(waddle, { messageId: english.id, content: DISTINCTIVE.english, editedAt: at + 5 });
-    const russian = await postMessage(waddle, { channelId: 1, authorId: SUBJECT, content: DISTINCTIVE.russian, createdAt: at + 2, replyToId: byOwner.id });
-    const japanese = await postMessage(waddle, { channelId: 3, authorId: SUBJECT, content: DISTINCTIVE.japanese, threadId: THREAD.solo, createdAt: at + 3 }, { enforceSlowMode: true });
-    await postMessage(waddle, { channelId: 1, threadId: THREAD.shared, authorId: USER.owner, content: `owner replies in waddle ${waddleId}`, createdAt: at + 4, replyToId: russian.id });
+    const russian = await postMessage(waddle, {
+      channelId: 1,
+      authorId: SUBJECT,
+      content: DISTINCTIVE.russian,
+      createdAt: at + 2,
+      replyToId: byOwner.id,
+    });
+    const japanese = await postMessage(
+      waddle,
+      { channelId: 3, authorId: SUBJECT, content: DISTINCTIVE.japanese, threadId: THREAD.solo, createdAt: at + 3 },
+      { enforceSlowMode: true },
+    );
+    await postMessage(waddle, {
+      channelId: 1,
+      threadId: THREAD.shared,
+      authorId: USER.owner,
+      content: `owner replies in waddle ${waddleId}`,
+      createdAt: at + 4,
+      replyToId: russian.id,
+    });
     await d1.batch([
-      d1.prepare("INSERT INTO message_attachments (message_id, filename, size_bytes, mime_type, url) VALUES (?, ?, 2048, 'image/png', 'https://cdn.example/zephyr-selfie.png')").bind(japanese.id, DISTINCTIVE.attachment),
-      d1.prepare("INSERT INTO reactions (message_id, emoji, user_id) VALUES (?, '🐧', ?), (?, '🔥', ?), (?, '🐧', 1), (?, '👍', 1)").bind(byOwner.id, SUBJECT, english.id, SUBJECT, english.id, byOwner.id),
-      d1.prepare('INSERT INTO read_states (user_id, channel_id, last_read_message_id) VALUES (?, 1, ?), (1, 1, ?)').bind(SUBJECT, russian.id, russian.id),
+      d1
+        .prepare(
+          "INSERT INTO message_attachments (message_id, filename, size_bytes, mime_type, url) VALUES (?, ?, 2048, 'image/png', 'https://cdn.example/zephyr-selfie.png')",
+        )
+        .bind(japanese.id, DISTINCTIVE.attachment),
+      d1
+        .prepare("INSERT INTO reactions (message_id, emoji, user_id) VALUES (?, '🐧', ?), (?, '🔥', ?), (?, '🐧', 1), (?, '👍', 1)")
+        .bind(byOwner.id, SUBJECT, english.id, SUBJECT, english.id, byOwner.id),
+      d1
+        .prepare('INSERT INTO read_states (user_id, channel_id, last_read_message_id) VALUES (?, 1, ?), (1, 1, ?)')
+        .bind(SUBJECT, russian.id, russian.id),
       d1.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (?, 1, 1)').bind(SUBJECT),
-      d1.prepare("INSERT INTO voice_sessions (channel_id, rtk_session_id, started_by, max_participants) VALUES (1, 'rtk-zephyr', ?, 3), (1, 'rtk-owner', 1, 2)").bind(SUBJECT),
-      ...(waddleId === 4 ? [d1.prepare('INSERT INTO bans (user_id, reason, banned_by) VALUES (?, ?, 1)').bind(SUBJECT, DISTINCTIVE.banReason)] : []),
+      d1
+        .prepare(
+          "INSERT INTO voice_sessions (channel_id, rtk_session_id, started_by, max_participants) VALUES (1, 'rtk-zephyr', ?, 3), (1, 'rtk-owner', 1, 2)",
+        )
+        .bind(SUBJECT),
+      ...(waddleId === 4
+        ? [d1.prepare('INSERT INTO bans (user_id, reason, banned_by) VALUES (?, ?, 1)').bind(SUBJECT, DISTINCTIVE.banReason)]
+        : []),
     ]);
   }
 }

@@ -13,7 +13,16 @@ import { bindingConnector, type DatabaseConnector } from '@waddle/registry/datab
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index.ts';
 import { tokenFor, USER } from './fixture.ts';
-import { DISTINCTIVE, DISTINCTIVE_TERMS, SHARED_THREAD_TITLE, SUBJECT, SUBJECT_WADDLES, THREAD, seedSubject, waddleDatabase } from './privacy-fixture.ts';
+import {
+  DISTINCTIVE,
+  DISTINCTIVE_TERMS,
+  SHARED_THREAD_TITLE,
+  SUBJECT,
+  SUBJECT_WADDLES,
+  THREAD,
+  seedSubject,
+  waddleDatabase,
+} from './privacy-fixture.ts';
 
 const connectors: DatabaseConnector[] = [bindingConnector(env as unknown as Record<string, unknown>)];
 
@@ -24,7 +33,9 @@ async function callAs(userId: number, method: string, path: string): Promise<Res
 /** Every table of a database, FTS5 shadow tables included (virtual tables are read through them). */
 async function tablesOf(database: D1DatabaseLike): Promise<string[]> {
   const { results } = await database
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+    )
     .all<{ name: string }>();
   return results.map((row) => row.name);
 }
@@ -44,10 +55,15 @@ async function occurrences(database: D1DatabaseLike, label: string, strings: rea
   for (const table of await tablesOf(database)) {
     const { results: columns } = await database.prepare('SELECT name FROM pragma_table_info(?)').bind(table).all<{ name: string }>();
     const perString = strings.map((_, i) => {
-      const tests = columns.flatMap(({ name }) => [2 * i + 1, 2 * i + 2].map((p) => `instr(CAST("${name}" AS BLOB), CAST(?${p} AS BLOB)) > 0`));
+      const tests = columns.flatMap(({ name }) =>
+        [2 * i + 1, 2 * i + 2].map((p) => `instr(CAST("${name}" AS BLOB), CAST(?${p} AS BLOB)) > 0`),
+      );
       return `coalesce(max(${tests.join(' OR ')}), 0) AS s${i}`;
     });
-    const row = await database.prepare(`SELECT ${perString.join(', ')} FROM "${table}"`).bind(...values).first<Record<string, number>>();
+    const row = await database
+      .prepare(`SELECT ${perString.join(', ')} FROM "${table}"`)
+      .bind(...values)
+      .first<Record<string, number>>();
     strings.forEach((text, i) => {
       if (row![`s${i}`]) found.push(`${label} ${table}: ${text}`);
     });
@@ -71,7 +87,9 @@ async function everyOccurrence(): Promise<string[]> {
   const found = await occurrences(env.CENTRAL_DB, 'central', strings);
   for (const { id, binding } of SUBJECT_WADDLES) {
     found.push(...(await occurrences(waddleDatabase(binding), `waddle ${id}`, strings)));
-    found.push(...(await indexedTerms(waddleDatabase(binding), DISTINCTIVE_TERMS)).map((term) => `waddle ${id} messages_fts term: ${term}`));
+    found.push(
+      ...(await indexedTerms(waddleDatabase(binding), DISTINCTIVE_TERMS)).map((term) => `waddle ${id} messages_fts term: ${term}`),
+    );
   }
   return found;
 }
@@ -80,8 +98,13 @@ async function everyOccurrence(): Promise<string[]> {
 async function othersData(): Promise<string> {
   const parts = [
     JSON.stringify((await env.CENTRAL_DB.prepare('SELECT * FROM users WHERE id <> ? ORDER BY id').bind(SUBJECT).all()).results),
-    JSON.stringify((await env.CENTRAL_DB.prepare('SELECT * FROM waddle_members WHERE user_id <> ? ORDER BY waddle_id, user_id').bind(SUBJECT).all()).results),
-    JSON.stringify((await env.CENTRAL_DB.prepare('SELECT * FROM audit_log WHERE user_id IS NOT ? ORDER BY id').bind(SUBJECT).all()).results),
+    JSON.stringify(
+      (await env.CENTRAL_DB.prepare('SELECT * FROM waddle_members WHERE user_id <> ? ORDER BY waddle_id, user_id').bind(SUBJECT).all())
+        .results,
+    ),
+    JSON.stringify(
+      (await env.CENTRAL_DB.prepare('SELECT * FROM audit_log WHERE user_id IS NOT ? ORDER BY id').bind(SUBJECT).all()).results,
+    ),
   ];
   for (const { binding } of SUBJECT_WADDLES) {
     const d1 = waddleDatabase(binding);
@@ -92,7 +115,7 @@ async function othersData(): Promise<string> {
       'SELECT * FROM member_roles WHERE user_id <> ? ORDER BY 1, 2',
       'SELECT * FROM voice_sessions WHERE started_by <> ? ORDER BY id',
       'SELECT * FROM threads WHERE created_by <> ? ORDER BY id',
-      'SELECT m.id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH \'owner\' AND m.user_id <> ? ORDER BY m.id',
+      "SELECT m.id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH 'owner' AND m.user_id <> ? ORDER BY m.id",
     ]) {
       parts.push(JSON.stringify((await d1.prepare(sql).bind(SUBJECT).all()).results));
     }
@@ -103,7 +126,9 @@ async function othersData(): Promise<string> {
 /** Every denormalized counter against its recomputation: thread and channel activity, edit counts, member counts. */
 async function counterDrift(): Promise<unknown[]> {
   const drift: unknown[] = [];
-  const members = await env.CENTRAL_DB.prepare('SELECT id, member_count, (SELECT count(*) FROM waddle_members WHERE waddle_id = w.id) AS actual FROM waddles w').all<{ id: number; member_count: number; actual: number }>();
+  const members = await env.CENTRAL_DB.prepare(
+    'SELECT id, member_count, (SELECT count(*) FROM waddle_members WHERE waddle_id = w.id) AS actual FROM waddles w',
+  ).all<{ id: number; member_count: number; actual: number }>();
   drift.push(...members.results.filter((row) => row.member_count !== row.actual));
   for (const { binding } of SUBJECT_WADDLES) {
     const waddle = openWaddleDatabase(waddleDatabase(binding));
@@ -113,7 +138,9 @@ async function counterDrift(): Promise<unknown[]> {
       scan = await findActivityDrift(waddle, { after: scan.next });
       drift.push(...scan.drift);
     }
-    const edits = await waddle.d1.prepare('SELECT id FROM messages m WHERE edit_count <> (SELECT count(*) FROM message_edits WHERE message_id = m.id)').all();
+    const edits = await waddle.d1
+      .prepare('SELECT id FROM messages m WHERE edit_count <> (SELECT count(*) FROM message_edits WHERE message_id = m.id)')
+      .all();
     drift.push(...edits.results);
   }
   return drift;
@@ -122,12 +149,23 @@ async function counterDrift(): Promise<unknown[]> {
 /** Every row of the central database's job tables: equal snapshots mean no job moved. */
 async function centralSnapshot(): Promise<string> {
   const tables = ['privacy_jobs', 'privacy_job_parts', 'export_chunks', 'audit_log'];
-  const rows = await Promise.all(tables.map(async (table) => (await env.CENTRAL_DB.prepare(`SELECT * FROM ${table}`).all()).results.map((row) => JSON.stringify(row)).sort()));
+  const rows = await Promise.all(
+    tables.map(async (table) =>
+      (await env.CENTRAL_DB.prepare(`SELECT * FROM ${table}`).all()).results.map((row) => JSON.stringify(row)).sort(),
+    ),
+  );
   return JSON.stringify(rows);
 }
 
 async function erasureParts(jobId: number) {
-  return (await readPrivacyJob(env.CENTRAL_DB, jobId))!.parts.map(({ part, status, rowsDone, attempts, error, finishedAt }) => ({ part, status, rowsDone, attempts, error, finishedAt }));
+  return (await readPrivacyJob(env.CENTRAL_DB, jobId))!.parts.map(({ part, status, rowsDone, attempts, error, finishedAt }) => ({
+    part,
+    status,
+    rowsDone,
+    attempts,
+    error,
+    finishedAt,
+  }));
 }
 
 beforeEach(seedSubject);
@@ -162,12 +200,24 @@ describe('export', () => {
     expect(archive.format).toBe('waddle-export/1');
     expect(archive.userId).toBe(SUBJECT);
     const text = JSON.stringify(archive);
-    for (const [what, value] of Object.entries(DISTINCTIVE)) expect({ what, found: text.includes(JSON.stringify(value).slice(1, -1)) }).toEqual({ what, found: true });
+    for (const [what, value] of Object.entries(DISTINCTIVE))
+      expect({ what, found: text.includes(JSON.stringify(value).slice(1, -1)) }).toEqual({ what, found: true });
 
     const of = (type: string) => archive.records.filter((r) => r.type === type);
-    expect(of('profile')[0]!.data).toMatchObject({ email: DISTINCTIVE.email, username: DISTINCTIVE.username, display_name: DISTINCTIVE.displayName, bio: DISTINCTIVE.bio });
+    expect(of('profile')[0]!.data).toMatchObject({
+      email: DISTINCTIVE.email,
+      username: DISTINCTIVE.username,
+      display_name: DISTINCTIVE.displayName,
+      bio: DISTINCTIVE.bio,
+    });
     expect(JSON.parse(of('settings')[0]!.data.settings_json)).toEqual({ signature: DISTINCTIVE.settings });
-    expect(of('membership').map((r) => [r.waddleId, r.data.is_member, r.data.is_owner, r.data.nickname])).toEqual([[1, 1, 0, DISTINCTIVE.nickname], [2, 1, 0, null], [3, 1, 0, null], [4, 0, 0, null], [5, 1, 1, null]]);
+    expect(of('membership').map((r) => [r.waddleId, r.data.is_member, r.data.is_owner, r.data.nickname])).toEqual([
+      [1, 1, 0, DISTINCTIVE.nickname],
+      [2, 1, 0, null],
+      [3, 1, 0, null],
+      [4, 0, 0, null],
+      [5, 1, 1, null],
+    ]);
     expect(of('audit_entry').map((r) => [r.data.ip_address, r.data.user_agent])).toEqual([[DISTINCTIVE.ip, DISTINCTIVE.userAgent]]);
     expect(of('audit_entry_about').map((r) => r.data.action)).toEqual(['member.kick']);
     for (const { id } of SUBJECT_WADDLES) {
@@ -176,11 +226,24 @@ describe('export', () => {
       expect(messages[0]!.data.edits).toEqual([{ previousContent: DISTINCTIVE.edited, editedAt: expect.any(Number) }]);
       expect(messages[0]!.data.metadata).toEqual({ mood: 'glimmerwhorl' });
       expect(messages[2]!.data.attachments).toMatchObject([{ filename: DISTINCTIVE.attachment, mimeType: 'image/png', sizeBytes: 2048 }]);
-      expect(of('reaction').filter((r) => r.waddleId === id).map((r) => r.data.emoji).sort()).toEqual(['🐧', '🔥']);
+      expect(
+        of('reaction')
+          .filter((r) => r.waddleId === id)
+          .map((r) => r.data.emoji)
+          .sort(),
+      ).toEqual(['🐧', '🔥']);
       expect(of('read_state').filter((r) => r.waddleId === id)).toHaveLength(1);
       expect(of('role').filter((r) => r.waddleId === id)).toHaveLength(1);
-      expect(of('voice_session').filter((r) => r.waddleId === id).map((r) => r.data.rtk_session_id)).toEqual(['rtk-zephyr']);
-      expect(of('thread').filter((r) => r.waddleId === id).map((r) => [r.data.id, r.data.channel_name, r.data.title, r.data.message_count])).toEqual([
+      expect(
+        of('voice_session')
+          .filter((r) => r.waddleId === id)
+          .map((r) => r.data.rtk_session_id),
+      ).toEqual(['rtk-zephyr']);
+      expect(
+        of('thread')
+          .filter((r) => r.waddleId === id)
+          .map((r) => [r.data.id, r.data.channel_name, r.data.title, r.data.message_count]),
+      ).toEqual([
         [THREAD.solo, 'slow', DISTINCTIVE.soloThread, 1],
         [THREAD.shared, 'general', SHARED_THREAD_TITLE, 1],
       ]);
@@ -210,7 +273,8 @@ describe('export', () => {
   it('is carried to its end by the cron for a user who only polls', async () => {
     const job = await startExport(env.CENTRAL_DB, SUBJECT, 'user', Date.now());
     const controller = { cron: '*/10 * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController;
-    for (let passes = 0; (await readPrivacyJob(env.CENTRAL_DB, job.id))!.status === 'running' && passes < 20; passes++) await worker.scheduled(controller, env);
+    for (let passes = 0; (await readPrivacyJob(env.CENTRAL_DB, job.id))!.status === 'running' && passes < 20; passes++)
+      await worker.scheduled(controller, env);
     expect((await readPrivacyJob(env.CENTRAL_DB, job.id))!.status).toBe('done');
     const answer = await callAs(SUBJECT, 'GET', `/v1/me/export/${job.id}`);
     expect(answer.status).toBe(200);
@@ -229,7 +293,9 @@ describe('export', () => {
     expect(steps).toBeGreaterThan(5);
     const pieces: string[] = [];
     for await (const piece of exportArchive(env.CENTRAL_DB, (await readPrivacyJob(env.CENTRAL_DB, small.id))!)) pieces.push(piece);
-    const chunks = await env.CENTRAL_DB.prepare('SELECT count(*) AS n FROM export_chunks WHERE job_id = ?').bind(small.id).first<{ n: number }>();
+    const chunks = await env.CENTRAL_DB.prepare('SELECT count(*) AS n FROM export_chunks WHERE job_id = ?')
+      .bind(small.id)
+      .first<{ n: number }>();
     expect(chunks!.n).toBeGreaterThan(20);
 
     const large = await startExport(env.CENTRAL_DB, SUBJECT, 'operator', 3_000);
@@ -240,11 +306,14 @@ describe('export', () => {
     expect(JSON.parse(pieces.join('')).records).toEqual(JSON.parse(again.join('')).records);
   });
 
-  it('refuses another user\'s export job and unknown jobs with the same 404, and a token of nobody with 401', async () => {
+  it("refuses another user's export job and unknown jobs with the same 404, and a token of nobody with 401", async () => {
     const started = await callAs(SUBJECT, 'POST', '/v1/me/export');
     const { id } = (await started.json()) as { id: number };
     const before = await centralSnapshot();
-    for (const [method, path] of [['GET', ''], ['POST', '/advance']] as const) {
+    for (const [method, path] of [
+      ['GET', ''],
+      ['POST', '/advance'],
+    ] as const) {
       const theirs = await callAs(USER.member, method, `/v1/me/export/${id}${path}`);
       const unknown = await callAs(USER.member, method, `/v1/me/export/999999${path}`);
       expect(theirs.status).toBe(404);
@@ -257,10 +326,11 @@ describe('export', () => {
 });
 
 describe('erasure', () => {
-  it('DELETE /v1/me leaves no distinctive string in any table of any database nor in the search index, keeps others\' data and every counter', async () => {
+  it("DELETE /v1/me leaves no distinctive string in any table of any database nor in the search index, keeps others' data and every counter", async () => {
     const before = await everyOccurrence();
     // The scan does find each string while it is there (every one, somewhere; each index term too).
-    for (const value of Object.values(DISTINCTIVE)) expect({ value, found: before.some((line) => line.endsWith(`: ${value}`)) }).toEqual({ value, found: true });
+    for (const value of Object.values(DISTINCTIVE))
+      expect({ value, found: before.some((line) => line.endsWith(`: ${value}`)) }).toEqual({ value, found: true });
     for (const term of DISTINCTIVE_TERMS) expect(before.filter((line) => line.endsWith(`term: ${term}`))).toHaveLength(5);
     const others = await othersData();
 
@@ -268,32 +338,72 @@ describe('erasure', () => {
     expect(answer.status).toBe(200);
     const job = (await answer.json()) as { status: string; databases: { waddleId: number | null; status: string; error: string | null }[] };
     expect(job.status).toBe('done');
-    expect(job.databases.map((d) => [d.waddleId, d.status, d.error])).toEqual([[null, 'done', null], [1, 'done', null], [2, 'done', null], [3, 'done', null], [4, 'done', null], [5, 'done', null]]);
+    expect(job.databases.map((d) => [d.waddleId, d.status, d.error])).toEqual([
+      [null, 'done', null],
+      [1, 'done', null],
+      [2, 'done', null],
+      [3, 'done', null],
+      [4, 'done', null],
+      [5, 'done', null],
+    ]);
 
     expect(await everyOccurrence()).toEqual([]);
     expect(await othersData()).toBe(others);
     expect(await counterDrift()).toEqual([]);
 
-    const user = await env.CENTRAL_DB.prepare('SELECT username, email, display_name, avatar_url, bio, deleted_at FROM users WHERE id = ?').bind(SUBJECT).first();
-    expect(user).toEqual({ username: `erased-${SUBJECT}`, email: null, display_name: null, avatar_url: null, bio: null, deleted_at: expect.any(Number) });
+    const user = await env.CENTRAL_DB.prepare('SELECT username, email, display_name, avatar_url, bio, deleted_at FROM users WHERE id = ?')
+      .bind(SUBJECT)
+      .first();
+    expect(user).toEqual({
+      username: `erased-${SUBJECT}`,
+      email: null,
+      display_name: null,
+      avatar_url: null,
+      bio: null,
+      deleted_at: expect.any(Number),
+    });
     for (const { binding } of SUBJECT_WADDLES) {
       const d1 = waddleDatabase(binding);
       // Tombstones stay, so replies and cursors stay consistent.
-      expect((await d1.prepare('SELECT count(*) AS n, sum(is_deleted) AS deleted, count(content) AS with_content FROM messages WHERE user_id = ?').bind(SUBJECT).first())).toEqual({ n: 3, deleted: 3, with_content: 0 });
+      expect(
+        await d1
+          .prepare('SELECT count(*) AS n, sum(is_deleted) AS deleted, count(content) AS with_content FROM messages WHERE user_id = ?')
+          .bind(SUBJECT)
+          .first(),
+      ).toEqual({ n: 3, deleted: 3, with_content: 0 });
       // The thread only they wrote in is retitled (waddle 1 has the plain new title already, so a suffix
       // keeps titles unique); the one the owner wrote in keeps its title.
-      const threads = await d1.prepare('SELECT id, title FROM threads WHERE created_by = ? ORDER BY id').bind(SUBJECT).all<{ id: number; title: string }>();
+      const threads = await d1
+        .prepare('SELECT id, title FROM threads WHERE created_by = ? ORDER BY id')
+        .bind(SUBJECT)
+        .all<{ id: number; title: string }>();
       expect(threads.results).toEqual([
-        { id: THREAD.solo, title: binding === 'WADDLE_PRIVATE' ? expect.stringMatching(new RegExp(`^erased topic ${THREAD.solo} [0-9a-f]{12}$`)) : `erased topic ${THREAD.solo}` },
+        {
+          id: THREAD.solo,
+          title:
+            binding === 'WADDLE_PRIVATE'
+              ? expect.stringMatching(new RegExp(`^erased topic ${THREAD.solo} [0-9a-f]{12}$`))
+              : `erased topic ${THREAD.solo}`,
+        },
         { id: THREAD.shared, title: SHARED_THREAD_TITLE },
       ]);
       for (const table of ['reactions', 'read_states', 'member_roles', 'slow_mode_clocks', 'bans']) {
-        expect({ table, rows: (await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`).bind(SUBJECT).first<{ n: number }>())!.n }).toEqual({ table, rows: 0 });
+        expect({
+          table,
+          rows: (await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`).bind(SUBJECT).first<{ n: number }>())!.n,
+        }).toEqual({ table, rows: 0 });
       }
     }
-    const audit = await env.CENTRAL_DB.prepare("SELECT action, metadata, ip_address, user_agent FROM audit_log WHERE action LIKE 'user.erase%' ORDER BY id").all();
+    const audit = await env.CENTRAL_DB.prepare(
+      "SELECT action, metadata, ip_address, user_agent FROM audit_log WHERE action LIKE 'user.erase%' ORDER BY id",
+    ).all();
     expect(audit.results).toEqual([
-      { action: 'user.erase', metadata: expect.stringMatching(/^\{"jobId":\d+,"requestedBy":"user"\}$/), ip_address: null, user_agent: null },
+      {
+        action: 'user.erase',
+        metadata: expect.stringMatching(/^\{"jobId":\d+,"requestedBy":"user"\}$/),
+        ip_address: null,
+        user_agent: null,
+      },
       { action: 'user.erase.done', metadata: expect.stringMatching(/^\{"jobId":\d+,"databases":5\}$/), ip_address: null, user_agent: null },
     ]);
   });
@@ -309,42 +419,84 @@ describe('erasure', () => {
     ]);
     expect((await callAs(SUBJECT, 'DELETE', '/v1/me')).status).toBe(200);
     const owners = await central.prepare('SELECT id, owner_id FROM waddles ORDER BY id').all();
-    expect(owners.results).toEqual([{ id: 1, owner_id: 1 }, { id: 2, owner_id: 1 }, { id: 3, owner_id: USER.member }, { id: 4, owner_id: 1 }, { id: 5, owner_id: SUBJECT }]);
-    const transfers = await central.prepare("SELECT user_id, resource_id, metadata, ip_address FROM audit_log WHERE action = 'waddle.owner.transfer'").all();
-    expect(transfers.results).toEqual([{ user_id: null, resource_id: '3', metadata: JSON.stringify({ from: SUBJECT, to: USER.member, reason: 'owner_erased' }), ip_address: null }]);
+    expect(owners.results).toEqual([
+      { id: 1, owner_id: 1 },
+      { id: 2, owner_id: 1 },
+      { id: 3, owner_id: USER.member },
+      { id: 4, owner_id: 1 },
+      { id: 5, owner_id: SUBJECT },
+    ]);
+    const transfers = await central
+      .prepare("SELECT user_id, resource_id, metadata, ip_address FROM audit_log WHERE action = 'waddle.owner.transfer'")
+      .all();
+    expect(transfers.results).toEqual([
+      {
+        user_id: null,
+        resource_id: '3',
+        metadata: JSON.stringify({ from: SUBJECT, to: USER.member, reason: 'owner_erased' }),
+        ip_address: null,
+      },
+    ]);
     // The new owner holds every permission there.
     const waddle = (await (await callAs(USER.member, 'GET', '/v1/waddles/3')).json()) as { isOwner: boolean };
     expect(waddle.isOwner).toBe(true);
   });
 
-  it('refuses the erased user\'s token from then on; erasing is only ever of oneself', async () => {
+  it("refuses the erased user's token from then on; erasing is only ever of oneself", async () => {
     expect((await callAs(SUBJECT, 'DELETE', '/v1/me')).status).toBe(200);
-    for (const [method, path] of [['GET', '/v1/me'], ['POST', '/v1/me/export'], ['DELETE', '/v1/me'], ['GET', '/v1/waddles']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/me'],
+      ['POST', '/v1/me/export'],
+      ['DELETE', '/v1/me'],
+      ['GET', '/v1/waddles'],
+    ] as const) {
       expect({ method, path, status: (await callAs(SUBJECT, method, path)).status }).toEqual({ method, path, status: 401 });
     }
     // No route names another user to erase: the member's own request erased the member only.
     expect((await callAs(USER.member, 'DELETE', `/v1/users/${USER.owner}`)).status).toBe(404);
     expect((await callAs(USER.member, 'DELETE', '/v1/me')).status).toBe(200);
-    expect(await env.CENTRAL_DB.prepare('SELECT id FROM users WHERE deleted_at IS NULL ORDER BY id').all()).toMatchObject({ results: [{ id: 1 }, { id: 2 }, { id: 4 }, { id: 5 }, { id: 6 }] });
+    expect(await env.CENTRAL_DB.prepare('SELECT id FROM users WHERE deleted_at IS NULL ORDER BY id').all()).toMatchObject({
+      results: [{ id: 1 }, { id: 2 }, { id: 4 }, { id: 5 }, { id: 6 }],
+    });
   });
 
   it('resumes after two of five waddle databases without error or double work, retrying the ones that failed', async () => {
     const job = await startErasure(env.CENTRAL_DB, SUBJECT, 'operator', 10_000);
     // Only waddles 1 and 2 can be reached at first: the step erases them and records the others' failure.
-    const reachable: DatabaseConnector = (location) => (['WADDLE_PRIVATE', 'WADDLE_PUBLIC'].includes(location.d1Binding ?? '') ? connectors[0]!(location) : undefined);
+    const reachable: DatabaseConnector = (location) =>
+      ['WADDLE_PRIVATE', 'WADDLE_PUBLIC'].includes(location.d1Binding ?? '') ? connectors[0]!(location) : undefined;
     const first = await advanceJob(env.CENTRAL_DB, [reachable], job.id, { now: 11_000 });
     expect(first.job.status).toBe('running');
     const interrupted = await erasureParts(job.id);
-    expect(interrupted.map(({ part, status, attempts }) => [part, status, attempts])).toEqual([[0, 'done', 1], [1, 'done', 1], [2, 'done', 1], [3, 'pending', 1], [4, 'pending', 1], [5, 'pending', 1]]);
-    expect(interrupted.slice(3).map((p) => p.error)).toEqual(['test-waddle-third', 'test-waddle-fourth', 'test-waddle-fifth'].map((id) => `no connector reaches database ${id}`));
+    expect(interrupted.map(({ part, status, attempts }) => [part, status, attempts])).toEqual([
+      [0, 'done', 1],
+      [1, 'done', 1],
+      [2, 'done', 1],
+      [3, 'pending', 1],
+      [4, 'pending', 1],
+      [5, 'pending', 1],
+    ]);
+    expect(interrupted.slice(3).map((p) => p.error)).toEqual(
+      ['test-waddle-third', 'test-waddle-fourth', 'test-waddle-fifth'].map((id) => `no connector reaches database ${id}`),
+    );
     const firstTwo = waddleDatabase('WADDLE_PRIVATE');
-    expect((await firstTwo.prepare('SELECT count(content) AS n FROM messages WHERE user_id = ?').bind(SUBJECT).first<{ n: number }>())!.n).toBe(0);
-    expect((await waddleDatabase('WADDLE_THIRD').prepare('SELECT count(content) AS n FROM messages WHERE user_id = ?').bind(SUBJECT).first<{ n: number }>())!.n).toBe(3);
+    expect(
+      (await firstTwo.prepare('SELECT count(content) AS n FROM messages WHERE user_id = ?').bind(SUBJECT).first<{ n: number }>())!.n,
+    ).toBe(0);
+    expect(
+      (await waddleDatabase('WADDLE_THIRD')
+        .prepare('SELECT count(content) AS n FROM messages WHERE user_id = ?')
+        .bind(SUBJECT)
+        .first<{ n: number }>())!.n,
+    ).toBe(3);
 
     // Asking again returns the same job (idempotent); running it to the end touches only the three left.
     expect((await startErasure(env.CENTRAL_DB, SUBJECT, 'operator', 12_000)).id).toBe(job.id);
     const steps: { part: number; rows: number; error?: string }[] = [];
-    const done = await runJobToEnd(env.CENTRAL_DB, connectors, job.id, { clock: () => 13_000, onStep: (step) => steps.push(...step.worked) });
+    const done = await runJobToEnd(env.CENTRAL_DB, connectors, job.id, {
+      clock: () => 13_000,
+      onStep: (step) => steps.push(...step.worked),
+    });
     expect(done.status).toBe('done');
     expect(steps.map((work) => work.part)).toEqual([3, 4, 5]);
     expect(steps.every((work) => work.error === undefined)).toBe(true);
@@ -368,7 +520,12 @@ describe('erasure', () => {
     const done = await runJobToEnd(env.CENTRAL_DB, connectors, job.id, { clock: () => 11_000 });
     expect(done.status).toBe('done');
     expect(done.parts.map((p) => [p.part, p.status, p.error])).toEqual([
-      [0, 'done', null], [1, 'done', null], [2, 'done', null], [3, 'done', null], [4, 'done', null], [5, 'done', 'the waddle is no longer in the registry'],
+      [0, 'done', null],
+      [1, 'done', null],
+      [2, 'done', null],
+      [3, 'done', null],
+      [4, 'done', null],
+      [5, 'done', 'the waddle is no longer in the registry'],
     ]);
   });
 

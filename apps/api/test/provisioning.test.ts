@@ -11,7 +11,12 @@ async function callProvisioning(who: keyof typeof USER, method: string, path: st
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const configuredEnv = configured
-    ? { ...env, CLOUDFLARE_API_BASE_URL: inject('d1ApiBaseUrl'), CLOUDFLARE_ACCOUNT_ID: inject('d1ApiAccountId'), CLOUDFLARE_API_TOKEN: inject('d1ApiToken') }
+    ? {
+        ...env,
+        CLOUDFLARE_API_BASE_URL: inject('d1ApiBaseUrl'),
+        CLOUDFLARE_ACCOUNT_ID: inject('d1ApiAccountId'),
+        CLOUDFLARE_API_TOKEN: inject('d1ApiToken'),
+      }
     : env;
   const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, configuredEnv);
   return { status: response.status, body: await response.json<any>() };
@@ -24,7 +29,9 @@ describe('POST /v1/waddles', () => {
     const created = await callProvisioning('outsider', 'POST', '/v1/waddles', { name: 'glacier', displayName: 'Glacier', isPublic: true });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'glacier', displayName: 'Glacier', ownerId: USER.outsider, isPublic: true, memberCount: 1 });
-    const row = await env.CENTRAL_DB.prepare('SELECT d1_database_id, d1_binding, schema_version FROM waddles WHERE id = ?').bind(created.body.id).first<Record<string, string | null>>();
+    const row = await env.CENTRAL_DB.prepare('SELECT d1_database_id, d1_binding, schema_version FROM waddles WHERE id = ?')
+      .bind(created.body.id)
+      .first<Record<string, string | null>>();
     expect(row).toMatchObject({ d1_binding: null, schema_version: expect.stringMatching(/^00\d\d_/) });
     expect(row!.d1_database_id).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -41,11 +48,20 @@ describe('POST /v1/waddles', () => {
   it('answers two creations of one name at once with one 201 and one 409, registering one waddle', async () => {
     // Both pass the name check (creating a database takes far longer than it), so the loser fails
     // on UNIQUE (waddles.name) and deletes its database (the platform's tests check it is gone).
-    const answers = await Promise.all([0, 1].map(() => callProvisioning('outsider', 'POST', '/v1/waddles', { name: 'iceberg', displayName: 'Iceberg' })));
+    const answers = await Promise.all(
+      [0, 1].map(() => callProvisioning('outsider', 'POST', '/v1/waddles', { name: 'iceberg', displayName: 'Iceberg' })),
+    );
     expect(answers.map((answer) => answer.status).toSorted()).toEqual([201, 409]);
-    expect(answers.find((answer) => answer.status === 409)!.body).toEqual({ error: { code: 'name_taken', message: 'a waddle named iceberg already exists' } });
-    const registered = await env.CENTRAL_DB.prepare("SELECT id, d1_database_id FROM waddles WHERE name = 'iceberg'").all<{ id: number; d1_database_id: string }>();
-    expect(registered.results).toEqual([{ id: answers.find((answer) => answer.status === 201)!.body.id, d1_database_id: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
+    expect(answers.find((answer) => answer.status === 409)!.body).toEqual({
+      error: { code: 'name_taken', message: 'a waddle named iceberg already exists' },
+    });
+    const registered = await env.CENTRAL_DB.prepare("SELECT id, d1_database_id FROM waddles WHERE name = 'iceberg'").all<{
+      id: number;
+      d1_database_id: string;
+    }>();
+    expect(registered.results).toEqual([
+      { id: answers.find((answer) => answer.status === 201)!.body.id, d1_database_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    ]);
   });
 
   it('refuses a taken name with 409 and invalid names with 400, creating nothing', async () => {
@@ -61,7 +77,13 @@ describe('POST /v1/waddles', () => {
     const before = await snapshot();
     const answer = await callProvisioning('member', 'POST', '/v1/waddles', { name: 'nowhere', displayName: 'Nowhere' }, false);
     expect(answer).toEqual({ status: 503, body: { error: { code: 'provisioning_unavailable', message: expect.any(String) } } });
-    const anonymous = await worker.fetch(new Request('http://waddle/v1/waddles', { method: 'POST', body: '{"name":"x1","displayName":"X"}' }) as Request<unknown, IncomingRequestCfProperties>, env);
+    const anonymous = await worker.fetch(
+      new Request('http://waddle/v1/waddles', { method: 'POST', body: '{"name":"x1","displayName":"X"}' }) as Request<
+        unknown,
+        IncomingRequestCfProperties
+      >,
+      env,
+    );
     expect(anonymous.status).toBe(401);
     expect(await snapshot()).toBe(before);
   });

@@ -25,7 +25,9 @@ describe('read replicas: D1 sessions and bookmarks', () => {
 
   it('refuses a well-formed bookmark it did not issue, or one changed since, with 400 and writes nothing', async () => {
     const base64Url = (text: string) => btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-    const issued = (await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'x' })).headers.get('x-waddle-bookmark')!;
+    const issued = (await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'x' })).headers.get(
+      'x-waddle-bookmark',
+    )!;
     const [payload, signature] = issued.split('.') as [string, string];
     const carried = JSON.parse(atob(payload.replaceAll('-', '+').replaceAll('_', '/'))) as Record<string, string>;
     const forged = [
@@ -40,11 +42,19 @@ describe('read replicas: D1 sessions and bookmarks', () => {
     ];
     const before = await snapshot();
     for (const bad of forged) {
-      const answer = await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'written?' }, { 'x-waddle-bookmark': bad });
+      const answer = await call(
+        'member',
+        'POST',
+        `${w}/channels/${CHANNEL.general}/messages`,
+        { content: 'written?' },
+        { 'x-waddle-bookmark': bad },
+      );
       expect({ bad, status: answer.status, code: answer.body.error?.code }).toEqual({ bad, status: 400, code: 'invalid_bookmark' });
     }
     expect(await snapshot()).toBe(before);
-    expect((await call('member', 'GET', `${w}/channels/${CHANNEL.general}/messages`, undefined, { 'x-waddle-bookmark': issued })).status).toBe(200);
+    expect(
+      (await call('member', 'GET', `${w}/channels/${CHANNEL.general}/messages`, undefined, { 'x-waddle-bookmark': issued })).status,
+    ).toBe(200);
   });
 
   it('refuses a bookmark it did not issue with 400', async () => {

@@ -25,7 +25,10 @@ describe('text input through the API', () => {
     ];
     for (const answer of refused) {
       expect(answer.status).toBe(400);
-      expect(answer.body.error).toEqual({ code: 'invalid_text', message: expect.stringMatching(/^body\.\w+: must be well-formed Unicode: lone surrogate U\+D[89A-F][0-9A-F]{2} at character \d+$/) });
+      expect(answer.body.error).toEqual({
+        code: 'invalid_text',
+        message: expect.stringMatching(/^body\.\w+: must be well-formed Unicode: lone surrogate U\+D[89A-F][0-9A-F]{2} at character \d+$/),
+      });
     }
     expect(await snapshot()).toBe(before);
   });
@@ -54,11 +57,16 @@ describe('text input through the API', () => {
     expect(posted.status).toBe(201);
     expect(posted.body.content).toBe(atLimit);
     expect((await messageById(posted.body.id)).content).toBe(atLimit);
-    const row = await env.WADDLE_PRIVATE.prepare('SELECT length(content) AS length FROM messages WHERE id = ?').bind(posted.body.id).first();
+    const row = await env.WADDLE_PRIVATE.prepare('SELECT length(content) AS length FROM messages WHERE id = ?')
+      .bind(posted.body.id)
+      .first();
     expect(row).toEqual({ length: 4000 });
     const before = await snapshot();
     const over = await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: `${atLimit}🐧` });
-    expect(over.body.error).toEqual({ code: 'invalid_text', message: 'body.content: must be 1 to 4000 characters (Unicode code points), not 4001' });
+    expect(over.body.error).toEqual({
+      code: 'invalid_text',
+      message: 'body.content: must be 1 to 4000 characters (Unicode code points), not 4001',
+    });
     expect(await snapshot()).toBe(before);
     const category = await call('moderator', 'POST', `${w}/categories`, { name: '🐧'.repeat(100) });
     expect(category.status).toBe(201);
@@ -66,18 +74,37 @@ describe('text input through the API', () => {
   });
 
   it('finds emoji through GET /search', async () => {
-    const posted = await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, { content: 'Who wants to review the krill report? 🐧' });
+    const posted = await call('member', 'POST', `${w}/channels/${CHANNEL.general}/messages`, {
+      content: 'Who wants to review the krill report? 🐧',
+    });
     const found = await call('member', 'GET', `${w}/search?q=${encodeURIComponent('🐧')}`);
     expect(found.body.hits.map((hit: { id: number }) => hit.id)).toEqual([posted.body.id]);
-    expect(found.body.hits[0].snippet.filter((part: { match: boolean }) => part.match).map((part: { text: string }) => part.text)).toEqual(['🐧']);
+    expect(found.body.hits[0].snippet.filter((part: { match: boolean }) => part.match).map((part: { text: string }) => part.text)).toEqual([
+      '🐧',
+    ]);
   });
 
   it('takes reactions that are one emoji or a custom emoji id, refuses anything else, and still removes old reactions', async () => {
-    const react = (emoji: string, method = 'PUT') => call('member', method, `${w}/messages/${MESSAGE.byModerator}/reactions/${encodeURIComponent(emoji)}`);
+    const react = (emoji: string, method = 'PUT') =>
+      call('member', method, `${w}/messages/${MESSAGE.byModerator}/reactions/${encodeURIComponent(emoji)}`);
     const accepted = ['👍🏽', '🇫🇷', '1️⃣', '👨‍👩‍👧', '🏳️‍🌈', '❤️', ':party_parrot:'];
     for (const emoji of accepted) expect({ emoji, status: (await react(emoji)).status }).toEqual({ emoji, status: 204 });
     const before = await snapshot();
-    for (const emoji of ['a', 'ok', '🐧🐧', '\u202E👍', '👍\u200B', '\u200D', '\u2066', '❤', '👍 ', ':Party:', ':a:', ':x'.repeat(10), '%']) {
+    for (const emoji of [
+      'a',
+      'ok',
+      '🐧🐧',
+      '\u202E👍',
+      '👍\u200B',
+      '\u200D',
+      '\u2066',
+      '❤',
+      '👍 ',
+      ':Party:',
+      ':a:',
+      ':x'.repeat(10),
+      '%',
+    ]) {
       const answer = await react(emoji);
       expect({ emoji, status: answer.status, code: answer.body.error?.code }).toEqual({ emoji, status: 400, code: 'invalid_text' });
     }
@@ -86,7 +113,9 @@ describe('text input through the API', () => {
     expect(stored.toSorted()).toEqual(['👍', ...accepted].toSorted());
 
     // A reaction stored before the rule (any text then) can still be taken back.
-    await env.WADDLE_PRIVATE.prepare("INSERT INTO reactions (message_id, emoji, user_id) VALUES (?, 'a', ?)").bind(MESSAGE.byModerator, USER.member).run();
+    await env.WADDLE_PRIVATE.prepare("INSERT INTO reactions (message_id, emoji, user_id) VALUES (?, 'a', ?)")
+      .bind(MESSAGE.byModerator, USER.member)
+      .run();
     expect((await react('a', 'DELETE')).status).toBe(204);
     expect((await react('a', 'DELETE')).status).toBe(404);
     expect((await react('a b', 'DELETE')).body.error?.code).toBe('invalid_text');

@@ -55,7 +55,9 @@ describe('the dashboard in Chromium', () => {
     expect(await first.locator('td').nth(2).innerText()).toContain('93.0 %');
     expect(await first.locator('.badge').innerText()).toBe('critical');
     expect(await page.locator('#databases tbody tr', { hasText: 'krill-lab' }).locator('.badge').innerText()).toBe('warning'); // projected full in 12 days
-    expect(await page.locator('#databases tbody tr', { hasText: 'terns' }).locator('.error').innerText()).toContain('no connector reaches database page-terns');
+    expect(await page.locator('#databases tbody tr', { hasText: 'terns' }).locator('.error').innerText()).toContain(
+      'no connector reaches database page-terns',
+    );
 
     // A small growth chart in each row (drawn as inline SVG from the samples).
     await first.locator('svg.sparkline polyline').waitFor();

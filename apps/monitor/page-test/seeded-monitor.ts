@@ -28,7 +28,13 @@ export const SEEDED: readonly SeededDatabase[] = [
   { name: 'krill-lab', d1DatabaseId: 'page-krill-lab', sizeBytes: 6.1 * GB, growthBytesPerDay: 320e6 },
   { name: 'seals', d1DatabaseId: 'page-seals', sizeBytes: 1.2 * GB, growthBytesPerDay: 2e6 },
   { name: 'central', d1DatabaseId: 'local-central', sizeBytes: 0.05 * GB, growthBytesPerDay: 0.1e6 },
-  { name: 'terns', d1DatabaseId: 'page-terns', sizeBytes: null, growthBytesPerDay: 0, error: 'waddle 5: no connector reaches database page-terns (binding WADDLE_TERNS)' },
+  {
+    name: 'terns',
+    d1DatabaseId: 'page-terns',
+    sizeBytes: null,
+    growthBytesPerDay: 0,
+    error: 'waddle 5: no connector reaches database page-terns (binding WADDLE_TERNS)',
+  },
 ];
 
 /** The monitor Worker under `wrangler dev`, over a local D1 state seeded for the page test. */
@@ -62,7 +68,18 @@ export async function startSeededMonitor(): Promise<SeededMonitor> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [join(APP, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--var', `MONITOR_TOKEN:${token}`],
+    [
+      join(APP, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      state,
+      '--var',
+      `MONITOR_TOKEN:${token}`,
+    ],
     { cwd: APP, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   let output = '';
@@ -76,7 +93,13 @@ export async function startSeededMonitor(): Promise<SeededMonitor> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return { url, token, stop };
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, token, stop };
     await new Promise((done) => setTimeout(done, 300));
   }
   await stop();
@@ -100,7 +123,9 @@ async function seed(central: D1DatabaseLike, now: number): Promise<void> {
     if (database.sizeBytes === null) {
       statements.push(
         central
-          .prepare('INSERT INTO monitored_databases (d1_database_id, waddle_id, name, sample_attempted_at, sample_error) VALUES (?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO monitored_databases (d1_database_id, waddle_id, name, sample_attempted_at, sample_error) VALUES (?, ?, ?, ?, ?)',
+          )
           .bind(database.d1DatabaseId, waddleId, database.name, now, database.error ?? null),
       );
       return;
@@ -108,14 +133,35 @@ async function seed(central: D1DatabaseLike, now: number): Promise<void> {
     const size = database.sizeBytes;
     statements.push(
       central
-        .prepare('INSERT INTO monitored_databases (d1_database_id, waddle_id, name, size_bytes, sampled_at, growth_bytes_per_day, days_to_full, sample_attempted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .bind(database.d1DatabaseId, waddleId, database.name, size, now, database.growthBytesPerDay, (10 * GB - size) / database.growthBytesPerDay, now),
+        .prepare(
+          'INSERT INTO monitored_databases (d1_database_id, waddle_id, name, size_bytes, sampled_at, growth_bytes_per_day, days_to_full, sample_attempted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .bind(
+          database.d1DatabaseId,
+          waddleId,
+          database.name,
+          size,
+          now,
+          database.growthBytesPerDay,
+          (10 * GB - size) / database.growthBytesPerDay,
+          now,
+        ),
     );
     // Hourly samples over seven days on the growth line, with a daily ripple so the charts have a shape.
     const hours = Array.from({ length: 7 * 24 }, (_, i) => 7 * 24 - 1 - i);
     for (let i = 0; i < hours.length; i += 30) {
-      const rows = hours.slice(i, i + 30).map((h) => [database.d1DatabaseId, now - h * 3_600_000, Math.round(size - (database.growthBytesPerDay * h) / 24 + Math.sin(h / 3) * database.growthBytesPerDay * 0.05)]);
-      statements.push(central.prepare(`INSERT INTO size_samples (d1_database_id, sampled_at, size_bytes) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`).bind(...rows.flat()));
+      const rows = hours
+        .slice(i, i + 30)
+        .map((h) => [
+          database.d1DatabaseId,
+          now - h * 3_600_000,
+          Math.round(size - (database.growthBytesPerDay * h) / 24 + Math.sin(h / 3) * database.growthBytesPerDay * 0.05),
+        ]);
+      statements.push(
+        central
+          .prepare(`INSERT INTO size_samples (d1_database_id, sampled_at, size_bytes) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`)
+          .bind(...rows.flat()),
+      );
     }
   });
   const alerts = [
@@ -126,12 +172,22 @@ async function seed(central: D1DatabaseLike, now: number): Promise<void> {
   ];
   for (const alert of alerts) {
     statements.push(
-      central.prepare('INSERT INTO size_alert_states (d1_database_id, level, reason, raised_at, size_bytes) VALUES (?, ?, ?, ?, ?)').bind(alert.database.d1DatabaseId, alert.level, alert.reason, alert.at, alert.database.sizeBytes),
       central
-        .prepare("INSERT INTO audit_log (action, resource_type, resource_id, metadata, created_at) VALUES ('monitor.size_alert', 'd1_database', ?, ?, ?)")
+        .prepare('INSERT INTO size_alert_states (d1_database_id, level, reason, raised_at, size_bytes) VALUES (?, ?, ?, ?, ?)')
+        .bind(alert.database.d1DatabaseId, alert.level, alert.reason, alert.at, alert.database.sizeBytes),
+      central
+        .prepare(
+          "INSERT INTO audit_log (action, resource_type, resource_id, metadata, created_at) VALUES ('monitor.size_alert', 'd1_database', ?, ?, ?)",
+        )
         .bind(
           alert.database.d1DatabaseId,
-          JSON.stringify({ level: alert.level, reason: alert.reason, database: { name: alert.database.name }, percentOfLimit: Math.round((alert.database.sizeBytes! / (10 * GB)) * 1000) / 10, delivery: { status: 'delivered' } }),
+          JSON.stringify({
+            level: alert.level,
+            reason: alert.reason,
+            database: { name: alert.database.name },
+            percentOfLimit: Math.round((alert.database.sizeBytes! / (10 * GB)) * 1000) / 10,
+            delivery: { status: 'delivered' },
+          }),
           alert.at,
         ),
     );

@@ -14,7 +14,10 @@ export default {
       return healthResponse('waddle-monitor', env.CENTRAL_DB);
     }
     const central = retryWhenBusy(env.CENTRAL_DB);
-    return (await routeDashboard(request, { ...env, CENTRAL_DB: central }, monitorConfig(env), monitorDependencies(env))) ?? error(404, 'not_found', `no route for ${request.method} ${pathname}`);
+    return (
+      (await routeDashboard(request, { ...env, CENTRAL_DB: central }, monitorConfig(env), monitorDependencies(env))) ??
+      error(404, 'not_found', `no route for ${request.method} ${pathname}`)
+    );
   },
 
   async scheduled(controller, env) {
@@ -24,11 +27,15 @@ export default {
     const central = retryWhenBusy(env.CENTRAL_DB);
     if (controller.cron === config.optimizeCron) {
       const report = await runOptimizeTick(central, dependencies, config);
-      console.log(`optimize: ${report.optimized.length} optimized, ${report.failed.length} failed, ${report.notDue} not due, ${report.queries} queries`);
+      console.log(
+        `optimize: ${report.optimized.length} optimized, ${report.failed.length} failed, ${report.notDue} not due, ${report.queries} queries`,
+      );
       return;
     }
     const report = await runSamplingTick(central, dependencies, config);
-    console.log(`sampling: ${report.measured.length} measured, ${report.failed.length} failed, ${report.alerts.length} alerts, ${report.queries} queries, next after waddle ${report.nextCursor}`);
+    console.log(
+      `sampling: ${report.measured.length} measured, ${report.failed.length} failed, ${report.alerts.length} alerts, ${report.queries} queries, next after waddle ${report.nextCursor}`,
+    );
   },
 } satisfies ExportedHandler<Env>;
 

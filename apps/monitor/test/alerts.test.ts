@@ -26,7 +26,11 @@ describe('size alerts', () => {
     const tick = async (percent: number) => {
       clock.advance(300_000);
       const before = sent.length;
-      const report = await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sizeLimitBytes: limitFor(percent), alertWebhookUrl: WEBHOOK }));
+      const report = await runSamplingTick(
+        env.CENTRAL_DB,
+        dependencies,
+        configWith({ sizeLimitBytes: limitFor(percent), alertWebhookUrl: WEBHOOK }),
+      );
       return { newlySent: sent.slice(before), report };
     };
 
@@ -56,7 +60,9 @@ describe('size alerts', () => {
     expect((await tick(85)).newlySent).toEqual([]);
     expect((await tick(88)).newlySent).toEqual([]);
     const critical = await tick(95);
-    expect(critical.newlySent.map((r) => r.body)).toEqual([expect.objectContaining({ level: 'critical', reason: 'threshold', thresholdPercent: 90, percentOfLimit: 95 })]);
+    expect(critical.newlySent.map((r) => r.body)).toEqual([
+      expect.objectContaining({ level: 'critical', reason: 'threshold', thresholdPercent: 90, percentOfLimit: 95 }),
+    ]);
     expect((await tick(95)).newlySent).toEqual([]);
     const dropped = await tick(70);
     expect(dropped.newlySent).toEqual([]);
@@ -67,7 +73,11 @@ describe('size alerts', () => {
     const again = await tick(82);
     expect(again.newlySent.map((r) => r.body)).toEqual([expect.objectContaining({ level: 'warning', percentOfLimit: 82 })]);
 
-    const audit = await central.db.selectFrom('audit_log').select(['action', 'resource_type', 'resource_id', 'metadata']).orderBy('id').execute();
+    const audit = await central.db
+      .selectFrom('audit_log')
+      .select(['action', 'resource_type', 'resource_id', 'metadata'])
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => [a.action, a.resource_type, a.resource_id, JSON.parse(a.metadata!).level])).toEqual([
       ['monitor.size_alert', 'd1_database', 'test-penguins', 'warning'],
       ['monitor.size_alert', 'd1_database', 'test-penguins', 'critical'],
@@ -86,7 +96,11 @@ describe('size alerts', () => {
     const tick = async (percent: number) => {
       clock.advance(300_000);
       const before = sent.length;
-      const report = await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sizeLimitBytes: limitFor(percent), alertWebhookUrl: WEBHOOK, alertClearMarginPercent: 2 }));
+      const report = await runSamplingTick(
+        env.CENTRAL_DB,
+        dependencies,
+        configWith({ sizeLimitBytes: limitFor(percent), alertWebhookUrl: WEBHOOK, alertClearMarginPercent: 2 }),
+      );
       return { levels: sent.slice(before).map((r) => (r.body as { level: string }).level), cleared: report.cleared.map((c) => c.level) };
     };
     expect(await tick(81)).toEqual({ levels: ['warning'], cleared: [] });
@@ -111,8 +125,16 @@ describe('size alerts', () => {
     await runSamplingTick(env.CENTRAL_DB, dependencies, config);
 
     expect(sent.map((r) => (r.body as { level: string }).level)).toEqual(['warning', 'warning']);
-    const audit = await central.db.selectFrom('audit_log').select('metadata').where('action', '=', 'monitor.size_alert').orderBy('id').execute();
-    expect(audit.map((a) => JSON.parse(a.metadata!).delivery)).toEqual([{ status: 'failed', error: 'webhook answered 500' }, { status: 'delivered' }]);
+    const audit = await central.db
+      .selectFrom('audit_log')
+      .select('metadata')
+      .where('action', '=', 'monitor.size_alert')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => JSON.parse(a.metadata!).delivery)).toEqual([
+      { status: 'failed', error: 'webhook answered 500' },
+      { status: 'delivered' },
+    ]);
   });
 
   it('records alerts in the audit log, once, when no webhook is configured', async () => {
@@ -123,7 +145,12 @@ describe('size alerts', () => {
     await runSamplingTick(env.CENTRAL_DB, dependencies, config);
 
     expect(sent).toEqual([]);
-    const audit = await central.db.selectFrom('audit_log').select('metadata').where('action', '=', 'monitor.size_alert').orderBy('id').execute();
+    const audit = await central.db
+      .selectFrom('audit_log')
+      .select('metadata')
+      .where('action', '=', 'monitor.size_alert')
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => [JSON.parse(a.metadata!).level, JSON.parse(a.metadata!).delivery])).toEqual([
       ['warning', { status: 'not-configured' }],
       ['critical', { status: 'not-configured' }],

@@ -13,13 +13,16 @@ const REGISTRY_SIZE = 3000;
 const tally = { statements: 0 };
 
 /** Registry rows of the synthetic waddles carry no binding; this connector, the test's, reaches them (all on one real local D1). */
-const syntheticConnector: DatabaseConnector = ({ d1DatabaseId }) => (d1DatabaseId.startsWith('synthetic-') ? tallied(env.WADDLE_KRILL, tally) : undefined);
+const syntheticConnector: DatabaseConnector = ({ d1DatabaseId }) =>
+  d1DatabaseId.startsWith('synthetic-') ? tallied(env.WADDLE_KRILL, tally) : undefined;
 
 describe('a registry of 3,000 databases', () => {
   it('is covered within the planned number of ticks, each under the query budget, every database sampled once', async () => {
     const central = await freshPlatform();
     await sql`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${REGISTRY_SIZE})
-      INSERT INTO waddles (name, display_name, owner_id, d1_database_id) SELECT 'w' || i, 'W' || i, 1, 'synthetic-' || i FROM n`.execute(central.db);
+      INSERT INTO waddles (name, display_name, owner_id, d1_database_id) SELECT 'w' || i, 'W' || i, 1, 'synthetic-' || i FROM n`.execute(
+      central.db,
+    );
     const config = configWith({ maxQueriesPerTick: 900 });
     const perTick = databasesPerSamplingTick(config.maxQueriesPerTick);
     expect(samplingTickQueryCost(perTick)).toBeLessThanOrEqual(900);
@@ -47,7 +50,11 @@ describe('a registry of 3,000 databases', () => {
       .where('d1_database_id', 'like', 'synthetic-%')
       .executeTakeFirstOrThrow();
     expect(coverage).toEqual({ samples: REGISTRY_SIZE, databases: REGISTRY_SIZE });
-    const registry = await central.db.selectFrom('waddles').select((eb) => eb.fn.countAll<number>().as('n')).where('size_sampled_at', 'is', null).executeTakeFirstOrThrow();
+    const registry = await central.db
+      .selectFrom('waddles')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('size_sampled_at', 'is', null)
+      .executeTakeFirstOrThrow();
     expect(registry.n).toBe(0);
 
     clock.advance(300_000);

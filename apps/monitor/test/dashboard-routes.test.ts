@@ -20,16 +20,19 @@ beforeEach(async () => {
 });
 
 describe('the dashboard routes', () => {
-  it.each(['/', '/api/databases', '/api/databases/test-penguins/samples'])('refuse %s without the operator token, or with a wrong one, and show no data', async (path) => {
-    const attempts: RequestInit[] = [{}, { headers: { authorization: 'Bearer nope' } }, { headers: { cookie: 'monitor_token=nope' } }];
-    for (const init of attempts) {
-      const response = await exports.default.fetch(`http://monitor${path}`, init);
-      expect(response.status).toBe(401);
-      expect(await response.text()).not.toMatch(/penguins|size/i);
-    }
-    const wrongQuery = await exports.default.fetch(`http://monitor${path}?token=nope`);
-    expect(wrongQuery.status).toBe(401);
-  });
+  it.each(['/', '/api/databases', '/api/databases/test-penguins/samples'])(
+    'refuse %s without the operator token, or with a wrong one, and show no data',
+    async (path) => {
+      const attempts: RequestInit[] = [{}, { headers: { authorization: 'Bearer nope' } }, { headers: { cookie: 'monitor_token=nope' } }];
+      for (const init of attempts) {
+        const response = await exports.default.fetch(`http://monitor${path}`, init);
+        expect(response.status).toBe(401);
+        expect(await response.text()).not.toMatch(/penguins|size/i);
+      }
+      const wrongQuery = await exports.default.fetch(`http://monitor${path}?token=nope`);
+      expect(wrongQuery.status).toBe(401);
+    },
+  );
 
   it('trades ?token= for an HttpOnly cookie that opens the page', async () => {
     const login = await exports.default.fetch(`http://monitor/?token=${TOKEN}`, { redirect: 'manual' });
@@ -42,7 +45,9 @@ describe('the dashboard routes', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const csp = page.headers.get('content-security-policy')!;
-    expect(csp).toMatch(/^default-src 'none'; script-src 'nonce-[0-9a-f]{32}'; style-src 'nonce-[0-9a-f]{32}'; connect-src 'self'; img-src data:;/);
+    expect(csp).toMatch(
+      /^default-src 'none'; script-src 'nonce-[0-9a-f]{32}'; style-src 'nonce-[0-9a-f]{32}'; connect-src 'self'; img-src data:;/,
+    );
     const html = await page.text();
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).toContain('<table id="databases">');
@@ -51,7 +56,11 @@ describe('the dashboard routes', () => {
   it('lists every database fullest first, with its percent of the limit, level and sampling error', async () => {
     const response = await exports.default.fetch('http://monitor/api/databases', bearer);
     expect(response.status).toBe(200);
-    const body = await response.json<{ limitBytes: number; databases: { name: string; percentOfLimit: number | null; status: string; sampleError: string | null }[]; alerts: unknown[] }>();
+    const body = await response.json<{
+      limitBytes: number;
+      databases: { name: string; percentOfLimit: number | null; status: string; sampleError: string | null }[];
+      alerts: unknown[];
+    }>();
     expect(body.limitBytes).toBe(10_000_000_000);
     expect(body.databases.map((d) => [d.name, d.status, d.sampleError])).toEqual([
       ['penguins', 'ok', null],
@@ -60,28 +69,40 @@ describe('the dashboard routes', () => {
       ['gone', 'unknown', 'waddle 3: no connector reaches database test-gone'],
     ]);
     expect(body.databases[0]!.percentOfLimit).toBe(0);
-    expect(body.alerts).toMatchObject([{ d1DatabaseId: 'test-penguins', name: 'penguins', level: 'warning', reason: 'threshold', delivery: 'not-configured' }]);
+    expect(body.alerts).toMatchObject([
+      { d1DatabaseId: 'test-penguins', name: 'penguins', level: 'warning', reason: 'threshold', delivery: 'not-configured' },
+    ]);
   });
 
-  it('runs a sampling tick on POST /api/sample, for operators from the dashboard\'s own origin only', async () => {
+  it("runs a sampling tick on POST /api/sample, for operators from the dashboard's own origin only", async () => {
     const count = async () => (await env.CENTRAL_DB.prepare('SELECT count(*) AS n FROM size_samples').first<{ n: number }>())!.n;
     const before = await count();
     expect((await exports.default.fetch('http://monitor/api/sample', { method: 'POST' })).status).toBe(401);
     expect((await exports.default.fetch('http://monitor/api/sample', bearer)).status).toBe(405);
-    const foreign = await exports.default.fetch('http://monitor/api/sample', { method: 'POST', headers: { ...bearer.headers, origin: 'https://evil.example' } });
+    const foreign = await exports.default.fetch('http://monitor/api/sample', {
+      method: 'POST',
+      headers: { ...bearer.headers, origin: 'https://evil.example' },
+    });
     expect(foreign.status).toBe(403);
     expect(await count()).toBe(before);
 
-    const response = await exports.default.fetch('http://monitor/api/sample', { method: 'POST', headers: { ...bearer.headers, origin: 'http://monitor' } });
+    const response = await exports.default.fetch('http://monitor/api/sample', {
+      method: 'POST',
+      headers: { ...bearer.headers, origin: 'http://monitor' },
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ measured: 3, failed: [{ d1DatabaseId: 'test-gone' }], nextCursor: 0 });
     expect(await count()).toBe(before + 3);
   });
 
-  it('serves a database\'s samples, and 404 for a database it does not monitor', async () => {
+  it("serves a database's samples, and 404 for a database it does not monitor", async () => {
     const response = await exports.default.fetch('http://monitor/api/databases/test-penguins/samples?days=7&points=10', bearer);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ d1DatabaseId: 'test-penguins', days: 7, samples: [{ sampledAt: expect.any(Number), sizeBytes: expect.any(Number) }] });
+    expect(await response.json()).toEqual({
+      d1DatabaseId: 'test-penguins',
+      days: 7,
+      samples: [{ sampledAt: expect.any(Number), sizeBytes: expect.any(Number) }],
+    });
     const missing = await exports.default.fetch('http://monitor/api/databases/nope/samples', bearer);
     expect(missing.status).toBe(404);
   });
@@ -94,7 +115,8 @@ describe('the dashboard routes', () => {
     await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({}));
     clock.advance(3_600_000);
     const dashboardEnv = { CENTRAL_DB: env.CENTRAL_DB, MONITOR_TOKEN: TOKEN };
-    const route = (path: string) => routeDashboard(new Request(`http://monitor${path}`, bearer), dashboardEnv, configWith({}), dependencies);
+    const route = (path: string) =>
+      routeDashboard(new Request(`http://monitor${path}`, bearer), dashboardEnv, configWith({}), dependencies);
     const samples = await (await route('/api/databases/test-penguins/samples?days=1'))!.json<{ samples: { sampledAt: number }[] }>();
     expect(samples.samples.map((sample) => sample.sampledAt)).toEqual([clock.now() - 3_600_000]);
     const listing = await (await route('/api/databases'))!.json<{ generatedAt: number }>();

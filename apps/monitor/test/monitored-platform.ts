@@ -24,7 +24,12 @@ export async function freshPlatform(): Promise<CentralDatabase> {
 }
 
 /** Registers a waddle whose database this Worker reaches through the binding `d1Binding`. */
-export async function registerWaddle(central: CentralDatabase, name: string, d1DatabaseId: string, d1Binding: string | null): Promise<number> {
+export async function registerWaddle(
+  central: CentralDatabase,
+  name: string,
+  d1DatabaseId: string,
+  d1Binding: string | null,
+): Promise<number> {
   const row = await central.db
     .insertInto('waddles')
     .values({ name, display_name: name, owner_id: 1, d1_database_id: d1DatabaseId, d1_binding: d1Binding })
@@ -52,7 +57,9 @@ export interface SentRequest {
  * or at `pinnedAt` for a test that needs a calendar date and hands these dependencies to all it runs,
  * and a `fetch` that records what it is sent and answers with `status`.
  */
-export function testDependencies(options: { readonly extra?: readonly DatabaseConnector[]; readonly status?: () => number; readonly pinnedAt?: number } = {}) {
+export function testDependencies(
+  options: { readonly extra?: readonly DatabaseConnector[]; readonly status?: () => number; readonly pinnedAt?: number } = {},
+) {
   const sent: SentRequest[] = [];
   const clock = testClock({ pinnedAt: options.pinnedAt });
   const dependencies: MonitorDependencies = {

@@ -17,7 +17,11 @@ describe('the optimize pass', () => {
     const first = await runOptimizeTick(env.CENTRAL_DB, dependencies, config);
     expect(first.optimized).toEqual(['local-central', 'test-penguins', 'test-puffins']);
     expect(first.failed).toEqual([{ d1DatabaseId: 'test-gone', error: 'waddle 3: no connector reaches database test-gone' }]);
-    const rows = await central.db.selectFrom('monitored_databases').select(['d1_database_id', 'optimized_at', 'optimize_error']).orderBy('d1_database_id').execute();
+    const rows = await central.db
+      .selectFrom('monitored_databases')
+      .select(['d1_database_id', 'optimized_at', 'optimize_error'])
+      .orderBy('d1_database_id')
+      .execute();
     expect(rows).toEqual([
       { d1_database_id: 'local-central', optimized_at: clock.now(), optimize_error: null },
       { d1_database_id: 'test-gone', optimized_at: null, optimize_error: 'waddle 3: no connector reaches database test-gone' },
@@ -37,7 +41,11 @@ describe('the optimize pass', () => {
   it('is what the scheduled handler runs on the optimize cron', async () => {
     const central = await freshPlatform();
     await worker.scheduled(createScheduledController({ cron: env.OPTIMIZE_CRON }), env);
-    const rows = await central.db.selectFrom('monitored_databases').select(['d1_database_id', 'size_bytes']).where('optimized_at', 'is not', null).execute();
+    const rows = await central.db
+      .selectFrom('monitored_databases')
+      .select(['d1_database_id', 'size_bytes'])
+      .where('optimized_at', 'is not', null)
+      .execute();
     expect(rows).toEqual([{ d1_database_id: 'local-central', size_bytes: null }]);
     expect(await central.db.selectFrom('size_samples').selectAll().execute()).toEqual([]);
   });

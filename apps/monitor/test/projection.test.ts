@@ -42,18 +42,39 @@ describe('the size projection', () => {
     const growth = 250_000; // bytes a day
     // Hourly history over the past 7 days on the line that ends at today's size, and an older
     // sample far off the line that the 7-day window must leave out.
-    const history = Array.from({ length: 7 * 24 }, (_, i) => ({ d1_database_id: 'test-penguins', sampled_at: clock.now() - (i + 1) * 3_600_000, size_bytes: Math.round(size - (growth * (i + 1)) / 24) }));
+    const history = Array.from({ length: 7 * 24 }, (_, i) => ({
+      d1_database_id: 'test-penguins',
+      sampled_at: clock.now() - (i + 1) * 3_600_000,
+      size_bytes: Math.round(size - (growth * (i + 1)) / 24),
+    }));
     history.push({ d1_database_id: 'test-penguins', sampled_at: clock.now() - 8 * DAY, size_bytes: 0 });
-    for (let i = 0; i < history.length; i += 30) await central.db.insertInto('size_samples').values(history.slice(i, i + 30)).execute();
+    for (let i = 0; i < history.length; i += 30)
+      await central.db
+        .insertInto('size_samples')
+        .values(history.slice(i, i + 30))
+        .execute();
 
     const limit = size + growth * 10; // ten days to full, at about 50 % of the limit
-    const report = await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sizeLimitBytes: limit, projectionHorizonDays: 14, alertWebhookUrl: 'https://hooks.example.test/a' }));
+    const report = await runSamplingTick(
+      env.CENTRAL_DB,
+      dependencies,
+      configWith({ sizeLimitBytes: limit, projectionHorizonDays: 14, alertWebhookUrl: 'https://hooks.example.test/a' }),
+    );
 
-    const monitored = await central.db.selectFrom('monitored_databases').selectAll().where('d1_database_id', '=', 'test-penguins').executeTakeFirstOrThrow();
+    const monitored = await central.db
+      .selectFrom('monitored_databases')
+      .selectAll()
+      .where('d1_database_id', '=', 'test-penguins')
+      .executeTakeFirstOrThrow();
     expect(monitored.growth_bytes_per_day).toBeCloseTo(growth, -1);
     expect(monitored.days_to_full).toBeCloseTo(10, 2);
     expect(report.alerts.map((a) => [a.alert.level, a.alert.reason])).toEqual([['warning', 'projection']]);
-    expect(sent[0]!.body).toMatchObject({ level: 'warning', reason: 'projection', daysToFull: monitored.days_to_full, growthBytesPerDay: monitored.growth_bytes_per_day });
+    expect(sent[0]!.body).toMatchObject({
+      level: 'warning',
+      reason: 'projection',
+      daysToFull: monitored.days_to_full,
+      growthBytesPerDay: monitored.growth_bytes_per_day,
+    });
     expect((sent[0]!.body as { percentOfLimit: number }).percentOfLimit).toBeLessThan(80);
   });
 });

@@ -5,7 +5,11 @@ describe('waddle-monitor routes', () => {
   it('serves GET /health with the schema versions it sees', async () => {
     const response = await exports.default.fetch('http://waddle/health');
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ worker: 'waddle-monitor', central: { version: null }, waddle: { latest: expect.any(String) } });
+    expect(await response.json()).toMatchObject({
+      worker: 'waddle-monitor',
+      central: { version: null },
+      waddle: { latest: expect.any(String) },
+    });
   });
 
   it('answers unknown routes and methods with a JSON error', async () => {

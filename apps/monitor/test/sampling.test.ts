@@ -46,29 +46,39 @@ describe('the scheduled sampling', () => {
     expect(monitored.find((m) => m.name === 'gone')!.waddle_id).toBe(gone);
 
     const registry = await central.db.selectFrom('waddles').select(['id', 'database_size_mb', 'size_sampled_at']).orderBy('id').execute();
-    expect(registry.find((w) => w.id === penguins)).toEqual({ id: penguins, database_size_mb: Math.floor(sizes['test-penguins'] / 1_000_000), size_sampled_at: samples[0]!.sampled_at });
+    expect(registry.find((w) => w.id === penguins)).toEqual({
+      id: penguins,
+      database_size_mb: Math.floor(sizes['test-penguins'] / 1_000_000),
+      size_sampled_at: samples[0]!.sampled_at,
+    });
     expect(registry.find((w) => w.id === gone)!.size_sampled_at).toBeNull();
   });
 
-  it('keeps a database\'s last size when a later attempt fails, and shows the error', async () => {
+  it("keeps a database's last size when a later attempt fails, and shows the error", async () => {
     const { dependencies, clock } = testDependencies();
     await registerWaddle(central, 'penguins', 'test-penguins', 'WADDLE_PENGUINS');
     const config = configWith({});
     await runSamplingTick(env.CENTRAL_DB, dependencies, config);
-    const before = await central.db.selectFrom('monitored_databases').select(['size_bytes', 'sampled_at']).where('name', '=', 'penguins').executeTakeFirstOrThrow();
+    const before = await central.db
+      .selectFrom('monitored_databases')
+      .select(['size_bytes', 'sampled_at'])
+      .where('name', '=', 'penguins')
+      .executeTakeFirstOrThrow();
 
     await central.db.updateTable('waddles').set({ d1_binding: 'WADDLE_MOVED' }).where('name', '=', 'penguins').execute();
     clock.advance(300_000);
     const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
 
-    expect(report.failed).toEqual([{ d1DatabaseId: 'test-penguins', error: 'waddle 1: no connector reaches database test-penguins (binding WADDLE_MOVED)' }]);
+    expect(report.failed).toEqual([
+      { d1DatabaseId: 'test-penguins', error: 'waddle 1: no connector reaches database test-penguins (binding WADDLE_MOVED)' },
+    ]);
     const after = await central.db.selectFrom('monitored_databases').selectAll().where('name', '=', 'penguins').executeTakeFirstOrThrow();
     expect(after).toMatchObject({ ...before, sample_attempted_at: clock.now(), sample_error: expect.stringContaining('WADDLE_MOVED') });
   });
 });
 
 describe('sample retention', () => {
-  it('deletes a database\'s samples older than the retention when it is sampled again, and no one else\'s', async () => {
+  it("deletes a database's samples older than the retention when it is sampled again, and no one else's", async () => {
     await registerWaddle(central, 'penguins', 'test-penguins', 'WADDLE_PENGUINS');
     const { dependencies, clock } = testDependencies();
     const day = 86_400_000;
@@ -81,7 +91,15 @@ describe('sample retention', () => {
       ])
       .execute();
     await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({ sampleRetentionDays: 30 }));
-    const left = await central.db.selectFrom('size_samples').select(['d1_database_id', 'size_bytes']).where('size_bytes', '<', 4).orderBy('size_bytes').execute();
-    expect(left).toEqual([{ d1_database_id: 'test-penguins', size_bytes: 2 }, { d1_database_id: 'test-elsewhere', size_bytes: 3 }]);
+    const left = await central.db
+      .selectFrom('size_samples')
+      .select(['d1_database_id', 'size_bytes'])
+      .where('size_bytes', '<', 4)
+      .orderBy('size_bytes')
+      .execute();
+    expect(left).toEqual([
+      { d1_database_id: 'test-penguins', size_bytes: 2 },
+      { d1_database_id: 'test-elsewhere', size_bytes: 3 },
+    ]);
   });
 });

@@ -88,18 +88,31 @@ export interface VerifyOptions {
  * @throws InvalidAccessTokenError naming the problem.
  * @throws RangeError for a `maxLifetimeSeconds` that is not a positive integer.
  */
-export async function verifyAccessToken(secret: string, token: string, now: number, options: VerifyOptions = {}): Promise<AccessTokenClaims> {
+export async function verifyAccessToken(
+  secret: string,
+  token: string,
+  now: number,
+  options: VerifyOptions = {},
+): Promise<AccessTokenClaims> {
   const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   if (!Number.isSafeInteger(maxLifetime) || maxLifetime < 1) throw new RangeError('maxLifetimeSeconds must be a positive integer');
   const parts = token.split('.');
-  const malformed = () => new InvalidAccessTokenError('malformed', 'the token is not a JWT (three canonical base64url parts of JSON objects with distinct names)');
+  const malformed = () =>
+    new InvalidAccessTokenError(
+      'malformed',
+      'the token is not a JWT (three canonical base64url parts of JSON objects with distinct names)',
+    );
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) throw malformed();
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   const headerBytes = decodeBase64Url(headerPart);
   const header = headerBytes && parseJsonObject(headerBytes);
   if (header === undefined) throw malformed();
   if (header.alg !== 'HS256') throw new InvalidAccessTokenError('unsupported_algorithm', 'only HS256 tokens are accepted');
-  if ('crit' in header) throw new InvalidAccessTokenError('unsupported_critical_header', 'the token requires header extensions (crit) this API does not understand');
+  if ('crit' in header)
+    throw new InvalidAccessTokenError(
+      'unsupported_critical_header',
+      'the token requires header extensions (crit) this API does not understand',
+    );
   const payloadBytes = decodeBase64Url(payloadPart);
   const signature = decodeBase64Url(signaturePart);
   if (payloadBytes === undefined || signature === undefined) throw malformed();
@@ -115,7 +128,8 @@ export async function verifyAccessToken(secret: string, token: string, now: numb
     throw new InvalidAccessTokenError('bad_issued_at', 'the token iat is not a time in the past');
   }
   const from = typeof payload.iat === 'number' ? payload.iat : seconds;
-  if (payload.exp - from > maxLifetime) throw new InvalidAccessTokenError('lifetime_too_long', `the token lives longer than ${maxLifetime} seconds`);
+  if (payload.exp - from > maxLifetime)
+    throw new InvalidAccessTokenError('lifetime_too_long', `the token lives longer than ${maxLifetime} seconds`);
   if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > seconds)) {
     throw new InvalidAccessTokenError('not_yet_valid', 'the token is not valid yet');
   }

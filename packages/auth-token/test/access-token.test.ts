@@ -20,7 +20,10 @@ function part(value: object): string {
 }
 
 function base64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
 }
 
 /** A correctly signed token over any header and payload text (or bytes): what only a holder of the secret can make. */
@@ -54,9 +57,14 @@ describe('access tokens (HS256 JWT)', () => {
   it('requires exp and a numeric subject, both signed', async () => {
     const sign = async (payload: object) => {
       const head = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
-      const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+      ]);
       const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(head)));
-      return `${head}.${btoa(String.fromCharCode(...signature)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
+      return `${head}.${btoa(String.fromCharCode(...signature))
+        .replaceAll('+', '-')
+        .replaceAll('/', '_')
+        .replace(/=+$/, '')}`;
     };
     expect(await problemOf(await sign({ sub: '42' }))).toBe('missing_expiry');
     expect(await problemOf(await sign({ sub: 'admin', exp: NOW / 1000 + 60 }))).toBe('bad_subject');
@@ -90,8 +98,14 @@ describe('access tokens (HS256 JWT)', () => {
 
   it('refuses a crit header: it names extensions this verifier does not understand (RFC 7515 §4.1.11)', async () => {
     const payload = JSON.stringify({ sub: '42', exp: NOW / 1000 + 60 });
-    expect(await problemOf(await signRaw(JSON.stringify({ alg: 'HS256', typ: 'JWT', crit: ['exp'] }), payload))).toBe('unsupported_critical_header');
-    expect(await problemOf(await signRaw(JSON.stringify({ alg: 'HS256', crit: ['http://example.com/ext'], 'http://example.com/ext': true }), payload))).toBe('unsupported_critical_header');
+    expect(await problemOf(await signRaw(JSON.stringify({ alg: 'HS256', typ: 'JWT', crit: ['exp'] }), payload))).toBe(
+      'unsupported_critical_header',
+    );
+    expect(
+      await problemOf(
+        await signRaw(JSON.stringify({ alg: 'HS256', crit: ['http://example.com/ext'], 'http://example.com/ext': true }), payload),
+      ),
+    ).toBe('unsupported_critical_header');
     expect(await problemOf(await signRaw(JSON.stringify({ alg: 'HS256', crit: [] }), payload))).toBe('unsupported_critical_header');
   });
 
@@ -109,7 +123,9 @@ describe('access tokens (HS256 JWT)', () => {
     expect(await problemOf(await signed({ exp: 'tomorrow' }))).toBe('missing_expiry');
 
     const hour = await signAccessToken(SECRET, { userId: 42, expiresInSeconds: 3600, now: NOW });
-    await expect(verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 3599 })).rejects.toMatchObject({ problem: 'lifetime_too_long' });
+    await expect(verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 3599 })).rejects.toMatchObject({
+      problem: 'lifetime_too_long',
+    });
     expect(await verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 3600 })).toEqual({ userId: 42, expiresAt: seconds + 3600 });
     await expect(verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 0 })).rejects.toBeInstanceOf(RangeError);
   });

@@ -53,7 +53,8 @@ export function fixedDateFindings(source: string, kind: 'test' | 'source'): Fixe
   const findings: FixedDateFinding[] = [];
   source.split('\n').forEach((text, index) => {
     const code = codeOf(text);
-    if (kind === 'test' && fixesDate(code) && !PINNED_CLOCK.test(code)) findings.push({ line: index + 1, text: text.trim(), rule: 'fixed-date-in-test' });
+    if (kind === 'test' && fixesDate(code) && !PINNED_CLOCK.test(code))
+      findings.push({ line: index + 1, text: text.trim(), rule: 'fixed-date-in-test' });
     if (kind === 'source' && SYSTEM_CLOCK.test(code)) findings.push({ line: index + 1, text: text.trim(), rule: 'system-clock-in-source' });
   });
   return findings;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixedDateFindings } from '../src/fixed-date-findings.ts';
@@ -12,7 +12,7 @@ const RULE_FIXTURES = 'packages/clock/test/clock-rules.test.ts';
 const WORKSPACE_GROUPS = ['apps', 'packages', 'tooling'];
 
 function* typeScriptFiles(directory: string): Generator<string> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(directory, { withFileTypes: true });
   } catch {
@@ -37,7 +37,11 @@ function workspaceFiles(): { path: string; kind: 'test' | 'source' }[] {
       continue;
     }
     for (const name of packages) {
-      for (const [folder, kind] of [['src', 'source'], ['test', 'test'], ['page-test', 'test']] as const) {
+      for (const [folder, kind] of [
+        ['src', 'source'],
+        ['test', 'test'],
+        ['page-test', 'test'],
+      ] as const) {
         for (const path of typeScriptFiles(join(ROOT, group, name, folder))) {
           files.push({ path: relative(ROOT, path), kind: path.endsWith('.test.ts') ? 'test' : kind });
         }
@@ -54,14 +58,17 @@ describe('the clock rules', () => {
       { line: 1, text: 'const clock = { now: Date.UTC(2026, 10, 20, 12) };', rule: 'fixed-date-in-test' },
     ]);
     for (const line of [
-      "const NOW = Date.UTC(2026, 10, 25);",
+      'const NOW = Date.UTC(2026, 10, 25);',
       "const start = new Date('2026-11-01T00:00:00Z').getTime();",
       'const when = new Date(2026, 10, 1);',
       "const at = Date.parse('2026-11-20');",
       'let clock = 1_700_000_000_000;',
       'const NOW = 1800000000000;',
     ]) {
-      expect(fixedDateFindings(line, 'test').map((finding) => finding.rule), line).toEqual(['fixed-date-in-test']);
+      expect(
+        fixedDateFindings(line, 'test').map((finding) => finding.rule),
+        line,
+      ).toEqual(['fixed-date-in-test']);
     }
   });
 
@@ -80,7 +87,9 @@ describe('the clock rules', () => {
   });
 
   it('refuse Date.now() in product code, where an injected clock is the source of now', () => {
-    expect(fixedDateFindings('const now = Date.now();', 'source')).toEqual([{ line: 1, text: 'const now = Date.now();', rule: 'system-clock-in-source' }]);
+    expect(fixedDateFindings('const now = Date.now();', 'source')).toEqual([
+      { line: 1, text: 'const now = Date.now();', rule: 'system-clock-in-source' },
+    ]);
     expect(fixedDateFindings(' * await tick(central, Date.now());', 'source')).toEqual([]);
     expect(fixedDateFindings('const now = clock();', 'source')).toEqual([]);
   });
@@ -92,7 +101,11 @@ describe('the clock rules', () => {
     expect(files.map((file) => file.path)).toContain('apps/api/src/index.ts');
     const findings = files
       .filter((file) => file.path !== RULE_FIXTURES && !(file.kind === 'source' && SYSTEM_CLOCK_READERS.has(file.path)))
-      .flatMap((file) => fixedDateFindings(readFileSync(join(ROOT, file.path), 'utf8'), file.kind).map((finding) => `${file.path}:${finding.line} ${finding.rule}: ${finding.text}`));
+      .flatMap((file) =>
+        fixedDateFindings(readFileSync(join(ROOT, file.path), 'utf8'), file.kind).map(
+          (finding) => `${file.path}:${finding.line} ${finding.rule}: ${finding.text}`,
+        ),
+      );
     expect(findings).toEqual([]);
   });
 });

@@ -64,8 +64,10 @@ export function restD1Database(api: CloudflareApi, databaseId: string): D1Databa
     bind: (...values: unknown[]) => statement(sql, values),
     all: async <T>() => (await cloudflareRequest<D1ResultLike<T>[]>(api, 'POST', path, { sql, params }))[0]!,
     run: async <T>() => (await cloudflareRequest<D1ResultLike<T>[]>(api, 'POST', path, { sql, params }))[0]!,
-    first: async <T>() => ((await cloudflareRequest<D1ResultLike<T>[]>(api, 'POST', path, { sql, params }))[0]!.results[0] ?? null) as T | null,
-    raw: async <T extends unknown[]>() => (await cloudflareRequest<{ results: { rows: T[] } }[]>(api, 'POST', rawPath, { sql, params }))[0]!.results.rows,
+    first: async <T>() =>
+      ((await cloudflareRequest<D1ResultLike<T>[]>(api, 'POST', path, { sql, params }))[0]!.results[0] ?? null) as T | null,
+    raw: async <T extends unknown[]>() =>
+      (await cloudflareRequest<{ results: { rows: T[] } }[]>(api, 'POST', rawPath, { sql, params }))[0]!.results.rows,
   });
   return {
     prepare: (sql) => statement(sql, []),

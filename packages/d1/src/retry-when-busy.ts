@@ -89,7 +89,10 @@ export function retryWhenBusy(database: D1DatabaseLike, options: Omit<BusyRetryO
     prepare: (query) => wrap(database.prepare(query), readsOnly(query)),
     batch: (statements) => {
       const unwrapped = statements.map((statement) => originals.get(statement) ?? { statement, readOnly: false });
-      return again(() => database.batch(unwrapped.map((entry) => entry.statement)), unwrapped.every((entry) => entry.readOnly));
+      return again(
+        () => database.batch(unwrapped.map((entry) => entry.statement)),
+        unwrapped.every((entry) => entry.readOnly),
+      );
     },
   };
 }

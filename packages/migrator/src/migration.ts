@@ -1,7 +1,14 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 
 /**
- * One schema change, frozen once merged: it takes `Kysely<any>` and imports nothing from the
+ * The schema a migration is typed against: none. A migration runs against every past version of the
+ * schema, so it must not lean on today's generated types (Kysely's own advice for migrations).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: migrations are deliberately untyped, see above.
+export type AnySchema = any;
+
+/**
+ * One schema change, frozen once merged: it takes `Kysely<AnySchema>` and imports nothing from the
  * package's current types or queries.
  *
  * `up` and `down` do not execute anything. They return the statements to run, built with Kysely's
@@ -25,9 +32,9 @@ import type { CompiledQuery, Kysely } from 'kysely';
 export interface Migration {
   /** `NNNN_verb_object`, for example `0004_create_messages`; unique and in order. */
   readonly name: string;
-  up(db: Kysely<any>): readonly MigrationStatement[];
+  up(db: Kysely<AnySchema>): readonly MigrationStatement[];
   /** Undoes `up`, for development (`Migrator.migrateDown`). */
-  down(db: Kysely<any>): readonly MigrationStatement[];
+  down(db: Kysely<AnySchema>): readonly MigrationStatement[];
 }
 
 /**
@@ -35,5 +42,5 @@ export interface Migration {
  * (`db.schema.createTable(...)`), a query builder, or a raw `sql` template.
  */
 export interface MigrationStatement {
-  compile(db: Kysely<any>): CompiledQuery;
+  compile(db: Kysely<AnySchema>): CompiledQuery;
 }

@@ -13,6 +13,7 @@ import {
   SELECT_APPLIED_MIGRATIONS_SQL,
 } from './schema-migrations-table.ts';
 import { UnknownMigrationError } from './unknown-migration-error.ts';
+import type { AnySchema } from './migration.ts';
 
 const MIGRATION_NAME = /^\d{4}_[a-z0-9]+(?:_[a-z0-9]+)*$/;
 
@@ -68,7 +69,7 @@ export class Migrator {
   readonly #database: D1DatabaseLike;
   readonly #migrations: readonly Migration[];
   readonly #now: () => number;
-  readonly #compiler: Kysely<any> = createCompileOnlyKysely();
+  readonly #compiler: Kysely<AnySchema> = createCompileOnlyKysely();
 
   constructor(options: MigratorOptions) {
     assertWellFormed(options.migrations);
@@ -150,9 +151,10 @@ export class Migrator {
     }
     if (status.unknown.length > 0) return { error: new UnknownMigrationError(status.unknown) };
     const firstPending = this.#migrations.findIndex((m) => status.pending.includes(m.name));
-    const appliedAfterGap = firstPending === -1 ? undefined : status.applied.find(
-      (applied) => this.#migrations.findIndex((m) => m.name === applied.name) > firstPending,
-    );
+    const appliedAfterGap =
+      firstPending === -1
+        ? undefined
+        : status.applied.find((applied) => this.#migrations.findIndex((m) => m.name === applied.name) > firstPending);
     if (appliedAfterGap) {
       return { error: new MigrationOrderError(this.#migrations[firstPending]!.name, appliedAfterGap.name) };
     }

@@ -11,7 +11,10 @@ import { UnknownMigrationError } from '../src/unknown-migration-error.ts';
 const createAuthors: Migration = {
   name: '0001_create_authors',
   up: (db) => [
-    db.schema.createTable('authors').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('name', 'text', (c) => c.notNull()),
+    db.schema
+      .createTable('authors')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull()),
   ],
   down: (db) => [db.schema.dropTable('authors')],
 };
@@ -32,7 +35,10 @@ const createPosts: Migration = {
 const brokenAddTags: Migration = {
   name: '0003_create_tags',
   up: (db) => [
-    db.schema.createTable('tags').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('label', 'text'),
+    db.schema
+      .createTable('tags')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('label', 'text'),
     db.schema.createIndex('tags_by_label').on('tags').column('label'),
     sql`INSERT INTO tag_typo (label) VALUES ('first')`,
   ],
@@ -178,16 +184,27 @@ describe('Migrator', () => {
   });
 
   it('rejects a malformed or unordered list of migrations at construction', () => {
-    expect(() => new Migrator({ database: env.DB, migrations: [{ ...createAuthors, name: 'create_authors' }] })).toThrow(/NNNN_verb_object/);
+    expect(() => new Migrator({ database: env.DB, migrations: [{ ...createAuthors, name: 'create_authors' }] })).toThrow(
+      /NNNN_verb_object/,
+    );
     expect(() => new Migrator({ database: env.DB, migrations: [createPosts, createAuthors] })).toThrow(/ascending/);
   });
 });
 
 describe('checkSchemaHealth', () => {
   it('tells current, behind and ahead apart', async () => {
-    expect(await checkSchemaHealth(env.DB, [createAuthors])).toMatchObject({ state: 'behind', version: null, latest: '0001_create_authors', pending: ['0001_create_authors'] });
+    expect(await checkSchemaHealth(env.DB, [createAuthors])).toMatchObject({
+      state: 'behind',
+      version: null,
+      latest: '0001_create_authors',
+      pending: ['0001_create_authors'],
+    });
     await new Migrator({ database: env.DB, migrations: [createAuthors, createPosts] }).migrateToLatest();
-    expect(await checkSchemaHealth(env.DB, [createAuthors, createPosts])).toMatchObject({ state: 'current', version: '0002_create_posts', pending: [] });
+    expect(await checkSchemaHealth(env.DB, [createAuthors, createPosts])).toMatchObject({
+      state: 'current',
+      version: '0002_create_posts',
+      pending: [],
+    });
     expect(await checkSchemaHealth(env.DB, [createAuthors])).toMatchObject({ state: 'ahead', unknown: ['0002_create_posts'] });
   });
 });

@@ -66,7 +66,12 @@ const PAGE_OVERHEAD = 4;
  * UPDATE privacy_job_parts SET error = ?, updated_at = ? WHERE job_id = ? AND part = ?;
  * ```
  */
-export async function advanceJob(central: D1DatabaseLike, connectors: readonly DatabaseConnector[], jobId: number, options: StepOptions): Promise<JobStep> {
+export async function advanceJob(
+  central: D1DatabaseLike,
+  connectors: readonly DatabaseConnector[],
+  jobId: number,
+  options: StepOptions,
+): Promise<JobStep> {
   const budget = new QueryBudget(options.maxQueries ?? DEFAULT_STEP_QUERIES);
   const job = await readPrivacyJob(central, jobId);
   budget.spend(2);
@@ -74,7 +79,9 @@ export async function advanceJob(central: D1DatabaseLike, connectors: readonly D
   if (job.status === 'done') return { job, worked: [], queries: budget.spent };
 
   const { results: locations } = await central
-    .prepare("SELECT id, d1_database_id, d1_binding FROM waddles WHERE id IN (SELECT part FROM privacy_job_parts WHERE job_id = ? AND status = 'pending')")
+    .prepare(
+      "SELECT id, d1_database_id, d1_binding FROM waddles WHERE id IN (SELECT part FROM privacy_job_parts WHERE job_id = ? AND status = 'pending')",
+    )
     .bind(jobId)
     .all<Location>();
   budget.spend(1);
@@ -82,7 +89,13 @@ export async function advanceJob(central: D1DatabaseLike, connectors: readonly D
   for (const part of job.parts) {
     if (part.status === 'done') continue;
     if (!budget.allows(1 + maxPageCost(job, part))) break;
-    const database = part.part === CENTRAL_PART ? central : connect(connectors, locations.find((l) => l.id === part.part));
+    const database =
+      part.part === CENTRAL_PART
+        ? central
+        : connect(
+            connectors,
+            locations.find((l) => l.id === part.part),
+          );
     worked.push(await workOnPart(central, database, job, part, budget, options.now));
   }
   let after = (await readPrivacyJob(central, jobId))!;
@@ -107,11 +120,24 @@ class WaddleGoneError extends Error {
 
 function connect(connectors: readonly DatabaseConnector[], location: Location | undefined): D1DatabaseLike | Error {
   if (!location) return new WaddleGoneError('the waddle is no longer in the registry');
-  return reachDatabase(connectors, { d1DatabaseId: location.d1_database_id, d1Binding: location.d1_binding }) ?? new Error(`no connector reaches database ${location.d1_database_id}`);
+  return (
+    reachDatabase(connectors, { d1DatabaseId: location.d1_database_id, d1Binding: location.d1_binding }) ??
+    new Error(`no connector reaches database ${location.d1_database_id}`)
+  );
 }
 
-async function workOnPart(central: D1DatabaseLike, database: D1DatabaseLike | Error, job: PrivacyJob, part: PrivacyJobPart, budget: QueryBudget, now: number): Promise<PartWork> {
-  await central.prepare('UPDATE privacy_job_parts SET attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND part = ?').bind(now, job.id, part.part).run();
+async function workOnPart(
+  central: D1DatabaseLike,
+  database: D1DatabaseLike | Error,
+  job: PrivacyJob,
+  part: PrivacyJobPart,
+  budget: QueryBudget,
+  now: number,
+): Promise<PartWork> {
+  await central
+    .prepare('UPDATE privacy_job_parts SET attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND part = ?')
+    .bind(now, job.id, part.part)
+    .run();
   budget.spend(1);
   const sections = sectionsOf(job.kind, part.part);
   let sectionName = part.section;
@@ -121,7 +147,9 @@ async function workOnPart(central: D1DatabaseLike, database: D1DatabaseLike | Er
   if (database instanceof WaddleGoneError) {
     // The waddle was deleted with its database: nothing of the user is left there.
     await central
-      .prepare("UPDATE privacy_job_parts SET status = 'done', error = ?, updated_at = ?, finished_at = ? WHERE job_id = ? AND part = ? AND status = 'pending'")
+      .prepare(
+        "UPDATE privacy_job_parts SET status = 'done', error = ?, updated_at = ?, finished_at = ? WHERE job_id = ? AND part = ? AND status = 'pending'",
+      )
       .bind(database.message, now, now, job.id, part.part)
       .run();
     budget.spend(1);
@@ -134,7 +162,11 @@ async function workOnPart(central: D1DatabaseLike, database: D1DatabaseLike | Er
       const section = sections[index];
       if (!section) throw new Error(`unknown section ${sectionName}`);
       if (!budget.allows(section.statements + PAGE_OVERHEAD)) break;
-      const page: SectionPage = await section.page(database, { userId: job.userId, waddleId: part.part === CENTRAL_PART ? null : part.part }, cursor);
+      const page: SectionPage = await section.page(
+        database,
+        { userId: job.userId, waddleId: part.part === CENTRAL_PART ? null : part.part },
+        cursor,
+      );
       budget.spend(section.statements);
       const nextSection = page.next === null ? sections[index + 1] : section;
       const nextCursor = page.next ?? nextSection?.firstCursor ?? [];
@@ -147,7 +179,18 @@ async function workOnPart(central: D1DatabaseLike, database: D1DatabaseLike | Er
             `UPDATE privacy_job_parts SET section = ?, cursor = ?, status = ?, rows_done = rows_done + ?, error = NULL, updated_at = ?, finished_at = ?
              WHERE job_id = ? AND part = ? AND status = 'pending' AND section = ? AND cursor = ?`,
           )
-          .bind(nextSection?.name ?? sectionName, JSON.stringify(nextCursor), finished ? 'done' : 'pending', page.rows, now, finished ? now : null, job.id, part.part, sectionName, JSON.stringify(cursor)),
+          .bind(
+            nextSection?.name ?? sectionName,
+            JSON.stringify(nextCursor),
+            finished ? 'done' : 'pending',
+            page.rows,
+            now,
+            finished ? now : null,
+            job.id,
+            part.part,
+            sectionName,
+            JSON.stringify(cursor),
+          ),
       ]);
       budget.spend(chunks.length + 1);
       // Another step moved this part on meanwhile: it owns the part now.
@@ -161,7 +204,10 @@ async function workOnPart(central: D1DatabaseLike, database: D1DatabaseLike | Er
     return { part: part.part, pages, rows };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1024);
-    await central.prepare('UPDATE privacy_job_parts SET error = ?, updated_at = ? WHERE job_id = ? AND part = ?').bind(message, now, job.id, part.part).run();
+    await central
+      .prepare('UPDATE privacy_job_parts SET error = ?, updated_at = ? WHERE job_id = ? AND part = ?')
+      .bind(message, now, job.id, part.part)
+      .run();
     budget.spend(1);
     return { part: part.part, pages, rows, error: message };
   }
@@ -180,7 +226,9 @@ async function workOnPart(central: D1DatabaseLike, database: D1DatabaseLike | Er
  * ```
  */
 async function finishJob(central: D1DatabaseLike, job: PrivacyJob, now: number): Promise<void> {
-  const done = central.prepare("UPDATE privacy_jobs SET status = 'done', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'").bind(now, now, job.id);
+  const done = central
+    .prepare("UPDATE privacy_jobs SET status = 'done', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'")
+    .bind(now, now, job.id);
   if (job.kind === 'export') {
     await done.run();
     return;

@@ -74,7 +74,9 @@ export async function readPrivacyJob(central: D1DatabaseLike, jobId: number): Pr
   const [jobs, parts] = await central.batch([
     central.prepare('SELECT * FROM privacy_jobs WHERE id = ?').bind(jobId),
     central
-      .prepare('SELECT part, d1_database_id, status, section, cursor, rows_done, attempts, error, finished_at FROM privacy_job_parts WHERE job_id = ? ORDER BY part')
+      .prepare(
+        'SELECT part, d1_database_id, status, section, cursor, rows_done, attempts, error, finished_at FROM privacy_job_parts WHERE job_id = ? ORDER BY part',
+      )
       .bind(jobId),
   ]);
   const job = jobs!.results[0] as JobRow | undefined;

@@ -19,7 +19,12 @@ export interface RunOptions {
  * failed step; after `maxFailedSteps` of them in a row it returns the job unfinished, with each
  * database's error, and a later run resumes it where it stopped.
  */
-export async function runJobToEnd(central: D1DatabaseLike, connectors: readonly DatabaseConnector[], jobId: number, options: RunOptions): Promise<PrivacyJob> {
+export async function runJobToEnd(
+  central: D1DatabaseLike,
+  connectors: readonly DatabaseConnector[],
+  jobId: number,
+  options: RunOptions,
+): Promise<PrivacyJob> {
   const { clock } = options;
   let failedSteps = 0;
   for (;;) {

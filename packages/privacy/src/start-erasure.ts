@@ -34,9 +34,16 @@ import { type PrivacyJob, readPrivacyJob } from './privacy-job.ts';
  * SELECT id FROM privacy_jobs WHERE user_id = ? AND kind = 'erasure' AND status = 'running';
  * ```
  */
-export async function startErasure(central: D1DatabaseLike, userId: number, requestedBy: 'user' | 'operator', now: number): Promise<PrivacyJob> {
+export async function startErasure(
+  central: D1DatabaseLike,
+  userId: number,
+  requestedBy: 'user' | 'operator',
+  now: number,
+): Promise<PrivacyJob> {
   const results = await central.batch<{ id: number }>([
-    central.prepare("INSERT OR IGNORE INTO privacy_jobs (user_id, kind, requested_by, created_at, updated_at) VALUES (?, 'erasure', ?, ?, ?)").bind(userId, requestedBy, now, now),
+    central
+      .prepare("INSERT OR IGNORE INTO privacy_jobs (user_id, kind, requested_by, created_at, updated_at) VALUES (?, 'erasure', ?, ?, ?)")
+      .bind(userId, requestedBy, now, now),
     ...jobPartStatements(central, 'erasure', userId, now, centralErasureSections[0]!, waddleErasureSections[0]!),
     central
       .prepare(
@@ -44,7 +51,11 @@ export async function startErasure(central: D1DatabaseLike, userId: number, requ
          AND job_id IN (SELECT id FROM privacy_jobs WHERE user_id = ? AND kind = 'export' AND status = 'running')`,
       )
       .bind(now, now, userId),
-    central.prepare("UPDATE privacy_jobs SET status = 'done', finished_at = ?, updated_at = ? WHERE user_id = ? AND kind = 'export' AND status = 'running'").bind(now, now, userId),
+    central
+      .prepare(
+        "UPDATE privacy_jobs SET status = 'done', finished_at = ?, updated_at = ? WHERE user_id = ? AND kind = 'export' AND status = 'running'",
+      )
+      .bind(now, now, userId),
     central
       .prepare(
         `UPDATE users SET username = 'erased-' || id, email = NULL, display_name = NULL, avatar_url = NULL, bio = NULL,

@@ -21,9 +21,16 @@ import { type PrivacyJob, readPrivacyJob } from './privacy-job.ts';
  * SELECT id FROM privacy_jobs WHERE user_id = ? AND kind = 'export' AND status = 'running';
  * ```
  */
-export async function startExport(central: D1DatabaseLike, userId: number, requestedBy: 'user' | 'operator', now: number): Promise<PrivacyJob> {
+export async function startExport(
+  central: D1DatabaseLike,
+  userId: number,
+  requestedBy: 'user' | 'operator',
+  now: number,
+): Promise<PrivacyJob> {
   const results = await central.batch<{ id: number }>([
-    central.prepare("INSERT OR IGNORE INTO privacy_jobs (user_id, kind, requested_by, created_at, updated_at) VALUES (?, 'export', ?, ?, ?)").bind(userId, requestedBy, now, now),
+    central
+      .prepare("INSERT OR IGNORE INTO privacy_jobs (user_id, kind, requested_by, created_at, updated_at) VALUES (?, 'export', ?, ?, ?)")
+      .bind(userId, requestedBy, now, now),
     ...jobPartStatements(central, 'export', userId, now, centralExportSections[0]!, waddleExportSections[0]!),
     central.prepare("SELECT id FROM privacy_jobs WHERE user_id = ? AND kind = 'export' AND status = 'running'").bind(userId),
   ]);

@@ -6,7 +6,11 @@ import type { DatabaseTarget } from './database-target.ts';
  * the fan-out runs inside workerd, next to the databases, instead of crossing from Node for
  * every statement. Creating and deleting databases is not possible from bindings.
  */
-export function bindingTarget(env: Readonly<Record<string, unknown>>, bindingOf: Readonly<Record<string, string>>, centralDatabaseId: string): DatabaseTarget {
+export function bindingTarget(
+  env: Readonly<Record<string, unknown>>,
+  bindingOf: Readonly<Record<string, string>>,
+  centralDatabaseId: string,
+): DatabaseTarget {
   const get = (databaseId: string) => {
     const binding = bindingOf[databaseId];
     const database = binding === undefined ? undefined : env[binding];

@@ -105,7 +105,11 @@ async function migrateNewDatabase(target: DatabaseTarget, d1DatabaseId: string, 
     const migrator = new Migrator({ database: opened.get(d1DatabaseId), migrations: waddleMigrations });
     const { error } = await migrator.migrateToLatest();
     if (error) {
-      throw new WaddleProvisioningError('migration-failed', `database ${d1DatabaseId} of waddle ${waddleName} did not migrate: ${String(error)}`, { cause: error });
+      throw new WaddleProvisioningError(
+        'migration-failed',
+        `database ${d1DatabaseId} of waddle ${waddleName} did not migrate: ${String(error)}`,
+        { cause: error },
+      );
     }
     return (await migrator.getStatus()).version;
   } finally {
@@ -121,7 +125,15 @@ async function register(central: D1DatabaseLike, waddle: NewWaddle, d1DatabaseId
         `INSERT INTO waddles (name, display_name, description, owner_id, is_public, d1_database_id, schema_version)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
-      .bind(waddle.name, waddle.displayName, waddle.description ?? null, waddle.ownerId, waddle.isPublic ? 1 : 0, d1DatabaseId, schemaVersion),
+      .bind(
+        waddle.name,
+        waddle.displayName,
+        waddle.description ?? null,
+        waddle.ownerId,
+        waddle.isPublic ? 1 : 0,
+        d1DatabaseId,
+        schemaVersion,
+      ),
     central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (last_insert_rowid(), ?)').bind(waddle.ownerId),
   ]);
   return registered!.results[0]!.id;

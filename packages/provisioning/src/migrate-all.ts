@@ -59,7 +59,14 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
       const versions = new VersionRecorder(centralDatabase, clock);
       const worker = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
-          const outcome = await migrateOne(`waddle ${row.name}`, row.d1_database_id, databases.get(row.d1_database_id), waddle, row.schema_version, options.dryRun);
+          const outcome = await migrateOne(
+            `waddle ${row.name}`,
+            row.d1_database_id,
+            databases.get(row.d1_database_id),
+            waddle,
+            row.schema_version,
+            options.dryRun,
+          );
           if (outcome.status === 'migrated') await versions.record(row.d1_database_id, outcome.toVersion);
           outcomes.push(outcome);
           done += 1;
@@ -108,25 +115,53 @@ async function migrateOne(
       return { database, d1DatabaseId, fromVersion: null, toVersion: null, status: 'failed', migrations: [], error, ms: ms() };
     }
     if (dryRun) {
-      const unknown = status.unknown.length > 0 ? `database has migrations this code does not know: ${status.unknown.join(', ')}` : undefined;
+      const unknown =
+        status.unknown.length > 0 ? `database has migrations this code does not know: ${status.unknown.join(', ')}` : undefined;
       return {
-        database, d1DatabaseId, fromVersion: status.version, toVersion: status.version,
+        database,
+        d1DatabaseId,
+        fromVersion: status.version,
+        toVersion: status.version,
         status: unknown ? 'failed' : status.pending.length > 0 ? 'behind' : 'up-to-date',
-        migrations: status.pending, ...(unknown ? { error: unknown } : {}), ms: ms(),
+        migrations: status.pending,
+        ...(unknown ? { error: unknown } : {}),
+        ms: ms(),
       };
     }
     if (status.pending.length === 0 && status.unknown.length === 0) {
-      return { database, d1DatabaseId, fromVersion: status.version, toVersion: status.version, status: 'up-to-date', migrations: [], ms: ms() };
+      return {
+        database,
+        d1DatabaseId,
+        fromVersion: status.version,
+        toVersion: status.version,
+        status: 'up-to-date',
+        migrations: [],
+        ms: ms(),
+      };
     }
     const result = await new Migrator({ database: handle, migrations }).migrateToLatest();
     const applied = result.results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
     return {
-      database, d1DatabaseId, fromVersion: status.version, toVersion: applied.at(-1) ?? status.version,
+      database,
+      d1DatabaseId,
+      fromVersion: status.version,
+      toVersion: applied.at(-1) ?? status.version,
       status: result.error !== undefined ? 'failed' : applied.length > 0 ? 'migrated' : 'up-to-date',
-      migrations: applied, ...(result.error !== undefined ? { error: messageOf(result.error) } : {}), ms: ms(),
+      migrations: applied,
+      ...(result.error !== undefined ? { error: messageOf(result.error) } : {}),
+      ms: ms(),
     };
   } catch (error) {
-    return { database, d1DatabaseId, fromVersion: null, toVersion: null, status: 'failed', migrations: [], error: messageOf(error), ms: ms() };
+    return {
+      database,
+      d1DatabaseId,
+      fromVersion: null,
+      toVersion: null,
+      status: 'failed',
+      migrations: [],
+      error: messageOf(error),
+      ms: ms(),
+    };
   }
 }
 

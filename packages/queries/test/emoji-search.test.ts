@@ -25,7 +25,9 @@ async function found(query: string): Promise<number[]> {
 /** A message as a writer before this version indexed it: the text as is, whose emoji unicode61 drops. */
 async function postIndexedTheOldWay(content: string): Promise<number> {
   t += 1000;
-  const row = await env.DB.prepare('INSERT INTO messages (channel_id, user_id, content, created_at) VALUES (1, 1, ?, ?) RETURNING id').bind(content, t).first<{ id: number }>();
+  const row = await env.DB.prepare('INSERT INTO messages (channel_id, user_id, content, created_at) VALUES (1, 1, ?, ?) RETURNING id')
+    .bind(content, t)
+    .first<{ id: number }>();
   await env.DB.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)').bind(row!.id, content).run();
   return row!.id;
 }
@@ -65,10 +67,35 @@ describe('emoji in search', () => {
   it('tokenizes the query exactly as the index: every emoji of a text is one token, text without emoji is unchanged', () => {
     expect(searchTokens('a🐧b 👍🏽👍 🇫🇷')).toHaveLength(6);
     expect(searchTokens('👍🏽')).toEqual(searchTokens('👍'));
-    for (const emoji of ['🐧', '👍🏽', '🇫🇷', '1️⃣', '#️⃣', '*️⃣', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '👨‍👩‍👧', '🏳️‍🌈', '❤️‍🔥', '🧑🏽‍🚀', '☝🏿', '🅰️', 'Ⓜ️', '©️', '〰️', '㊗️', '🫠', '🏽']) {
-      expect({ emoji, tokens: searchTokens(`a${emoji}b`).length, alone: searchTokens(emoji).length }).toEqual({ emoji, tokens: 3, alone: 1 });
+    for (const emoji of [
+      '🐧',
+      '👍🏽',
+      '🇫🇷',
+      '1️⃣',
+      '#️⃣',
+      '*️⃣',
+      '🏴󠁧󠁢󠁳󠁣󠁴󠁿',
+      '👨‍👩‍👧',
+      '🏳️‍🌈',
+      '❤️‍🔥',
+      '🧑🏽‍🚀',
+      '☝🏿',
+      '🅰️',
+      'Ⓜ️',
+      '©️',
+      '〰️',
+      '㊗️',
+      '🫠',
+      '🏽',
+    ]) {
+      expect({ emoji, tokens: searchTokens(`a${emoji}b`).length, alone: searchTokens(emoji).length }).toEqual({
+        emoji,
+        tokens: 3,
+        alone: 1,
+      });
     }
-    for (const text of ['plain words', 'Café du Nord', '北京天安门 hello', 'a-b_c d.e']) expect(searchableText(text)).toBe(text.includes('北') ? '北京 京天 天安 安门 hello' : text);
+    for (const text of ['plain words', 'Café du Nord', '北京天安门 hello', 'a-b_c d.e'])
+      expect(searchableText(text)).toBe(text.includes('北') ? '北京 京天 天安 安门 hello' : text);
     expect(parseSearchQuery('🐧').match).toBe(`"${searchTokens('🐧')[0]}"`);
   });
 
@@ -83,7 +110,11 @@ describe('emoji in search', () => {
   });
 
   it('reindexes messages indexed before emoji were searchable, in resumable slices, leaving changed ones to their writer', async () => {
-    const old = [await postIndexedTheOldWay('old krill 🐧'), await postIndexedTheOldWay('no emoji here'), await postIndexedTheOldWay('🎉 old party')];
+    const old = [
+      await postIndexedTheOldWay('old krill 🐧'),
+      await postIndexedTheOldWay('no emoji here'),
+      await postIndexedTheOldWay('🎉 old party'),
+    ];
     const edited = await postIndexedTheOldWay('soon edited 🐧');
     const deleted = await postIndexedTheOldWay('soon deleted 🐧');
     const later = await postIndexedTheOldWay('last one 🐧');

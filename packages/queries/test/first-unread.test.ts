@@ -31,7 +31,7 @@ async function unreadsAnchor(): Promise<number | null> {
 }
 
 describe('first unread: one definition for the unread counts and the page anchor', () => {
-  it('skips the viewer\'s own messages: user 7 posts, user 8 posts, both name user 8\'s message', async () => {
+  it("skips the viewer's own messages: user 7 posts, user 8 posts, both name user 8's message", async () => {
     const own = await postMessage(waddle, { channelId: 1, authorId: VIEWER, content: 'mine', createdAt: Date.now() });
     const theirs = await postMessage(waddle, { channelId: 1, authorId: OTHER, content: 'theirs', createdAt: Date.now() });
     expect(await unreadsAnchor()).toBe(theirs.id);
@@ -44,7 +44,7 @@ describe('first unread: one definition for the unread counts and the page anchor
   it('agree with each other and with a model over 120 random posts, deletions and read markers, in a channel and in a thread', async () => {
     // A small deterministic generator, so a failure can be replayed.
     let seed = 19;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const messages: { id: number; threadId: number | null; authorId: number; deleted: boolean }[] = [];
     let marker = 0;
     const start = Date.now();
@@ -65,12 +65,17 @@ describe('first unread: one definition for the unread counts and the page anchor
       }
       const expected = (inThread: boolean) =>
         messages.find((m) => m.id > marker && !m.deleted && m.authorId !== VIEWER && (!inThread || m.threadId === 1))?.id ?? null;
-      const seen = { step, unreads: await unreadsAnchor(), channelPage: await pageAnchor({ channelId: 1 }), threadPage: await pageAnchor({ threadId: 1 }) };
+      const seen = {
+        step,
+        unreads: await unreadsAnchor(),
+        channelPage: await pageAnchor({ channelId: 1 }),
+        threadPage: await pageAnchor({ threadId: 1 }),
+      };
       expect(seen).toEqual({ step, unreads: expected(false), channelPage: expected(false), threadPage: expected(true) });
     }
   });
 
-  it('shows the newest messages when nothing is unread, even with the viewer\'s own after the marker', async () => {
+  it("shows the newest messages when nothing is unread, even with the viewer's own after the marker", async () => {
     const read = await postMessage(waddle, { channelId: 1, authorId: OTHER, content: 'read', createdAt: Date.now() });
     await markRead(waddle, { userId: VIEWER, channelId: 1, messageId: read.id, at: Date.now() });
     const own = await postMessage(waddle, { channelId: 1, authorId: VIEWER, content: 'mine', createdAt: Date.now() });

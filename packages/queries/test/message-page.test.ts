@@ -21,21 +21,32 @@ beforeEach(async () => {
 const VIEWER = 9;
 const ids = (page: MessagePage) => page.messages.map((m) => m.id);
 
-async function postMany(count: number, channelId: number, createdAt: (i: number) => number, threadId: number | null = null): Promise<number[]> {
+async function postMany(
+  count: number,
+  channelId: number,
+  createdAt: (i: number) => number,
+  threadId: number | null = null,
+): Promise<number[]> {
   const posted: number[] = [];
   for (let i = 0; i < count; i++) {
-    posted.push((await postMessage(waddle, { channelId, threadId, authorId: 1 + (i % 3), content: `message ${i}`, createdAt: createdAt(i) })).id);
+    posted.push(
+      (await postMessage(waddle, { channelId, threadId, authorId: 1 + (i % 3), content: `message ${i}`, createdAt: createdAt(i) })).id,
+    );
   }
   return posted;
 }
 
 describe('getMessagePage', () => {
-  it('pages a channel of 2,000 messages (500 in one millisecond) end to end both ways, with posts between pages, each message once and in order', { timeout: 120_000 }, async () => {
+  it('pages a channel of 2,000 messages (500 in one millisecond) end to end both ways, with posts between pages, each message once and in order', {
+    timeout: 120_000,
+  }, async () => {
     const T = testClock().now();
     // 2,000 messages in channel 1, interleaved with traffic in channel 2; messages 700..1199 share one millisecond.
     const initial: number[] = [];
     for (let i = 0; i < 2000; i++) {
-      initial.push((await postMessage(waddle, { channelId: 1, authorId: 1, content: `m${i}`, createdAt: i >= 700 && i < 1200 ? T + 700 : T + i })).id);
+      initial.push(
+        (await postMessage(waddle, { channelId: 1, authorId: 1, content: `m${i}`, createdAt: i >= 700 && i < 1200 ? T + 700 : T + i })).id,
+      );
       if (i % 10 === 0) await postMessage(waddle, { channelId: 2, authorId: 2, content: 'elsewhere', createdAt: T + i });
     }
 
@@ -123,28 +134,48 @@ describe('getMessagePage', () => {
     const rest = await getMessagePage(waddle, { threadId: 1 }, { cursor: page.olderCursor, before: 4, viewerId: VIEWER });
     expect(ids(rest)).toEqual(inThread.slice(0, 3));
     expect(rest.foundOldest).toBe(true);
-    await expect(getMessagePage(waddle, { channelId: 1 }, { cursor: page.olderCursor, before: 4, viewerId: VIEWER })).rejects.toThrow(/another channel or thread/);
+    await expect(getMessagePage(waddle, { channelId: 1 }, { cursor: page.olderCursor, before: 4, viewerId: VIEWER })).rejects.toThrow(
+      /another channel or thread/,
+    );
   });
 
   it('draws each message with its reactions, attachments, edit marker, reply reference; deleted ones as placeholders', async () => {
     const [first, second, third] = await postMany(3, 1, (i) => 1000 + i);
-    await waddle.db.insertInto('reactions').values([
-      { message_id: first!, emoji: '👍', user_id: 1, created_at: 1 },
-      { message_id: first!, emoji: '👍', user_id: VIEWER, created_at: 2 },
-      { message_id: first!, emoji: '🐧', user_id: 2, created_at: 3 },
-      { message_id: second!, emoji: '🐧', user_id: 2, created_at: 4 },
-    ]).execute();
-    await waddle.db.insertInto('message_attachments').values({ message_id: second!, filename: 'ice.png', size_bytes: 2048, mime_type: 'image/png', url: 'https://cdn.example/ice.png' }).execute();
+    await waddle.db
+      .insertInto('reactions')
+      .values([
+        { message_id: first!, emoji: '👍', user_id: 1, created_at: 1 },
+        { message_id: first!, emoji: '👍', user_id: VIEWER, created_at: 2 },
+        { message_id: first!, emoji: '🐧', user_id: 2, created_at: 3 },
+        { message_id: second!, emoji: '🐧', user_id: 2, created_at: 4 },
+      ])
+      .execute();
+    await waddle.db
+      .insertInto('message_attachments')
+      .values({ message_id: second!, filename: 'ice.png', size_bytes: 2048, mime_type: 'image/png', url: 'https://cdn.example/ice.png' })
+      .execute();
     await editMessage(waddle, { messageId: second!, content: 'edited text', editedAt: 5000 });
     const reply = await postMessage(waddle, { channelId: 1, authorId: 3, content: 'replying', replyToId: first!, createdAt: 6000 });
-    const replyToDeleted = await postMessage(waddle, { channelId: 1, authorId: 3, content: 'too late', replyToId: third!, createdAt: 7000 });
+    const replyToDeleted = await postMessage(waddle, {
+      channelId: 1,
+      authorId: 3,
+      content: 'too late',
+      replyToId: third!,
+      createdAt: 7000,
+    });
     await deleteMessage(waddle, third!);
 
     const { messages } = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'newest', before: 10, viewerId: VIEWER });
     const byId = new Map(messages.map((m) => [m.id, m]));
-    expect(byId.get(first!)!.reactions).toEqual([{ emoji: '👍', count: 2, reacted: true }, { emoji: '🐧', count: 1, reacted: false }]);
+    expect(byId.get(first!)!.reactions).toEqual([
+      { emoji: '👍', count: 2, reacted: true },
+      { emoji: '🐧', count: 1, reacted: false },
+    ]);
     expect(byId.get(second!)).toMatchObject({
-      content: 'edited text', edited: true, editCount: 1, editedAt: 5000,
+      content: 'edited text',
+      edited: true,
+      editCount: 1,
+      editedAt: 5000,
       reactions: [{ emoji: '🐧', count: 1, reacted: false }],
       attachments: [{ filename: 'ice.png', sizeBytes: 2048, mimeType: 'image/png', url: 'https://cdn.example/ice.png' }],
     });
@@ -193,16 +224,31 @@ describe('getMessagePage', () => {
 
 describe('postMessages', () => {
   it('posts a burst atomically, in order, each indexed; a bad one rolls the whole batch back', async () => {
-    const posted = await postMessages(waddle, [1, 2, 3].map((i) => ({ channelId: 1, authorId: 1, content: `burst ${i} walrus`, createdAt: 100 + i })));
+    const posted = await postMessages(
+      waddle,
+      [1, 2, 3].map((i) => ({ channelId: 1, authorId: 1, content: `burst ${i} walrus`, createdAt: 100 + i })),
+    );
     expect(posted.map((p) => p.id)).toEqual([1, 2, 3]);
-    expect((await waddle.d1.prepare("SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH 'walrus' ORDER BY rowid").all()).results).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
-    await expect(postMessages(waddle, [{ channelId: 1, authorId: 1, content: 'fine', createdAt: 200 }, { channelId: 99, authorId: 1, content: 'no such channel', createdAt: 200 }])).rejects.toThrow(/FOREIGN KEY/);
+    expect(
+      (await waddle.d1.prepare("SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH 'walrus' ORDER BY rowid").all()).results,
+    ).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    await expect(
+      postMessages(waddle, [
+        { channelId: 1, authorId: 1, content: 'fine', createdAt: 200 },
+        { channelId: 99, authorId: 1, content: 'no such channel', createdAt: 200 },
+      ]),
+    ).rejects.toThrow(/FOREIGN KEY/);
     expect(await waddle.db.selectFrom('messages').select('id').execute()).toHaveLength(3);
-    await expect(postMessages(waddle, Array.from({ length: 51 }, () => ({ channelId: 1, authorId: 1, content: 'x', createdAt: 200 })))).rejects.toBeInstanceOf(InvalidQueryError);
+    await expect(
+      postMessages(
+        waddle,
+        Array.from({ length: 51 }, () => ({ channelId: 1, authorId: 1, content: 'x', createdAt: 200 })),
+      ),
+    ).rejects.toBeInstanceOf(InvalidQueryError);
   });
 });
 
-describe('the page\'s decorations', () => {
+describe("the page's decorations", () => {
   /**
    * What the page should draw for these messages, recomputed straight from the tables: every
    * reaction row, every attachment, the replied message, with no flag consulted.
@@ -211,30 +257,64 @@ describe('the page\'s decorations', () => {
     if (ids.length === 0) return [];
     const messages = await waddle.db.selectFrom('messages').selectAll().where('id', 'in', ids).orderBy('id').execute();
     const reactions = await waddle.db.selectFrom('reactions').selectAll().where('message_id', 'in', ids).execute();
-    const attachments = await waddle.db.selectFrom('message_attachments').selectAll().where('message_id', 'in', ids).orderBy('id').execute();
+    const attachments = await waddle.db
+      .selectFrom('message_attachments')
+      .selectAll()
+      .where('message_id', 'in', ids)
+      .orderBy('id')
+      .execute();
     const repliedIds = messages.flatMap((m) => (m.reply_to_id === null ? [] : [m.reply_to_id]));
-    const replied = repliedIds.length === 0 ? [] : await waddle.db.selectFrom('messages').selectAll().where('id', 'in', repliedIds).execute();
+    const replied =
+      repliedIds.length === 0 ? [] : await waddle.db.selectFrom('messages').selectAll().where('id', 'in', repliedIds).execute();
     return messages.map((m) => {
       const byEmoji = new Map<string, { emoji: string; count: number; reacted: boolean; firstAt: number }>();
       for (const r of reactions.filter((r) => r.message_id === m.id)) {
         const entry = byEmoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, reacted: false, firstAt: r.created_at };
-        byEmoji.set(r.emoji, { ...entry, count: entry.count + 1, reacted: entry.reacted || r.user_id === viewerId, firstAt: Math.min(entry.firstAt, r.created_at) });
+        byEmoji.set(r.emoji, {
+          ...entry,
+          count: entry.count + 1,
+          reacted: entry.reacted || r.user_id === viewerId,
+          firstAt: Math.min(entry.firstAt, r.created_at),
+        });
       }
       const target = replied.find((r) => r.id === m.reply_to_id);
       return {
-        id: m.id, channelId: m.channel_id, threadId: m.thread_id, authorId: m.user_id, content: m.content, contentType: m.content_type,
-        metadata: m.metadata === null ? null : JSON.parse(m.metadata), createdAt: m.created_at, editedAt: m.edited_at, editCount: m.edit_count,
-        edited: m.edit_count > 0, pinned: m.is_pinned === 1, deleted: m.is_deleted === 1,
-        replyTo: target ? { id: target.id, authorId: target.user_id, excerpt: target.is_deleted === 1 ? null : [...target.content!].slice(0, 200).join(''), deleted: target.is_deleted === 1 } : null,
-        reactions: [...byEmoji.values()].sort((a, b) => a.firstAt - b.firstAt || (a.emoji < b.emoji ? -1 : 1)).map(({ emoji, count, reacted }) => ({ emoji, count, reacted })),
-        attachments: attachments.filter((a) => a.message_id === m.id).map((a) => ({ id: a.id, filename: a.filename, sizeBytes: a.size_bytes, mimeType: a.mime_type, url: a.url })),
+        id: m.id,
+        channelId: m.channel_id,
+        threadId: m.thread_id,
+        authorId: m.user_id,
+        content: m.content,
+        contentType: m.content_type,
+        metadata: m.metadata === null ? null : JSON.parse(m.metadata),
+        createdAt: m.created_at,
+        editedAt: m.edited_at,
+        editCount: m.edit_count,
+        edited: m.edit_count > 0,
+        pinned: m.is_pinned === 1,
+        deleted: m.is_deleted === 1,
+        replyTo: target
+          ? {
+              id: target.id,
+              authorId: target.user_id,
+              excerpt: target.is_deleted === 1 ? null : [...target.content!].slice(0, 200).join(''),
+              deleted: target.is_deleted === 1,
+            }
+          : null,
+        reactions: [...byEmoji.values()]
+          .sort((a, b) => a.firstAt - b.firstAt || (a.emoji < b.emoji ? -1 : 1))
+          .map(({ emoji, count, reacted }) => ({ emoji, count, reacted })),
+        attachments: attachments
+          .filter((a) => a.message_id === m.id)
+          .map((a) => ({ id: a.id, filename: a.filename, sizeBytes: a.size_bytes, mimeType: a.mime_type, url: a.url })),
       };
     });
   }
 
   /** Every kind of page over channel 1 and thread 1, each equal to the recomputation of its messages. */
   async function expectPagesRecomputed(step: string) {
-    const channel = (await waddle.db.selectFrom('messages').select('id').where('channel_id', '=', 1).orderBy('id').execute()).map((m) => m.id);
+    const channel = (await waddle.db.selectFrom('messages').select('id').where('channel_id', '=', 1).orderBy('id').execute()).map(
+      (m) => m.id,
+    );
     const pages: [MessageScope, Omit<PageOptions, 'viewerId'>][] = [
       [{ channelId: 1 }, { anchor: 'newest', before: 100 }],
       [{ channelId: 1 }, { anchor: 'oldest', after: 100 }],
@@ -245,7 +325,13 @@ describe('the page\'s decorations', () => {
     for (const viewerId of [VIEWER, 2]) {
       for (const [scope, options] of pages) {
         const page = await getMessagePage(waddle, scope, { ...options, viewerId });
-        expect({ step, scope, options, viewerId, messages: page.messages }).toEqual({ step, scope, options, viewerId, messages: await recomputed(ids(page), viewerId) });
+        expect({ step, scope, options, viewerId, messages: page.messages }).toEqual({
+          step,
+          scope,
+          options,
+          viewerId,
+          messages: await recomputed(ids(page), viewerId),
+        });
       }
     }
     const newest = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'newest', before: 100, viewerId: VIEWER });
@@ -253,11 +339,26 @@ describe('the page\'s decorations', () => {
   }
 
   const react = (messageId: number, emoji: string, userId: number, createdAt: number) =>
-    waddle.d1.prepare('INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').bind(messageId, emoji, userId, createdAt).run();
+    waddle.d1
+      .prepare('INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .bind(messageId, emoji, userId, createdAt)
+      .run();
   const unreact = (messageId: number, emoji: string, userId: number) =>
-    waddle.d1.prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id').bind(messageId, emoji, userId).all();
+    waddle.d1
+      .prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id')
+      .bind(messageId, emoji, userId)
+      .all();
   const attach = (messageId: number, filename: string) =>
-    waddle.db.insertInto('message_attachments').values({ message_id: messageId, filename, size_bytes: filename.length, mime_type: 'image/png', url: `https://cdn.example/${filename}` }).execute();
+    waddle.db
+      .insertInto('message_attachments')
+      .values({
+        message_id: messageId,
+        filename,
+        size_bytes: filename.length,
+        mime_type: 'image/png',
+        url: `https://cdn.example/${filename}`,
+      })
+      .execute();
 
   it('equal a recomputation from the tables after every kind of write, for every anchor and in threads', async () => {
     await waddle.db.insertInto('threads').values({ id: 1, channel_id: 1, title: 'topic', created_by: 1 }).execute();
@@ -298,7 +399,9 @@ describe('the page\'s decorations', () => {
     await expectPagesRecomputed('reacted again');
 
     await postMessage(waddle, { channelId: 1, authorId: 2, content: 'so many', replyToId: penguins, createdAt: T + 300 });
-    const replyToFiles = (await postMessage(waddle, { channelId: 1, threadId: 1, authorId: 1, content: 'nice files', replyToId: m[1]!, createdAt: T + 301 })).id;
+    const replyToFiles = (
+      await postMessage(waddle, { channelId: 1, threadId: 1, authorId: 1, content: 'nice files', replyToId: m[1]!, createdAt: T + 301 })
+    ).id;
     const replyToGone = (await postMessage(waddle, { channelId: 1, authorId: 2, content: 'hm', replyToId: m[5]!, createdAt: T + 302 })).id;
     await react(replyToFiles, '👍', 3, T + 303);
     await expectPagesRecomputed('replies posted');
@@ -309,10 +412,17 @@ describe('the page\'s decorations', () => {
     await expectPagesRecomputed('a replied message with attachments tombstoned');
     await waddle.d1.prepare('DELETE FROM messages WHERE id = ?').bind(m[5]!).run();
     await expectPagesRecomputed('a replied message hard-deleted');
-    expect((await getMessagePage(waddle, { channelId: 1 }, { anchor: replyToGone, before: 0, after: 1, viewerId: VIEWER })).messages[0]!.replyTo).toBeNull();
+    expect(
+      (await getMessagePage(waddle, { channelId: 1 }, { anchor: replyToGone, before: 0, after: 1, viewerId: VIEWER })).messages[0]!.replyTo,
+    ).toBeNull();
 
     // An erasure of user 2, as the privacy job runs it: their reactions elsewhere, then their messages.
-    await waddle.d1.prepare('DELETE FROM reactions WHERE user_id = ? AND (message_id, emoji) IN (SELECT message_id, emoji FROM reactions WHERE user_id = ? LIMIT ?)').bind(2, 2, 500).run();
+    await waddle.d1
+      .prepare(
+        'DELETE FROM reactions WHERE user_id = ? AND (message_id, emoji) IN (SELECT message_id, emoji FROM reactions WHERE user_id = ? LIMIT ?)',
+      )
+      .bind(2, 2, 500)
+      .run();
     await waddle.d1
       .prepare(`UPDATE messages SET is_deleted = 1, content = NULL, metadata = NULL, is_pinned = 0, edit_count = 0, edited_at = NULL
         WHERE id IN (SELECT id FROM messages WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?) RETURNING id`)
@@ -337,11 +447,22 @@ describe('the page\'s decorations', () => {
     await attach(b!, 'b.png');
     await waddle.d1.prepare('UPDATE messages SET decorations = 0 WHERE id = ?').bind(a!).run();
     // A REPLACE that moves b's attachment to c deletes b's row without its delete trigger: b's bit stays set.
-    const [{ id: attachment }] = (await waddle.d1.prepare('SELECT id FROM message_attachments WHERE message_id = ?').bind(b!).all<{ id: number }>()).results as [{ id: number }];
-    await waddle.d1.prepare("INSERT OR REPLACE INTO message_attachments (id, message_id, filename, size_bytes, url) VALUES (?, ?, 'c.png', 1, 'https://cdn.example/c.png')").bind(attachment, c!).run();
+    const [{ id: attachment }] = (
+      await waddle.d1.prepare('SELECT id FROM message_attachments WHERE message_id = ?').bind(b!).all<{ id: number }>()
+    ).results as [{ id: number }];
+    await waddle.d1
+      .prepare(
+        "INSERT OR REPLACE INTO message_attachments (id, message_id, filename, size_bytes, url) VALUES (?, ?, 'c.png', 1, 'https://cdn.example/c.png')",
+      )
+      .bind(attachment, c!)
+      .run();
 
     const before = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'newest', before: 10, viewerId: VIEWER });
-    expect(before.messages.map((m) => [m.id, m.reactions.length, m.attachments.length])).toEqual([[a, 0, 0], [b, 0, 0], [c, 0, 1]]);
+    expect(before.messages.map((m) => [m.id, m.reactions.length, m.attachments.length])).toEqual([
+      [a, 0, 0],
+      [b, 0, 0],
+      [c, 0, 1],
+    ]);
 
     const { drift, next } = await findActivityDrift(waddle, { after: { kind: 'message', id: 0 } });
     expect(next).toBeNull();

@@ -16,8 +16,17 @@ const ALL = [1, 2, 3];
 /** The time of the next post: the test's clock, from the real now. */
 const clock = testClock();
 
-async function post(content: string, extra: { channelId?: number; authorId?: number; threadId?: number; createdAt?: number } = {}): Promise<number> {
-  const { id } = await postMessage(waddle, { channelId: extra.channelId ?? 1, authorId: extra.authorId ?? 1, threadId: extra.threadId ?? null, content, createdAt: extra.createdAt ?? clock.advance(1000) });
+async function post(
+  content: string,
+  extra: { channelId?: number; authorId?: number; threadId?: number; createdAt?: number } = {},
+): Promise<number> {
+  const { id } = await postMessage(waddle, {
+    channelId: extra.channelId ?? 1,
+    authorId: extra.authorId ?? 1,
+    threadId: extra.threadId ?? null,
+    content,
+    createdAt: extra.createdAt ?? clock.advance(1000),
+  });
   return id;
 }
 
@@ -57,7 +66,10 @@ describe('searchMessages', () => {
     const text = '我爱北京天安门';
     for (let start = 0; start < text.length; start++) {
       for (let end = start + 2; end <= text.length; end++) {
-        expect({ q: text.slice(start, end), found: await found(text.slice(start, end)) }).toEqual({ q: text.slice(start, end), found: [beijing] });
+        expect({ q: text.slice(start, end), found: await found(text.slice(start, end)) }).toEqual({
+          q: text.slice(start, end),
+          found: [beijing],
+        });
       }
     }
     expect(await found('浦东机场')).toEqual([mixed]);
@@ -140,7 +152,9 @@ describe('searchMessages', () => {
       expect(seen).toEqual(await found('fish', { sort }));
     }
     const first = await searchMessages(waddle, { query: 'fish', visibleChannelIds: ALL, limit: 1 });
-    await expect(searchMessages(waddle, { query: 'tie', visibleChannelIds: ALL, cursor: first.nextCursor })).rejects.toThrow(/another search/);
+    await expect(searchMessages(waddle, { query: 'tie', visibleChannelIds: ALL, cursor: first.nextCursor })).rejects.toThrow(
+      /another search/,
+    );
   });
 
   it('highlights the matched words in a snippet, as data', async () => {
@@ -160,11 +174,46 @@ describe('searchMessages', () => {
 
   it('turns 5,000 hostile strings into results or an empty list, never an error', async () => {
     await post('normal text with NEAR and AND words');
-    const fragments = ['"', '""', "'", 'NEAR(', 'NEAR(a b, 2)', '*', '^', '-', '+', ':', 'body:', 'messages_fts:', '{body}', '(', ')', 'AND', 'OR', 'NOT',
-      '\u0000', '\u0007', '\u001f', '\ud800', '\udfff', '\\', '%', '_', ';', '--', '/*', "'; DROP TABLE messages; --", 'x'.repeat(300), '北', '🐧', 'é', '\u0301'];
+    const fragments = [
+      '"',
+      '""',
+      "'",
+      'NEAR(',
+      'NEAR(a b, 2)',
+      '*',
+      '^',
+      '-',
+      '+',
+      ':',
+      'body:',
+      'messages_fts:',
+      '{body}',
+      '(',
+      ')',
+      'AND',
+      'OR',
+      'NOT',
+      '\u0000',
+      '\u0007',
+      '\u001f',
+      '\ud800',
+      '\udfff',
+      '\\',
+      '%',
+      '_',
+      ';',
+      '--',
+      '/*',
+      "'; DROP TABLE messages; --",
+      'x'.repeat(300),
+      '北',
+      '🐧',
+      'é',
+      '\u0301',
+    ];
     let state = 42;
     const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const strings: string[] = ['', ' ', '"'.repeat(9), '*'.repeat(50), 'NEAR(' .repeat(100), 'a'.repeat(10_240), '"a'.repeat(5000)];
+    const strings: string[] = ['', ' ', '"'.repeat(9), '*'.repeat(50), 'NEAR('.repeat(100), 'a'.repeat(10_240), '"a'.repeat(5000)];
     while (strings.length < 5000) {
       const parts = Array.from({ length: 1 + Math.floor(next() * 8) }, () => fragments[Math.floor(next() * fragments.length)]!);
       strings.push(parts.join(next() < 0.5 ? ' ' : ''));
@@ -179,7 +228,14 @@ describe('searchMessages', () => {
   }, 300_000);
 
   it('refuses bad options with InvalidQueryError before touching the database', async () => {
-    for (const options of [{ limit: 0 }, { limit: 101 }, { sort: 'best' as never }, { authorId: 1.5 }, { cursor: 'garbage!' }, { visibleChannelIds: [Number.NaN] }]) {
+    for (const options of [
+      { limit: 0 },
+      { limit: 101 },
+      { sort: 'best' as never },
+      { authorId: 1.5 },
+      { cursor: 'garbage!' },
+      { visibleChannelIds: [Number.NaN] },
+    ]) {
       await expect(searchMessages(waddle, { query: 'x', visibleChannelIds: ALL, ...options })).rejects.toBeInstanceOf(InvalidQueryError);
     }
   });

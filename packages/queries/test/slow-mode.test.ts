@@ -6,7 +6,8 @@ describe('postMessage with slow mode', () => {
   it('refuses a second post inside the window, writes nothing for it, and accepts one after', async () => {
     const waddle = await freshWaddle();
     await waddle.db.updateTable('channels').set({ slow_mode_seconds: 30 }).where('id', '=', 1).execute();
-    const post = (createdAt: number, authorId = 7) => postMessage(waddle, { channelId: 1, authorId, content: `at ${createdAt}`, createdAt }, { enforceSlowMode: true });
+    const post = (createdAt: number, authorId = 7) =>
+      postMessage(waddle, { channelId: 1, authorId, content: `at ${createdAt}`, createdAt }, { enforceSlowMode: true });
 
     await post(1_000_000);
     await expect(post(1_029_999)).rejects.toBeInstanceOf(SlowModeError);
@@ -18,7 +19,9 @@ describe('postMessage with slow mode', () => {
       { user_id: 8, created_at: 1_000_001 },
       { user_id: 7, created_at: 1_030_000 },
     ]);
-    const indexed = await waddle.d1.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH '\"at\"'").first<{ n: number }>();
+    const indexed = await waddle.d1
+      .prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH \'"at"\'')
+      .first<{ n: number }>();
     expect(indexed?.n).toBe(3);
   });
 
@@ -26,10 +29,14 @@ describe('postMessage with slow mode', () => {
     const waddle = await freshWaddle();
     await waddle.db.updateTable('channels').set({ slow_mode_seconds: 60 }).where('id', '=', 2).execute();
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => postMessage(waddle, { channelId: 2, authorId: 9, content: `burst ${i}`, createdAt: 5_000_000 + i }, { enforceSlowMode: true })),
+      Array.from({ length: 5 }, (_, i) =>
+        postMessage(waddle, { channelId: 2, authorId: 9, content: `burst ${i}`, createdAt: 5_000_000 + i }, { enforceSlowMode: true }),
+      ),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    expect(outcomes.filter((o) => o.status === 'rejected').every((o) => (o as PromiseRejectedResult).reason instanceof SlowModeError)).toBe(true);
+    expect(outcomes.filter((o) => o.status === 'rejected').every((o) => (o as PromiseRejectedResult).reason instanceof SlowModeError)).toBe(
+      true,
+    );
     expect(await waddle.db.selectFrom('messages').select('id').where('channel_id', '=', 2).execute()).toHaveLength(1);
   });
 });

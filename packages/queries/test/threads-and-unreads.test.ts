@@ -5,7 +5,13 @@ import { testClock } from '@waddle/clock/test-clock';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { activeThreadsQuery, getActiveThreads } from '../src/threads/active-threads.ts';
-import { activityDriftQuery, decorationDriftQuery, type DriftScan, findActivityDrift, repairActivityDrift } from '../src/threads/activity-drift.ts';
+import {
+  activityDriftQuery,
+  decorationDriftQuery,
+  type DriftScan,
+  findActivityDrift,
+  repairActivityDrift,
+} from '../src/threads/activity-drift.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import { getUnreadCounts, unreadCountsQuery } from '../src/unreads/unread-counts.ts';
 import type { WaddleDatabase } from '../src/waddle-database.ts';
@@ -18,19 +24,22 @@ const HOUR = 3_600_000;
 
 beforeEach(async () => {
   waddle = await freshWaddle();
-  await waddle.db.insertInto('threads').values([
-    { id: 1, channel_id: 1, title: 'old news', created_by: 1, created_at: NOW - 100 * HOUR },
-    { id: 2, channel_id: 1, title: 'hot topic', created_by: 1, created_at: NOW - 50 * HOUR },
-    { id: 3, channel_id: 1, title: 'empty', created_by: 1, created_at: NOW - 10 * HOUR },
-    { id: 4, channel_id: 2, title: 'elsewhere', created_by: 1, created_at: NOW - 10 * HOUR },
-  ]).execute();
+  await waddle.db
+    .insertInto('threads')
+    .values([
+      { id: 1, channel_id: 1, title: 'old news', created_by: 1, created_at: NOW - 100 * HOUR },
+      { id: 2, channel_id: 1, title: 'hot topic', created_by: 1, created_at: NOW - 50 * HOUR },
+      { id: 3, channel_id: 1, title: 'empty', created_by: 1, created_at: NOW - 10 * HOUR },
+      { id: 4, channel_id: 2, title: 'elsewhere', created_by: 1, created_at: NOW - 10 * HOUR },
+    ])
+    .execute();
 });
 
 const post = (threadId: number | null, createdAt: number, channelId = 1, authorId = 1) =>
   postMessage(waddle, { channelId, threadId, authorId, content: 'x', createdAt });
 
 describe('getActiveThreads', () => {
-  it('orders a channel\'s threads by last activity, with total and last-24-hours counts', async () => {
+  it("orders a channel's threads by last activity, with total and last-24-hours counts", async () => {
     await post(2, NOW - 30 * HOUR);
     await post(2, NOW - 20 * HOUR);
     await post(2, NOW - 2 * HOUR);
@@ -50,7 +59,7 @@ describe('getActiveThreads', () => {
     expect(await getActiveThreads(waddle, { channelId: 1, now: NOW, limit: 1 })).toHaveLength(1);
   });
 
-  it('reads the thread rows and a per-thread index, never the channel\'s messages (query plan)', async () => {
+  it("reads the thread rows and a per-thread index, never the channel's messages (query plan)", async () => {
     const plan = await explainQueryPlan(env.DB, activeThreadsQuery(waddle, { channelId: 1, now: NOW }).compile());
     expect(planProblems(plan)).toEqual([]);
     const details = plan.map((s) => s.detail).join('\n');
@@ -60,7 +69,7 @@ describe('getActiveThreads', () => {
 });
 
 describe('activity drift', () => {
-  it('finds nothing after normal writes, then finds and repairs a counter changed behind the triggers\' back', async () => {
+  it("finds nothing after normal writes, then finds and repairs a counter changed behind the triggers' back", async () => {
     await post(1, NOW - 5 * HOUR);
     const last = await post(1, NOW - 4 * HOUR);
     await post(null, NOW - 3 * HOUR, 2);
@@ -69,8 +78,14 @@ describe('activity drift', () => {
     await waddle.db.updateTable('threads').set({ message_count: 7, last_message_id: null }).where('id', '=', 1).execute();
     await waddle.db.updateTable('channels').set({ last_message_at: 1 }).where('id', '=', 2).execute();
     const drift = await scanAll();
-    expect(drift.map((d) => [d.kind, d.id])).toEqual([['thread', 1], ['channel', 2]]);
-    expect(drift[0]).toMatchObject({ stored: { messageCount: 7, lastMessageId: null }, actual: { messageCount: 2, lastMessageId: last.id, lastMessageAt: NOW - 4 * HOUR } });
+    expect(drift.map((d) => [d.kind, d.id])).toEqual([
+      ['thread', 1],
+      ['channel', 2],
+    ]);
+    expect(drift[0]).toMatchObject({
+      stored: { messageCount: 7, lastMessageId: null },
+      actual: { messageCount: 2, lastMessageId: last.id, lastMessageAt: NOW - 4 * HOUR },
+    });
 
     expect(await repairActivityDrift(waddle, drift)).toBe(2);
     expect(await scanAll()).toEqual([]);
@@ -84,11 +99,13 @@ describe('activity drift', () => {
     }
     const messages = await explainQueryPlan(env.DB, decorationDriftQuery(0, 1000).compile(waddle.db));
     expect(planProblems(messages)).toEqual([]);
-    expect(messages.map((s) => s.detail)).toEqual(expect.arrayContaining([
-      'SEARCH m USING INTEGER PRIMARY KEY (rowid>?)',
-      expect.stringMatching(/^SEARCH reactions USING (COVERING INDEX|PRIMARY KEY)/),
-      expect.stringMatching(/^SEARCH message_attachments USING COVERING INDEX message_attachments_by_message/),
-    ]));
+    expect(messages.map((s) => s.detail)).toEqual(
+      expect.arrayContaining([
+        'SEARCH m USING INTEGER PRIMARY KEY (rowid>?)',
+        expect.stringMatching(/^SEARCH reactions USING (COVERING INDEX|PRIMARY KEY)/),
+        expect.stringMatching(/^SEARCH message_attachments USING COVERING INDEX message_attachments_by_message/),
+      ]),
+    );
   });
 
   async function scanAll() {
@@ -121,7 +138,13 @@ describe('unreads', () => {
     expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: posted[7]!, at: NOW })).toBe(posted[7]);
     expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: posted[2]!, at: NOW })).toBe(posted[7]);
     const [channel1] = await getUnreadCounts(waddle, { userId: 9, channelIds: [1] });
-    expect(channel1).toEqual({ channelId: 1, lastReadMessageId: posted[7], unreadCount: 3, capped: false, firstUnreadMessageId: posted[8] });
+    expect(channel1).toEqual({
+      channelId: 1,
+      lastReadMessageId: posted[7],
+      unreadCount: 3,
+      capped: false,
+      firstUnreadMessageId: posted[8],
+    });
 
     expect(await markRead(waddle, { userId: 9, channelId: 1, messageId: 999_999, at: NOW })).toBe(posted[11]);
     expect((await getUnreadCounts(waddle, { userId: 9, channelIds: [1] }))[0]!.unreadCount).toBe(0);

@@ -19,7 +19,9 @@ export class UnreachableDatabaseError extends Error {
   readonly location: DatabaseLocation;
 
   constructor(waddleId: number, location: DatabaseLocation) {
-    super(`waddle ${waddleId}: no connector reaches database ${location.d1DatabaseId}${location.d1Binding ? ` (binding ${location.d1Binding})` : ''}`);
+    super(
+      `waddle ${waddleId}: no connector reaches database ${location.d1DatabaseId}${location.d1Binding ? ` (binding ${location.d1Binding})` : ''}`,
+    );
     this.location = location;
   }
 }

@@ -22,7 +22,12 @@ const THREADS = [
 const writer = {
   insert: (channel: number, thread: number | null, content: string, createdAt: number) =>
     env.DB.batch([
-      env.DB.prepare('INSERT INTO messages (channel_id, thread_id, user_id, content, created_at) VALUES (?, ?, 1, ?, ?)').bind(channel, thread, content, createdAt),
+      env.DB.prepare('INSERT INTO messages (channel_id, thread_id, user_id, content, created_at) VALUES (?, ?, 1, ?, ?)').bind(
+        channel,
+        thread,
+        content,
+        createdAt,
+      ),
       env.DB.prepare('INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?)').bind(content),
     ]),
   edit: (id: number, content: string) =>
@@ -30,11 +35,15 @@ const writer = {
       env.DB.prepare('UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND is_deleted = 0').bind(content, Date.now(), id),
       env.DB.prepare('INSERT INTO messages_fts (rowid, body) SELECT id, content FROM messages WHERE id = ? AND is_deleted = 0').bind(id),
     ]),
-  tombstone: (id: number) => env.DB.prepare('UPDATE messages SET is_deleted = 1, content = NULL, metadata = NULL, is_pinned = 0 WHERE id = ?').bind(id).run(),
+  tombstone: (id: number) =>
+    env.DB.prepare('UPDATE messages SET is_deleted = 1, content = NULL, metadata = NULL, is_pinned = 0 WHERE id = ?').bind(id).run(),
   hardDelete: (id: number) => env.DB.prepare('DELETE FROM messages WHERE id = ?').bind(id).run(),
   moveToThread: (id: number, thread: { id: number } | null, channel: number) =>
-    env.DB.prepare('UPDATE messages SET channel_id = ?, thread_id = ? WHERE id = ?').bind(channel, thread?.id ?? null, id).run(),
-  moveThread: (thread: number, channel: number) => env.DB.prepare('UPDATE threads SET channel_id = ? WHERE id = ?').bind(channel, thread).run(),
+    env.DB.prepare('UPDATE messages SET channel_id = ?, thread_id = ? WHERE id = ?')
+      .bind(channel, thread?.id ?? null, id)
+      .run(),
+  moveThread: (thread: number, channel: number) =>
+    env.DB.prepare('UPDATE threads SET channel_id = ? WHERE id = ?').bind(channel, thread).run(),
 };
 
 interface Activity {
@@ -45,7 +54,11 @@ interface Activity {
 
 /** What the activity of each thread and channel should be, computed from `messages` alone. */
 async function recomputeFromMessages(db: Kysely<DB>) {
-  const messages = await db.selectFrom('messages').select(['id', 'channel_id', 'thread_id', 'is_deleted', 'created_at']).orderBy('id').execute();
+  const messages = await db
+    .selectFrom('messages')
+    .select(['id', 'channel_id', 'thread_id', 'is_deleted', 'created_at'])
+    .orderBy('id')
+    .execute();
   const expected = (keep: (m: (typeof messages)[number]) => boolean): Activity => {
     const live = messages.filter((m) => m.is_deleted === 0 && keep(m));
     const last = live.at(-1);
@@ -68,15 +81,23 @@ async function storedActivity(db: Kysely<DB>) {
 }
 
 async function search(word: string): Promise<number[]> {
-  const { results } = await env.DB.prepare('SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid').bind(word).all<{ id: number }>();
+  const { results } = await env.DB.prepare('SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid')
+    .bind(word)
+    .all<{ id: number }>();
   return results.map((r) => r.id);
 }
 
 describe('denormalized activity and the search index', () => {
   it.each([1, 2, 3, 4, 5])('equal a recomputation from messages after random writes (seed %i)', async (seed) => {
     const db = await freshWaddleDatabase();
-    await db.insertInto('channels').values(CHANNELS.map((id) => ({ id, name: `c${id}`, created_by: 1 }))).execute();
-    await db.insertInto('threads').values(THREADS.map((t) => ({ id: t.id, channel_id: t.channel, title: `t${t.id}`, created_by: 1 }))).execute();
+    await db
+      .insertInto('channels')
+      .values(CHANNELS.map((id) => ({ id, name: `c${id}`, created_by: 1 })))
+      .execute();
+    await db
+      .insertInto('threads')
+      .values(THREADS.map((t) => ({ id: t.id, channel_id: t.channel, title: `t${t.id}`, created_by: 1 })))
+      .execute();
 
     const next = random(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;

@@ -31,7 +31,11 @@ describe('healthResponse', () => {
   });
 
   it('answers 503 when the central database is newer than this code', async () => {
-    const future = { name: '9999_add_future_table', up: () => [sql`CREATE TABLE future (x INTEGER)`], down: () => [sql`DROP TABLE future`] };
+    const future = {
+      name: '9999_add_future_table',
+      up: () => [sql`CREATE TABLE future (x INTEGER)`],
+      down: () => [sql`DROP TABLE future`],
+    };
     await new Migrator({ database: env.DB, migrations: [...centralMigrations, future] }).migrateToLatest();
     const response = await healthResponse('waddle-test', env.DB);
     expect(response.status).toBe(503);

@@ -43,14 +43,21 @@ export async function measureApiLoad(
   try {
     const central = opened.get(target.centralDatabaseId);
     const waddle = opened.get(WADDLE_DATABASE_ID);
-    for (const [database, migrations] of [[central, centralMigrations], [waddle, waddleMigrations]] as const) {
+    for (const [database, migrations] of [
+      [central, centralMigrations],
+      [waddle, waddleMigrations],
+    ] as const) {
       const { error } = await new Migrator({ database, migrations }).migrateToLatest();
       if (error) throw error;
     }
     const userIds = Array.from({ length: USERS }, (_, i) => i + 1);
     await central.batch([
       ...userIds.map((id) => central.prepare('INSERT INTO users (id, username) VALUES (?, ?)').bind(id, `load-${id}`)),
-      central.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding) VALUES (1, 'load', 'Load', 1, ?, 'BENCH_WADDLE')").bind(WADDLE_DATABASE_ID),
+      central
+        .prepare(
+          "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding) VALUES (1, 'load', 'Load', 1, ?, 'BENCH_WADDLE')",
+        )
+        .bind(WADDLE_DATABASE_ID),
       ...userIds.map((id) => central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, ?)').bind(id)),
     ]);
     await waddle.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', 1)").run();
@@ -58,7 +65,12 @@ export async function measureApiLoad(
     for (let first = 0; first < messages; first += 50) {
       await postMessages(
         library,
-        Array.from({ length: Math.min(50, messages - first) }, (_, k) => ({ channelId: 1, authorId: ((first + k) % USERS) + 1, content: `seed message ${first + k}`, createdAt: systemClock() })),
+        Array.from({ length: Math.min(50, messages - first) }, (_, k) => ({
+          channelId: 1,
+          authorId: ((first + k) % USERS) + 1,
+          content: `seed message ${first + k}`,
+          createdAt: systemClock(),
+        })),
       );
     }
   } finally {
@@ -79,14 +91,27 @@ export async function measureApiLoad(
       ],
     }),
   );
-  const worker = await startWorker('api', port, { configPath, persistTo: persistRoot, vars: { AUTH_SECRET: SECRET }, logFile: join(dirname(configPath), 'wrangler-dev.log') });
+  const worker = await startWorker('api', port, {
+    configPath,
+    persistTo: persistRoot,
+    vars: { AUTH_SECRET: SECRET },
+    logFile: join(dirname(configPath), 'wrangler-dev.log'),
+  });
   try {
-    const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => signAccessToken(SECRET, { userId: i + 1, now: systemClock() })));
+    const tokens = await Promise.all(
+      Array.from({ length: USERS }, (_, i) => signAccessToken(SECRET, { userId: i + 1, now: systemClock() })),
+    );
     const url = `${worker.url}/v1/waddles/1/channels/1/messages`;
     const warm = await fetch(url, { headers: { authorization: `Bearer ${tokens[0]}` } });
     if (warm.status !== 200) throw new Error(`the api answered ${warm.status} to the first page: ${await warm.text()}`);
-    const list = await runLoad((i) => fetch(`${url}?before=50`, { headers: { authorization: `Bearer ${tokens[i % USERS]}` } }), { requests, concurrency, expectStatus: 200 });
-    log(`  list: ${list.requestsPerSecond.toFixed(0)} req/s, p50 ${list.p50Ms.toFixed(1)} ms, p99 ${list.p99Ms.toFixed(1)} ms, ${list.errors} errors`);
+    const list = await runLoad((i) => fetch(`${url}?before=50`, { headers: { authorization: `Bearer ${tokens[i % USERS]}` } }), {
+      requests,
+      concurrency,
+      expectStatus: 200,
+    });
+    log(
+      `  list: ${list.requestsPerSecond.toFixed(0)} req/s, p50 ${list.p50Ms.toFixed(1)} ms, p99 ${list.p99Ms.toFixed(1)} ms, ${list.errors} errors`,
+    );
     const post = await runLoad(
       (i) =>
         fetch(url, {
@@ -96,7 +121,9 @@ export async function measureApiLoad(
         }),
       { requests, concurrency, expectStatus: 201 },
     );
-    log(`  post: ${post.requestsPerSecond.toFixed(0)} req/s, p50 ${post.p50Ms.toFixed(1)} ms, p99 ${post.p99Ms.toFixed(1)} ms, ${post.errors} errors`);
+    log(
+      `  post: ${post.requestsPerSecond.toFixed(0)} req/s, p50 ${post.p50Ms.toFixed(1)} ms, p99 ${post.p99Ms.toFixed(1)} ms, ${post.errors} errors`,
+    );
     for (const run of [list, post]) if (run.firstError) log(`  first error: ${run.firstError}`);
     return { list, post };
   } finally {

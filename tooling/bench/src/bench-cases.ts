@@ -103,12 +103,23 @@ export function benchCase(name: BenchCase, waddle: WaddleDatabase, p: BenchParam
       return () => statement.all();
     }
     case 'write_single':
-      return () => postMessage(waddle, { channelId: 2, authorId: 7, content: `benchmark write ${++writes} about the ${COMMON_WORD}`, createdAt: p.now });
+      return () =>
+        postMessage(waddle, {
+          channelId: 2,
+          authorId: 7,
+          content: `benchmark write ${++writes} about the ${COMMON_WORD}`,
+          createdAt: p.now,
+        });
     case 'write_batched':
       return () =>
         postMessages(
           waddle,
-          Array.from({ length: BATCH_SIZE }, () => ({ channelId: 2, authorId: 7, content: `benchmark burst ${++writes} on the ice`, createdAt: p.now })),
+          Array.from({ length: BATCH_SIZE }, () => ({
+            channelId: 2,
+            authorId: 7,
+            content: `benchmark burst ${++writes} on the ice`,
+            createdAt: p.now,
+          })),
         );
     case 'erasure_optimize': {
       // What an erasure costs a waddle database at the end: a page of tombstones (the schema's
@@ -127,4 +138,3 @@ export function benchCase(name: BenchCase, waddle: WaddleDatabase, p: BenchParam
     }
   }
 }
-

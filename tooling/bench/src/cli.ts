@@ -13,7 +13,16 @@ import { openNodeSqliteDatabase } from '@waddle/d1/node-sqlite';
 import { measurePrivacyScale, PRIVACY_MESSAGES_PER_WADDLE, PRIVACY_WADDLES } from './privacy-scale.ts';
 import { getMessagePage, planMessagePage } from '@waddle/queries/pagination/message-page';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
-import { BATCH_SIZE, type BenchCase, type BenchParameters, benchCase, ERASURE_CALLS, ERASURE_PAGE, READ_CASES, WRITE_CASES } from './bench-cases.ts';
+import {
+  BATCH_SIZE,
+  type BenchCase,
+  type BenchParameters,
+  benchCase,
+  ERASURE_CALLS,
+  ERASURE_PAGE,
+  READ_CASES,
+  WRITE_CASES,
+} from './bench-cases.ts';
 import { startD1BenchRunner } from './d1-bench-runner.ts';
 import { draftCursorLoss } from './draft-cursor-loss.ts';
 import { medianMs } from './in-process-timing.ts';
@@ -47,7 +56,8 @@ if ('exitCode' in parsed) process.exit(parsed.exitCode);
 const args = parsed.values;
 const messages = Number(args.messages);
 const calls = Number(args.calls);
-if (!Number.isInteger(messages) || messages < 1000) process.exit(usageError(COMMAND_LINE, '--messages must be an integer of at least 1000'));
+if (!Number.isInteger(messages) || messages < 1000)
+  process.exit(usageError(COMMAND_LINE, '--messages must be an integer of at least 1000'));
 if (!Number.isInteger(calls) || calls < 1) process.exit(usageError(COMMAND_LINE, '--calls must be a positive integer'));
 
 const dataDirectory = resolve(import.meta.dirname, '../../../bench-data');
@@ -73,7 +83,10 @@ if (args.rebuild || !existsSync(source)) {
 if (args['build-only']) process.exit(0);
 const only = args.cases?.split(',');
 if (only) {
-  const unknown = only.filter((name) => !['migrate_fanout', 'api_load', 'privacy_scale'].includes(name) && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
+  const unknown = only.filter(
+    (name) =>
+      !['migrate_fanout', 'api_load', 'privacy_scale'].includes(name) && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase),
+  );
   if (unknown.length > 0) process.exit(usageError(COMMAND_LINE, `unknown cases: ${unknown.join(', ')}`));
 }
 /** Sequential calls timed for a case: `--calls`, but only a few of the index rewrite. */
@@ -98,7 +111,11 @@ for (const name of selected(READ_CASES)) {
   log(`  ${name}: ${inProcess[name]!.toFixed(3)} ms`);
 }
 const pageFloor = (anchor: 'newest' | number) => {
-  const plan = planMessagePage(localWaddle, { channelId: parameters.channelId }, { anchor, before: anchor === 'newest' ? 50 : 49, viewerId: parameters.viewerId });
+  const plan = planMessagePage(
+    localWaddle,
+    { channelId: parameters.channelId },
+    { anchor, before: anchor === 'newest' ? 50 : 49, viewerId: parameters.viewerId },
+  );
   const { sql, parameters: values } = plan.query.compile();
   const statement = local.handle.prepare(sql);
   statement.setReturnArrays(true);
@@ -120,7 +137,8 @@ if (only) {
   log(`local D1 in workerd: mean of ${calls} sequential calls per case`);
   const runner = await startD1BenchRunner(join(dataDirectory, 'd1-state'), (path) => copyFileSync(source, path));
   try {
-    for (const name of [...selected(READ_CASES), ...selected(WRITE_CASES)]) log(`  ${name}: ${(await runner.mean(name, callsOf(name), parameters)).toFixed(3)} ms`);
+    for (const name of [...selected(READ_CASES), ...selected(WRITE_CASES)])
+      log(`  ${name}: ${(await runner.mean(name, callsOf(name), parameters)).toFixed(3)} ms`);
   } finally {
     await runner.dispose();
   }
@@ -218,17 +236,24 @@ function benchParameters(db: DatabaseSync): BenchParameters {
   const anchor = db.prepare('SELECT id FROM messages WHERE channel_id = 1 ORDER BY id DESC LIMIT 1 OFFSET ?').get(offset) as { id: number };
   const { now } = db.prepare('SELECT max(created_at) AS now FROM messages').get() as { now: number };
   const channels = db.prepare('SELECT id FROM channels ORDER BY id').all() as { id: number }[];
-  return { channelId: 1, depth90AnchorId: anchor.id, depth90Offset: offset, now, visibleChannelIds: channels.map((c) => c.id), viewerId: 1 };
+  return {
+    channelId: 1,
+    depth90AnchorId: anchor.id,
+    depth90Offset: offset,
+    now,
+    visibleChannelIds: channels.map((c) => c.id),
+    viewerId: 1,
+  };
 }
 
 /** Pages channel 1 end to end with the library (in-process) and counts messages it never returned. */
 async function ourCursorLoss(): Promise<number> {
   const seen = new Set<number>();
   let page = await getMessagePage(localWaddle, { channelId: 1 }, { anchor: 'newest', before: 100, viewerId: 1 });
-  page.messages.forEach((m) => seen.add(m.id));
+  for (const m of page.messages) seen.add(m.id);
   while (page.olderCursor) {
     page = await getMessagePage(localWaddle, { channelId: 1 }, { cursor: page.olderCursor, before: 100, viewerId: 1 });
-    page.messages.forEach((m) => seen.add(m.id));
+    for (const m of page.messages) seen.add(m.id);
   }
   const { count } = local.handle.prepare('SELECT count(*) AS count FROM messages WHERE channel_id = 1').get() as { count: number };
   return count - seen.size;
@@ -240,7 +265,11 @@ function markdownTable(result: typeof results): string {
     ['page.newest_ms (page of 50, reactions, attachments, replies)', fmt(result['page.newest_ms']), fmt(inProcess.page_newest!)],
     ['page.depth90_ms (same, 90 % deep)', fmt(result['page.depth90_ms']), fmt(inProcess.page_depth90!)],
     ['page.deep_over_newest', String(result['page.deep_over_newest']), ''],
-    ['page.raw_ms (the same 50 messages alone: SELECT * … ORDER BY id DESC LIMIT 50)', fmt(result['page.raw_ms']), fmt(inProcess.raw_page!)],
+    [
+      'page.raw_ms (the same 50 messages alone: SELECT * … ORDER BY id DESC LIMIT 50)',
+      fmt(result['page.raw_ms']),
+      fmt(inProcess.raw_page!),
+    ],
     [
       'page.decoration_overhead (page ÷ raw_page; newest / 90 % deep)',
       `${result['page.decoration_overhead']} / ${result['page.decoration_overhead_depth90']}`,
@@ -248,7 +277,11 @@ function markdownTable(result: typeof results): string {
     ],
     ['page.floor_newest_ms / floor_depth90_ms (page SQL alone)', '', `${fmt(floorNewest)} / ${fmt(floorDepth90)}`],
     ['page.offset_depth90_ms (OFFSET baseline)', fmt(result['page.offset_depth90_ms']), fmt(inProcess.page_offset_depth90!)],
-    [`page.draft_cursor_lost (of ${result['page.channel_messages']} in the channel; ours: ${result['page.ours_cursor_lost']})`, String(result['page.draft_cursor_lost']), ''],
+    [
+      `page.draft_cursor_lost (of ${result['page.channel_messages']} in the channel; ours: ${result['page.ours_cursor_lost']})`,
+      String(result['page.draft_cursor_lost']),
+      '',
+    ],
     ['threads.ours_ms (channel with 5,000 threads)', fmt(result['threads.ours_ms']), fmt(inProcess.threads_ours!)],
     ['threads.draft_ms (LEFT JOIN … GROUP BY)', fmt(result['threads.draft_ms']), fmt(inProcess.threads_draft!)],
     ['threads.speedup', `${result['threads.speedup']}×`, ''],
@@ -258,19 +291,47 @@ function markdownTable(result: typeof results): string {
     ['search.phrase_ms', fmt(result['search.phrase_ms']), fmt(inProcess.search_phrase!)],
     ['search.cjk_ms', fmt(result['search.cjk_ms']), fmt(inProcess.search_cjk!)],
     ['search.like_scan_ms (LIKE baseline, rare word)', fmt(result['search.like_scan_ms']), fmt(inProcess.search_like_scan!)],
-    ['kysely.page_overhead (Kysely ÷ same prepared statement)', String(result['kysely.page_overhead']), (inProcess.kysely_page! / inProcess.raw_page!).toFixed(2)],
+    [
+      'kysely.page_overhead (Kysely ÷ same prepared statement)',
+      String(result['kysely.page_overhead']),
+      (inProcess.kysely_page! / inProcess.raw_page!).toFixed(2),
+    ],
     ['writes.single_per_s', String(result['writes.single_per_s']), ''],
     [`writes.batched_per_s (${BATCH_SIZE} per batch)`, String(result['writes.batched_per_s']), ''],
-    [`storage.bytes_per_message (messages ${result['storage.split_bytes_per_message'].messages}, their indexes ${result['storage.split_bytes_per_message'].messageIndexes}, search ${result['storage.split_bytes_per_message'].searchIndex}, other ${result['storage.split_bytes_per_message'].other})`, String(result['storage.bytes_per_message']), ''],
+    [
+      `storage.bytes_per_message (messages ${result['storage.split_bytes_per_message'].messages}, their indexes ${result['storage.split_bytes_per_message'].messageIndexes}, search ${result['storage.split_bytes_per_message'].searchIndex}, other ${result['storage.split_bytes_per_message'].other})`,
+      String(result['storage.bytes_per_message']),
+      '',
+    ],
     ['storage.messages_per_10gb', result['storage.messages_per_10gb'].toLocaleString('en'), ''],
-    [`erasure.optimize_ms (${ERASURE_PAGE} tombstones, then the whole search index rewritten; mean of ${Math.min(result.calls, ERASURE_CALLS)})`, String(result['erasure.optimize_ms']), ''],
+    [
+      `erasure.optimize_ms (${ERASURE_PAGE} tombstones, then the whole search index rewritten; mean of ${Math.min(result.calls, ERASURE_CALLS)})`,
+      String(result['erasure.optimize_ms']),
+      '',
+    ],
     ['migrate.fanout_1000_s (one migration, 1,000 databases, concurrency 8)', String(result['migrate.fanout_1000_s']), ''],
-    [`privacy.export_steps / erasure_steps (one user, ${(PRIVACY_WADDLES * PRIVACY_MESSAGES_PER_WADDLE).toLocaleString('en')} messages in ${PRIVACY_WADDLES} waddles)`, '', `${result['privacy.export_steps']} / ${result['privacy.erasure_steps']}`],
+    [
+      `privacy.export_steps / erasure_steps (one user, ${(PRIVACY_WADDLES * PRIVACY_MESSAGES_PER_WADDLE).toLocaleString('en')} messages in ${PRIVACY_WADDLES} waddles)`,
+      '',
+      `${result['privacy.export_steps']} / ${result['privacy.erasure_steps']}`,
+    ],
     ['privacy.max_queries_per_step (budget 300; D1 allows 1,000 per invocation)', '', String(result['privacy.max_queries_per_step'])],
-    ['privacy.export_max_step_ms / erasure_max_step_ms', '', `${result['privacy.export_max_step_ms']} / ${result['privacy.erasure_max_step_ms']}`],
+    [
+      'privacy.export_max_step_ms / erasure_max_step_ms',
+      '',
+      `${result['privacy.export_max_step_ms']} / ${result['privacy.erasure_max_step_ms']}`,
+    ],
     ['privacy.archive_mb (streamed; largest piece in KB)', '', `${result['privacy.archive_mb']} (${result['privacy.largest_piece_kb']})`],
-    [`api.list_rps / api.list_p99_ms (GET a page of 50, ${load.list.requests} requests, 8 clients, wrangler dev)`, `${result['api.list_rps']} / ${result['api.list_p99_ms']}`, ''],
-    [`api.post_rps / api.post_p99_ms (POST a message, ${load.post.requests} requests, 8 clients)`, `${result['api.post_rps']} / ${result['api.post_p99_ms']}`, ''],
+    [
+      `api.list_rps / api.list_p99_ms (GET a page of 50, ${load.list.requests} requests, 8 clients, wrangler dev)`,
+      `${result['api.list_rps']} / ${result['api.list_p99_ms']}`,
+      '',
+    ],
+    [
+      `api.post_rps / api.post_p99_ms (POST a message, ${load.post.requests} requests, 8 clients)`,
+      `${result['api.post_rps']} / ${result['api.post_p99_ms']}`,
+      '',
+    ],
     ['api.errors (non-2xx answers or failed requests)', String(result['api.errors']), ''],
   ];
   const machine = `${result.machine.cores} cores (${result.machine.cpu}), ${result.machine.memory_gib} GiB, Node ${result.machine.node}`;

@@ -36,7 +36,10 @@ export async function startD1BenchRunner(stateDirectory: string, placeDatabase: 
   await miniflare.ready;
   return {
     async mean(name, calls, parameters) {
-      const response = await miniflare.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify({ name, calls, parameters }) });
+      const response = await miniflare.dispatchFetch('http://bench/', {
+        method: 'POST',
+        body: JSON.stringify({ name, calls, parameters }),
+      });
       if (!response.ok) throw new Error(`${name}: ${response.status} ${await response.text()}`);
       const { totalMs } = (await response.json()) as { totalMs: number };
       return totalMs / calls;

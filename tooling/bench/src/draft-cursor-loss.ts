@@ -14,9 +14,11 @@ import type { DatabaseSync } from 'node:sqlite';
  * page by page).
  */
 export function draftCursorLoss(db: DatabaseSync, channelId: number): { total: number; lost: number } {
-  const seconds = (db.prepare('SELECT created_at / 1000 AS second FROM messages WHERE channel_id = ? ORDER BY created_at DESC, id DESC').all(channelId) as { second: number }[]).map(
-    (row) => row.second,
-  );
+  const seconds = (
+    db
+      .prepare('SELECT created_at / 1000 AS second FROM messages WHERE channel_id = ? ORDER BY created_at DESC, id DESC')
+      .all(channelId) as { second: number }[]
+  ).map((row) => row.second);
   let seen = 0;
   let start = 0;
   while (start < seconds.length) {

@@ -46,5 +46,12 @@ export async function runLoad(
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0;
-  return { requests: latencies.length, errors, firstError, requestsPerSecond: latencies.length / seconds, p50Ms: percentile(50), p99Ms: percentile(99) };
+  return {
+    requests: latencies.length,
+    errors,
+    firstError,
+    requestsPerSecond: latencies.length / seconds,
+    p50Ms: percentile(50),
+    p99Ms: percentile(99),
+  };
 }

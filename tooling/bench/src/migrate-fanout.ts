@@ -32,9 +32,13 @@ export async function timeMigrateFanOut(stateDirectory: string, count: number, l
   await central.prepare("INSERT INTO users (id, username) VALUES (1, 'bench')").run();
   for (let start = 0; start < ids.length; start += 20) {
     await central.batch(
-      ids.slice(start, start + 20).map((id) =>
-        central.prepare('INSERT INTO waddles (name, display_name, owner_id, d1_database_id, schema_version) VALUES (?, ?, 1, ?, ?)').bind(id, id, id, waddleMigrations.at(-2)!.name),
-      ),
+      ids
+        .slice(start, start + 20)
+        .map((id) =>
+          central
+            .prepare('INSERT INTO waddles (name, display_name, owner_id, d1_database_id, schema_version) VALUES (?, ?, 1, ?, ?)')
+            .bind(id, id, id, waddleMigrations.at(-2)!.name),
+        ),
     );
   }
   const before = new Set(readdirSync(join(stateDirectory, 'd1', 'miniflare-D1DatabaseObject')));

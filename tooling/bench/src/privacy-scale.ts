@@ -73,7 +73,11 @@ async function runSteps(central: D1DatabaseLike, connector: DatabaseConnector, j
 export async function measurePrivacyScale(waddles: number, messagesPerWaddle: number, log: (line: string) => void): Promise<PrivacyScale> {
   const central = await migrated(':memory:', centralMigrations);
   await central.batch([
-    central.prepare("INSERT INTO users (id, username, email) VALUES (1, 'owner', 'owner@example.com'), (?, 'prolific', 'prolific@example.com'), (?, 'other', NULL)").bind(SUBJECT, OTHER),
+    central
+      .prepare(
+        "INSERT INTO users (id, username, email) VALUES (1, 'owner', 'owner@example.com'), (?, 'prolific', 'prolific@example.com'), (?, 'other', NULL)",
+      )
+      .bind(SUBJECT, OTHER),
   ]);
   const databases = new Map<string, NodeSqliteDatabase>();
   for (let waddleId = 1; waddleId <= waddles; waddleId++) {
@@ -81,8 +85,12 @@ export async function measurePrivacyScale(waddles: number, messagesPerWaddle: nu
     const database = await migrated(':memory:', waddleMigrations);
     databases.set(databaseId, database);
     await central.batch([
-      central.prepare("INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES (?, ?, 'Scale', 1, 1, ?)").bind(waddleId, `scale-${waddleId}`, databaseId),
-      central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (?, 1), (?, ?), (?, ?)').bind(waddleId, waddleId, SUBJECT, waddleId, OTHER),
+      central
+        .prepare("INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES (?, ?, 'Scale', 1, 1, ?)")
+        .bind(waddleId, `scale-${waddleId}`, databaseId),
+      central
+        .prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (?, 1), (?, ?), (?, ?)')
+        .bind(waddleId, waddleId, SUBJECT, waddleId, OTHER),
     ]);
     await database.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', 1)").run();
     const waddle = openWaddleDatabase(database);
@@ -90,7 +98,12 @@ export async function measurePrivacyScale(waddles: number, messagesPerWaddle: nu
       const count = Math.min(POST_BATCH, messagesPerWaddle - posted);
       await postMessages(
         waddle,
-        Array.from({ length: count }, (_, i) => ({ channelId: 1, authorId: SUBJECT, content: `message ${posted + i} of waddle ${waddleId}: the colony walks to the sea at dawn`, createdAt: 1_000_000 + posted + i })),
+        Array.from({ length: count }, (_, i) => ({
+          channelId: 1,
+          authorId: SUBJECT,
+          content: `message ${posted + i} of waddle ${waddleId}: the colony walks to the sea at dawn`,
+          createdAt: 1_000_000 + posted + i,
+        })),
       );
       await postMessages(waddle, [{ channelId: 1, authorId: OTHER, content: `someone else, ${posted}`, createdAt: 1_000_000 + posted }]);
     }
@@ -116,7 +129,10 @@ export async function measurePrivacyScale(waddles: number, messagesPerWaddle: nu
   log(`  erasure: ${erased.steps} steps, at most ${erased.maxQueries} queries and ${erased.maxMs.toFixed(0)} ms each`);
   let contentLeft = 0;
   for (const database of databases.values()) {
-    contentLeft += (await database.prepare('SELECT count(*) AS n FROM messages WHERE user_id = ? AND content IS NOT NULL').bind(SUBJECT).first<{ n: number }>())!.n;
+    contentLeft += (await database
+      .prepare('SELECT count(*) AS n FROM messages WHERE user_id = ? AND content IS NOT NULL')
+      .bind(SUBJECT)
+      .first<{ n: number }>())!.n;
     database.close();
   }
   central.close();

@@ -16,7 +16,9 @@ const TEN_GB = 10_000_000_000;
  * (threads, reactions, attachments, free pages).
  */
 export function storageReport(db: DatabaseSync, messages: number): StorageReport {
-  const { size } = db.prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get() as { size: number };
+  const { size } = db.prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get() as {
+    size: number;
+  };
   const rows = db
     .prepare(`SELECT s.name AS name, sum(s.pgsize) AS bytes, m.type AS type, m.tbl_name AS owner
       FROM dbstat AS s LEFT JOIN sqlite_master AS m ON m.name = s.name GROUP BY s.name`)

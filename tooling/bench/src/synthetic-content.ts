@@ -17,7 +17,10 @@ const LATIN = `café été déjà très où à ça garçon naïve façade élèv
 niño señor canción corazón être fenêtre forêt hôtel île noël piñata fiancée résumé déjà-vu São Paulo Zürich`.split(/\s+/);
 const CYRILLIC = `привет как дела пингвин лёд снег холодно вода рыба море зима лето сообщение канал команда сегодня
 завтра хорошо спасибо пожалуйста работа проект новости вопрос ответ`.split(/\s+/);
-const CHINESE = `我们 今天 明天 企鹅 冰雪 海洋 天气 很冷 朋友 工作 项目 会议 消息 频道 问题 回答 谢谢 你好 学习 中国 上海 时间 现在 可以 没有 知道 喜欢`.split(/\s+/);
+const CHINESE =
+  `我们 今天 明天 企鹅 冰雪 海洋 天气 很冷 朋友 工作 项目 会议 消息 频道 问题 回答 谢谢 你好 学习 中国 上海 时间 现在 可以 没有 知道 喜欢`.split(
+    /\s+/,
+  );
 const JAPANESE = `今日 明日 ペンギン 雪 海 天気 寒い 友達 仕事 会議 メッセージ ありがとう こんにちは 東京 タワー 勉強`.split(/\s+/);
 const EMOJI = ['🐧', '❄️', '🎉', '👍', '😂', '🐟'];
 
@@ -50,7 +53,8 @@ export function syntheticMessage(next: () => number): string {
   const words: string[] = [];
   let size = 0;
   const cjk = roll >= 0.8 && roll < 0.95;
-  const language = roll < 0.55 ? ENGLISH : roll < 0.7 ? LATIN : roll < 0.8 ? CYRILLIC : roll < 0.9 ? CHINESE : roll < 0.95 ? JAPANESE : ENGLISH;
+  const language =
+    roll < 0.55 ? ENGLISH : roll < 0.7 ? LATIN : roll < 0.8 ? CYRILLIC : roll < 0.9 ? CHINESE : roll < 0.95 ? JAPANESE : ENGLISH;
   while (size < length) {
     const word = next() < 0.03 ? skewed(EMOJI, next) : language === LATIN && next() < 0.5 ? skewed(ENGLISH, next) : skewed(language, next);
     words.push(word);

@@ -65,7 +65,9 @@ export async function buildSyntheticWaddle(path: string, shape: SyntheticWaddleS
   );
   const index = db.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)');
   const react = db.prepare('INSERT OR IGNORE INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?)');
-  const attach = db.prepare('INSERT INTO message_attachments (message_id, filename, size_bytes, mime_type, url, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const attach = db.prepare(
+    'INSERT INTO message_attachments (message_id, filename, size_bytes, mime_type, url, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const edit = db.prepare('UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND is_deleted = 0');
   const tombstone = db.prepare('UPDATE messages SET is_deleted = 1, content = NULL WHERE id = ?');
   const lastInChannel = new Map<number, number>();
@@ -91,9 +93,11 @@ export async function buildSyntheticWaddle(path: string, shape: SyntheticWaddleS
     index.run(id, searchableText(content));
     lastInChannel.set(channelId, id);
     if (next() < 0.1) {
-      for (let r = 0; r < 1 + Math.floor(next() * 3); r++) react.run(id, ['👍', '🐧', '🎉', '😂'][r]!, 1 + Math.floor(shape.authors * next()), createdAt);
+      for (let r = 0; r < 1 + Math.floor(next() * 3); r++)
+        react.run(id, ['👍', '🐧', '🎉', '😂'][r]!, 1 + Math.floor(shape.authors * next()), createdAt);
     }
-    if (next() < 0.02) attach.run(id, `photo-${id}.jpg`, 1000 + Math.floor(next() * 5e6), 'image/jpeg', `https://cdn.example/${id}.jpg`, createdAt);
+    if (next() < 0.02)
+      attach.run(id, `photo-${id}.jpg`, 1000 + Math.floor(next() * 5e6), 'image/jpeg', `https://cdn.example/${id}.jpg`, createdAt);
     if (id > 100 && next() < 0.01) {
       const target = id - Math.floor(next() * 100);
       const changed = syntheticMessage(next);

@@ -54,7 +54,21 @@ afterAll(async () => {
 });
 
 interface Tables {
-  messages: { id: number; channel_id: number; thread_id: number | null; user_id: number; content: string | null; content_type: PageMessage['contentType']; metadata: string | null; reply_to_id: number | null; edit_count: number; is_pinned: number; is_deleted: number; created_at: number; edited_at: number | null }[];
+  messages: {
+    id: number;
+    channel_id: number;
+    thread_id: number | null;
+    user_id: number;
+    content: string | null;
+    content_type: PageMessage['contentType'];
+    metadata: string | null;
+    reply_to_id: number | null;
+    edit_count: number;
+    is_pinned: number;
+    is_deleted: number;
+    created_at: number;
+    edited_at: number | null;
+  }[];
   reactions: { message_id: number; emoji: string; user_id: number; created_at: number }[];
   attachments: { id: number; message_id: number; filename: string; size_bytes: number; mime_type: string | null; url: string }[];
 }
@@ -62,7 +76,9 @@ interface Tables {
 async function readTables(database: D1DatabaseLike): Promise<Tables> {
   const all = async <T>(sql: string) => (await database.prepare(sql).all<T>()).results;
   return {
-    messages: await all('SELECT id, channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, edit_count, is_pinned, is_deleted, created_at, edited_at FROM messages ORDER BY id'),
+    messages: await all(
+      'SELECT id, channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, edit_count, is_pinned, is_deleted, created_at, edited_at FROM messages ORDER BY id',
+    ),
     reactions: await all('SELECT message_id, emoji, user_id, created_at FROM reactions'),
     attachments: await all('SELECT id, message_id, filename, size_bytes, mime_type, url FROM message_attachments ORDER BY id'),
   };
@@ -73,22 +89,57 @@ function recompute(tables: Tables, viewerId: number): Map<number, PageMessage> {
   const byId = new Map(tables.messages.map((m) => [m.id, m]));
   const reactionsOf = Map.groupBy(tables.reactions, (r) => r.message_id);
   const attachmentsOf = Map.groupBy(tables.attachments, (a) => a.message_id);
-  return new Map(tables.messages.map((m) => {
-    const emoji = new Map<string, { emoji: string; count: number; reacted: boolean; firstAt: number }>();
-    for (const r of reactionsOf.get(m.id) ?? []) {
-      const entry = emoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, reacted: false, firstAt: r.created_at };
-      emoji.set(r.emoji, { emoji: r.emoji, count: entry.count + 1, reacted: entry.reacted || r.user_id === viewerId, firstAt: Math.min(entry.firstAt, r.created_at) });
-    }
-    const target = m.reply_to_id === null ? undefined : byId.get(m.reply_to_id);
-    return [m.id, {
-      id: m.id, channelId: m.channel_id, threadId: m.thread_id, authorId: m.user_id, content: m.content, contentType: m.content_type,
-      metadata: m.metadata === null ? null : JSON.parse(m.metadata), createdAt: m.created_at, editedAt: m.edited_at, editCount: m.edit_count,
-      edited: m.edit_count > 0, pinned: m.is_pinned === 1, deleted: m.is_deleted === 1,
-      replyTo: target ? { id: target.id, authorId: target.user_id, excerpt: target.is_deleted === 1 ? null : [...target.content!].slice(0, 200).join(''), deleted: target.is_deleted === 1 } : null,
-      reactions: [...emoji.values()].sort((a, b) => a.firstAt - b.firstAt || (a.emoji < b.emoji ? -1 : 1)).map(({ emoji, count, reacted }) => ({ emoji, count, reacted })),
-      attachments: (attachmentsOf.get(m.id) ?? []).map((a) => ({ id: a.id, filename: a.filename, sizeBytes: a.size_bytes, mimeType: a.mime_type, url: a.url })),
-    }];
-  }));
+  return new Map(
+    tables.messages.map((m) => {
+      const emoji = new Map<string, { emoji: string; count: number; reacted: boolean; firstAt: number }>();
+      for (const r of reactionsOf.get(m.id) ?? []) {
+        const entry = emoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, reacted: false, firstAt: r.created_at };
+        emoji.set(r.emoji, {
+          emoji: r.emoji,
+          count: entry.count + 1,
+          reacted: entry.reacted || r.user_id === viewerId,
+          firstAt: Math.min(entry.firstAt, r.created_at),
+        });
+      }
+      const target = m.reply_to_id === null ? undefined : byId.get(m.reply_to_id);
+      return [
+        m.id,
+        {
+          id: m.id,
+          channelId: m.channel_id,
+          threadId: m.thread_id,
+          authorId: m.user_id,
+          content: m.content,
+          contentType: m.content_type,
+          metadata: m.metadata === null ? null : JSON.parse(m.metadata),
+          createdAt: m.created_at,
+          editedAt: m.edited_at,
+          editCount: m.edit_count,
+          edited: m.edit_count > 0,
+          pinned: m.is_pinned === 1,
+          deleted: m.is_deleted === 1,
+          replyTo: target
+            ? {
+                id: target.id,
+                authorId: target.user_id,
+                excerpt: target.is_deleted === 1 ? null : [...target.content!].slice(0, 200).join(''),
+                deleted: target.is_deleted === 1,
+              }
+            : null,
+          reactions: [...emoji.values()]
+            .sort((a, b) => a.firstAt - b.firstAt || (a.emoji < b.emoji ? -1 : 1))
+            .map(({ emoji, count, reacted }) => ({ emoji, count, reacted })),
+          attachments: (attachmentsOf.get(m.id) ?? []).map((a) => ({
+            id: a.id,
+            filename: a.filename,
+            sizeBytes: a.size_bytes,
+            mimeType: a.mime_type,
+            url: a.url,
+          })),
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -106,7 +157,13 @@ async function expectEveryPageRecomputed(step: string, target: WaddleDatabase, t
       const page = await getMessagePage(target, scope, { ...options, viewerId });
       pages += 1;
       decorated += page.messages.filter((m) => m.reactions.length > 0 || m.attachments.length > 0 || m.replyTo !== null).length;
-      expect({ step, scope, options, viewerId, messages: page.messages }).toEqual({ step, scope, options, viewerId, messages: ids(page).map((id) => expected.get(id)) });
+      expect({ step, scope, options, viewerId, messages: page.messages }).toEqual({
+        step,
+        scope,
+        options,
+        viewerId,
+        messages: ids(page).map((id) => expected.get(id)),
+      });
       return page;
     };
     for (let channelId = 1; channelId <= SHAPE.channels; channelId++) {
@@ -117,11 +174,17 @@ async function expectEveryPageRecomputed(step: string, target: WaddleDatabase, t
         page = await read({ channelId }, { cursor: page.olderCursor, before: 100 });
         seen.unshift(...ids(page));
       }
-      expect({ step, channelId, seen }).toEqual({ step, channelId, seen: tables.messages.filter((m) => m.channel_id === channelId).map((m) => m.id) });
+      expect({ step, channelId, seen }).toEqual({
+        step,
+        channelId,
+        seen: tables.messages.filter((m) => m.channel_id === channelId).map((m) => m.id),
+      });
     }
-    for (let threadId = 1; threadId <= SHAPE.threadsInBusiestChannel; threadId++) await read({ threadId }, { anchor: 'oldest', after: 100 });
+    for (let threadId = 1; threadId <= SHAPE.threadsInBusiestChannel; threadId++)
+      await read({ threadId }, { anchor: 'oldest', after: 100 });
     const channelOne = tables.messages.filter((m) => m.channel_id === 1);
-    for (let i = 1; i <= 8; i++) await read({ channelId: 1 }, { anchor: channelOne[Math.floor((channelOne.length * i) / 9)]!.id, before: 7, after: 9 });
+    for (let i = 1; i <= 8; i++)
+      await read({ channelId: 1 }, { anchor: channelOne[Math.floor((channelOne.length * i) / 9)]!.id, before: 7, after: 9 });
     await read({ channelId: 1 }, { anchor: 'first_unread', before: 10, after: 30 });
   }
   return { pages, decorated };
@@ -145,11 +208,13 @@ async function check(step: string) {
   return { pages, decorated };
 }
 
-const messageIds = async (where = 'is_deleted = 0') => (await d1.prepare(`SELECT id FROM messages WHERE ${where}`).all<{ id: number }>()).results.map((r) => r.id);
+const messageIds = async (where = 'is_deleted = 0') =>
+  (await d1.prepare(`SELECT id FROM messages WHERE ${where}`).all<{ id: number }>()).results.map((r) => r.id);
 
-describe('the message page on the benchmark\'s synthetic waddle (4,000 messages, local D1)', () => {
+describe("the message page on the benchmark's synthetic waddle (4,000 messages, local D1)", () => {
   it('draws what the tables say, in-process and through D1, before any write', async () => {
-    for (const viewerId of VIEWERS) await markRead(waddle, { userId: viewerId, channelId: 1, messageId: (await messageIds('channel_id = 1'))[300 + viewerId]!, at: now });
+    for (const viewerId of VIEWERS)
+      await markRead(waddle, { userId: viewerId, channelId: 1, messageId: (await messageIds('channel_id = 1'))[300 + viewerId]!, at: now });
     const { pages, decorated } = await check('as built');
     expect(pages).toBeGreaterThan(100);
     expect(decorated).toBeGreaterThan(500);
@@ -160,7 +225,13 @@ describe('the message page on the benchmark\'s synthetic waddle (4,000 messages,
     const inProcess = openNodeSqliteDatabase(copy);
     try {
       const target = openWaddleDatabase(inProcess);
-      for (const viewerId of VIEWERS) await markRead(target, { userId: viewerId, channelId: 1, messageId: (await messageIds('channel_id = 1'))[300 + viewerId]!, at: now });
+      for (const viewerId of VIEWERS)
+        await markRead(target, {
+          userId: viewerId,
+          channelId: 1,
+          messageId: (await messageIds('channel_id = 1'))[300 + viewerId]!,
+          at: now,
+        });
       await expectEveryPageRecomputed('in-process', target, await readTables(inProcess));
     } finally {
       inProcess.close();
@@ -169,31 +240,55 @@ describe('the message page on the benchmark\'s synthetic waddle (4,000 messages,
 
   it('draws what the tables say after each kind of write', async () => {
     const react = (messageId: number, emoji: string, userId: number) =>
-      d1.prepare('INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').bind(messageId, emoji, userId, now + Math.floor(next() * 1000)).run();
+      d1
+        .prepare('INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .bind(messageId, emoji, userId, now + Math.floor(next() * 1000))
+        .run();
     const live = await messageIds();
     for (let i = 0; i < 300; i++) await react(pick(live), pick(EMOJI), 1 + Math.floor(next() * SHAPE.authors));
     await check('reactions added');
 
-    const { results: reactions } = await d1.prepare('SELECT message_id, emoji, user_id FROM reactions').all<{ message_id: number; emoji: string; user_id: number }>();
+    const { results: reactions } = await d1
+      .prepare('SELECT message_id, emoji, user_id FROM reactions')
+      .all<{ message_id: number; emoji: string; user_id: number }>();
     for (let i = 0; i < 300; i++) {
       const r = pick(reactions);
-      await d1.prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id').bind(r.message_id, r.emoji, r.user_id).all();
+      await d1
+        .prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id')
+        .bind(r.message_id, r.emoji, r.user_id)
+        .all();
     }
     await check('reactions removed');
 
     for (let i = 0; i < 80; i++) {
-      await d1.prepare("INSERT INTO message_attachments (message_id, filename, size_bytes, mime_type, url) VALUES (?, 'ice.png', ?, 'image/png', 'https://cdn.example/ice.png')").bind(pick(live), i).run();
+      await d1
+        .prepare(
+          "INSERT INTO message_attachments (message_id, filename, size_bytes, mime_type, url) VALUES (?, 'ice.png', ?, 'image/png', 'https://cdn.example/ice.png')",
+        )
+        .bind(pick(live), i)
+        .run();
     }
     await check('attachments added');
 
-    const posted = await postMessages(waddle, Array.from({ length: 40 }, (_, i) => ({
-      channelId: 1, threadId: i % 2 === 0 ? 1 + (i % SHAPE.threadsInBusiestChannel) : null, authorId: 1 + (i % 7), content: `a reply ${i}`, replyToId: pick(live), createdAt: now + 1000 + i,
-    })));
+    const posted = await postMessages(
+      waddle,
+      Array.from({ length: 40 }, (_, i) => ({
+        channelId: 1,
+        threadId: i % 2 === 0 ? 1 + (i % SHAPE.threadsInBusiestChannel) : null,
+        authorId: 1 + (i % 7),
+        content: `a reply ${i}`,
+        replyToId: pick(live),
+        createdAt: now + 1000 + i,
+      })),
+    );
     for (const message of posted.slice(0, 10)) await react(message.id, '👍', 1);
     await check('replies posted');
 
-    const { results: replied } = await d1.prepare('SELECT DISTINCT reply_to_id AS id FROM messages WHERE reply_to_id IS NOT NULL').all<{ id: number }>();
-    for (const { id } of replied.slice(0, 60)) await editMessage(waddle, { messageId: id, content: `edited ${'🐧'.repeat(150)} ${id}`, editedAt: now + 2000 });
+    const { results: replied } = await d1
+      .prepare('SELECT DISTINCT reply_to_id AS id FROM messages WHERE reply_to_id IS NOT NULL')
+      .all<{ id: number }>();
+    for (const { id } of replied.slice(0, 60))
+      await editMessage(waddle, { messageId: id, content: `edited ${'🐧'.repeat(150)} ${id}`, editedAt: now + 2000 });
     await check('replied messages edited');
 
     const decorated = await messageIds('is_deleted = 0 AND decorations <> 0');
@@ -209,15 +304,24 @@ describe('the message page on the benchmark\'s synthetic waddle (4,000 messages,
     expect(error).toBeUndefined();
     await central.batch([
       central.prepare("INSERT INTO users (id, username, email) VALUES (1, 'owner', NULL), (3, 'erased', 'erased@example.com')"),
-      central.prepare("INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES (1, 'bench', 'Bench', 1, 1, ?)").bind(DATABASE_ID),
+      central
+        .prepare("INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES (1, 'bench', 'Bench', 1, 1, ?)")
+        .bind(DATABASE_ID),
       central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, 1), (1, 3)'),
     ]);
     const before = (await d1.prepare('SELECT count(*) AS n FROM reactions WHERE user_id = 3').first<{ n: number }>())!.n;
-    const job = await runJobToEnd(central, [({ d1DatabaseId }) => (d1DatabaseId === DATABASE_ID ? d1 : undefined)], (await startErasure(central, 3, 'operator', now)).id, { clock: () => now });
+    const job = await runJobToEnd(
+      central,
+      [({ d1DatabaseId }) => (d1DatabaseId === DATABASE_ID ? d1 : undefined)],
+      (await startErasure(central, 3, 'operator', now)).id,
+      { clock: () => now },
+    );
     expect(job.status).toBe('done');
     expect(before).toBeGreaterThan(0);
     expect((await d1.prepare('SELECT count(*) AS n FROM reactions WHERE user_id = 3').first<{ n: number }>())!.n).toBe(0);
-    expect((await d1.prepare('SELECT count(*) AS n FROM messages WHERE user_id = 3 AND content IS NOT NULL').first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await d1.prepare('SELECT count(*) AS n FROM messages WHERE user_id = 3 AND content IS NOT NULL').first<{ n: number }>())!.n,
+    ).toBe(0);
     central.close();
     await check('a user erased');
   });

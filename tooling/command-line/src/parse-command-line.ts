@@ -31,7 +31,11 @@ export interface CommandLine<O extends CommandOptions = CommandOptions> {
 
 /** The values of parsed options: a flag is a boolean, an option with a default always a string. */
 export type OptionValues<O extends CommandOptions> = {
-  -readonly [K in keyof O]: O[K] extends { readonly type: 'boolean' } ? boolean : O[K] extends { readonly default: string } ? string : string | undefined;
+  -readonly [K in keyof O]: O[K] extends { readonly type: 'boolean' }
+    ? boolean
+    : O[K] extends { readonly default: string }
+      ? string
+      : string | undefined;
 };
 
 /** A command line to run, or the exit code of one already answered (its usage, or a usage error). */
@@ -70,8 +74,12 @@ const HELP: CommandOption = { type: 'boolean', short: 'h', description: 'print t
  * parsed.values['expires-in']; // '86400' unless given
  * ```
  */
-export function parseCommandLine<O extends CommandOptions>(line: CommandLine<O>, argv: readonly string[], output: CommandLineOutput = consoleOutput): ParsedCommandLine<O> {
-  let parsed;
+export function parseCommandLine<O extends CommandOptions>(
+  line: CommandLine<O>,
+  argv: readonly string[],
+  output: CommandLineOutput = consoleOutput,
+): ParsedCommandLine<O> {
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: [...argv],
@@ -80,7 +88,11 @@ export function parseCommandLine<O extends CommandOptions>(line: CommandLine<O>,
       options: Object.fromEntries(
         Object.entries({ ...line.options, help: HELP }).map(([name, option]) => [
           name,
-          { type: option.type, ...(option.short ? { short: option.short } : {}), default: option.type === 'boolean' ? false : option.default },
+          {
+            type: option.type,
+            ...(option.short ? { short: option.short } : {}),
+            default: option.type === 'boolean' ? false : option.default,
+          },
         ]),
       ),
     });
@@ -124,11 +136,15 @@ export function usageError(line: CommandLine, message: string, output: CommandLi
 export function usageText(line: CommandLine): string {
   const options = Object.entries({ ...line.options, help: HELP }).map(([name, option]) => {
     const flag = `${option.short ? `-${option.short}, ` : ''}--${name}${option.type === 'string' ? ` ${option.value ?? 'VALUE'}` : ''}`;
-    const notes = [option.choices?.join(' or '), option.default !== undefined ? `default: ${option.default}` : undefined].filter((note) => note !== undefined);
+    const notes = [option.choices?.join(' or '), option.default !== undefined ? `default: ${option.default}` : undefined].filter(
+      (note) => note !== undefined,
+    );
     return [flag, notes.length > 0 ? `${option.description} (${notes.join('; ')})` : option.description] as const;
   });
   const width = Math.max(...options.map(([flag]) => flag.length));
-  return [synopsis(line), '', line.description, '', 'options:', ...options.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`)].join('\n');
+  return [synopsis(line), '', line.description, '', 'options:', ...options.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`)].join(
+    '\n',
+  );
 }
 
 function synopsis(line: CommandLine): string {

@@ -24,8 +24,15 @@ export interface CommandLineRun {
  * // { exitCode: 0, stdout: 'usage: waddle up [options]\n…', stderr: '', … }
  * ```
  */
-export function runCommandLine(entry: string, args: readonly string[], options: { readonly timeoutMs?: number } = {}): Promise<CommandLineRun> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', entry, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCommandLine(
+  entry: string,
+  args: readonly string[],
+  options: { readonly timeoutMs?: number } = {},
+): Promise<CommandLineRun> {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', entry, ...args], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -21,8 +21,14 @@ function capture() {
 describe('parseCommandLine', () => {
   it('gives typed values with their defaults and the positional arguments, printing nothing', () => {
     const { out, err, output } = capture();
-    expect(parseCommandLine(line, ['42', '-o', 'a.json'], output)).toEqual({ values: { out: 'a.json', target: 'local', 'dry-run': false }, positionals: ['42'] });
-    expect(parseCommandLine(line, ['42', 'x', '--target=remote', '--dry-run'], output)).toEqual({ values: { target: 'remote', 'dry-run': true }, positionals: ['42', 'x'] });
+    expect(parseCommandLine(line, ['42', '-o', 'a.json'], output)).toEqual({
+      values: { out: 'a.json', target: 'local', 'dry-run': false },
+      positionals: ['42'],
+    });
+    expect(parseCommandLine(line, ['42', 'x', '--target=remote', '--dry-run'], output)).toEqual({
+      values: { target: 'remote', 'dry-run': true },
+      positionals: ['42', 'x'],
+    });
     expect(parseCommandLine(line, ['--', '--42'], output)).toMatchObject({ positionals: ['--42'] });
     expect([out, err]).toEqual([[], []]);
   });

@@ -15,7 +15,12 @@ function writtenFiles(): string[] {
     if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
     else found.push(`${path} ${stat.size} ${stat.mtimeMs}`);
   };
-  for (const path of [join(REPOSITORY_ROOT, '.wrangler'), join(REPOSITORY_ROOT, 'apps/api/.dev.vars'), join(REPOSITORY_ROOT, 'apps/monitor/.dev.vars')]) walk(path);
+  for (const path of [
+    join(REPOSITORY_ROOT, '.wrangler'),
+    join(REPOSITORY_ROOT, 'apps/api/.dev.vars'),
+    join(REPOSITORY_ROOT, 'apps/monitor/.dev.vars'),
+  ])
+    walk(path);
   return found.sort();
 }
 
@@ -39,25 +44,31 @@ describe('waddle <command> --help, and usage errors', () => {
     expect(writtenFiles()).toEqual(before);
   });
 
-  it.each(commands)('waddle $command --bogus is a usage error on stderr, exit 2, nothing started or written', async ({ command, valid }) => {
-    const before = writtenFiles();
-    const run = await runCommandLine(cli, [command, ...valid, '--bogus']);
-    expect(run).toMatchObject({ exitCode: 2, timedOut: false, stdout: '' });
-    expect(run.stderr).toMatch(new RegExp(`^waddle ${command}: Unknown option '--bogus'`));
-    expect(run.stderr).toContain(`usage: waddle ${command} `);
-    expect(writtenFiles()).toEqual(before);
-  });
-
-  it.each([['migrate', '--target'], ['token', '1', '--expires-in'], ['export', '1', '--out']].map((args) => [args.join(' '), args] as const))(
-    'waddle %s (an option without its value) is a usage error, never a run',
-    async (_, args) => {
+  it.each(commands)(
+    'waddle $command --bogus is a usage error on stderr, exit 2, nothing started or written',
+    async ({ command, valid }) => {
       const before = writtenFiles();
-      const run = await runCommandLine(cli, args);
+      const run = await runCommandLine(cli, [command, ...valid, '--bogus']);
       expect(run).toMatchObject({ exitCode: 2, timedOut: false, stdout: '' });
-      expect(run.stderr).toMatch(new RegExp(`^waddle ${args[0]}: Option '${args.at(-1)} <value>' argument missing`));
+      expect(run.stderr).toMatch(new RegExp(`^waddle ${command}: Unknown option '--bogus'`));
+      expect(run.stderr).toContain(`usage: waddle ${command} `);
       expect(writtenFiles()).toEqual(before);
     },
   );
+
+  it.each(
+    [
+      ['migrate', '--target'],
+      ['token', '1', '--expires-in'],
+      ['export', '1', '--out'],
+    ].map((args) => [args.join(' '), args] as const),
+  )('waddle %s (an option without its value) is a usage error, never a run', async (_, args) => {
+    const before = writtenFiles();
+    const run = await runCommandLine(cli, args);
+    expect(run).toMatchObject({ exitCode: 2, timedOut: false, stdout: '' });
+    expect(run.stderr).toMatch(new RegExp(`^waddle ${args[0]}: Option '${args.at(-1)} <value>' argument missing`));
+    expect(writtenFiles()).toEqual(before);
+  });
 
   it('waddle --help lists the commands; an unknown command is a usage error', async () => {
     const help = await runCommandLine(cli, ['--help']);

@@ -110,7 +110,10 @@ describe('a provisioning that fails after creating its database deletes it (loca
     const racing = racingTarget(target(), 2);
     const { winner, loser } = await race(central, racing, 'ice-floe');
     expect(loser).toBeInstanceOf(WaddleProvisioningError);
-    expect(loser).toMatchObject({ reason: 'name-taken', cause: expect.objectContaining({ message: expect.stringContaining('UNIQUE constraint failed: waddles.name') }) });
+    expect(loser).toMatchObject({
+      reason: 'name-taken',
+      cause: expect.objectContaining({ message: expect.stringContaining('UNIQUE constraint failed: waddles.name') }),
+    });
 
     expect(racing.created.toSorted()).toEqual(['local-waddle-ice-floe', 'local-waddle-ice-floe.2']);
     const loserDatabase = racing.created.find((id) => id !== winner.d1DatabaseId)!;
@@ -123,15 +126,20 @@ describe('a provisioning that fails after creating its database deletes it (loca
     const occupied = occupiedDatabaseTarget(target());
     const failed = createWaddle(central, occupied, { name: 'half-built', displayName: 'Half built', ownerId: OWNER });
     await expect(failed).rejects.toBeInstanceOf(WaddleProvisioningError);
-    await expect(failed).rejects.toMatchObject({ reason: 'migration-failed', message: expect.stringContaining('table "categories" already exists') });
+    await expect(failed).rejects.toMatchObject({
+      reason: 'migration-failed',
+      message: expect.stringContaining('table "categories" already exists'),
+    });
     expect(occupied.created).toEqual(['local-waddle-half-built']);
     expect(filesOf(stateDirectory, 'local-waddle-half-built')).toEqual([]);
     expect((await registry(central)).map((row) => row.name)).not.toContain('half-built');
   });
 
-  it('a registration refused for another reason leaves no database and throws D1\'s error', async () => {
+  it("a registration refused for another reason leaves no database and throws D1's error", async () => {
     const recording = racingTarget(target(), 1);
-    await expect(createWaddle(central, recording, { name: 'no-owner', displayName: 'No owner', ownerId: 999 })).rejects.toThrow(/FOREIGN KEY constraint failed/);
+    await expect(createWaddle(central, recording, { name: 'no-owner', displayName: 'No owner', ownerId: 999 })).rejects.toThrow(
+      /FOREIGN KEY constraint failed/,
+    );
     expect(recording.created).toEqual(['local-waddle-no-owner']);
     expect(filesOf(stateDirectory, 'local-waddle-no-owner')).toEqual([]);
   });
@@ -157,7 +165,9 @@ describe('a provisioning that fails after creating its database deletes it (loca
         throw new Error('the D1 API is unreachable');
       },
     };
-    const failed = await createWaddle(central, undeletable, { name: 'stranded', displayName: 'Stranded', ownerId: OWNER }).catch((error: unknown) => error);
+    const failed = await createWaddle(central, undeletable, { name: 'stranded', displayName: 'Stranded', ownerId: OWNER }).catch(
+      (error: unknown) => error,
+    );
     expect(failed).toBeInstanceOf(OrphanedDatabaseError);
     expect(failed).toMatchObject({
       databaseId: 'local-waddle-stranded',
@@ -201,7 +211,10 @@ describe('a provisioning that fails after creating its database deletes it (remo
   it('two creations of one name: one waddle, the loser answers name-taken and its database is deleted through the API', async () => {
     const racing = racingTarget(target, 2);
     const { winner, loser } = await race(central, racing, 'far-away');
-    expect(loser).toMatchObject({ reason: 'name-taken', cause: expect.objectContaining({ message: expect.stringContaining('UNIQUE constraint failed: waddles.name') }) });
+    expect(loser).toMatchObject({
+      reason: 'name-taken',
+      cause: expect.objectContaining({ message: expect.stringContaining('UNIQUE constraint failed: waddles.name') }),
+    });
 
     expect(new Set(racing.created).size).toBe(2);
     const loserDatabase = racing.created.find((id) => id !== winner.d1DatabaseId)!;
@@ -213,7 +226,9 @@ describe('a provisioning that fails after creating its database deletes it (remo
 
   it('a failed migration leaves no database', async () => {
     const occupied = occupiedDatabaseTarget(target);
-    await expect(createWaddle(central, occupied, { name: 'half-built', displayName: 'Half built', ownerId: OWNER })).rejects.toMatchObject({ reason: 'migration-failed' });
+    await expect(createWaddle(central, occupied, { name: 'half-built', displayName: 'Half built', ownerId: OWNER })).rejects.toMatchObject({
+      reason: 'migration-failed',
+    });
     expect(occupied.created).toHaveLength(1);
     expect(await existence(occupied.created[0]!)).toEqual({ served: false, files: false });
     expect(localApi.databaseIds()).not.toContain(occupied.created[0]);

@@ -18,19 +18,35 @@ afterAll(() => api.close());
 
 /** A raw request to the API, answered as status and parsed JSON body. */
 async function call(method: string, path: string, body?: string, token = TOKEN) {
-  const response = await fetch(`${api.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body }) });
-  return { status: response.status, body: (await response.json()) as { success: boolean; errors: { code: number; message: string }[]; messages: unknown[]; result: any } };
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { success: boolean; errors: { code: number; message: string }[]; messages: unknown[]; result: any },
+  };
 }
-const query = (databaseId: string, body: unknown) => call('POST', `/accounts/${ACCOUNT}/d1/database/${databaseId}/query`, JSON.stringify(body));
+const query = (databaseId: string, body: unknown) =>
+  call('POST', `/accounts/${ACCOUNT}/d1/database/${databaseId}/query`, JSON.stringify(body));
 /** A failed answer as the API gives it: the status, and one error with its code. */
-const failure = (status: number, code: number) => ({ status, body: { success: false, result: null, messages: [], errors: [{ code, message: expect.any(String) }] } });
+const failure = (status: number, code: number) => ({
+  status,
+  body: { success: false, result: null, messages: [], errors: [{ code, message: expect.any(String) }] },
+});
 
 describe('the local D1 REST API', () => {
-  it('answers a query in the documented envelope, with D1\'s own meta', async () => {
+  it("answers a query in the documented envelope, with D1's own meta", async () => {
     expect((await query('db-one', { sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT' })).status).toBe(200);
     const inserted = await query('db-one', { sql: 'INSERT INTO notes (body) VALUES (?), (?) RETURNING id', params: ['a', 'b'] });
     expect(inserted.status).toBe(200);
-    expect(inserted.body).toMatchObject({ success: true, errors: [], messages: [], result: [{ success: true, results: [{ id: 1 }, { id: 2 }], meta: { changes: 2, last_row_id: 2 } }] });
+    expect(inserted.body).toMatchObject({
+      success: true,
+      errors: [],
+      messages: [],
+      result: [{ success: true, results: [{ id: 1 }, { id: 2 }], meta: { changes: 2, last_row_id: 2 } }],
+    });
     const { meta } = inserted.body.result[0];
     expect(meta.size_after).toBeGreaterThan(0);
     expect(meta.size_after % 4096).toBe(0);
@@ -39,17 +55,35 @@ describe('the local D1 REST API', () => {
 
     const selected = await query('db-one', { sql: 'SELECT id, body FROM notes WHERE id > ? ORDER BY id', params: [0] });
     expect(selected.body.result).toHaveLength(1);
-    expect(selected.body.result[0].results).toEqual([{ id: 1, body: 'a' }, { id: 2, body: 'b' }]);
+    expect(selected.body.result[0].results).toEqual([
+      { id: 1, body: 'a' },
+      { id: 2, body: 'b' },
+    ]);
   });
 
-  it('answers raw with the rows as arrays in column order, as the REST client\'s raw() reads them', async () => {
+  it("answers raw with the rows as arrays in column order, as the REST client's raw() reads them", async () => {
     await query('db-one', { sql: 'CREATE TABLE pairs ("2" TEXT, "1" TEXT, name TEXT)' });
     await query('db-one', { sql: "INSERT INTO pairs VALUES ('two', 'one', 'n')" });
-    const raw = await call('POST', `/accounts/${ACCOUNT}/d1/database/db-one/raw`, JSON.stringify({ sql: 'SELECT "2", "1", name FROM pairs WHERE name = ?', params: ['n'] }));
-    expect(raw.body).toMatchObject({ success: true, result: [{ success: true, results: { columns: ['2', '1', 'name'], rows: [['two', 'one', 'n']] } }] });
+    const raw = await call(
+      'POST',
+      `/accounts/${ACCOUNT}/d1/database/db-one/raw`,
+      JSON.stringify({ sql: 'SELECT "2", "1", name FROM pairs WHERE name = ?', params: ['n'] }),
+    );
+    expect(raw.body).toMatchObject({
+      success: true,
+      result: [{ success: true, results: { columns: ['2', '1', 'name'], rows: [['two', 'one', 'n']] } }],
+    });
     const db = restD1Database({ baseUrl: api.baseUrl, accountId: ACCOUNT, apiToken: TOKEN }, 'db-one');
     expect(await db.prepare('SELECT "2", "1", name FROM pairs WHERE name = ?').bind('n').raw()).toEqual([['two', 'one', 'n']]);
-    expect((await call('POST', `/accounts/${ACCOUNT}/d1/database/db-one/raw`, JSON.stringify({ batch: [{ sql: 'SELECT 1' }, { sql: 'SELECT 2' }] }))).status).toBe(400);
+    expect(
+      (
+        await call(
+          'POST',
+          `/accounts/${ACCOUNT}/d1/database/db-one/raw`,
+          JSON.stringify({ batch: [{ sql: 'SELECT 1' }, { sql: 'SELECT 2' }] }),
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('runs a batch atomically: one failing statement leaves nothing of the others', async () => {
@@ -62,10 +96,16 @@ describe('the local D1 REST API', () => {
       ],
     });
     expect(failed.status).toBe(400);
-    expect(failed.body).toMatchObject({ success: false, result: null, errors: [{ code: 7500, message: expect.stringContaining('NOT NULL constraint failed') }] });
+    expect(failed.body).toMatchObject({
+      success: false,
+      result: null,
+      errors: [{ code: 7500, message: expect.stringContaining('NOT NULL constraint failed') }],
+    });
     expect((await query('db-one', { sql: 'SELECT count(*) AS n FROM ledger' })).body.result[0].results).toEqual([{ n: 0 }]);
 
-    const applied = await query('db-one', { batch: [{ sql: 'INSERT INTO ledger VALUES (?)', params: [10] }, { sql: 'SELECT sum(amount) AS total FROM ledger' }] });
+    const applied = await query('db-one', {
+      batch: [{ sql: 'INSERT INTO ledger VALUES (?)', params: [10] }, { sql: 'SELECT sum(amount) AS total FROM ledger' }],
+    });
     expect(applied.body.result.map((r: { results: unknown[] }) => r.results)).toEqual([[], [{ total: 10 }]]);
   });
 
@@ -73,12 +113,21 @@ describe('the local D1 REST API', () => {
     const created = await call('POST', `/accounts/${ACCOUNT}/d1/database`, JSON.stringify({ name: 'waddle-fresh' }));
     expect(created.status).toBe(200);
     const { uuid } = created.body.result;
-    expect(created.body.result).toMatchObject({ name: 'waddle-fresh', version: 'production', num_tables: 0, created_at: expect.any(String) });
+    expect(created.body.result).toMatchObject({
+      name: 'waddle-fresh',
+      version: 'production',
+      num_tables: 0,
+      created_at: expect.any(String),
+    });
     expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(api.databaseIds()).toContain(uuid);
 
     const db = restD1Database({ baseUrl: api.baseUrl, accountId: ACCOUNT, apiToken: TOKEN }, uuid);
-    await db.batch([db.prepare('CREATE TABLE a (x)'), db.prepare('CREATE TABLE b (y)'), db.prepare('INSERT INTO a VALUES (?)').bind('kept')]);
+    await db.batch([
+      db.prepare('CREATE TABLE a (x)'),
+      db.prepare('CREATE TABLE b (y)'),
+      db.prepare('INSERT INTO a VALUES (?)').bind('kept'),
+    ]);
     expect(await db.prepare('SELECT x FROM a').first()).toEqual({ x: 'kept' });
     const described = await call('GET', `/accounts/${ACCOUNT}/d1/database/${uuid}`);
     expect(described.body.result).toMatchObject({ uuid, name: 'waddle-fresh', num_tables: 2 });
@@ -101,15 +150,20 @@ describe('the local D1 REST API', () => {
     const creations = ['first', 'second'].map((name) => call('POST', `/accounts/${ACCOUNT}/d1/database`, JSON.stringify({ name })));
     const answers = await Promise.all([...writes, ...creations]);
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-    expect((await query('db-one', { sql: 'SELECT count(*) AS n, count(DISTINCT n) AS d FROM hits' })).body.result[0].results).toEqual([{ n: 60, d: 60 }]);
+    expect((await query('db-one', { sql: 'SELECT count(*) AS n, count(DISTINCT n) AS d FROM hits' })).body.result[0].results).toEqual([
+      { n: 60, d: 60 },
+    ]);
     const ids = answers.slice(60).map((a) => a.body.result.uuid as string);
     expect(new Set(ids).size).toBe(2);
     for (const id of ids) expect((await query(id, { sql: 'SELECT 1 AS one' })).body.result[0].results).toEqual([{ one: 1 }]);
   });
 
   it('deletes a database: no longer served, its files gone, the others still answering from their own', async () => {
-    const create = async (name: string) => (await call('POST', `/accounts/${ACCOUNT}/d1/database`, JSON.stringify({ name }))).body.result.uuid as string;
-    const tables = async (id: string) => (await query(id, { sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'" })).body.result[0].results;
+    const create = async (name: string) =>
+      (await call('POST', `/accounts/${ACCOUNT}/d1/database`, JSON.stringify({ name }))).body.result.uuid as string;
+    const tables = async (id: string) =>
+      (await query(id, { sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'" })).body
+        .result[0].results;
     const doomed = await create('doomed');
     const survivor = await create('survivor');
     await query(doomed, { sql: 'CREATE TABLE doomed (x)' });
@@ -132,7 +186,9 @@ describe('the local D1 REST API', () => {
   });
 
   it('answers errors as the real API does: 401, 404, 400, each with success false and errors', async () => {
-    expect(await call('POST', `/accounts/${ACCOUNT}/d1/database/db-one/query`, '{"sql":"SELECT 1"}', 'wrong-token')).toEqual(failure(401, 10000));
+    expect(await call('POST', `/accounts/${ACCOUNT}/d1/database/db-one/query`, '{"sql":"SELECT 1"}', 'wrong-token')).toEqual(
+      failure(401, 10000),
+    );
     expect(await call('POST', '/accounts/someone-else/d1/database/db-one/query', '{"sql":"SELECT 1"}')).toEqual(failure(404, 7003));
     expect(await query('no-such-db', { sql: 'SELECT 1' })).toEqual(failure(404, 7404));
     expect(await call('GET', `/accounts/${ACCOUNT}/d1/database/no-such-db`)).toEqual(failure(404, 7404));

@@ -14,7 +14,9 @@ function repository(): string {
 
 /** A `.dev.vars` file as name → value. */
 function devVars(file: string): Record<string, string> {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'));
   return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }
 
@@ -40,12 +42,16 @@ describe('local secrets and .dev.vars', () => {
     expect(refilled.monitorToken).not.toBe(first.monitorToken);
   });
 
-  it('writes each Worker\'s .dev.vars: the local D1 API for both, AUTH_SECRET for the api, MONITOR_TOKEN for the monitor', async () => {
+  it("writes each Worker's .dev.vars: the local D1 API for both, AUTH_SECRET for the api, MONITOR_TOKEN for the monitor", async () => {
     const root = repository();
     const secrets = await ensureLocalSecrets(root);
     const files = await writeDevVars(root, { baseUrl: 'http://127.0.0.1:8789/client/v4', accountId: 'waddle-local' }, secrets);
     expect(files).toEqual([join(root, 'apps', 'api', '.dev.vars'), join(root, 'apps', 'monitor', '.dev.vars')]);
-    const cloudflare = { CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:8789/client/v4', CLOUDFLARE_ACCOUNT_ID: 'waddle-local', CLOUDFLARE_API_TOKEN: secrets.cloudflareApiToken };
+    const cloudflare = {
+      CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:8789/client/v4',
+      CLOUDFLARE_ACCOUNT_ID: 'waddle-local',
+      CLOUDFLARE_API_TOKEN: secrets.cloudflareApiToken,
+    };
     expect(devVars(files[0]!)).toEqual({ ...cloudflare, AUTH_SECRET: secrets.authSecret });
     expect(devVars(files[1]!)).toEqual({ ...cloudflare, MONITOR_TOKEN: secrets.monitorToken });
   });

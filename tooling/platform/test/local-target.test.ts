@@ -10,7 +10,7 @@ const filesOf = (stateDirectory: string, databaseId: string) =>
   ['', '-wal', '-shm'].map((suffix) => `${localDatabaseFile(stateDirectory, databaseId)}${suffix}`).filter((file) => existsSync(file));
 
 describe('the local target', () => {
-  it('finds a database\'s files where Miniflare keeps them', async () => {
+  it("finds a database's files where Miniflare keeps them", async () => {
     const stateDirectory = temporaryStateDirectory();
     const local = await openLocalDatabases(['probe'], stateDirectory);
     await local.get('probe').prepare('CREATE TABLE t (x)').run();
@@ -21,7 +21,11 @@ describe('the local target', () => {
   it('creates a new database on every call, even for the same name, and deletes one with all its files', async () => {
     const stateDirectory = temporaryStateDirectory();
     const target = localTarget(stateDirectory);
-    const ids = await Promise.all([target.createDatabase('waddle-ice'), target.createDatabase('waddle-ice'), target.createDatabase('waddle-ice')]);
+    const ids = await Promise.all([
+      target.createDatabase('waddle-ice'),
+      target.createDatabase('waddle-ice'),
+      target.createDatabase('waddle-ice'),
+    ]);
     expect(ids.toSorted()).toEqual(['local-waddle-ice', 'local-waddle-ice.2', 'local-waddle-ice.3']);
 
     const [kept, deleted] = ids as [string, string, string];
@@ -37,7 +41,8 @@ describe('the local target', () => {
 
     const reopened = await target.open([kept, deleted]);
     try {
-      const tables = (id: string) => reopened.get(id).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'").all();
+      const tables = (id: string) =>
+        reopened.get(id).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'").all();
       expect((await tables(kept)).results).toEqual([{ name: 'kept' }]);
       expect((await tables(deleted)).results).toEqual([]);
     } finally {

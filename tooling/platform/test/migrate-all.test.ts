@@ -9,7 +9,15 @@ const latest = waddleMigrations.map((m) => m.name);
 
 function captureIo() {
   const lines: string[] = [];
-  return { lines, io: { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line), progress: (text: string) => lines.push(text), isTerminal: false } };
+  return {
+    lines,
+    io: {
+      out: (line: string) => lines.push(line),
+      err: (line: string) => lines.push(line),
+      progress: (text: string) => lines.push(text),
+      isTerminal: false,
+    },
+  };
 }
 
 describe('migrate fan-out on the local target', () => {
@@ -43,7 +51,13 @@ describe('migrate fan-out on the local target', () => {
 
     const { lines, io } = captureIo();
     expect(await migrateCommand(['--concurrency', '4'], io, target)).toBe(1);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^FAILED waddle ${broken.name} \\(${broken.d1DatabaseId}\\): migration 0002_create_channels \\(up\\) failed: .*table "channels" already exists`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^FAILED waddle ${broken.name} \\(${broken.d1DatabaseId}\\): migration 0002_create_channels \\(up\\) failed: .*table "channels" already exists`,
+        ),
+      ),
+    );
     const afterFailure = await inspect(target, waddles);
     for (const waddle of waddles) {
       expect(afterFailure.recorded.get(waddle.name)).toEqual(waddle === broken ? latest.slice(0, 1) : latest);
@@ -67,7 +81,9 @@ describe('migrate fan-out on the local target', () => {
     const [a, b] = await Promise.all([migrateAll({ target, concurrency: 4 }), migrateAll({ target, concurrency: 4 })]);
     expect([...a.failed, ...b.failed]).toEqual([]);
     for (const waddle of waddles) {
-      const applied = [a, b].flatMap((run) => run.outcomes.filter((o) => o.database === `waddle ${waddle.name}`).flatMap((o) => o.migrations));
+      const applied = [a, b].flatMap((run) =>
+        run.outcomes.filter((o) => o.database === `waddle ${waddle.name}`).flatMap((o) => o.migrations),
+      );
       expect(applied).toEqual(latest.slice(waddle.applied));
     }
   });
@@ -76,7 +92,10 @@ describe('migrate fan-out on the local target', () => {
     const target = localTarget(temporaryStateDirectory());
     await seedRegistry(target, 3);
     const opened = await target.open([target.centralDatabaseId]);
-    await opened.get(target.centralDatabaseId).prepare("UPDATE waddles SET d1_database_id = 'test-waddle-vanished' WHERE name = 'w2'").run();
+    await opened
+      .get(target.centralDatabaseId)
+      .prepare("UPDATE waddles SET d1_database_id = 'test-waddle-vanished' WHERE name = 'w2'")
+      .run();
     await opened.dispose();
     const report = await migrateAll({ target });
     expect(report.failed.map((f) => [f.database, f.error])).toEqual([['waddle w2', expect.stringMatching(/missing or was replaced/)]]);
@@ -89,7 +108,9 @@ describe('migrate fan-out on the local target', () => {
     expect(await migrateCommand(['status'], io, target)).toBe(0);
     const table = lines.find((l) => l.startsWith('database'))!;
     expect(table).toContain('pending');
-    expect(lines.join('\n')).toMatch(new RegExp(`waddle w1 +test-waddle-1 +0001_create_categories +0001_create_categories +behind +${latest.length - 1} `));
+    expect(lines.join('\n')).toMatch(
+      new RegExp(`waddle w1 +test-waddle-1 +0001_create_categories +0001_create_categories +behind +${latest.length - 1} `),
+    );
     const { recorded } = await inspect(target, waddles);
     expect(recorded.get('w1')).toEqual(latest.slice(0, 1));
     expect(await migrateCommand(['--concurrency', '0'], io, target)).toBe(2);

@@ -19,7 +19,7 @@ function capture(): CommandIo & { lines: string[]; errors: string[] } {
 }
 
 describe('waddle export and waddle erase', () => {
-  it('export a user\'s data from every waddle database to a file, then erase it, over the local target', async () => {
+  it("export a user's data from every waddle database to a file, then erase it, over the local target", async () => {
     const state = temporaryStateDirectory();
     const target = localTarget(state);
     const ids = ['local-waddle-one', 'local-waddle-two'];
@@ -29,7 +29,11 @@ describe('waddle export and waddle erase', () => {
       expect((await new Migrator({ database: central, migrations: centralMigrations }).migrateToLatest()).error).toBeUndefined();
       await central.batch([
         central.prepare("INSERT INTO users (id, username, email) VALUES (1, 'owner', NULL), (2, 'walrus', 'walrus@example.com')"),
-        central.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'one', 'One', 1, ?), (2, 'two', 'Two', 1, ?)").bind(...ids),
+        central
+          .prepare(
+            "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'one', 'One', 1, ?), (2, 'two', 'Two', 1, ?)",
+          )
+          .bind(...ids),
         central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, 1), (1, 2), (2, 1), (2, 2)'),
         // An earlier export whose archive expired (the api's cron deleted its chunks): the command must not serve it.
         central.prepare(
@@ -40,7 +44,12 @@ describe('waddle export and waddle erase', () => {
         const d1 = opened.get(id);
         expect((await new Migrator({ database: d1, migrations: waddleMigrations }).migrateToLatest()).error).toBeUndefined();
         await d1.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', 1)").run();
-        await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 2, content: `tusk talk number ${i + 1}`, createdAt: Date.now() });
+        await postMessage(openWaddleDatabase(d1), {
+          channelId: 1,
+          authorId: 2,
+          content: `tusk talk number ${i + 1}`,
+          createdAt: Date.now(),
+        });
         await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 1, content: 'owner here', createdAt: Date.now() });
       }
     } finally {
@@ -50,11 +59,18 @@ describe('waddle export and waddle erase', () => {
     const out = join(state, 'walrus.json');
     const exportIo = capture();
     expect(await exportUserCommand(['2', '--out', out], exportIo, target)).toBe(0);
-    const archive = JSON.parse(readFileSync(out, 'utf8')) as { userId: number; jobId: number; records: { type: string; waddleId?: number; data: any }[] };
+    const archive = JSON.parse(readFileSync(out, 'utf8')) as {
+      userId: number;
+      jobId: number;
+      records: { type: string; waddleId?: number; data: any }[];
+    };
     expect(archive.userId).toBe(2);
     expect(archive.jobId).not.toBe(7);
     expect(archive.records.find((r) => r.type === 'profile')!.data.email).toBe('walrus@example.com');
-    expect(archive.records.filter((r) => r.type === 'message').map((r) => [r.waddleId, r.data.content])).toEqual([[1, 'tusk talk number 1'], [2, 'tusk talk number 2']]);
+    expect(archive.records.filter((r) => r.type === 'message').map((r) => [r.waddleId, r.data.content])).toEqual([
+      [1, 'tusk talk number 1'],
+      [2, 'tusk talk number 2'],
+    ]);
 
     const eraseIo = capture();
     expect(await eraseUserCommand(['2'], eraseIo, target)).toBe(0);
@@ -63,9 +79,15 @@ describe('waddle export and waddle erase', () => {
 
     const after = await target.open([target.centralDatabaseId, ...ids]);
     try {
-      expect(await after.get(target.centralDatabaseId).prepare('SELECT username, email FROM users WHERE id = 2').first()).toEqual({ username: 'erased-2', email: null });
+      expect(await after.get(target.centralDatabaseId).prepare('SELECT username, email FROM users WHERE id = 2').first()).toEqual({
+        username: 'erased-2',
+        email: null,
+      });
       for (const id of ids) {
-        expect((await after.get(id).prepare('SELECT user_id, content FROM messages ORDER BY id').all()).results).toEqual([{ user_id: 2, content: null }, { user_id: 1, content: 'owner here' }]);
+        expect((await after.get(id).prepare('SELECT user_id, content FROM messages ORDER BY id').all()).results).toEqual([
+          { user_id: 2, content: null },
+          { user_id: 1, content: 'owner here' },
+        ]);
       }
     } finally {
       await after.dispose();

@@ -7,14 +7,14 @@ import { createWaddleDatabaseResolver, UnknownWaddleError, UnreachableDatabaseEr
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { localConnector } from '../src/local/local-connector.ts';
-import { createWaddle, WaddleProvisioningError } from '@waddle/provisioning/create-waddle';
+import { createWaddle } from '@waddle/provisioning/create-waddle';
 import { localTarget } from '../src/targets/local-target.ts';
 import { remoteTarget } from '@waddle/provisioning/remote-target';
 import { startLocalD1Api } from '../src/local/local-d1-api.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
 
 describe('provisioning and the resolver', () => {
-  it('creates a waddle\'s database, migrates and registers it, and the resolver finds it through the registry', async () => {
+  it("creates a waddle's database, migrates and registers it, and the resolver finds it through the registry", async () => {
     const target = localTarget(temporaryStateDirectory());
     const central = await target.open([target.centralDatabaseId]);
     const directory = central.get(target.centralDatabaseId);
@@ -27,7 +27,11 @@ describe('provisioning and the resolver', () => {
       results: [{ name: 'ice-floe', owner_id: 7, is_public: 1, member_count: 1, schema_version: waddleMigrations.at(-1)!.name }],
     });
 
-    for (const [name, reason] of [['ice-floe', 'name-taken'], ['Ice Floe', 'invalid-name'], ['x', 'invalid-name']] as const) {
+    for (const [name, reason] of [
+      ['ice-floe', 'name-taken'],
+      ['Ice Floe', 'invalid-name'],
+      ['x', 'invalid-name'],
+    ] as const) {
       await expect(createWaddle(directory, target, { name, displayName: 'x', ownerId: 7 })).rejects.toMatchObject({ reason });
     }
     expect((await directory.prepare('SELECT count(*) AS n FROM waddles').first<{ n: number }>())?.n).toBe(1);
@@ -45,7 +49,7 @@ describe('provisioning and the resolver', () => {
     }
   });
 
-  it('prefers a Worker\'s static binding named by the registry, and says when nothing reaches a database', async () => {
+  it("prefers a Worker's static binding named by the registry, and says when nothing reaches a database", async () => {
     const target = localTarget(temporaryStateDirectory());
     const opened = await target.open([target.centralDatabaseId, 'bound-db']);
     try {
@@ -53,7 +57,9 @@ describe('provisioning and the resolver', () => {
       await new Migrator({ database: directory, migrations: centralMigrations }).migrateToLatest();
       await directory.batch([
         directory.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')"),
-        directory.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding) VALUES (1, 'bound', 'B', 1, 'bound-db', 'WADDLE_BOUND')"),
+        directory.prepare(
+          "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding) VALUES (1, 'bound', 'B', 1, 'bound-db', 'WADDLE_BOUND')",
+        ),
         directory.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (2, 'far', 'F', 1, 'far-db')"),
       ]);
       const bound = opened.get('bound-db');

@@ -60,10 +60,13 @@ export async function inspect(target: DatabaseTarget, waddles: readonly FixtureW
     for (const waddle of waddles) {
       const { results } = await opened
         .get(waddle.d1DatabaseId)
-        .prepare("SELECT name FROM schema_migrations ORDER BY name")
+        .prepare('SELECT name FROM schema_migrations ORDER BY name')
         .all<{ name: string }>()
         .catch(() => ({ results: [] as { name: string }[] }));
-      recorded.set(waddle.name, results.map((r) => r.name));
+      recorded.set(
+        waddle.name,
+        results.map((r) => r.name),
+      );
     }
     const { results: registry } = await opened
       .get(target.centralDatabaseId)

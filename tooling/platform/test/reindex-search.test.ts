@@ -12,7 +12,14 @@ import { temporaryStateDirectory } from './registry-fixture.ts';
 function capture(): CommandIo & { lines: string[]; progressed: string[] } {
   const lines: string[] = [];
   const progressed: string[] = [];
-  return { lines, progressed, out: (line) => lines.push(line), err: (line) => lines.push(line), progress: (text) => progressed.push(text), isTerminal: false };
+  return {
+    lines,
+    progressed,
+    out: (line) => lines.push(line),
+    err: (line) => lines.push(line),
+    progress: (text) => progressed.push(text),
+    isTerminal: false,
+  };
 }
 
 describe('waddle reindex-search', () => {
@@ -21,13 +28,21 @@ describe('waddle reindex-search', () => {
     const ids = ['local-waddle-one', 'local-waddle-two'];
     const opened = await target.open([target.centralDatabaseId, ...ids]);
     const found = async () =>
-      Promise.all(ids.map(async (id) => (await searchMessages(openWaddleDatabase(opened.get(id)), { query: '🐧', visibleChannelIds: [1] })).hits.map((hit) => hit.id)));
+      Promise.all(
+        ids.map(async (id) =>
+          (await searchMessages(openWaddleDatabase(opened.get(id)), { query: '🐧', visibleChannelIds: [1] })).hits.map((hit) => hit.id),
+        ),
+      );
     try {
       const central = opened.get(target.centralDatabaseId);
       expect((await new Migrator({ database: central, migrations: centralMigrations }).migrateToLatest()).error).toBeUndefined();
       await central.batch([
         central.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')"),
-        central.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'one', 'One', 1, ?), (2, 'two', 'Two', 1, ?)").bind(...ids),
+        central
+          .prepare(
+            "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'one', 'One', 1, ?), (2, 'two', 'Two', 1, ?)",
+          )
+          .bind(...ids),
       ]);
       for (const id of ids) {
         const d1 = opened.get(id);
@@ -35,23 +50,34 @@ describe('waddle reindex-search', () => {
         // Messages as the earlier version indexed them: the content itself, where unicode61 drops emoji.
         await d1.batch([
           d1.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', 1)"),
-          d1.prepare("INSERT INTO messages (id, channel_id, user_id, content, created_at) VALUES (1, 1, 1, 'penguin 🐧 parade', 1000), (2, 1, 1, 'no emoji here', 1001), (3, 1, 1, '🐧🐧', 1002)"),
-          d1.prepare("INSERT INTO messages_fts (rowid, body) SELECT id, content FROM messages"),
+          d1.prepare(
+            "INSERT INTO messages (id, channel_id, user_id, content, created_at) VALUES (1, 1, 1, 'penguin 🐧 parade', 1000), (2, 1, 1, 'no emoji here', 1001), (3, 1, 1, '🐧🐧', 1002)",
+          ),
+          d1.prepare('INSERT INTO messages_fts (rowid, body) SELECT id, content FROM messages'),
         ]);
       }
       expect(await found()).toEqual([[], []]);
 
       const io = capture();
       expect(await reindexSearchCommand([], io, target)).toBe(0);
-      expect(await found()).toEqual([[3, 1], [3, 1]]);
+      expect(await found()).toEqual([
+        [3, 1],
+        [3, 1],
+      ]);
       expect(io.lines.at(-1)).toBe('2 waddle databases, 4 index entries rewritten, 0 failed, on the local target');
-      expect(io.progressed).toEqual(['1/2 waddle one: 3 messages scanned, 2 rewritten\n', '2/2 waddle two: 3 messages scanned, 2 rewritten\n']);
+      expect(io.progressed).toEqual([
+        '1/2 waddle one: 3 messages scanned, 2 rewritten\n',
+        '2/2 waddle two: 3 messages scanned, 2 rewritten\n',
+      ]);
       // The words of the rewritten messages are still found, and the others' entries are untouched.
       const words = await searchMessages(openWaddleDatabase(opened.get(ids[0]!)), { query: 'parade', visibleChannelIds: [1] });
       expect(words.hits.map((hit) => hit.id)).toEqual([1]);
 
       expect(await reindexSearchCommand([], capture(), target)).toBe(0);
-      expect(await found()).toEqual([[3, 1], [3, 1]]);
+      expect(await found()).toEqual([
+        [3, 1],
+        [3, 1],
+      ]);
     } finally {
       await opened.dispose();
     }

@@ -28,9 +28,15 @@ describe('the remote target, against the local D1 REST API', () => {
     try {
       const target = remoteTarget({ baseUrl: localApi.baseUrl, accountId: ACCOUNT, apiToken: TOKEN }, local.centralDatabaseId);
       const lines: string[] = [];
-      const exitCode = await migrateCommand(['--concurrency', '3', '--target', 'remote'], { out: (l) => lines.push(l), err: (l) => lines.push(l), progress: () => {}, isTerminal: false }, target);
+      const exitCode = await migrateCommand(
+        ['--concurrency', '3', '--target', 'remote'],
+        { out: (l) => lines.push(l), err: (l) => lines.push(l), progress: () => {}, isTerminal: false },
+        target,
+      );
       expect(exitCode).toBe(1);
-      expect(lines).toContain(`FAILED waddle ${unreachable.name} (${unreachable.d1DatabaseId}): D1 REST API 404: The database ${unreachable.d1DatabaseId} could not be found`);
+      expect(lines).toContain(
+        `FAILED waddle ${unreachable.name} (${unreachable.d1DatabaseId}): D1 REST API 404: The database ${unreachable.d1DatabaseId} could not be found`,
+      );
       expect(lines.some((l) => l.includes('on the remote target'))).toBe(true);
 
       const rerun = await migrateAll({ target });
@@ -51,12 +57,18 @@ describe('the remote target, against the local D1 REST API', () => {
       const api = { baseUrl: localApi.baseUrl, accountId: ACCOUNT, apiToken: TOKEN };
       const db = restD1Database(api, 'db-a');
       await db.prepare('CREATE TABLE t (x INTEGER NOT NULL)').run();
-      await expect(db.batch([db.prepare('INSERT INTO t VALUES (?)').bind(1), db.prepare('INSERT INTO t VALUES (NULL)')])).rejects.toThrow(/NOT NULL/);
+      await expect(db.batch([db.prepare('INSERT INTO t VALUES (?)').bind(1), db.prepare('INSERT INTO t VALUES (NULL)')])).rejects.toThrow(
+        /NOT NULL/,
+      );
       expect((await db.prepare('SELECT count(*) AS n FROM t').first<{ n: number }>())?.n).toBe(0);
       const [inserted] = await db.batch([db.prepare('INSERT INTO t VALUES (?)').bind(7)]);
       expect(inserted!.meta.changes).toBe(1);
 
-      await expect(restD1Database({ ...api, apiToken: 'wrong' }, 'db-a').prepare('SELECT 1').all()).rejects.toEqual(new D1RestError(401, 'Authentication error'));
+      await expect(
+        restD1Database({ ...api, apiToken: 'wrong' }, 'db-a')
+          .prepare('SELECT 1')
+          .all(),
+      ).rejects.toEqual(new D1RestError(401, 'Authentication error'));
       const target = remoteTarget(api, 'central');
       const created = await target.createDatabase('waddle-new');
       expect(created).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);

@@ -16,7 +16,10 @@ let database: D1DatabaseLike;
 beforeAll(async () => {
   const state = mkdtempSync(join(tmpdir(), 'waddle-busy-'));
   const script = await bundleWorker(join(import.meta.dirname, 'busy-hammer-worker.ts'));
-  processes = await Promise.all([startLocalMiniflare({ DB: 'shared-central' }, state, script), startLocalMiniflare({ DB: 'shared-central' }, state, script)]);
+  processes = await Promise.all([
+    startLocalMiniflare({ DB: 'shared-central' }, state, script),
+    startLocalMiniflare({ DB: 'shared-central' }, state, script),
+  ]);
   database = (await processes[0].getD1Database('DB')) as unknown as D1DatabaseLike;
   await database.prepare('CREATE TABLE writes (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, n INTEGER NOT NULL)').run();
 });
@@ -29,7 +32,10 @@ afterAll(async () => {
 async function hammer(requests: [Omit<HammerRequest, 'process'>, Omit<HammerRequest, 'process'>]): Promise<(string | null)[]> {
   const answers = await Promise.all(
     requests.map(async (request, process) => {
-      const response = await processes[process]!.dispatchFetch('http://hammer/', { method: 'POST', body: JSON.stringify({ ...request, process }) });
+      const response = await processes[process]!.dispatchFetch('http://hammer/', {
+        method: 'POST',
+        body: JSON.stringify({ ...request, process }),
+      });
       expect(response.status).toBe(200);
       return (await response.json()) as (string | null)[];
     }),
@@ -40,7 +46,10 @@ async function hammer(requests: [Omit<HammerRequest, 'process'>, Omit<HammerRequ
 /** 100 write batches for each process, their `n` from `start`: evens to the first, odds to the second. */
 function writes(start: number, retry: boolean): [Omit<HammerRequest, 'process'>, Omit<HammerRequest, 'process'>] {
   const values = (parity: number) => Array.from({ length: 100 }, (_, i) => start + 2 * i + parity);
-  return [{ kind: 'write', values: values(0), retry }, { kind: 'write', values: values(1), retry }];
+  return [
+    { kind: 'write', values: values(0), retry },
+    { kind: 'write', values: values(1), retry },
+  ];
 }
 
 async function written(from: number, to: number): Promise<number[]> {
@@ -70,13 +79,14 @@ describe('retryWhenBusy, with two workerd processes writing one database file', 
     expect(await written(30_000, 39_999)).toHaveLength(100);
   });
 
-  it('starts several workerd processes at once over one state directory (a startup that meets another one\'s lock is tried again)', async () => {
+  it("starts several workerd processes at once over one state directory (a startup that meets another one's lock is tried again)", async () => {
     const state = mkdtempSync(join(tmpdir(), 'waddle-startup-'));
     const started = await Promise.allSettled(Array.from({ length: 4 }, () => startLocalMiniflare({ DB: 'startup' }, state)));
     const running = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     try {
       expect(started.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
-      for (const miniflare of running) expect(await (await miniflare.getD1Database('DB')).prepare('SELECT 1 AS one').first()).toEqual({ one: 1 });
+      for (const miniflare of running)
+        expect(await (await miniflare.getD1Database('DB')).prepare('SELECT 1 AS one').first()).toEqual({ one: 1 });
     } finally {
       await Promise.all(running.map((miniflare) => miniflare.dispose()));
     }
@@ -86,7 +96,16 @@ describe('retryWhenBusy, with two workerd processes writing one database file', 
     // A stand-in database: the point is which errors are sent again, not D1.
     let calls = 0;
     const failing: D1DatabaseLike = {
-      prepare: () => ({ bind: () => failing.prepare(''), all: async () => { calls++; throw new Error('D1_ERROR: no such table: nope'); }, run: async () => ({ results: [], success: true, meta: {} }), first: async () => null, raw: async () => [] }),
+      prepare: () => ({
+        bind: () => failing.prepare(''),
+        all: async () => {
+          calls++;
+          throw new Error('D1_ERROR: no such table: nope');
+        },
+        run: async () => ({ results: [], success: true, meta: {} }),
+        first: async () => null,
+        raw: async () => [],
+      }),
       batch: async () => [],
     };
     await expect(retryWhenBusy(failing).prepare('SELECT * FROM nope').all()).rejects.toThrow(/no such table/);

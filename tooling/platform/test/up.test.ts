@@ -11,7 +11,9 @@ describe('waddle up (data part)', () => {
     expect(await up({ workers: false, target, log: (line) => first.push(line), messagesPerWaddle: 120 })).toBe(true);
     expect(first.filter((l) => l.startsWith('provisioned waddle'))).toHaveLength(3);
     const table = (lines: string[]) => lines.slice(lines.findIndex((l) => l.startsWith('database')));
-    expect(table(first).join('\n')).toMatch(new RegExp(`waddle penguins \\(#1\\) +local-waddle-penguins +${waddleMigrations.at(-1)!.name} +13 +\\d+`));
+    expect(table(first).join('\n')).toMatch(
+      new RegExp(`waddle penguins \\(#1\\) +local-waddle-penguins +${waddleMigrations.at(-1)!.name} +13 +\\d+`),
+    );
 
     const second: string[] = [];
     expect(await up({ workers: false, target, log: (line) => second.push(line), messagesPerWaddle: 120 })).toBe(true);

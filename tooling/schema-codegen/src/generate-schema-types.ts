@@ -51,9 +51,6 @@ export async function renderSchemaTypes(migrations: readonly Migration[]): Promi
 
 /** Whether the committed file equals what the migrations generate now. */
 export async function isSchemaTypesCurrent(options: GenerateSchemaTypesOptions): Promise<boolean> {
-  const [expected, actual] = await Promise.all([
-    renderSchemaTypes(options.migrations),
-    readFile(options.outFile, 'utf8').catch(() => ''),
-  ]);
+  const [expected, actual] = await Promise.all([renderSchemaTypes(options.migrations), readFile(options.outFile, 'utf8').catch(() => '')]);
   return expected === actual;
 }

@@ -27,7 +27,10 @@ describe('schema-codegen --help, and usage errors', () => {
 
   it('refuses a missing or an extra argument with exit 2, and writes nothing', async () => {
     const outFile = join(await mkdtemp(join(tmpdir(), 'schema-codegen-')), 'database.ts');
-    for (const args of [[fixture, 'original'], [fixture, 'original', outFile, 'extra']]) {
+    for (const args of [
+      [fixture, 'original'],
+      [fixture, 'original', outFile, 'extra'],
+    ]) {
       const run = await runCommandLine(cli, args);
       expect(run).toMatchObject({ exitCode: 2, stdout: '' });
       expect(run.stderr).toContain('usage: schema-codegen ');

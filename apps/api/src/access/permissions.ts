@@ -45,7 +45,8 @@ export const ALL_PERMISSIONS = Object.values(Permission).reduce((all, bit) => al
  * channel. Adding any other bit to `@everyone` hands it to every member at once, so only the owner
  * or an administrator may (see `updateRole`).
  */
-export const DEFAULT_ROLE_SAFE_PERMISSIONS = Permission.VIEW_CHANNELS | Permission.SEND_MESSAGES | Permission.ADD_REACTIONS | Permission.CREATE_THREADS;
+export const DEFAULT_ROLE_SAFE_PERMISSIONS =
+  Permission.VIEW_CHANNELS | Permission.SEND_MESSAGES | Permission.ADD_REACTIONS | Permission.CREATE_THREADS;
 
 /** The names of the bits set in a bitfield, in bit order (for responses and error messages). */
 export function permissionNames(bits: number): PermissionName[] {

@@ -10,6 +10,9 @@ import { notFound } from '../http/api-error.ts';
  * ```
  */
 export async function requireMember(context: RequestContext, waddleId: number, userId: number): Promise<void> {
-  const member = await context.central.prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(waddleId, userId).first();
+  const member = await context.central
+    .prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?')
+    .bind(waddleId, userId)
+    .first();
   if (!member) throw notFound('member');
 }

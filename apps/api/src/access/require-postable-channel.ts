@@ -18,8 +18,13 @@ const TYPES_WITH_MESSAGES = new Set(['text', 'announcement']);
  *
  * An archived channel refuses both (403 `channel_archived`).
  */
-export function requirePostableChannel(access: WaddleAccess, channel: Pick<ChannelRow, 'type' | 'is_archived'>, doing: 'posting' | 'starting a thread'): void {
-  if (!TYPES_WITH_MESSAGES.has(channel.type)) throw badRequest('channel_type_refuses_messages', `a ${channel.type} channel carries no messages or threads`);
+export function requirePostableChannel(
+  access: WaddleAccess,
+  channel: Pick<ChannelRow, 'type' | 'is_archived'>,
+  doing: 'posting' | 'starting a thread',
+): void {
+  if (!TYPES_WITH_MESSAGES.has(channel.type))
+    throw badRequest('channel_type_refuses_messages', `a ${channel.type} channel carries no messages or threads`);
   if (channel.is_archived) throw forbidden('channel_archived', 'the channel is archived');
   if (channel.type === 'announcement') access.require(Permission.MANAGE_MESSAGES, `${doing} in an announcement channel`);
 }

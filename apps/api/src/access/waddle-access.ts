@@ -116,7 +116,11 @@ export async function openWaddle(
   const d1 = database.d1;
   const statements: D1StatementLike[] = [
     d1.prepare('SELECT user_id FROM bans WHERE user_id = ? AND (expires_at IS NULL OR expires_at > ?)').bind(caller.id, context.now),
-    d1.prepare('SELECT id, permissions, position, is_default FROM roles WHERE is_default = 1 OR id IN (SELECT role_id FROM member_roles WHERE user_id = ?)').bind(caller.id),
+    d1
+      .prepare(
+        'SELECT id, permissions, position, is_default FROM roles WHERE is_default = 1 OR id IN (SELECT role_id FROM member_roles WHERE user_id = ?)',
+      )
+      .bind(caller.id),
   ];
   const channelStatement =
     target.channelId !== undefined
@@ -129,7 +133,9 @@ export async function openWaddle(
   if (channelStatement) statements.push(channelStatement);
   if (target.threadId !== undefined) statements.push(d1.prepare('SELECT * FROM threads WHERE id = ?').bind(target.threadId));
   if (target.messageId !== undefined) {
-    statements.push(d1.prepare('SELECT id, channel_id, thread_id, user_id, is_deleted, is_pinned FROM messages WHERE id = ?').bind(target.messageId));
+    statements.push(
+      d1.prepare('SELECT id, channel_id, thread_id, user_id, is_deleted, is_pinned FROM messages WHERE id = ?').bind(target.messageId),
+    );
   }
   const [bans, roles, channels, second] = await d1.batch(statements);
 
@@ -154,7 +160,9 @@ export async function openWaddle(
         throw forbidden('missing_permission', `${doing} needs ${permissionNames(permission & ~permissions).join(', ')}`);
       }
     },
-    canSee: (channel) => (permissions & Permission.VIEW_CHANNELS) !== 0 && (channel.is_private === 0 || (permissions & Permission.VIEW_PRIVATE_CHANNELS) !== 0),
+    canSee: (channel) =>
+      (permissions & Permission.VIEW_CHANNELS) !== 0 &&
+      (channel.is_private === 0 || (permissions & Permission.VIEW_PRIVATE_CHANNELS) !== 0),
   };
 
   if (!channelStatement) return { access };

@@ -19,7 +19,8 @@ export async function verifyBearerToken(request: Request, secret: string, now: n
   try {
     return (await verifyAccessToken(secret, match[1]!, now, { maxLifetimeSeconds })).userId;
   } catch (error) {
-    if (error instanceof InvalidAccessTokenError) throw unauthenticated(error.problem === 'expired' ? 'the token has expired' : 'the token is not valid');
+    if (error instanceof InvalidAccessTokenError)
+      throw unauthenticated(error.problem === 'expired' ? 'the token has expired' : 'the token is not valid');
     throw error;
   }
 }

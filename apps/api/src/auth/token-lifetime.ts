@@ -20,7 +20,9 @@ export function maxTokenLifetimeSeconds(env: { readonly AUTH_MAX_TOKEN_LIFETIME_
   if (raw === undefined || raw === '') return DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   const seconds = Number(raw);
   if (!Number.isSafeInteger(seconds) || seconds < 60 || seconds > MAX_TOKEN_LIFETIME_SECONDS) {
-    throw new Error(`AUTH_MAX_TOKEN_LIFETIME_SECONDS: expected a whole number of seconds from 60 to ${MAX_TOKEN_LIFETIME_SECONDS}, got ${JSON.stringify(raw)}`);
+    throw new Error(
+      `AUTH_MAX_TOKEN_LIFETIME_SECONDS: expected a whole number of seconds from 60 to ${MAX_TOKEN_LIFETIME_SECONDS}, got ${JSON.stringify(raw)}`,
+    );
   }
   return seconds;
 }

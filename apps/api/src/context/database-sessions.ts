@@ -58,7 +58,8 @@ export class DatabaseSessions {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
     const entries = Object.entries(parsed);
-    if (entries.some(([key, value]) => !/^(central|waddle:[1-9][0-9]*)$/.test(key) || typeof value !== 'string' || value.length > 512)) throw invalid();
+    if (entries.some(([key, value]) => !/^(central|waddle:[1-9][0-9]*)$/.test(key) || typeof value !== 'string' || value.length > 512))
+      throw invalid();
     return new DatabaseSessions(new Map(entries as [string, string][]), key);
   }
 

@@ -22,7 +22,9 @@ export async function handleRequest(router: Router, request: Request, env: Env, 
     const matched = router.match(request.method, url.pathname);
     if (!('route' in matched)) {
       if (matched.allowed.length === 0) throw new ApiError(404, 'not_found', `no route for ${request.method} ${url.pathname}`);
-      throw new ApiError(405, 'method_not_allowed', `${url.pathname} answers ${matched.allowed.join(', ')}`, { Allow: matched.allowed.join(', ') });
+      throw new ApiError(405, 'method_not_allowed', `${url.pathname} answers ${matched.allowed.join(', ')}`, {
+        Allow: matched.allowed.join(', '),
+      });
     }
     const { route, rawParams } = matched;
     const now = clock();
@@ -33,8 +35,16 @@ export async function handleRequest(router: Router, request: Request, env: Env, 
     if (userId !== undefined) {
       // A request about a waddle reads its registry row in the caller's round trip.
       const waddleId = input.params.waddle;
-      const loaded = await loadCaller(context.central, userId, now, typeof waddleId === 'number' ? waddleRowStatement(context.central, userId, waddleId) : undefined);
-      setCaller(loaded.caller, typeof waddleId === 'number' ? { waddleId, row: (loaded.alongside[0] as WaddleRowForCaller | undefined) ?? null } : undefined);
+      const loaded = await loadCaller(
+        context.central,
+        userId,
+        now,
+        typeof waddleId === 'number' ? waddleRowStatement(context.central, userId, waddleId) : undefined,
+      );
+      setCaller(
+        loaded.caller,
+        typeof waddleId === 'number' ? { waddleId, row: (loaded.alongside[0] as WaddleRowForCaller | undefined) ?? null } : undefined,
+      );
     }
 
     const result = await route.handle(input as never, context);

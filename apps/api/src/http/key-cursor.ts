@@ -20,7 +20,11 @@ function encodeKeyCursor(position: KeyPosition): string {
  * Splits `rows`, read with `LIMIT limit + 1`, into the page of at most `limit` rows and the cursor
  * after its last row (`null` when the extra row did not come: nothing follows). Reads no database.
  */
-export function keyedPage<Row>(rows: readonly Row[], limit: number, positionOf: (row: Row) => KeyPosition): { page: Row[]; nextCursor: string | null } {
+export function keyedPage<Row>(
+  rows: readonly Row[],
+  limit: number,
+  positionOf: (row: Row) => KeyPosition,
+): { page: Row[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { page, nextCursor: rows.length > limit && last !== undefined ? encodeKeyCursor(positionOf(last)) : null };

@@ -29,7 +29,8 @@ export async function parseRequestInput(
     if (name in rawQuery) throw badRequest('invalid_query', `query parameter ${name} is given more than once`);
     rawQuery[name] = value;
   }
-  if (!route.query && Object.keys(rawQuery).length > 0) throw badRequest('invalid_query', `this endpoint takes no query parameters (got ${Object.keys(rawQuery).join(', ')})`);
+  if (!route.query && Object.keys(rawQuery).length > 0)
+    throw badRequest('invalid_query', `this endpoint takes no query parameters (got ${Object.keys(rawQuery).join(', ')})`);
   const query = route.query ? validate(route.query, rawQuery, 'query', 'invalid_query') : {};
 
   const body = route.body ? validate(route.body, await readJsonBody(request), 'body', 'invalid_body') : undefined;
@@ -51,7 +52,8 @@ function parsePathParameter(route: Route, name: string, raw: string): string | n
   }
   // Role 0 is the default role (`@everyone`); every other id starts at 1.
   const pattern = name === 'role' ? /^(0|[1-9][0-9]{0,15})$/ : /^[1-9][0-9]{0,15}$/;
-  if (!pattern.test(value) || !Number.isSafeInteger(Number(value))) throw badRequest('invalid_path', `${name} must be a ${name === 'role' ? 'role id (0 for the default role)' : 'positive integer id'}`);
+  if (!pattern.test(value) || !Number.isSafeInteger(Number(value)))
+    throw badRequest('invalid_path', `${name} must be a ${name === 'role' ? 'role id (0 for the default role)' : 'positive integer id'}`);
   return Number(value);
 }
 
@@ -59,10 +61,12 @@ async function readJsonBody(request: Request): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw new ApiError(413, 'body_too_large', `the body is limited to ${MAX_BODY_BYTES} bytes`);
   const text = await request.text();
-  if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) throw new ApiError(413, 'body_too_large', `the body is limited to ${MAX_BODY_BYTES} bytes`);
+  if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES)
+    throw new ApiError(413, 'body_too_large', `the body is limited to ${MAX_BODY_BYTES} bytes`);
   if (text.trim() === '') throw badRequest('invalid_body', 'this endpoint needs a JSON body');
   const type = request.headers.get('content-type');
-  if (type !== null && !/^application\/json\s*(;|$)/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
+  if (type !== null && !/^application\/json\s*(;|$)/i.test(type))
+    throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
   try {
     return JSON.parse(text);
   } catch {

@@ -4,7 +4,9 @@ import type { RequestContext } from '../context/request-context.ts';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The `{name}` parameters of a path pattern, as a union of their names. */
-export type PathParameterNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}` ? Name | PathParameterNames<Rest> : never;
+export type PathParameterNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParameterNames<Rest>
+  : never;
 
 /** Path parameters after validation: `{emoji}` is text, every other one is a positive integer id. */
 export type PathParameters<Path extends string> = { readonly [Name in PathParameterNames<Path>]: Name extends 'emoji' ? string : number };
@@ -41,6 +43,8 @@ export interface Route<Path extends string = string, Query = unknown, Body = unk
 }
 
 /** Declares a route with its types inferred from the path and schemas. */
-export function route<Path extends string, Query = Record<string, never>, Body = undefined>(spec: Route<Path, Query, Body>): Route<Path, Query, Body> {
+export function route<Path extends string, Query = Record<string, never>, Body = undefined>(
+  spec: Route<Path, Query, Body>,
+): Route<Path, Query, Body> {
   return spec;
 }

@@ -23,7 +23,8 @@ export const singleLine = (min: number, max: number) => keeping(z.string().trim(
 
 /** Message text: 1 to 4,000 characters (code points), stored as given; tab, line feed and carriage return allowed; not only whitespace. */
 export const messageContent = keeping(z.string(), { min: 1, max: 4000, multiline: true }).superRefine((content, context) => {
-  if (content.trim() === '') context.addIssue({ code: 'custom', message: 'must not be only whitespace', params: { [API_CODE]: 'invalid_text' } });
+  if (content.trim() === '')
+    context.addIssue({ code: 'custom', message: 'must not be only whitespace', params: { [API_CODE]: 'invalid_text' } });
 });
 
 /** Search text: 1 to 500 characters (code points), tab and line breaks allowed. */

@@ -24,9 +24,19 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       name,
       in: 'path',
       required: true,
-      schema: name === 'emoji' ? { type: 'string', minLength: 1, maxLength: 64, description: 'To react: one emoji (RGI, fully qualified) or a custom emoji id :name:. To remove: the reaction as stored.' } : { type: 'integer', minimum: name === 'role' ? 0 : 1, maximum: Number.MAX_SAFE_INTEGER },
+      schema:
+        name === 'emoji'
+          ? {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+              description: 'To react: one emoji (RGI, fully qualified) or a custom emoji id :name:. To remove: the reaction as stored.',
+            }
+          : { type: 'integer', minimum: name === 'role' ? 0 : 1, maximum: Number.MAX_SAFE_INTEGER },
     }));
-    const querySchema = route.query ? (z.toJSONSchema(route.query, { io: 'input' }) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
+    const querySchema = route.query
+      ? (z.toJSONSchema(route.query, { io: 'input' }) as { properties?: Record<string, unknown>; required?: string[] })
+      : undefined;
     const queryParameters = Object.entries(querySchema?.properties ?? {}).map(([name, schema]) => ({
       name,
       in: 'query',
@@ -40,14 +50,26 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       tags: [route.tag],
       parameters: [...pathParameters, ...queryParameters],
       responses: {
-        [status]: status === '204' ? { description: 'Done' } : { description: 'Success', content: { 'application/json': { schema: route.response ? jsonSchema(route.response) : { type: 'object' } } } },
+        [status]:
+          status === '204'
+            ? { description: 'Done' }
+            : {
+                description: 'Success',
+                content: { 'application/json': { schema: route.response ? jsonSchema(route.response) : { type: 'object' } } },
+              },
         ...Object.fromEntries(
-          Object.entries(route.otherSuccesses ?? {}).map(([code, { description, response }]) => [code, { description, content: { 'application/json': { schema: jsonSchema(response) } } }]),
+          Object.entries(route.otherSuccesses ?? {}).map(([code, { description, response }]) => [
+            code,
+            { description, content: { 'application/json': { schema: jsonSchema(response) } } },
+          ]),
         ),
         ...Object.fromEntries(
           Object.entries({ ...ERROR_RESPONSES, ...route.errors })
             .filter(([code]) => !(route.public && code === '401'))
-            .map(([code, description]) => [code, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+            .map(([code, description]) => [
+              code,
+              { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+            ]),
         ),
       },
       ...(route.public ? { security: [] } : {}),
@@ -63,7 +85,9 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       description: [
         'The HTTP API of Waddle. Authenticate with `Authorization: Bearer <JWT>` (HS256, `sub` = user id, `exp` required).',
         'Errors are `{"error": {"code", "message"}}`. Send back the `X-Waddle-Bookmark` header of a response to read your own writes.',
-        `Role permissions are a bitfield: ${Object.entries(Permission).map(([name, bit]) => `${name}=${bit}`).join(', ')}.`,
+        `Role permissions are a bitfield: ${Object.entries(Permission)
+          .map(([name, bit]) => `${name}=${bit}`)
+          .join(', ')}.`,
       ].join('\n\n'),
     },
     security: [{ bearerAuth: [] }],

@@ -24,7 +24,9 @@ export function exportArchiveTtlHours(env: { readonly EXPORT_ARCHIVE_TTL_HOURS?:
   if (raw === undefined || raw === '') return DEFAULT_EXPORT_ARCHIVE_TTL_HOURS;
   const hours = Number(raw);
   if (!Number.isFinite(hours) || hours < 1 || hours > MAX_EXPORT_ARCHIVE_TTL_HOURS) {
-    throw new Error(`EXPORT_ARCHIVE_TTL_HOURS: expected a number of hours from 1 to ${MAX_EXPORT_ARCHIVE_TTL_HOURS}, got ${JSON.stringify(raw)}`);
+    throw new Error(
+      `EXPORT_ARCHIVE_TTL_HOURS: expected a number of hours from 1 to ${MAX_EXPORT_ARCHIVE_TTL_HOURS}, got ${JSON.stringify(raw)}`,
+    );
   }
   return hours;
 }

@@ -6,7 +6,16 @@ import { createCategory, deleteCategory, updateCategory } from './categories.ts'
 import { archiveChannel, createChannel, listChannels, updateChannel } from './channels.ts';
 import { getMe } from './me.ts';
 import { joinWaddle, listMembers, removeMember } from './members.ts';
-import { deleteMessageRoute, editMessageRoute, listChannelMessages, listPins, listThreadMessages, pinMessage, postChannelMessage, unpinMessage } from './messages.ts';
+import {
+  deleteMessageRoute,
+  editMessageRoute,
+  listChannelMessages,
+  listPins,
+  listThreadMessages,
+  pinMessage,
+  postChannelMessage,
+  unpinMessage,
+} from './messages.ts';
 import { advanceExportRoute, eraseMeRoute, exportJobRoute, startExportRoute } from './privacy.ts';
 import { addReaction, removeReaction } from './reactions.ts';
 import { listUnreads, markReadRoute } from './read-state.ts';

@@ -62,7 +62,10 @@ export const banMember = route({
   path: '/v1/waddles/{waddle}/bans/{user}',
   tag: 'moderation',
   summary: 'Ban a user from the waddle',
-  body: z.strictObject({ reason: singleLine(0, 512).optional(), expiresAt: z.int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().optional() }),
+  body: z.strictObject({
+    reason: singleLine(0, 512).optional(),
+    expiresAt: z.int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+  }),
   async handle({ params, body }, context) {
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.BAN_MEMBERS, 'banning');
@@ -84,7 +87,12 @@ export const banMember = route({
     ]);
     await context.central.batch([
       context.central.prepare('DELETE FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(access.waddle.id, params.user),
-      auditStatement(context, { action: 'member.ban', resourceType: 'waddle', resourceId: String(access.waddle.id), metadata: { userId: params.user, expiresAt: body.expiresAt ?? null } }),
+      auditStatement(context, {
+        action: 'member.ban',
+        resourceType: 'waddle',
+        resourceId: String(access.waddle.id),
+        metadata: { userId: params.user, expiresAt: body.expiresAt ?? null },
+      }),
     ]);
     return banJson(banned!.results[0]!);
   },
@@ -108,6 +116,11 @@ export const unbanMember = route({
     access.require(Permission.BAN_MEMBERS, 'lifting a ban');
     const removed = await access.database.d1.prepare('DELETE FROM bans WHERE user_id = ? RETURNING user_id').bind(params.user).first();
     if (!removed) throw notFound('ban');
-    await auditStatement(context, { action: 'member.unban', resourceType: 'waddle', resourceId: String(access.waddle.id), metadata: { userId: params.user } }).run();
+    await auditStatement(context, {
+      action: 'member.unban',
+      resourceType: 'waddle',
+      resourceId: String(access.waddle.id),
+      metadata: { userId: params.user },
+    }).run();
   },
 });

@@ -68,7 +68,12 @@ export const updateCategory = route({
       .prepare(
         'UPDATE categories SET name = coalesce(?, name), position = coalesce(?, position), collapsed_by_default = coalesce(?, collapsed_by_default) WHERE id = ? RETURNING *',
       )
-      .bind(body.name ?? null, body.position ?? null, body.collapsedByDefault === undefined ? null : body.collapsedByDefault ? 1 : 0, params.category)
+      .bind(
+        body.name ?? null,
+        body.position ?? null,
+        body.collapsedByDefault === undefined ? null : body.collapsedByDefault ? 1 : 0,
+        params.category,
+      )
       .first<CategoryRow>();
     if (!category) throw notFound('category');
     return categoryJson(category);

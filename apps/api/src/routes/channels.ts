@@ -25,7 +25,10 @@ export const listChannels = route({
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle);
     const d1 = access.database.d1;
-    const [categories, channels] = await d1.batch([d1.prepare('SELECT * FROM categories ORDER BY position, id'), d1.prepare('SELECT * FROM channels ORDER BY position, id')]);
+    const [categories, channels] = await d1.batch([
+      d1.prepare('SELECT * FROM categories ORDER BY position, id'),
+      d1.prepare('SELECT * FROM channels ORDER BY position, id'),
+    ]);
     return {
       categories: (categories!.results as { id: number; name: string; position: number; collapsed_by_default: number }[]).map((c) => ({
         id: c.id,
@@ -56,7 +59,13 @@ async function requireCategory(access: WaddleAccess, categoryId: number | null |
   if (!found) throw notFound('category');
 }
 
-async function audit(context: RequestContext, access: WaddleAccess, action: string, channelId: number, metadata: Record<string, unknown> = {}): Promise<void> {
+async function audit(
+  context: RequestContext,
+  access: WaddleAccess,
+  action: string,
+  channelId: number,
+  metadata: Record<string, unknown> = {},
+): Promise<void> {
   await auditStatement(context, { action, resourceType: 'channel', resourceId: `${access.waddle.id}:${channelId}`, metadata }).run();
 }
 
@@ -160,7 +169,10 @@ export const archiveChannel = route({
   async handle({ params }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.MANAGE_CHANNELS, 'archiving a channel');
-    const updated = await access.database.d1.prepare('UPDATE channels SET is_archived = 1 WHERE id = ? RETURNING *').bind(channel!.id).first<ChannelRow>();
+    const updated = await access.database.d1
+      .prepare('UPDATE channels SET is_archived = 1 WHERE id = ? RETURNING *')
+      .bind(channel!.id)
+      .first<ChannelRow>();
     await audit(context, access, 'channel.archive', channel!.id);
     return channelJson(updated!);
   },

@@ -17,7 +17,17 @@ export const getMe = route({
     const user = await central
       .prepare('SELECT id, username, display_name, email, avatar_url, bio, locale, timezone, created_at FROM users WHERE id = ?')
       .bind(caller.id)
-      .first<{ id: number; username: string; display_name: string | null; email: string | null; avatar_url: string | null; bio: string | null; locale: string; timezone: string; created_at: number }>();
+      .first<{
+        id: number;
+        username: string;
+        display_name: string | null;
+        email: string | null;
+        avatar_url: string | null;
+        bio: string | null;
+        locale: string;
+        timezone: string;
+        created_at: number;
+      }>();
     if (!user) throw notFound('user');
     return {
       id: user.id,

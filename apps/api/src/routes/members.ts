@@ -4,7 +4,7 @@ import { requireMember } from '../access/require-member.ts';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditStatement } from '../audit/audit-log.ts';
-import { badRequest, conflict, notFound } from '../http/api-error.ts';
+import { conflict, notFound } from '../http/api-error.ts';
 import { decodeKeyCursor, keyedPage } from '../http/key-cursor.ts';
 import { route } from '../http/route.ts';
 import { cursor, queryCount } from '../http/schemas.ts';
@@ -30,13 +30,25 @@ export const listMembers = route({
     const { access } = await openWaddle(context, params.waddle);
     const limit = query.limit ?? 50;
     const after = query.cursor === undefined ? undefined : decodeKeyCursor(query.cursor);
-    const select = 'SELECT m.user_id, m.nickname, m.joined_at, u.username, u.display_name, u.avatar_url FROM waddle_members m JOIN users u ON u.id = m.user_id';
+    const select =
+      'SELECT m.user_id, m.nickname, m.joined_at, u.username, u.display_name, u.avatar_url FROM waddle_members m JOIN users u ON u.id = m.user_id';
     const statement = after
       ? context.central
-          .prepare(`${select} WHERE m.waddle_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.user_id > ?)) ORDER BY m.joined_at DESC, m.user_id LIMIT ?`)
+          .prepare(
+            `${select} WHERE m.waddle_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.user_id > ?)) ORDER BY m.joined_at DESC, m.user_id LIMIT ?`,
+          )
           .bind(access.waddle.id, after.key, after.key, after.id, limit + 1)
-      : context.central.prepare(`${select} WHERE m.waddle_id = ? ORDER BY m.joined_at DESC, m.user_id LIMIT ?`).bind(access.waddle.id, limit + 1);
-    const { results } = await statement.all<{ user_id: number; nickname: string | null; joined_at: number; username: string; display_name: string | null; avatar_url: string | null }>();
+      : context.central
+          .prepare(`${select} WHERE m.waddle_id = ? ORDER BY m.joined_at DESC, m.user_id LIMIT ?`)
+          .bind(access.waddle.id, limit + 1);
+    const { results } = await statement.all<{
+      user_id: number;
+      nickname: string | null;
+      joined_at: number;
+      username: string;
+      display_name: string | null;
+      avatar_url: string | null;
+    }>();
     const { page, nextCursor } = keyedPage(results, limit, (m) => ({ key: m.joined_at, id: m.user_id }));
     const roles = new Map<number, number[]>();
     if (page.length > 0) {
@@ -117,9 +129,21 @@ export const removeMember = route({
       await requireOutranks(access, access.database, params.user, 'removing a member');
     }
     await access.database.d1.prepare('DELETE FROM member_roles WHERE user_id = ?').bind(params.user).run();
-    const remove = context.central.prepare('DELETE FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(access.waddle.id, params.user);
+    const remove = context.central
+      .prepare('DELETE FROM waddle_members WHERE waddle_id = ? AND user_id = ?')
+      .bind(access.waddle.id, params.user);
     await context.central.batch(
-      self ? [remove] : [remove, auditStatement(context, { action: 'member.kick', resourceType: 'waddle', resourceId: String(access.waddle.id), metadata: { userId: params.user } })],
+      self
+        ? [remove]
+        : [
+            remove,
+            auditStatement(context, {
+              action: 'member.kick',
+              resourceType: 'waddle',
+              resourceId: String(access.waddle.id),
+              metadata: { userId: params.user },
+            }),
+          ],
     );
   },
 });

@@ -14,7 +14,10 @@ import { cursor, id, messageContent, queryCount } from '../http/schemas.ts';
 
 const pageQuery = z.strictObject({
   anchor: z
-    .union([z.enum(['newest', 'oldest', 'first_unread']), z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be newest, oldest, first_unread or a message id')])
+    .union([
+      z.enum(['newest', 'oldest', 'first_unread']),
+      z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be newest, oldest, first_unread or a message id'),
+    ])
     .optional(),
   before: queryCount(0, 100).optional(),
   after: queryCount(0, 100).optional(),
@@ -27,7 +30,8 @@ const pageQuery = z.strictObject({
  * With a `cursor`, say which way: `before` with `olderCursor`, `after` with `newerCursor`.
  */
 async function readPage(database: WaddleDatabase, scope: MessageScope, query: z.infer<typeof pageQuery>, viewerId: number) {
-  const anchor: PageAnchor = query.anchor === undefined ? 'newest' : /^\d+$/.test(query.anchor) ? Number(query.anchor) : (query.anchor as PageAnchor);
+  const anchor: PageAnchor =
+    query.anchor === undefined ? 'newest' : /^\d+$/.test(query.anchor) ? Number(query.anchor) : (query.anchor as PageAnchor);
   let { before, after } = query;
   if (before === undefined && after === undefined) {
     if (query.cursor !== undefined) throw badRequest('invalid_query', 'with a cursor, give before (olderCursor) or after (newerCursor)');
@@ -94,7 +98,8 @@ export const postChannelMessage = route({
     access.require(Permission.SEND_MESSAGES, 'posting');
     requirePostableChannel(access, channel!, 'posting');
     const threadId = body.threadId ?? null;
-    if (channel!.thread_mode === 'required' && threadId === null) throw badRequest('thread_required', 'this channel needs a threadId for every message');
+    if (channel!.thread_mode === 'required' && threadId === null)
+      throw badRequest('thread_required', 'this channel needs a threadId for every message');
     if (channel!.thread_mode === 'disabled' && threadId !== null) throw badRequest('threads_disabled', 'this channel has no threads');
     const d1 = access.database.d1;
     if (threadId !== null || body.replyToId != null) {
@@ -106,21 +111,42 @@ export const postChannelMessage = route({
       if (threadId !== null && (!thread || thread.channel_id !== channel!.id)) throw notFound('thread');
       if (thread?.is_locked && !access.has(Permission.MANAGE_THREADS)) throw forbidden('thread_locked', 'the thread is locked');
       const replied = replies!.results[0] as { channel_id: number; is_deleted: number } | undefined;
-      if (body.replyToId != null && (!replied || replied.channel_id !== channel!.id || replied.is_deleted)) throw notFound('replied message');
+      if (body.replyToId != null && (!replied || replied.channel_id !== channel!.id || replied.is_deleted))
+        throw notFound('replied message');
     }
     const enforceSlowMode = channel!.slow_mode_seconds > 0 && !access.has(Permission.MANAGE_MESSAGES);
     try {
       const posted = await postMessage(
         access.database,
-        { channelId: channel!.id, threadId, authorId: context.caller.id, content: body.content, replyToId: body.replyToId ?? null, createdAt: context.now },
+        {
+          channelId: channel!.id,
+          threadId,
+          authorId: context.caller.id,
+          content: body.content,
+          replyToId: body.replyToId ?? null,
+          createdAt: context.now,
+        },
         { enforceSlowMode },
       );
-      return { id: posted.id, channelId: channel!.id, threadId, authorId: context.caller.id, content: body.content, replyToId: body.replyToId ?? null, createdAt: posted.createdAt };
+      return {
+        id: posted.id,
+        channelId: channel!.id,
+        threadId,
+        authorId: context.caller.id,
+        content: body.content,
+        replyToId: body.replyToId ?? null,
+        createdAt: posted.createdAt,
+      };
     } catch (error) {
       if (!(error instanceof SlowModeError)) throw error;
-      const clock = await d1.prepare('SELECT last_message_at FROM slow_mode_clocks WHERE channel_id = ? AND user_id = ?').bind(channel!.id, context.caller.id).first<{ last_message_at: number }>();
+      const clock = await d1
+        .prepare('SELECT last_message_at FROM slow_mode_clocks WHERE channel_id = ? AND user_id = ?')
+        .bind(channel!.id, context.caller.id)
+        .first<{ last_message_at: number }>();
       const waitMs = Math.max(1, (clock?.last_message_at ?? context.now) + channel!.slow_mode_seconds * 1000 - context.now);
-      throw new ApiError(429, 'slow_mode', `slow mode: wait ${Math.ceil(waitMs / 1000)} s before posting in this channel again`, { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+      throw new ApiError(429, 'slow_mode', `slow mode: wait ${Math.ceil(waitMs / 1000)} s before posting in this channel again`, {
+        'Retry-After': String(Math.ceil(waitMs / 1000)),
+      });
     }
   },
 });
@@ -233,9 +259,20 @@ export const listPins = route({
   async handle({ params }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     const { results } = await access.database.d1
-      .prepare('SELECT id, thread_id, user_id, content, created_at, edited_at FROM messages WHERE channel_id = ? AND is_pinned = 1 ORDER BY id DESC LIMIT 100')
+      .prepare(
+        'SELECT id, thread_id, user_id, content, created_at, edited_at FROM messages WHERE channel_id = ? AND is_pinned = 1 ORDER BY id DESC LIMIT 100',
+      )
       .bind(channel!.id)
       .all<{ id: number; thread_id: number | null; user_id: number; content: string; created_at: number; edited_at: number | null }>();
-    return { messages: results.map((m) => ({ id: m.id, threadId: m.thread_id, authorId: m.user_id, content: m.content, createdAt: m.created_at, editedAt: m.edited_at })) };
+    return {
+      messages: results.map((m) => ({
+        id: m.id,
+        threadId: m.thread_id,
+        authorId: m.user_id,
+        content: m.content,
+        createdAt: m.created_at,
+        editedAt: m.edited_at,
+      })),
+    };
   },
 });

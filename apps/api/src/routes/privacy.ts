@@ -8,7 +8,12 @@ import { waddleConnectors } from '../context/waddle-connectors.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import { gone, notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
-import { exportArchiveCutoff, exportArchiveExpiresAt, exportArchiveTtlHours, isExportArchiveExpired } from '../privacy/export-archive-expiry.ts';
+import {
+  exportArchiveCutoff,
+  exportArchiveExpiresAt,
+  exportArchiveTtlHours,
+  isExportArchiveExpired,
+} from '../privacy/export-archive-expiry.ts';
 
 /** Queries an erasure request may spend on its first step, besides authentication and starting the job. */
 const ERASURE_REQUEST_QUERIES = 2 * DEFAULT_STEP_QUERIES;
@@ -105,18 +110,32 @@ export const exportJobRoute = route({
   path: '/v1/me/export/{job}',
   tag: 'me',
   summary: 'Progress of my export, or its archive once done',
-  response: z.object({ format: z.literal('waddle-export/1'), userId: z.int(), jobId: z.int(), records: z.array(z.object({ type: z.string() })) }),
+  response: z.object({
+    format: z.literal('waddle-export/1'),
+    userId: z.int(),
+    jobId: z.int(),
+    records: z.array(z.object({ type: z.string() })),
+  }),
   otherSuccesses: {
-    202: { description: 'The export is still running (advanced by POST /v1/me/export/{job}/advance and by the API\'s cron): the job with its progress per database', response: privacyJobBody },
+    202: {
+      description:
+        "The export is still running (advanced by POST /v1/me/export/{job}/advance and by the API's cron): the job with its progress per database",
+      response: privacyJobBody,
+    },
   },
-  errors: { 410: 'The export\'s archive expired (`export_expired`): it is kept EXPORT_ARCHIVE_TTL_HOURS (default 168) after the export finished; start a new export' },
+  errors: {
+    410: "The export's archive expired (`export_expired`): it is kept EXPORT_ARCHIVE_TTL_HOURS (default 168) after the export finished; start a new export",
+  },
   async handle({ params }, context) {
     const job = await readOwnExport(context, params.job);
     // The archive is streamed by a request of its own, so its reads have the whole query budget.
     if (job.status === 'running') return jobResponse(job, context, 202);
     const ttlHours = exportArchiveTtlHours(context.env);
     if (isExportArchiveExpired(job, exportArchiveCutoff(context.now, ttlHours))) {
-      throw gone('export_expired', `the archive of export ${job.id} is no longer kept (archives expire ${ttlHours} hours after the export finished): start a new export with POST /v1/me/export`);
+      throw gone(
+        'export_expired',
+        `the archive of export ${job.id} is no longer kept (archives expire ${ttlHours} hours after the export finished): start a new export with POST /v1/me/export`,
+      );
     }
     const pieces = exportArchive(context.central, job);
     const encoder = new TextEncoder();
@@ -129,7 +148,10 @@ export const exportJobRoute = route({
     });
     return new Response(body, {
       status: 200,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': `attachment; filename="waddle-export-${job.id}.json"` },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="waddle-export-${job.id}.json"`,
+      },
     });
   },
 });
@@ -147,7 +169,9 @@ export const advanceExportRoute = route({
   summary: 'Take a step of my export',
   status: 202,
   response: privacyJobBody,
-  otherSuccesses: { 200: { description: 'The export is done: the finished job (its archive is at GET /v1/me/export/{job})', response: privacyJobBody } },
+  otherSuccesses: {
+    200: { description: 'The export is done: the finished job (its archive is at GET /v1/me/export/{job})', response: privacyJobBody },
+  },
   async handle({ params }, context) {
     const job = await step(context, await readOwnExport(context, params.job), DEFAULT_STEP_QUERIES);
     return jobResponse(job, context, job.status === 'done' ? 200 : 202);

@@ -34,15 +34,23 @@ function roleJson(role: RoleRow) {
   };
 }
 
-const permissionsField = z.int().min(0).max(ALL_PERMISSIONS).refine((bits) => (bits & ~ALL_PERMISSIONS) === 0, 'has undefined permission bits');
+const permissionsField = z
+  .int()
+  .min(0)
+  .max(ALL_PERMISSIONS)
+  .refine((bits) => (bits & ~ALL_PERMISSIONS) === 0, 'has undefined permission bits');
 
 /** Only what the caller holds may be handed out; a role is placed below the caller's own. */
 function checkRoleChange(access: WaddleAccess, change: { permissions?: number; position?: number }): void {
   if (access.isOwner) return;
   if (change.permissions !== undefined && (change.permissions & ~access.permissions) !== 0) {
-    throw forbidden('missing_permission', `a role cannot carry permissions you lack (${permissionNames(change.permissions & ~access.permissions).join(', ')})`);
+    throw forbidden(
+      'missing_permission',
+      `a role cannot carry permissions you lack (${permissionNames(change.permissions & ~access.permissions).join(', ')})`,
+    );
   }
-  if (change.position !== undefined && change.position >= access.rank) throw forbidden('outranked', 'a role must be placed below your highest role');
+  if (change.position !== undefined && change.position >= access.rank)
+    throw forbidden('outranked', 'a role must be placed below your highest role');
 }
 
 /**
@@ -54,7 +62,10 @@ function checkDefaultRoleChange(access: WaddleAccess, role: RoleRow, permissions
   if (permissions === undefined || access.has(Permission.ADMINISTRATOR)) return;
   const unsafe = permissions & ~role.permissions & ~DEFAULT_ROLE_SAFE_PERMISSIONS;
   if (unsafe !== 0) {
-    throw forbidden('default_role_restricted', `only the owner or an administrator can add ${permissionNames(unsafe).join(', ')} to @everyone`);
+    throw forbidden(
+      'default_role_restricted',
+      `only the owner or an administrator can add ${permissionNames(unsafe).join(', ')} to @everyone`,
+    );
   }
 }
 
@@ -144,7 +155,8 @@ export const updateRole = route({
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.MANAGE_ROLES, 'changing a role');
     const role = await loadRole(access, params.role);
-    if (role.is_default && (body.name !== undefined || body.position !== undefined)) throw badRequest('invalid_body', 'the default role keeps its name and position');
+    if (role.is_default && (body.name !== undefined || body.position !== undefined))
+      throw badRequest('invalid_body', 'the default role keeps its name and position');
     if (role.is_default) checkDefaultRoleChange(access, role, body.permissions);
     else checkRoleChange(access, { position: role.position });
     checkRoleChange(access, { permissions: body.permissions, position: body.position });
@@ -159,7 +171,11 @@ export const updateRole = route({
       .prepare('UPDATE roles SET name = ?, color = ?, permissions = ?, position = ?, is_mentionable = ? WHERE id = ? RETURNING *')
       .bind(next.name, next.color, next.permissions, next.position, next.is_mentionable, role.id)
       .first<RoleRow>();
-    await audit(context, access, 'role.update', { roleId: role.id, before: { permissions: role.permissions, position: role.position }, after: { permissions: next.permissions, position: next.position } });
+    await audit(context, access, 'role.update', {
+      roleId: role.id,
+      before: { permissions: role.permissions, position: role.position },
+      after: { permissions: next.permissions, position: next.position },
+    });
     return roleJson(updated!);
   },
 });

@@ -97,14 +97,19 @@ export const updateThread = route({
   async handle({ params, body }, context) {
     const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
     if (body.locked !== undefined) access.require(Permission.MANAGE_THREADS, 'locking a thread');
-    if (body.title !== undefined && thread!.created_by !== context.caller.id) access.require(Permission.MANAGE_THREADS, "renaming another member's thread");
+    if (body.title !== undefined && thread!.created_by !== context.caller.id)
+      access.require(Permission.MANAGE_THREADS, "renaming another member's thread");
     try {
       const updated = await access.database.d1
         .prepare('UPDATE threads SET title = coalesce(?, title), is_locked = coalesce(?, is_locked) WHERE id = ? RETURNING *')
         .bind(body.title ?? null, body.locked === undefined ? null : body.locked ? 1 : 0, thread!.id)
         .first<ThreadRow>();
       if (body.locked !== undefined) {
-        await auditStatement(context, { action: body.locked ? 'thread.lock' : 'thread.unlock', resourceType: 'thread', resourceId: `${access.waddle.id}:${thread!.id}` }).run();
+        await auditStatement(context, {
+          action: body.locked ? 'thread.lock' : 'thread.unlock',
+          resourceType: 'thread',
+          resourceId: `${access.waddle.id}:${thread!.id}`,
+        }).run();
       }
       return threadJson(updated!);
     } catch (error) {

@@ -36,7 +36,9 @@ export const listMyWaddles = route({
     const select = `SELECT ${WADDLE_COLUMNS}, m.joined_at FROM waddle_members m JOIN waddles w ON w.id = m.waddle_id`;
     const statement = after
       ? central
-          .prepare(`${select} WHERE m.user_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.waddle_id > ?)) ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?`)
+          .prepare(
+            `${select} WHERE m.user_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.waddle_id > ?)) ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?`,
+          )
           .bind(caller.id, after.key, after.key, after.id, limit + 1)
       : central.prepare(`${select} WHERE m.user_id = ? ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?`).bind(caller.id, limit + 1);
     const { results } = await statement.all<WaddleRow & { joined_at: number }>();
@@ -68,7 +70,7 @@ export const createWaddleRoute = route({
   async handle({ body }, context) {
     const api = cloudflareApiSettings(context.env as unknown as Readonly<Record<string, unknown>>);
     if (!api) throw new ApiError(503, 'provisioning_unavailable', 'this deployment cannot create databases (no D1 REST API configured)');
-    let created;
+    let created: Awaited<ReturnType<typeof createWaddle>>;
     try {
       // The central database is this Worker's binding; the target reaches only the waddle databases.
       created = await createWaddle(context.central, remoteTarget(api, ''), {
@@ -83,8 +85,16 @@ export const createWaddleRoute = route({
       if (error instanceof WaddleProvisioningError && error.reason === 'invalid-name') throw badRequest('invalid_body', error.message);
       throw error;
     }
-    await auditStatement(context, { action: 'waddle.create', resourceType: 'waddle', resourceId: String(created.waddleId), metadata: { name: body.name } }).run();
-    const row = await context.central.prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.id = ?`).bind(created.waddleId).first<WaddleRow>();
+    await auditStatement(context, {
+      action: 'waddle.create',
+      resourceType: 'waddle',
+      resourceId: String(created.waddleId),
+      metadata: { name: body.name },
+    }).run();
+    const row = await context.central
+      .prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.id = ?`)
+      .bind(created.waddleId)
+      .first<WaddleRow>();
     return waddleJson(row!);
   },
 });
@@ -97,7 +107,12 @@ export const getWaddle = route({
   summary: 'A waddle the caller is a member of, with their permissions',
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle);
-    return { ...waddleJson(access.waddle), isOwner: access.isOwner, permissions: access.permissions, permissionNames: permissionNames(access.permissions) };
+    return {
+      ...waddleJson(access.waddle),
+      isOwner: access.isOwner,
+      permissions: access.permissions,
+      permissionNames: permissionNames(access.permissions),
+    };
   },
 });
 
@@ -121,12 +136,15 @@ export const listDirectory = route({
     const after = query.cursor === undefined ? undefined : decodeKeyCursor(query.cursor);
     const statement = after
       ? central
-          .prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 AND (w.member_count < ? OR (w.member_count = ? AND w.id > ?)) ORDER BY w.member_count DESC, w.id LIMIT ?`)
+          .prepare(
+            `SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 AND (w.member_count < ? OR (w.member_count = ? AND w.id > ?)) ORDER BY w.member_count DESC, w.id LIMIT ?`,
+          )
           .bind(after.key, after.key, after.id, limit + 1)
-      : central.prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 ORDER BY w.member_count DESC, w.id LIMIT ?`).bind(limit + 1);
+      : central
+          .prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 ORDER BY w.member_count DESC, w.id LIMIT ?`)
+          .bind(limit + 1);
     const { results } = await statement.all<WaddleRow>();
     const { page, nextCursor } = keyedPage(results, limit, (row) => ({ key: row.member_count, id: row.id }));
     return { waddles: page.map(waddleJson), nextCursor };
   },
 });
-

@@ -23,7 +23,9 @@ export interface ExpiredArchivesOptions {
  */
 function expiryBatch(central: D1DatabaseLike, jobId: number, now: number, chunksPerDelete: number): D1StatementLike[] {
   return [
-    central.prepare('DELETE FROM export_chunks WHERE rowid IN (SELECT rowid FROM export_chunks WHERE job_id = ? ORDER BY seq LIMIT ?)').bind(jobId, chunksPerDelete),
+    central
+      .prepare('DELETE FROM export_chunks WHERE rowid IN (SELECT rowid FROM export_chunks WHERE job_id = ? ORDER BY seq LIMIT ?)')
+      .bind(jobId, chunksPerDelete),
     central
       .prepare(
         `INSERT INTO audit_log (action, resource_type, resource_id, metadata, created_at)
@@ -32,7 +34,9 @@ function expiryBatch(central: D1DatabaseLike, jobId: number, now: number, chunks
       )
       .bind(now, jobId, jobId),
     central
-      .prepare('UPDATE privacy_jobs SET archive_deleted_at = ?, updated_at = ? WHERE id = ? AND archive_deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM export_chunks WHERE job_id = ?)')
+      .prepare(
+        'UPDATE privacy_jobs SET archive_deleted_at = ?, updated_at = ? WHERE id = ? AND archive_deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM export_chunks WHERE job_id = ?)',
+      )
       .bind(now, now, jobId, jobId),
   ];
 }
@@ -60,11 +64,18 @@ function expiryBatch(central: D1DatabaseLike, jobId: number, now: number, chunks
  *   WHERE id = ? AND archive_deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM export_chunks WHERE job_id = ?);
  * ```
  */
-export async function deleteExpiredExportArchives(central: D1DatabaseLike, now: number, cutoff: number, options: ExpiredArchivesOptions = {}): Promise<ExpiredArchivesPass> {
+export async function deleteExpiredExportArchives(
+  central: D1DatabaseLike,
+  now: number,
+  cutoff: number,
+  options: ExpiredArchivesOptions = {},
+): Promise<ExpiredArchivesPass> {
   const maxDeletes = options.maxDeletes ?? 40;
   const chunksPerDelete = options.chunksPerDelete ?? 25;
   const { results: jobs } = await central
-    .prepare("SELECT id FROM privacy_jobs WHERE kind = 'export' AND status = 'done' AND archive_deleted_at IS NULL AND finished_at <= ? ORDER BY finished_at, id LIMIT ?")
+    .prepare(
+      "SELECT id FROM privacy_jobs WHERE kind = 'export' AND status = 'done' AND archive_deleted_at IS NULL AND finished_at <= ? ORDER BY finished_at, id LIMIT ?",
+    )
     .bind(cutoff, maxDeletes)
     .all<{ id: number }>();
   let deletes = 0;

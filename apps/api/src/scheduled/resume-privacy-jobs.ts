@@ -37,7 +37,11 @@ export async function resumePrivacyJobs(
   const resumed: ResumedJob[] = [];
   for (const { id } of results) {
     const { job } = await advanceJob(central, connectors, id, { now, maxQueries: options.stepQueries ?? DEFAULT_STEP_QUERIES });
-    resumed.push({ jobId: id, finished: job.status === 'done', failedDatabases: job.parts.filter((part) => part.status === 'pending' && part.error !== null).length });
+    resumed.push({
+      jobId: id,
+      finished: job.status === 'done',
+      failedDatabases: job.parts.filter((part) => part.status === 'pending' && part.error !== null).length,
+    });
   }
   return resumed;
 }

@@ -24,7 +24,8 @@ export function requiredAlerts(sizeBytes: number, trend: SizeTrend, config: Moni
   const percent = (sizeBytes / config.sizeLimitBytes) * 100;
   const alerts: RequiredAlert[] = [];
   if (percent >= config.warningPercent) alerts.push({ level: 'warning', reason: 'threshold' });
-  else if (trend.daysToFull !== null && trend.daysToFull < config.projectionHorizonDays) alerts.push({ level: 'warning', reason: 'projection' });
+  else if (trend.daysToFull !== null && trend.daysToFull < config.projectionHorizonDays)
+    alerts.push({ level: 'warning', reason: 'projection' });
   if (percent >= config.criticalPercent) alerts.push({ level: 'critical', reason: 'threshold' });
   return alerts;
 }

@@ -28,10 +28,15 @@ export interface SizeAlert {
  * const alert = sizeAlert({ level: 'warning', reason: 'threshold', database, sizeBytes, limitBytes, thresholdPercent: 80, growthBytesPerDay: null, daysToFull: null, sampledAt: dependencies.now() });
  * ```
  */
-export function sizeAlert(fields: Omit<SizeAlert, 'type' | 'percentOfLimit' | 'sampledAt' | 'text'> & { readonly sampledAt: number }): SizeAlert {
+export function sizeAlert(
+  fields: Omit<SizeAlert, 'type' | 'percentOfLimit' | 'sampledAt' | 'text'> & { readonly sampledAt: number },
+): SizeAlert {
   const percentOfLimit = Math.round((fields.sizeBytes / fields.limitBytes) * 1000) / 10;
   const days = fields.daysToFull === null ? '' : `, full in ${Math.round(fields.daysToFull * 10) / 10} days at the current growth`;
-  const why = fields.reason === 'projection' ? `projected to reach the limit within the horizon${days}` : `at or above ${fields.thresholdPercent} % of the limit${days}`;
+  const why =
+    fields.reason === 'projection'
+      ? `projected to reach the limit within the horizon${days}`
+      : `at or above ${fields.thresholdPercent} % of the limit${days}`;
   return {
     type: 'waddle.database_size',
     ...fields,

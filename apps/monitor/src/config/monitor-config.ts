@@ -73,10 +73,12 @@ export const D1_QUERIES_PER_INVOCATION = 1000;
 export function monitorConfig(env: MonitorConfigEnv): MonitorConfig {
   const warningPercent = numberVar(env, 'WARNING_PERCENT', 80, { min: 1, max: 100 });
   const criticalPercent = numberVar(env, 'CRITICAL_PERCENT', 90, { min: 1, max: 100 });
-  if (criticalPercent <= warningPercent) throw new InvalidMonitorConfigError('CRITICAL_PERCENT', `must be above WARNING_PERCENT (${warningPercent})`);
+  if (criticalPercent <= warningPercent)
+    throw new InvalidMonitorConfigError('CRITICAL_PERCENT', `must be above WARNING_PERCENT (${warningPercent})`);
   const projectionWindowDays = numberVar(env, 'PROJECTION_WINDOW_DAYS', 7, { min: 1, max: 90 });
   const sampleRetentionDays = numberVar(env, 'SAMPLE_RETENTION_DAYS', 90, { min: 1, max: 3650 });
-  if (sampleRetentionDays < projectionWindowDays) throw new InvalidMonitorConfigError('SAMPLE_RETENTION_DAYS', `must cover PROJECTION_WINDOW_DAYS (${projectionWindowDays})`);
+  if (sampleRetentionDays < projectionWindowDays)
+    throw new InvalidMonitorConfigError('SAMPLE_RETENTION_DAYS', `must cover PROJECTION_WINDOW_DAYS (${projectionWindowDays})`);
   const webhook = env.ALERT_WEBHOOK_URL?.trim() || null;
   if (webhook !== null && !URL.canParse(webhook)) throw new InvalidMonitorConfigError('ALERT_WEBHOOK_URL', 'is not a URL');
   return {

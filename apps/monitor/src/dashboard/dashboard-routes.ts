@@ -41,7 +41,12 @@ const SAMPLES_PATH = /^\/api\/databases\/([^/]+)\/samples$/;
  * return (await routeDashboard(request, env, monitorConfig(env), monitorDependencies(env))) ?? notFound();
  * ```
  */
-export async function routeDashboard(request: Request, env: DashboardEnv, config: MonitorConfig, dependencies: MonitorDependencies): Promise<Response | null> {
+export async function routeDashboard(
+  request: Request,
+  env: DashboardEnv,
+  config: MonitorConfig,
+  dependencies: MonitorDependencies,
+): Promise<Response | null> {
   const url = new URL(request.url);
   const samplesMatch = SAMPLES_PATH.exec(url.pathname);
   const sampleNow = url.pathname === '/api/sample';
@@ -49,23 +54,39 @@ export async function routeDashboard(request: Request, env: DashboardEnv, config
   const method = sampleNow ? 'POST' : 'GET';
   if (request.method !== method) return jsonError(405, 'method_not_allowed', `use ${method}`);
   if (!(await isOperator(request, env.MONITOR_TOKEN))) {
-    const message = env.MONITOR_TOKEN ? 'an operator token is required: Authorization: Bearer <MONITOR_TOKEN>, or open /?token=<MONITOR_TOKEN>' : 'MONITOR_TOKEN is not configured';
-    if (url.pathname === '/') return new Response(`401 Unauthorized\n\n${message}\n`, { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+    const message = env.MONITOR_TOKEN
+      ? 'an operator token is required: Authorization: Bearer <MONITOR_TOKEN>, or open /?token=<MONITOR_TOKEN>'
+      : 'MONITOR_TOKEN is not configured';
+    if (url.pathname === '/')
+      return new Response(`401 Unauthorized\n\n${message}\n`, {
+        status: 401,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      });
     return jsonError(401, 'unauthorized', message);
   }
   const central = openCentralDatabase(env.CENTRAL_DB);
 
   if (sampleNow) {
     const origin = request.headers.get('origin');
-    if (origin !== null && origin !== url.origin) return jsonError(403, 'forbidden', 'sampling can only be started from the dashboard itself');
+    if (origin !== null && origin !== url.origin)
+      return jsonError(403, 'forbidden', 'sampling can only be started from the dashboard itself');
     const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
-    return json({ measured: report.measured.length, failed: report.failed, alertsSent: report.alerts.length, queries: report.queries, nextCursor: report.nextCursor });
+    return json({
+      measured: report.measured.length,
+      failed: report.failed,
+      alertsSent: report.alerts.length,
+      queries: report.queries,
+      nextCursor: report.nextCursor,
+    });
   }
 
   if (url.pathname === '/') {
     const token = url.searchParams.get('token');
     if (token !== null) {
-      return new Response(null, { status: 303, headers: { location: '/', 'set-cookie': tokenCookie(token, url.protocol === 'https:'), 'cache-control': 'no-store' } });
+      return new Response(null, {
+        status: 303,
+        headers: { location: '/', 'set-cookie': tokenCookie(token, url.protocol === 'https:'), 'cache-control': 'no-store' },
+      });
     }
     const nonce = crypto.randomUUID().replaceAll('-', '');
     return new Response(dashboardPage(nonce), {
@@ -83,7 +104,11 @@ export async function routeDashboard(request: Request, env: DashboardEnv, config
     const d1DatabaseId = decodeURIComponent(samplesMatch[1]!);
     const days = boundedNumber(url.searchParams.get('days'), config.projectionWindowDays, 1, 90);
     const points = boundedNumber(url.searchParams.get('points'), 400, 2, 2000);
-    const known = await central.db.selectFrom('monitored_databases').select('d1_database_id').where('d1_database_id', '=', d1DatabaseId).executeTakeFirst();
+    const known = await central.db
+      .selectFrom('monitored_databases')
+      .select('d1_database_id')
+      .where('d1_database_id', '=', d1DatabaseId)
+      .executeTakeFirst();
     if (!known) return jsonError(404, 'not_found', `no monitored database ${d1DatabaseId}`);
     const samples = await databaseSamples(central, d1DatabaseId, dependencies.now() - days * 86_400_000, Math.floor(points));
     return json({ d1DatabaseId, days, samples });

@@ -57,7 +57,11 @@ export async function listMonitoredDatabases(central: CentralDatabase, config: M
     central.db.selectFrom('size_alert_states').select(['d1_database_id', 'level']).execute(),
   ]);
   return rows.map((row) => {
-    const levels = requiredAlerts(row.size_bytes ?? 0, { growthBytesPerDay: row.growth_bytes_per_day, daysToFull: row.days_to_full }, config).map((a) => a.level);
+    const levels = requiredAlerts(
+      row.size_bytes ?? 0,
+      { growthBytesPerDay: row.growth_bytes_per_day, daysToFull: row.days_to_full },
+      config,
+    ).map((a) => a.level);
     return {
       d1DatabaseId: row.d1_database_id,
       name: row.name,
@@ -71,7 +75,8 @@ export async function listMonitoredDatabases(central: CentralDatabase, config: M
       sampleError: row.sample_error,
       optimizedAt: row.optimized_at,
       optimizeError: row.optimize_error,
-      status: row.size_bytes === null ? 'unknown' : levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok',
+      status:
+        row.size_bytes === null ? 'unknown' : levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok',
       raisedAlerts: raised.filter((r) => r.d1_database_id === row.d1_database_id).map((r) => r.level),
     };
   });

@@ -19,7 +19,12 @@ export interface SizeSample {
  * const samples = await databaseSamples(central, 'local-central', dependencies.now() - 7 * 86_400_000, 48);
  * ```
  */
-export async function databaseSamples(central: CentralDatabase, d1DatabaseId: string, sinceMs: number, points: number): Promise<SizeSample[]> {
+export async function databaseSamples(
+  central: CentralDatabase,
+  d1DatabaseId: string,
+  sinceMs: number,
+  points: number,
+): Promise<SizeSample[]> {
   const rows = await central.db
     .selectFrom('size_samples')
     .select(['sampled_at', 'size_bytes'])

@@ -29,7 +29,8 @@ export interface OptimizeTickReport {
  * step, the central database and the lookups of when each was last optimized.
  */
 export function databasesPerOptimizeTick(maxQueries: number): number {
-  const cost = (waddles: number) => 2 + (waddles + 1) + Math.ceil((waddles + 1) / IDS_PER_LOOKUP) + Math.ceil((waddles + 1) / OPTIMIZED_ROWS_PER_STATEMENT) + 1;
+  const cost = (waddles: number) =>
+    2 + (waddles + 1) + Math.ceil((waddles + 1) / IDS_PER_LOOKUP) + Math.ceil((waddles + 1) / OPTIMIZED_ROWS_PER_STATEMENT) + 1;
   let waddles = 0;
   while (cost(waddles + 1) <= maxQueries) waddles += 1;
   return waddles;
@@ -56,7 +57,11 @@ export function databasesPerOptimizeTick(maxQueries: number): number {
  * await runOptimizeTick(env.CENTRAL_DB, monitorDependencies(env), monitorConfig(env));
  * ```
  */
-export async function runOptimizeTick(centralD1: D1DatabaseLike, dependencies: MonitorDependencies, config: MonitorConfig): Promise<OptimizeTickReport> {
+export async function runOptimizeTick(
+  centralD1: D1DatabaseLike,
+  dependencies: MonitorDependencies,
+  config: MonitorConfig,
+): Promise<OptimizeTickReport> {
   const counter = { queries: 0 };
   const counted = countQueries(centralD1, counter);
   const central = openCentralDatabase(counted);
@@ -69,7 +74,11 @@ export async function runOptimizeTick(centralD1: D1DatabaseLike, dependencies: M
     const rows = await central.db
       .selectFrom('monitored_databases')
       .select(['d1_database_id', 'optimized_at'])
-      .where('d1_database_id', 'in', watched.slice(start, start + IDS_PER_LOOKUP).map((w) => w.d1DatabaseId))
+      .where(
+        'd1_database_id',
+        'in',
+        watched.slice(start, start + IDS_PER_LOOKUP).map((w) => w.d1DatabaseId),
+      )
       .execute();
     for (const row of rows) lastOptimized.set(row.d1_database_id, row.optimized_at);
   }

@@ -23,7 +23,11 @@ export const IDS_PER_LOOKUP = 90;
  * const fits = await recentSizeFits(central, ['db-1', 'db-2'], dependencies.now() - 7 * 86_400_000);
  * ```
  */
-export async function recentSizeFits(central: CentralDatabase, d1DatabaseIds: readonly string[], sinceMs: number): Promise<Map<string, SizeFitSums>> {
+export async function recentSizeFits(
+  central: CentralDatabase,
+  d1DatabaseIds: readonly string[],
+  sinceMs: number,
+): Promise<Map<string, SizeFitSums>> {
   const fits = new Map(d1DatabaseIds.map((id) => [id, emptyFitSums(sinceMs)]));
   const x = sql<number>`((sampled_at - ${sinceMs}) / 86400000.0)`;
   for (let start = 0; start < d1DatabaseIds.length; start += IDS_PER_LOOKUP) {

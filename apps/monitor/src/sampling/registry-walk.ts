@@ -57,6 +57,8 @@ export function saveRegistryCursor(central: CentralDatabase, walk: RegistryWalk,
     .insertInto('monitor_cursors')
     .values({ name: walk, after_waddle_id: afterWaddleId, updated_at: now })
     .onConflict((conflict) =>
-      conflict.column('name').doUpdateSet((eb) => ({ after_waddle_id: eb.ref('excluded.after_waddle_id'), updated_at: eb.ref('excluded.updated_at') })),
+      conflict
+        .column('name')
+        .doUpdateSet((eb) => ({ after_waddle_id: eb.ref('excluded.after_waddle_id'), updated_at: eb.ref('excluded.updated_at') })),
     );
 }

@@ -80,7 +80,11 @@ interface Evaluated {
  * const report = await runSamplingTick(env.CENTRAL_DB, monitorDependencies(env), monitorConfig(env));
  * ```
  */
-export async function runSamplingTick(centralD1: D1DatabaseLike, dependencies: MonitorDependencies, config: MonitorConfig): Promise<SamplingTickReport> {
+export async function runSamplingTick(
+  centralD1: D1DatabaseLike,
+  dependencies: MonitorDependencies,
+  config: MonitorConfig,
+): Promise<SamplingTickReport> {
   const counter = { queries: 0 };
   const counted = countQueries(centralD1, counter);
   const central = openCentralDatabase(counted);
@@ -137,37 +141,74 @@ export async function runSamplingTick(centralD1: D1DatabaseLike, dependencies: M
       if (!required.some((r) => r.level === level) && fellClear) toClear.push({ d1DatabaseId: database.d1DatabaseId, level, sizeBytes });
     }
   }
-  const alerts = await mapConcurrently(toRaise, 6, async (alert) => ({ alert, delivery: await deliverSizeAlert(dependencies.fetch, config.alertWebhookUrl, alert) }));
+  const alerts = await mapConcurrently(toRaise, 6, async (alert) => ({
+    alert,
+    delivery: await deliverSizeAlert(dependencies.fetch, config.alertWebhookUrl, alert),
+  }));
 
   await runCentralBatch(central, [
     ...chunks(evaluated, ROWS_PER_STATEMENT.samples).map((rows) =>
-      central.db.insertInto('size_samples').values(rows.map((row) => ({ d1_database_id: row.database.d1DatabaseId, sampled_at: sampledAt, size_bytes: row.sizeBytes }))),
+      central.db
+        .insertInto('size_samples')
+        .values(rows.map((row) => ({ d1_database_id: row.database.d1DatabaseId, sampled_at: sampledAt, size_bytes: row.sizeBytes }))),
     ),
     ...chunks(evaluated, ROWS_PER_STATEMENT.measured).map((rows) => upsertMeasured(central, rows, sampledAt)),
     ...chunks(failed, ROWS_PER_STATEMENT.failed).map((rows) => upsertFailed(central, rows, sampledAt)),
-    ...chunks(evaluated.flatMap((row) => row.database.waddleId ?? []), ROWS_PER_STATEMENT.registry).map((waddleIds) => copySizeToRegistry(central, waddleIds)),
+    ...chunks(
+      evaluated.flatMap((row) => row.database.waddleId ?? []),
+      ROWS_PER_STATEMENT.registry,
+    ).map((waddleIds) => copySizeToRegistry(central, waddleIds)),
     ...chunks(ids, ROWS_PER_STATEMENT.pruned).map((prunedIds) =>
-      central.db.deleteFrom('size_samples').where('d1_database_id', 'in', prunedIds).where('sampled_at', '<', sampledAt - config.sampleRetentionDays * 86_400_000),
+      central.db
+        .deleteFrom('size_samples')
+        .where('d1_database_id', 'in', prunedIds)
+        .where('sampled_at', '<', sampledAt - config.sampleRetentionDays * 86_400_000),
     ),
-    ...chunks(alerts.filter(({ delivery }) => delivery.status !== 'failed'), ROWS_PER_STATEMENT.raised).map((rows) =>
+    ...chunks(
+      alerts.filter(({ delivery }) => delivery.status !== 'failed'),
+      ROWS_PER_STATEMENT.raised,
+    ).map((rows) =>
       central.db.insertInto('size_alert_states').values(
-        rows.map(({ alert }) => ({ d1_database_id: alert.database.d1DatabaseId, level: alert.level, reason: alert.reason, raised_at: sampledAt, size_bytes: alert.sizeBytes })),
+        rows.map(({ alert }) => ({
+          d1_database_id: alert.database.d1DatabaseId,
+          level: alert.level,
+          reason: alert.reason,
+          raised_at: sampledAt,
+          size_bytes: alert.sizeBytes,
+        })),
       ),
     ),
     ...(['warning', 'critical'] as const).flatMap((level) =>
-      chunks(toClear.filter((c) => c.level === level).map((c) => c.d1DatabaseId), ROWS_PER_STATEMENT.cleared).map((clearedIds) =>
+      chunks(
+        toClear.filter((c) => c.level === level).map((c) => c.d1DatabaseId),
+        ROWS_PER_STATEMENT.cleared,
+      ).map((clearedIds) =>
         central.db.deleteFrom('size_alert_states').where('level', '=', level).where('d1_database_id', 'in', clearedIds),
       ),
     ),
     ...chunks(
       [
-        ...alerts.map(({ alert, delivery }) => ({ action: SIZE_ALERT_ACTION, id: alert.database.d1DatabaseId, metadata: { ...alert, delivery } })),
-        ...toClear.map((c) => ({ action: SIZE_ALERT_CLEARED_ACTION, id: c.d1DatabaseId, metadata: { level: c.level, sizeBytes: c.sizeBytes, limitBytes: config.sizeLimitBytes } })),
+        ...alerts.map(({ alert, delivery }) => ({
+          action: SIZE_ALERT_ACTION,
+          id: alert.database.d1DatabaseId,
+          metadata: { ...alert, delivery },
+        })),
+        ...toClear.map((c) => ({
+          action: SIZE_ALERT_CLEARED_ACTION,
+          id: c.d1DatabaseId,
+          metadata: { level: c.level, sizeBytes: c.sizeBytes, limitBytes: config.sizeLimitBytes },
+        })),
       ],
       ROWS_PER_STATEMENT.audit,
     ).map((rows) =>
       central.db.insertInto('audit_log').values(
-        rows.map((row) => ({ action: row.action, resource_type: 'd1_database', resource_id: row.id, metadata: JSON.stringify(row.metadata), created_at: sampledAt })),
+        rows.map((row) => ({
+          action: row.action,
+          resource_type: 'd1_database',
+          resource_id: row.id,
+          metadata: JSON.stringify(row.metadata),
+          created_at: sampledAt,
+        })),
       ),
     ),
     saveRegistryCursor(central, 'size-sampling', step.nextCursor, sampledAt),

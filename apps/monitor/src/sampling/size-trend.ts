@@ -67,7 +67,8 @@ export function addToFit(sums: SizeFitSums, sample: { readonly sampledAt: number
 export function sizeTrend(sums: SizeFitSums, currentSizeBytes: number, limitBytes: number): SizeTrend {
   const span = (sums.lastSampledAt ?? 0) - (sums.firstSampledAt ?? 0);
   const spreadX = sums.sumXX - (sums.sumX * sums.sumX) / sums.count;
-  if (sums.count < 2 || span < MIN_FIT_SPAN_MS || spreadX <= 0) return { growthBytesPerDay: null, daysToFull: currentSizeBytes >= limitBytes ? 0 : null };
+  if (sums.count < 2 || span < MIN_FIT_SPAN_MS || spreadX <= 0)
+    return { growthBytesPerDay: null, daysToFull: currentSizeBytes >= limitBytes ? 0 : null };
   const growthBytesPerDay = (sums.sumXY - (sums.sumX * sums.sumY) / sums.count) / spreadX;
   if (currentSizeBytes >= limitBytes) return { growthBytesPerDay, daysToFull: 0 };
   return { growthBytesPerDay, daysToFull: growthBytesPerDay > 0 ? (limitBytes - currentSizeBytes) / growthBytesPerDay : null };

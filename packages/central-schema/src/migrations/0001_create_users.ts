@@ -12,13 +12,12 @@ export const createUsers: Migration = {
     db.schema
       .createTable('users')
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement().notNull())
-      .addColumn('email', 'text', (c) =>
-        c.unique().modifyEnd(sql`COLLATE NOCASE CHECK (length(email) <= 254 AND email LIKE '%_@_%')`),
-      )
+      .addColumn('email', 'text', (c) => c.unique().modifyEnd(sql`COLLATE NOCASE CHECK (length(email) <= 254 AND email LIKE '%_@_%')`))
       .addColumn('username', 'text', (c) =>
-        c.notNull().unique().modifyEnd(
-          sql`COLLATE NOCASE CHECK (length(username) BETWEEN 2 AND 32 AND username NOT GLOB '*[^A-Za-z0-9_.-]*')`,
-        ),
+        c
+          .notNull()
+          .unique()
+          .modifyEnd(sql`COLLATE NOCASE CHECK (length(username) BETWEEN 2 AND 32 AND username NOT GLOB '*[^A-Za-z0-9_.-]*')`),
       )
       .addColumn('display_name', 'text', (c) => c.check(sql`length(display_name) BETWEEN 1 AND 64`))
       .addColumn('avatar_url', 'text', (c) => c.check(sql`length(avatar_url) <= 2048`))

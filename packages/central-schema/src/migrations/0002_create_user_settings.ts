@@ -8,9 +8,7 @@ export const createUserSettings: Migration = {
     db.schema
       .createTable('user_settings')
       .addColumn('user_id', 'integer', (c) => c.primaryKey().notNull().references('users.id').onDelete('cascade'))
-      .addColumn('notifications_enabled', 'integer', (c) =>
-        c.notNull().defaultTo(1).check(sql`notifications_enabled IN (0, 1)`),
-      )
+      .addColumn('notifications_enabled', 'integer', (c) => c.notNull().defaultTo(1).check(sql`notifications_enabled IN (0, 1)`))
       .addColumn('notification_sound', 'text', (c) =>
         c.notNull().defaultTo('default').check(sql`length(notification_sound) BETWEEN 1 AND 64`),
       )

@@ -13,9 +13,7 @@ export const createWaddles: Migration = {
     db.schema
       .createTable('waddles')
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement().notNull())
-      .addColumn('name', 'text', (c) =>
-        c.notNull().unique().check(sql`length(name) BETWEEN 2 AND 64 AND name NOT GLOB '*[^a-z0-9-]*'`),
-      )
+      .addColumn('name', 'text', (c) => c.notNull().unique().check(sql`length(name) BETWEEN 2 AND 64 AND name NOT GLOB '*[^a-z0-9-]*'`))
       .addColumn('display_name', 'text', (c) => c.notNull().check(sql`length(display_name) BETWEEN 1 AND 100`))
       .addColumn('description', 'text', (c) => c.check(sql`length(description) <= 1024`))
       .addColumn('icon_url', 'text', (c) => c.check(sql`length(icon_url) <= 2048`))
@@ -31,9 +29,7 @@ export const createWaddles: Migration = {
       .addColumn('schema_version', 'text')
       .addColumn('database_size_mb', 'integer', (c) => c.notNull().defaultTo(0).check(sql`database_size_mb >= 0`))
       .addColumn('size_sampled_at', 'integer')
-      .addColumn('features', 'text', (c) =>
-        c.notNull().defaultTo('[]').check(sql`json_valid(features) AND json_type(features) = 'array'`),
-      )
+      .addColumn('features', 'text', (c) => c.notNull().defaultTo('[]').check(sql`json_valid(features) AND json_type(features) = 'array'`))
       .addColumn('created_at', 'integer', (c) => c.notNull().defaultTo(sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`))
       .addColumn('updated_at', 'integer', (c) => c.notNull().defaultTo(sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`))
       .modifyEnd(sql`STRICT`),

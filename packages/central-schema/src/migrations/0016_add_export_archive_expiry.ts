@@ -16,7 +16,9 @@ export const addExportArchiveExpiry: Migration = {
   up: (db) => [
     db.schema
       .alterTable('privacy_jobs')
-      .addColumn('archive_deleted_at', 'integer', (c) => c.check(sql`archive_deleted_at IS NULL OR (kind = 'export' AND finished_at IS NOT NULL AND archive_deleted_at >= finished_at)`)),
+      .addColumn('archive_deleted_at', 'integer', (c) =>
+        c.check(sql`archive_deleted_at IS NULL OR (kind = 'export' AND finished_at IS NOT NULL AND archive_deleted_at >= finished_at)`),
+      ),
     db.schema
       .createIndex('privacy_jobs_kept_archives')
       .on('privacy_jobs')

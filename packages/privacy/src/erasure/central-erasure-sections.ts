@@ -17,7 +17,9 @@ export const auditErasure: JobSection = {
   statements: 1,
   async page(central, { userId }, cursor) {
     const { results } = await central
-      .prepare('UPDATE audit_log SET ip_address = NULL, user_agent = NULL WHERE id IN (SELECT id FROM audit_log WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?) RETURNING id')
+      .prepare(
+        'UPDATE audit_log SET ip_address = NULL, user_agent = NULL WHERE id IN (SELECT id FROM audit_log WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?) RETURNING id',
+      )
       .bind(userId, cursor[0], PAGE)
       .all<{ id: number }>();
     const last = Math.max(0, ...results.map((row) => row.id));
@@ -40,7 +42,9 @@ export const exportArchivesErasure: JobSection = {
   statements: 1,
   async page(central, { userId }) {
     const result = await central
-      .prepare("DELETE FROM export_chunks WHERE rowid IN (SELECT c.rowid FROM privacy_jobs j JOIN export_chunks c ON c.job_id = j.id WHERE j.user_id = ? AND j.kind = 'export' LIMIT ?)")
+      .prepare(
+        "DELETE FROM export_chunks WHERE rowid IN (SELECT c.rowid FROM privacy_jobs j JOIN export_chunks c ON c.job_id = j.id WHERE j.user_id = ? AND j.kind = 'export' LIMIT ?)",
+      )
       .bind(userId, CHUNK_PAGE)
       .run();
     const rows = result.meta.changes ?? 0;

@@ -108,7 +108,10 @@ export const reactionsErasure = boundedDeletion(
  * DELETE FROM read_states WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM read_states WHERE user_id = ? LIMIT 500)
  * ```
  */
-export const readStatesErasure = boundedDeletion('read_states', 'DELETE FROM read_states WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM read_states WHERE user_id = ? LIMIT ?)');
+export const readStatesErasure = boundedDeletion(
+  'read_states',
+  'DELETE FROM read_states WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM read_states WHERE user_id = ? LIMIT ?)',
+);
 
 /**
  * The user's role grants.
@@ -117,7 +120,10 @@ export const readStatesErasure = boundedDeletion('read_states', 'DELETE FROM rea
  * DELETE FROM member_roles WHERE user_id = ? AND role_id IN (SELECT role_id FROM member_roles WHERE user_id = ? LIMIT 500)
  * ```
  */
-export const roleGrantsErasure = boundedDeletion('member_roles', 'DELETE FROM member_roles WHERE user_id = ? AND role_id IN (SELECT role_id FROM member_roles WHERE user_id = ? LIMIT ?)');
+export const roleGrantsErasure = boundedDeletion(
+  'member_roles',
+  'DELETE FROM member_roles WHERE user_id = ? AND role_id IN (SELECT role_id FROM member_roles WHERE user_id = ? LIMIT ?)',
+);
 
 /**
  * The user's slow-mode clocks.
@@ -138,7 +144,11 @@ export const slowModeClocksErasure = boundedDeletion(
  * DELETE FROM bans WHERE user_id = ? AND user_id IN (SELECT user_id FROM bans WHERE user_id = ? LIMIT 1)
  * ```
  */
-export const banErasure = boundedDeletion('bans', 'DELETE FROM bans WHERE user_id = ? AND user_id IN (SELECT user_id FROM bans WHERE user_id = ? LIMIT ?)', 1);
+export const banErasure = boundedDeletion(
+  'bans',
+  'DELETE FROM bans WHERE user_id = ? AND user_id IN (SELECT user_id FROM bans WHERE user_id = ? LIMIT ?)',
+  1,
+);
 
 /**
  * The voice sessions the user started stay (others took part), no longer attributed to them.

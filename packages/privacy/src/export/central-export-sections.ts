@@ -18,7 +18,9 @@ export const profileExport: JobSection = {
   async page(central, { userId }) {
     const [users, settings, bans] = await central.batch<Record<string, unknown>>([
       central
-        .prepare('SELECT id, username, email, display_name, avatar_url, bio, is_anonymous, locale, timezone, created_at, updated_at, deleted_at FROM users WHERE id = ?')
+        .prepare(
+          'SELECT id, username, email, display_name, avatar_url, bio, is_anonymous, locale, timezone, created_at, updated_at, deleted_at FROM users WHERE id = ?',
+        )
         .bind(userId),
       central.prepare('SELECT * FROM user_settings WHERE user_id = ?').bind(userId),
       central.prepare('SELECT * FROM global_bans WHERE user_id = ?').bind(userId),
@@ -79,8 +81,15 @@ export const ownAuditExport: JobSection = {
   firstCursor: [0],
   statements: 1,
   async page(central, { userId }, cursor) {
-    const { results } = await central.prepare('SELECT * FROM audit_log WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?').bind(userId, cursor[0], PAGE).all<Record<string, unknown> & { id: number }>();
-    return { rows: results.length, records: results.map((data) => ({ type: 'audit_entry', data })), next: results.length < PAGE ? null : [results.at(-1)!.id] };
+    const { results } = await central
+      .prepare('SELECT * FROM audit_log WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?')
+      .bind(userId, cursor[0], PAGE)
+      .all<Record<string, unknown> & { id: number }>();
+    return {
+      rows: results.length,
+      records: results.map((data) => ({ type: 'audit_entry', data })),
+      next: results.length < PAGE ? null : [results.at(-1)!.id],
+    };
   },
 };
 
@@ -99,10 +108,16 @@ export const auditAboutExport: JobSection = {
   statements: 1,
   async page(central, { userId }, cursor) {
     const { results } = await central
-      .prepare("SELECT id, user_id, action, resource_type, resource_id, metadata, created_at FROM audit_log WHERE json_extract(metadata, '$.userId') = ? AND id > ? ORDER BY id LIMIT ?")
+      .prepare(
+        "SELECT id, user_id, action, resource_type, resource_id, metadata, created_at FROM audit_log WHERE json_extract(metadata, '$.userId') = ? AND id > ? ORDER BY id LIMIT ?",
+      )
       .bind(userId, cursor[0], PAGE)
       .all<Record<string, unknown> & { id: number }>();
-    return { rows: results.length, records: results.map((data) => ({ type: 'audit_entry_about', data })), next: results.length < PAGE ? null : [results.at(-1)!.id] };
+    return {
+      rows: results.length,
+      records: results.map((data) => ({ type: 'audit_entry_about', data })),
+      next: results.length < PAGE ? null : [results.at(-1)!.id],
+    };
   },
 };
 

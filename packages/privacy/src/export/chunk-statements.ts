@@ -17,7 +17,14 @@ export const MAX_CHUNK_CHARACTERS = 600_000;
  * WHERE EXISTS (SELECT 1 FROM privacy_job_parts WHERE job_id = ? AND part = ? AND status = 'pending' AND section = ? AND cursor = ?)
  * ```
  */
-export function chunkStatements(central: D1DatabaseLike, jobId: number, part: number, section: string, cursor: readonly unknown[], records: readonly ExportRecord[]): D1StatementLike[] {
+export function chunkStatements(
+  central: D1DatabaseLike,
+  jobId: number,
+  part: number,
+  section: string,
+  cursor: readonly unknown[],
+  records: readonly ExportRecord[],
+): D1StatementLike[] {
   const bodies: string[] = [];
   let current = '';
   for (const record of records) {

@@ -8,7 +8,17 @@ const PAGE = 500;
 type Row = Record<string, unknown>;
 
 /** A page keyed by one integer column, read by `sql` bound to (user, after, limit). */
-async function keyedPage(database: D1DatabaseLike, sql: string, userId: number, after: unknown, limit: number, type: string, key: string, waddleId: number | null, decode: (row: Row) => Row = (row) => row): Promise<SectionPage> {
+async function keyedPage(
+  database: D1DatabaseLike,
+  sql: string,
+  userId: number,
+  after: unknown,
+  limit: number,
+  type: string,
+  key: string,
+  waddleId: number | null,
+  decode: (row: Row) => Row = (row) => row,
+): Promise<SectionPage> {
   const { results } = await database.prepare(sql).bind(userId, after, limit).all<Row>();
   return {
     rows: results.length,
@@ -51,7 +61,12 @@ export const messagesExport: JobSection = {
       'message',
       'id',
       waddleId,
-      (row) => ({ ...row, metadata: row.metadata === null ? null : JSON.parse(row.metadata as string), edits: JSON.parse(row.edits as string), attachments: JSON.parse(row.attachments as string) }),
+      (row) => ({
+        ...row,
+        metadata: row.metadata === null ? null : JSON.parse(row.metadata as string),
+        edits: JSON.parse(row.edits as string),
+        attachments: JSON.parse(row.attachments as string),
+      }),
     ),
 };
 
@@ -97,7 +112,9 @@ export const reactionsExport: JobSection = {
   statements: 1,
   async page(database, { userId, waddleId }, cursor) {
     const { results } = await database
-      .prepare('SELECT message_id, emoji, created_at FROM reactions WHERE user_id = ? AND (message_id, emoji) > (?, ?) ORDER BY message_id, emoji LIMIT ?')
+      .prepare(
+        'SELECT message_id, emoji, created_at FROM reactions WHERE user_id = ? AND (message_id, emoji) > (?, ?) ORDER BY message_id, emoji LIMIT ?',
+      )
       .bind(userId, cursor[0], cursor[1], PAGE)
       .all<{ message_id: number; emoji: string; created_at: number }>();
     const last = results.at(-1);
@@ -121,7 +138,16 @@ export const readStatesExport: JobSection = {
   firstCursor: [0],
   statements: 1,
   page: (database, { userId, waddleId }, cursor) =>
-    keyedPage(database, 'SELECT channel_id, last_read_message_id, updated_at FROM read_states WHERE user_id = ? AND channel_id > ? ORDER BY channel_id LIMIT ?', userId, cursor[0], PAGE, 'read_state', 'channel_id', waddleId),
+    keyedPage(
+      database,
+      'SELECT channel_id, last_read_message_id, updated_at FROM read_states WHERE user_id = ? AND channel_id > ? ORDER BY channel_id LIMIT ?',
+      userId,
+      cursor[0],
+      PAGE,
+      'read_state',
+      'channel_id',
+      waddleId,
+    ),
 };
 
 /**
@@ -161,7 +187,10 @@ export const banExport: JobSection = {
   firstCursor: [],
   statements: 1,
   async page(database, { userId, waddleId }) {
-    const { results } = await database.prepare('SELECT user_id, reason, banned_by, banned_at, expires_at FROM bans WHERE user_id = ?').bind(userId).all<Row>();
+    const { results } = await database
+      .prepare('SELECT user_id, reason, banned_by, banned_at, expires_at FROM bans WHERE user_id = ?')
+      .bind(userId)
+      .all<Row>();
     return { rows: results.length, records: results.map((data) => ({ type: 'ban', waddleId: waddleId ?? undefined, data })), next: null };
   },
 };
@@ -195,4 +224,12 @@ export const voiceSessionsExport: JobSection = {
  * The sections of an export in each waddle database, in archive order. Append new sections at the
  * end: a job already running when a deploy adds one still reaches it (sections are found by name).
  */
-export const waddleExportSections: readonly JobSection[] = [messagesExport, reactionsExport, readStatesExport, rolesExport, banExport, voiceSessionsExport, threadsExport];
+export const waddleExportSections: readonly JobSection[] = [
+  messagesExport,
+  reactionsExport,
+  readStatesExport,
+  rolesExport,
+  banExport,
+  voiceSessionsExport,
+  threadsExport,
+];

@@ -90,12 +90,9 @@ export class SlowModeError extends Error {
  * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
  * ```
  */
-export async function postMessages(
-  waddle: WaddleDatabase,
-  messages: readonly NewMessage[],
-): Promise<{ id: number; createdAt: number }[]> {
+export async function postMessages(waddle: WaddleDatabase, messages: readonly NewMessage[]): Promise<{ id: number; createdAt: number }[]> {
   if (messages.length > 50) throw new InvalidQueryError('messages', 'at most 50 messages per batch');
-  messages.forEach((message, index) => requireValidContent(message.content, `messages[${index}].content`));
+  for (const [index, message] of messages.entries()) requireValidContent(message.content, `messages[${index}].content`);
   const results = await runBatch(waddle, postStatements(waddle, messages));
   return messages.map((_, index) => {
     const row = results[index * 2]!.results[0] as { id: number; created_at: number };

@@ -104,7 +104,10 @@ interface Window {
 export async function getMessagePage(waddle: WaddleDatabase, scope: MessageScope, options: PageOptions): Promise<MessagePage> {
   const plan = planMessagePage(waddle, scope, options);
   const { sql: text, parameters } = plan.query.compile();
-  const rows = await waddle.d1.prepare(text).bind(...parameters).raw<PageRow>();
+  const rows = await waddle.d1
+    .prepare(text)
+    .bind(...parameters)
+    .raw<PageRow>();
   return assemblePage(plan, rows);
 }
 
@@ -155,7 +158,12 @@ function walkFor(window: Window, column: RawBuilder<unknown>, scopeId: number) {
     };
   }
   if (older) {
-    return { range: older.below === undefined ? sql`TRUE` : sql`m.id < ${older.below}`, order: sql`DESC`, limit: older.want + 1, side: sql`'o'` };
+    return {
+      range: older.below === undefined ? sql`TRUE` : sql`m.id < ${older.below}`,
+      order: sql`DESC`,
+      limit: older.want + 1,
+      side: sql`'o'`,
+    };
   }
   const { from, anchored, want } = newer!;
   return { range: sql`m.id ${sql.raw(anchored ? '>=' : '>')} ${from}`, order: sql`ASC`, limit: want + (anchored ? 2 : 1), side: sql`'n'` };
@@ -179,13 +187,19 @@ function windowFor(waddle: WaddleDatabase, scope: MessageScope, key: string, opt
   if (anchor === 'oldest') return { newer: { from: 0, anchored: false, want: require1('after', after) } };
   if (before + after === 0) throw new InvalidQueryError('before', 'before and after cannot both be 0');
   if (anchor === 'first_unread') {
-    const channel = 'channelId' in scope ? sql<number>`${scope.channelId}` : sql<number>`(SELECT channel_id FROM threads WHERE id = ${scope.threadId})`;
+    const channel =
+      'channelId' in scope ? sql<number>`${scope.channelId}` : sql<number>`(SELECT channel_id FROM threads WHERE id = ${scope.threadId})`;
     // Nothing unread: anchor past the newest message, so the page shows the newest ones.
     const first = firstUnreadMessageId(waddle.db, scope, options.viewerId, readMarker(waddle.db, options.viewerId, channel));
     const firstUnread = sql<number>`coalesce(${first}, ${Number.MAX_SAFE_INTEGER})`;
-    return { older: { below: firstUnread, want: before }, newer: { from: firstUnread, anchored: true, want: after }, anchorIsFirstUnread: true };
+    return {
+      older: { below: firstUnread, want: before },
+      newer: { from: firstUnread, anchored: true, want: after },
+      anchorIsFirstUnread: true,
+    };
   }
-  if (!Number.isSafeInteger(anchor) || anchor < 1) throw new InvalidQueryError('anchor', "must be 'newest', 'oldest', 'first_unread' or a message id");
+  if (!Number.isSafeInteger(anchor) || anchor < 1)
+    throw new InvalidQueryError('anchor', "must be 'newest', 'oldest', 'first_unread' or a message id");
   return { older: { below: anchor, want: before }, newer: { from: anchor, anchored: true, want: after }, anchorId: anchor };
 }
 
@@ -203,7 +217,8 @@ function assemblePage(plan: ReturnType<typeof planMessagePage>, rows: readonly P
   const olderWant = window.older?.want ?? 0;
   const older = olderRows.slice(Math.max(0, olderRows.length - olderWant));
   const first = newer[0];
-  const anchorRow = window.newer?.anchored && first && (window.anchorIsFirstUnread || first[0] === window.anchorId) ? newer.shift() : undefined;
+  const anchorRow =
+    window.newer?.anchored && first && (window.anchorIsFirstUnread || first[0] === window.anchorId) ? newer.shift() : undefined;
   const foundOldest = window.older ? olderRows.length <= olderWant : plan.anchor === 'oldest';
   const foundNewest = window.newer ? newer.length <= window.newer.want : plan.anchor === 'newest';
   const messages = [...older, ...(anchorRow ? [anchorRow] : []), ...newer.slice(0, window.newer?.want ?? 0)].map(toPageMessage);

@@ -78,7 +78,24 @@ type ReplyJson = [id: number, authorId: number, excerpt: string | null, deleted:
 
 /** Turns a row of the page statement into what a client draws. */
 export function toPageMessage(row: PageRow): PageMessage {
-  const [id, channelId, threadId, authorId, content, contentType, metadata, editCount, pinned, deleted, createdAt, editedAt, , reactions, attachments, reply] = row;
+  const [
+    id,
+    channelId,
+    threadId,
+    authorId,
+    content,
+    contentType,
+    metadata,
+    editCount,
+    pinned,
+    deleted,
+    createdAt,
+    editedAt,
+    ,
+    reactions,
+    attachments,
+    reply,
+  ] = row;
   const replied = reply === null ? null : (JSON.parse(reply) as ReplyJson);
   return {
     id,
@@ -95,15 +112,17 @@ export function toPageMessage(row: PageRow): PageMessage {
     pinned: pinned === 1,
     deleted: deleted === 1,
     replyTo: replied && { id: replied[0], authorId: replied[1], excerpt: replied[3] === 1 ? null : replied[2], deleted: replied[3] === 1 },
-    reactions: reactions === null
-      ? []
-      : (JSON.parse(reactions) as ReactionJson[])
-          .sort((a, b) => a[3] - b[3] || (a[0] < b[0] ? -1 : 1))
-          .map(([emoji, count, reacted]) => ({ emoji, count, reacted: reacted === 1 })),
-    attachments: attachments === null
-      ? []
-      : (JSON.parse(attachments) as AttachmentJson[])
-          .sort((a, b) => a[0] - b[0])
-          .map(([id, filename, sizeBytes, mimeType, url]) => ({ id, filename, sizeBytes, mimeType, url })),
+    reactions:
+      reactions === null
+        ? []
+        : (JSON.parse(reactions) as ReactionJson[])
+            .sort((a, b) => a[3] - b[3] || (a[0] < b[0] ? -1 : 1))
+            .map(([emoji, count, reacted]) => ({ emoji, count, reacted: reacted === 1 })),
+    attachments:
+      attachments === null
+        ? []
+        : (JSON.parse(attachments) as AttachmentJson[])
+            .sort((a, b) => a[0] - b[0])
+            .map(([id, filename, sizeBytes, mimeType, url]) => ({ id, filename, sizeBytes, mimeType, url })),
   };
 }

@@ -189,7 +189,16 @@ const RELEVANCE_CANDIDATES = 8;
 
 /** Ties a cursor to the search that made it (FNV-1a over the query and filters). */
 function fingerprintOf(match: string, options: SearchOptions, sort: string): string {
-  const text = JSON.stringify([match, sort, options.visibleChannelIds, options.channelId, options.authorId, options.threadId, options.after, options.before]);
+  const text = JSON.stringify([
+    match,
+    sort,
+    options.visibleChannelIds,
+    options.channelId,
+    options.authorId,
+    options.threadId,
+    options.after,
+    options.before,
+  ]);
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return hash.toString(36);

@@ -70,5 +70,8 @@ export function parseSearchQuery(input: string): ParsedSearchQuery {
 
 /** Case and diacritic folding close to unicode61's `remove_diacritics 2`, for highlighting. */
 export function foldForMatch(token: string): string {
-  return token.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return token
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }

@@ -66,7 +66,14 @@ export function activeThreadsQuery(
   return waddle.db
     .selectFrom('threads')
     .select((eb) => [
-      'id', 'title', 'created_by', 'created_at', 'is_locked', 'message_count', 'last_message_id', 'last_message_at',
+      'id',
+      'title',
+      'created_by',
+      'created_at',
+      'is_locked',
+      'message_count',
+      'last_message_id',
+      'last_message_at',
       eb
         .selectFrom('messages')
         .select(eb.fn.countAll<number>().as('n'))

@@ -94,14 +94,19 @@ export async function findActivityDrift(
       actual: { messageCount: r.actual_count, lastMessageId: r.actual_last_id, lastMessageAt: r.actual_last_at },
     }));
   const last = rows.rows.at(-1);
-  const next = rows.rows.length === limit && last ? { kind, id: last.id } : { kind: kind === 'thread' ? ('channel' as const) : ('message' as const), id: 0 };
+  const next =
+    rows.rows.length === limit && last
+      ? { kind, id: last.id }
+      : { kind: kind === 'thread' ? ('channel' as const) : ('message' as const), id: 0 };
   return { drift, next };
 }
 
 async function decorationDrift(waddle: WaddleDatabase, afterId: number, limit: number): Promise<DriftScan> {
   const { rows } = await decorationDriftQuery(afterId, limit).execute(waddle.db);
   const flags = (bits: number): Decorations => ({ reactions: (bits & 1) === 1, attachments: (bits & 2) === 2 });
-  const drift = rows.filter((r) => r.decorations !== r.actual).map((r) => ({ kind: 'message' as const, id: r.id, stored: flags(r.decorations), actual: flags(r.actual) }));
+  const drift = rows
+    .filter((r) => r.decorations !== r.actual)
+    .map((r) => ({ kind: 'message' as const, id: r.id, stored: flags(r.decorations), actual: flags(r.actual) }));
   const last = rows.at(-1);
   return { drift, next: rows.length === limit && last ? { kind: 'message', id: last.id } : null };
 }

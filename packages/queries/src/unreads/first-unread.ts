@@ -17,7 +17,10 @@ export type UnreadScope = { readonly channelId: number | Expression<number> } | 
  * ```
  */
 export function unreadMessages(db: Kysely<DB>, scope: UnreadScope, viewerId: number, after: number | Expression<number>) {
-  const inScope = 'channelId' in scope ? db.selectFrom('messages as m').where('m.channel_id', '=', scope.channelId) : db.selectFrom('messages as m').where('m.thread_id', '=', scope.threadId);
+  const inScope =
+    'channelId' in scope
+      ? db.selectFrom('messages as m').where('m.channel_id', '=', scope.channelId)
+      : db.selectFrom('messages as m').where('m.thread_id', '=', scope.threadId);
   return inScope.where('m.id', '>', after).where('m.is_deleted', '=', 0).where('m.user_id', '<>', viewerId);
 }
 

@@ -19,7 +19,10 @@ export async function markRead(
   waddle: WaddleDatabase,
   read: { readonly userId: number; readonly channelId: number; readonly messageId: number; readonly at: number },
 ): Promise<number> {
-  const newest = waddle.db.selectFrom('messages').select((eb) => eb.fn.max('id').as('id')).where('channel_id', '=', read.channelId);
+  const newest = waddle.db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .where('channel_id', '=', read.channelId);
   await waddle.db
     .insertInto('read_states')
     .values({

@@ -57,7 +57,9 @@ export function unreadCountsQuery(db: Kysely<DB>, userId: number, channelIds: re
   }
   const marker = sql<number>`coalesce(r.last_read_message_id, 0)`;
   const channel = { channelId: sql<number>`c.id` };
-  const counted = unreadMessages(db, channel, userId, marker).select(sql<number>`1`.as('one')).limit(cap + 1);
+  const counted = unreadMessages(db, channel, userId, marker)
+    .select(sql<number>`1`.as('one'))
+    .limit(cap + 1);
   return sql<{ channel_id: number; last_read: number; unread: number; first_unread: number | null }>`
     SELECT c.id AS channel_id, ${marker} AS last_read,
       (SELECT count(*) FROM ${counted}) AS unread,

@@ -12,9 +12,7 @@ export const createChannels: Migration = {
       .createTable('channels')
       .addColumn('id', 'integer', (c) => c.primaryKey().notNull())
       .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) BETWEEN 1 AND 100`))
-      .addColumn('type', 'text', (c) =>
-        c.notNull().defaultTo('text').check(sql`type IN ('text', 'voice', 'announcement', 'thread')`),
-      )
+      .addColumn('type', 'text', (c) => c.notNull().defaultTo('text').check(sql`type IN ('text', 'voice', 'announcement', 'thread')`))
       .addColumn('description', 'text', (c) => c.check(sql`length(description) <= 1024`))
       .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('category_id', 'integer', (c) => c.references('categories.id').onDelete('set null'))
@@ -23,9 +21,7 @@ export const createChannels: Migration = {
       .addColumn('thread_mode', 'text', (c) =>
         c.notNull().defaultTo('optional').check(sql`thread_mode IN ('required', 'optional', 'disabled')`),
       )
-      .addColumn('slow_mode_seconds', 'integer', (c) =>
-        c.notNull().defaultTo(0).check(sql`slow_mode_seconds BETWEEN 0 AND 21600`),
-      )
+      .addColumn('slow_mode_seconds', 'integer', (c) => c.notNull().defaultTo(0).check(sql`slow_mode_seconds BETWEEN 0 AND 21600`))
       .addColumn('auto_archive_hours', 'integer', (c) => c.notNull().defaultTo(168).check(sql`auto_archive_hours > 0`))
       .addColumn('created_by', 'integer', (c) => c.notNull())
       .addColumn('created_at', 'integer', (c) => c.notNull().defaultTo(sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`))

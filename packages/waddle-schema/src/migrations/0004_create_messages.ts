@@ -29,10 +29,7 @@ export const createMessages: Migration = {
       .addColumn('is_deleted', 'integer', (c) => c.notNull().defaultTo(0).check(sql`is_deleted IN (0, 1)`))
       .addColumn('created_at', 'integer', (c) => c.notNull().defaultTo(sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`))
       .addColumn('edited_at', 'integer')
-      .addCheckConstraint(
-        'messages_tombstone_is_empty',
-        sql`is_deleted = 0 OR (content IS NULL AND metadata IS NULL AND is_pinned = 0)`,
-      )
+      .addCheckConstraint('messages_tombstone_is_empty', sql`is_deleted = 0 OR (content IS NULL AND metadata IS NULL AND is_pinned = 0)`)
       .modifyEnd(sql`STRICT`),
     db.schema.createIndex('messages_by_channel').on('messages').columns(['channel_id', 'id']),
     db.schema.createIndex('messages_by_thread').on('messages').columns(['thread_id', 'id']).where(sql<boolean>`thread_id IS NOT NULL`),

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
  */
 export const addDefaultRole: Migration = {
   name: '0016_add_default_role',
-  up: (db) => [
+  up: () => [
     sql`ALTER TABLE roles ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1))`,
     sql`CREATE UNIQUE INDEX roles_one_default ON roles (is_default) WHERE is_default = 1`,
     sql`INSERT INTO roles (id, name, permissions, position, is_default) VALUES (0, '@everyone', 771, 0, 1)`,

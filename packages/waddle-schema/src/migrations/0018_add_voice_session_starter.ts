@@ -10,7 +10,11 @@ export const addVoiceSessionStarter: Migration = {
   name: '0018_add_voice_session_starter',
   up: (db) => [
     db.schema.alterTable('voice_sessions').addColumn('started_by', 'integer'),
-    db.schema.createIndex('voice_sessions_by_starter').on('voice_sessions').columns(['started_by', 'id']).where(sql<boolean>`started_by IS NOT NULL`),
+    db.schema
+      .createIndex('voice_sessions_by_starter')
+      .on('voice_sessions')
+      .columns(['started_by', 'id'])
+      .where(sql<boolean>`started_by IS NOT NULL`),
     db.schema.createIndex('slow_mode_clocks_by_user').on('slow_mode_clocks').columns(['user_id', 'channel_id']),
   ],
   down: (db) => [

@@ -14,7 +14,7 @@ export const ERASE_COMMAND_LINE = {
   positionals: ['<user-id>'],
   description: [
     'Erases a user from the directory at once, then from every waddle database they ever joined, or',
-    'resumes the erasure already running, and prints each database\'s progress. Exit code 1 when the',
+    "resumes the erasure already running, and prints each database's progress. Exit code 1 when the",
     'user does not exist or a database keeps failing (run it again to retry).',
   ].join('\n'),
   options: { target: TARGET_OPTION },
@@ -41,10 +41,17 @@ export async function eraseUserCommand(argv: readonly string[], io: CommandIo, t
     const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
       maxQueriesPerStep: 900,
       clock: systemClock,
-      onStep: (step) => io.progress(`erasure job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`),
+      onStep: (step) =>
+        io.progress(
+          `erasure job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`,
+        ),
     });
     io.out(privacyJobTable(job));
-    io.out(job.status === 'done' ? `user ${args.userId} is erased (job ${job.id})` : `erasure job ${job.id} is not finished: run the command again to retry the failing databases`);
+    io.out(
+      job.status === 'done'
+        ? `user ${args.userId} is erased (job ${job.id})`
+        : `erasure job ${job.id} is not finished: run the command again to retry the failing databases`,
+    );
     return job.status === 'done' ? 0 : 1;
   } finally {
     await databases.dispose();

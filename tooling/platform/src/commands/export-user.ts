@@ -47,7 +47,10 @@ export async function exportUserCommand(argv: readonly string[], io: CommandIo, 
     const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
       maxQueriesPerStep: 900,
       clock: systemClock,
-      onStep: (step) => io.progress(`export job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`),
+      onStep: (step) =>
+        io.progress(
+          `export job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`,
+        ),
     });
     if (job.status !== 'done') {
       io.out(privacyJobTable(job));

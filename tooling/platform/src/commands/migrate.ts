@@ -39,8 +39,10 @@ export async function migrateCommand(argv: readonly string[], io: CommandIo = co
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values, positionals } = parsed;
   const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return usageError(MIGRATE_COMMAND_LINE, '--concurrency must be an integer from 1 to 64', io);
-  if (positionals[0] !== undefined && positionals[0] !== 'status') return usageError(MIGRATE_COMMAND_LINE, `unknown command ${positionals[0]} (use: migrate [status])`, io);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    return usageError(MIGRATE_COMMAND_LINE, '--concurrency must be an integer from 1 to 64', io);
+  if (positionals[0] !== undefined && positionals[0] !== 'status')
+    return usageError(MIGRATE_COMMAND_LINE, `unknown command ${positionals[0]} (use: migrate [status])`, io);
   const statusOnly = positionals[0] === 'status' || values['dry-run'];
   const chosen = target ?? (values.target === 'remote' ? remoteTargetFromEnvironment() : localTarget());
   const started = performance.now();
@@ -64,7 +66,9 @@ export async function migrateCommand(argv: readonly string[], io: CommandIo = co
     ]),
   );
   const counts = ['migrated', 'up-to-date', 'behind', 'failed'].map((s) => `${report.outcomes.filter((o) => o.status === s).length} ${s}`);
-  io.out(`${report.outcomes.length} databases (${counts.join(', ')}) in ${((performance.now() - started) / 1000).toFixed(1)} s on the ${chosen.name} target; code is at ${centralMigrations.at(-1)?.name} (central) and ${waddleMigrations.at(-1)?.name} (waddle)`);
+  io.out(
+    `${report.outcomes.length} databases (${counts.join(', ')}) in ${((performance.now() - started) / 1000).toFixed(1)} s on the ${chosen.name} target; code is at ${centralMigrations.at(-1)?.name} (central) and ${waddleMigrations.at(-1)?.name} (waddle)`,
+  );
   for (const failure of report.failed) io.out(`FAILED ${failure.database} (${failure.d1DatabaseId}): ${failure.error}`);
   return report.failed.length > 0 ? 1 : 0;
 }

@@ -15,7 +15,9 @@ export interface PrivacyDatabases {
 }
 
 /** The parsed arguments of `waddle export` / `waddle erase`, or the exit code of `--help` or of a usage error. */
-export type PrivacyArguments = { readonly userId: number; readonly out?: string; readonly target: 'local' | 'remote' } | { readonly exitCode: number };
+export type PrivacyArguments =
+  | { readonly userId: number; readonly out?: string; readonly target: 'local' | 'remote' }
+  | { readonly exitCode: number };
 
 /** Parses `<user-id> [--target local|remote]` (and `--out FILE` where the command line has it). */
 export function parsePrivacyArguments(line: CommandLine, argv: readonly string[], io: CommandLineOutput): PrivacyArguments {

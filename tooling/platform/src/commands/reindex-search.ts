@@ -41,7 +41,7 @@ export async function reindexSearchCommand(argv: readonly string[], io: CommandI
   if ('exitCode' in parsed) return parsed.exitCode;
   const chosen = target ?? (parsed.values.target === 'remote' ? remoteTargetFromEnvironment() : localTarget());
   const central = await chosen.open([chosen.centralDatabaseId]);
-  let registry;
+  let registry: Awaited<ReturnType<typeof readRegistry>>;
   try {
     registry = await readRegistry(central.get(chosen.centralDatabaseId));
   } finally {
@@ -64,14 +64,27 @@ export async function reindexSearchCommand(argv: readonly string[], io: CommandI
         }
         outcomes.push({ database: `waddle ${row.name}`, d1DatabaseId: row.d1_database_id, scanned, reindexed });
       } catch (error) {
-        outcomes.push({ database: `waddle ${row.name}`, d1DatabaseId: row.d1_database_id, scanned, reindexed, error: error instanceof Error ? error.message : String(error) });
+        outcomes.push({
+          database: `waddle ${row.name}`,
+          d1DatabaseId: row.d1_database_id,
+          scanned,
+          reindexed,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   } finally {
     await databases.dispose();
   }
-  io.out(textTable([['database', 'D1 id', 'scanned', 'rewritten', 'error'], ...outcomes.map((o) => [o.database, o.d1DatabaseId, String(o.scanned), String(o.reindexed), o.error ?? '-'])]));
+  io.out(
+    textTable([
+      ['database', 'D1 id', 'scanned', 'rewritten', 'error'],
+      ...outcomes.map((o) => [o.database, o.d1DatabaseId, String(o.scanned), String(o.reindexed), o.error ?? '-']),
+    ]),
+  );
   const failed = outcomes.filter((o) => o.error !== undefined);
-  io.out(`${outcomes.length} waddle databases, ${outcomes.reduce((sum, o) => sum + o.reindexed, 0)} index entries rewritten, ${failed.length} failed, on the ${chosen.name} target`);
+  io.out(
+    `${outcomes.length} waddle databases, ${outcomes.reduce((sum, o) => sum + o.reindexed, 0)} index entries rewritten, ${failed.length} failed, on the ${chosen.name} target`,
+  );
   return failed.length > 0 ? 1 : 0;
 }

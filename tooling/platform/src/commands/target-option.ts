@@ -6,5 +6,6 @@ export const TARGET_OPTION = {
   value: 'TARGET',
   choices: ['local', 'remote'],
   default: 'local',
-  description: "where the databases are: local D1, or remote through Cloudflare's D1 REST API with CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN and WADDLE_CENTRAL_DATABASE_ID",
+  description:
+    "where the databases are: local D1, or remote through Cloudflare's D1 REST API with CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN and WADDLE_CENTRAL_DATABASE_ID",
 } as const satisfies CommandOption;

@@ -53,7 +53,8 @@ export async function tokenCommand(
   const userId = userIdArgument(user);
   if (userId === null) return usageError(TOKEN_COMMAND_LINE, `<user-id> must be a positive integer, not '${user}'`, io);
   const expiresInSeconds = Number(parsed.values['expires-in']);
-  if (!Number.isSafeInteger(expiresInSeconds) || expiresInSeconds < 1) return usageError(TOKEN_COMMAND_LINE, '--expires-in must be a whole number of seconds, at least 1', io);
+  if (!Number.isSafeInteger(expiresInSeconds) || expiresInSeconds < 1)
+    return usageError(TOKEN_COMMAND_LINE, '--expires-in must be a whole number of seconds, at least 1', io);
 
   const refuse = (reason: string) => {
     io.err(`waddle token: ${reason}`);

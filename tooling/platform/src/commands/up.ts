@@ -52,7 +52,13 @@ const LOCAL_D1_API_PORT = 8789;
  * answers `true`). Running it again reuses the data and the secrets.
  */
 export async function up(
-  options: { readonly workers?: boolean; readonly target?: DatabaseTarget; readonly log?: (line: string) => void; readonly messagesPerWaddle?: number; readonly clock?: Clock } = {},
+  options: {
+    readonly workers?: boolean;
+    readonly target?: DatabaseTarget;
+    readonly log?: (line: string) => void;
+    readonly messagesPerWaddle?: number;
+    readonly clock?: Clock;
+  } = {},
 ): Promise<boolean> {
   const log = options.log ?? console.log;
   const target = options.target ?? localTarget();
@@ -61,27 +67,36 @@ export async function up(
   for (const failure of migrated.failed) log(`FAILED ${failure.database} (${failure.d1DatabaseId}): ${failure.error}`);
   if (migrated.failed.length > 0) return false;
   const applied = migrated.outcomes.filter((o) => o.status === 'migrated');
-  log(applied.length === 0 ? 'every database is up to date' : applied.map((o) => `${o.database}: ${o.fromVersion ?? 'empty'} -> ${o.toVersion}`).join('\n'));
+  log(
+    applied.length === 0
+      ? 'every database is up to date'
+      : applied.map((o) => `${o.database}: ${o.fromVersion ?? 'empty'} -> ${o.toVersion}`).join('\n'),
+  );
 
   const opened = await target.open([target.centralDatabaseId]);
   const central = opened.get(target.centralDatabaseId);
   let demoUser: { id: number; username: string } | null;
   try {
     const waddles = await seedDemoPlatform(central, target, log, clock(), options.messagesPerWaddle);
-    demoUser = await central.prepare('SELECT id, username FROM users WHERE username = ?').bind(DEMO_USERS[0]).first<{ id: number; username: string }>();
+    demoUser = await central
+      .prepare('SELECT id, username FROM users WHERE username = ?')
+      .bind(DEMO_USERS[0])
+      .first<{ id: number; username: string }>();
     const databases = await target.open(waddles.map((w) => w.d1DatabaseId));
     try {
       log('');
-      log(textTable([
-        ['database', 'D1 id', 'schema version', 'tables', 'rows'],
-        ['central', target.centralDatabaseId, await versionOf(central), ...(await census(central))],
-        ...(await Promise.all(
-          waddles.map(async (w) => {
-            const database = databases.get(w.d1DatabaseId);
-            return [`waddle ${w.name} (#${w.waddleId})`, w.d1DatabaseId, await versionOf(database), ...(await census(database))];
-          }),
-        )),
-      ]));
+      log(
+        textTable([
+          ['database', 'D1 id', 'schema version', 'tables', 'rows'],
+          ['central', target.centralDatabaseId, await versionOf(central), ...(await census(central))],
+          ...(await Promise.all(
+            waddles.map(async (w) => {
+              const database = databases.get(w.d1DatabaseId);
+              return [`waddle ${w.name} (#${w.waddleId})`, w.d1DatabaseId, await versionOf(database), ...(await census(database))];
+            }),
+          )),
+        ]),
+      );
     } finally {
       await databases.dispose();
     }
@@ -98,7 +113,13 @@ export async function up(
     // Not the central database: the Workers reach it through their own binding, and one file
     // should not be open for writing in two workerd processes (this one and wrangler dev's).
     const waddleDatabaseIds = (await registeredDatabases(LOCAL_STATE_DIRECTORY)).map((row) => row.d1_database_id);
-    d1Api = await startLocalD1Api({ stateDirectory: LOCAL_STATE_DIRECTORY, accountId: LOCAL_ACCOUNT_ID, apiToken: secrets.cloudflareApiToken, databaseIds: waddleDatabaseIds, port: LOCAL_D1_API_PORT });
+    d1Api = await startLocalD1Api({
+      stateDirectory: LOCAL_STATE_DIRECTORY,
+      accountId: LOCAL_ACCOUNT_ID,
+      apiToken: secrets.cloudflareApiToken,
+      databaseIds: waddleDatabaseIds,
+      port: LOCAL_D1_API_PORT,
+    });
   } catch (error) {
     log(`the local D1 REST API did not start on 127.0.0.1:${LOCAL_D1_API_PORT}: ${String(error)}`);
     return false;
@@ -113,11 +134,18 @@ export async function up(
     log(String(error));
     return false;
   }
-  log(`local D1 REST API: ${d1Api.baseUrl}  (account ${LOCAL_ACCOUNT_ID}, ${d1Api.databaseIds().length} waddle databases; what the Workers reach past their binding)`);
+  log(
+    `local D1 REST API: ${d1Api.baseUrl}  (account ${LOCAL_ACCOUNT_ID}, ${d1Api.databaseIds().length} waddle databases; what the Workers reach past their binding)`,
+  );
   for (const worker of workers) log(`${worker.name}: ${worker.url}  (try ${worker.url}/health; log: ${worker.logFile})`);
-  log(`secrets: ${localSecretsFile(REPOSITORY_ROOT)} (kept across runs), written to ${devVars.map((file) => relative(REPOSITORY_ROOT, file)).join(' and ')}`);
+  log(
+    `secrets: ${localSecretsFile(REPOSITORY_ROOT)} (kept across runs), written to ${devVars.map((file) => relative(REPOSITORY_ROOT, file)).join(' and ')}`,
+  );
   // wrangler dev fires no cron triggers: ask the monitor for a first sample of every database.
-  const sampled = await fetch(`${workers[1]!.url}/api/sample`, { method: 'POST', headers: { authorization: `Bearer ${secrets.monitorToken}` } }).then(
+  const sampled = await fetch(`${workers[1]!.url}/api/sample`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secrets.monitorToken}` },
+  }).then(
     (response) => (response.ok ? 'first size sample taken' : `first size sample refused (${response.status})`),
     (error: unknown) => `first size sample failed: ${String(error)}`,
   );
@@ -149,7 +177,9 @@ async function versionOf(database: D1DatabaseLike): Promise<string> {
 /** How many tables of the schema a database has, and how many rows they hold in all. */
 async function census(database: D1DatabaseLike): Promise<[string, string]> {
   const { results: tables } = await database
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%' AND name <> 'schema_migrations' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%' AND name <> 'schema_migrations' AND sql NOT LIKE 'CREATE VIRTUAL%'",
+    )
     .all<{ name: string }>();
   const counts = await database.batch<{ n: number }>(tables.map(({ name }) => database.prepare(`SELECT count(*) AS n FROM "${name}"`)));
   const rows = counts.reduce((sum, result) => sum + (result.results[0]?.n ?? 0), 0);

@@ -38,14 +38,19 @@ export async function seedDemoPlatform(
   const waddles: DemoWaddle[] = [];
   for (const [index, demo] of DEMO_WADDLES.entries()) {
     const owner = userIds[index % userIds.length]!;
-    let row = await central.prepare('SELECT id, d1_database_id FROM waddles WHERE name = ?').bind(demo.name).first<{ id: number; d1_database_id: string }>();
+    let row = await central
+      .prepare('SELECT id, d1_database_id FROM waddles WHERE name = ?')
+      .bind(demo.name)
+      .first<{ id: number; d1_database_id: string }>();
     if (!row) {
       const created = await createWaddle(central, target, { ...demo, ownerId: owner });
       row = { id: created.waddleId, d1_database_id: created.d1DatabaseId };
       log(`provisioned waddle ${demo.name} (#${row.id}) in ${row.d1_database_id}`);
     }
     await central.batch(
-      userIds.map((userId) => central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING').bind(row.id, userId)),
+      userIds.map((userId) =>
+        central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING').bind(row.id, userId),
+      ),
     );
     waddles.push({ waddleId: row.id, name: demo.name, d1DatabaseId: row.d1_database_id });
   }
@@ -69,25 +74,40 @@ async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly num
   const owner = userIds[0]!;
   await database.batch([
     database.prepare("INSERT INTO categories (id, name, position) VALUES (1, 'Text channels', 0), (2, 'Voice', 1)"),
-    database.prepare(
-      `INSERT INTO channels (id, name, type, category_id, position, is_private, thread_mode, slow_mode_seconds, created_by) VALUES
+    database
+      .prepare(
+        `INSERT INTO channels (id, name, type, category_id, position, is_private, thread_mode, slow_mode_seconds, created_by) VALUES
         (1, 'general', 'text', 1, 0, 0, 'optional', 0, ?), (2, 'random', 'text', 1, 1, 0, 'optional', 0, ?),
         (3, 'announcements', 'announcement', 1, 2, 0, 'disabled', 30, ?), (4, 'moderators', 'text', 1, 3, 1, 'optional', 0, ?),
         (5, 'lounge', 'voice', 2, 0, 0, 'disabled', 0, ?)`,
-    ).bind(owner, owner, owner, owner, owner),
-    database.prepare(
-      `INSERT INTO threads (id, channel_id, title, created_by) VALUES
+      )
+      .bind(owner, owner, owner, owner, owner),
+    database
+      .prepare(
+        `INSERT INTO threads (id, channel_id, title, created_by) VALUES
         (1, 1, 'Feeding schedule', ?), (2, 1, 'Photos', ?), (3, 1, '北京之旅', ?), (4, 2, 'Off topic', ?), (5, 4, 'Reports', ?)`,
-    ).bind(owner, owner, owner, owner, owner),
+      )
+      .bind(owner, owner, owner, owner, owner),
     database.prepare(
       "INSERT INTO roles (id, name, color, permissions, position) VALUES (1, 'Moderator', '#2f80ed', 1276, 2), (2, 'Regular', '#27ae60', 771, 1)",
     ),
-    ...userIds.map((userId, i) => database.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (?, ?, ?)').bind(userId, i < 2 ? 1 : 2, owner)),
+    ...userIds.map((userId, i) =>
+      database.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (?, ?, ?)').bind(userId, i < 2 ? 1 : 2, owner),
+    ),
   ]);
 
   const waddle = openWaddleDatabase(database);
   const start = now - 7 * 24 * 3600 * 1000;
-  const places: [channel: number, thread: number | null][] = [[1, null], [1, 1], [1, 2], [1, 3], [2, null], [2, 4], [3, null], [4, 5]];
+  const places: [channel: number, thread: number | null][] = [
+    [1, null],
+    [1, 1],
+    [1, 2],
+    [1, 3],
+    [2, null],
+    [2, 4],
+    [3, null],
+    [4, 5],
+  ];
   for (let first = 0; first < messages; first += 50) {
     await postMessages(
       waddle,

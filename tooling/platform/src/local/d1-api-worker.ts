@@ -36,7 +36,8 @@ async function query(database: D1Database, text: string, raw: boolean): Promise<
   }
   const statements = parseStatements(body);
   if (typeof statements === 'string') return cloudflareFailure(400, CloudflareErrorCode.badRequest, statements);
-  if (raw && statements.length > 1) return cloudflareFailure(400, CloudflareErrorCode.badRequest, 'raw answers one statement at a time here');
+  if (raw && statements.length > 1)
+    return cloudflareFailure(400, CloudflareErrorCode.badRequest, 'raw answers one statement at a time here');
   const prepared = statements.map(({ sql, params }) => database.prepare(sql).bind(...params));
   try {
     if (raw) return cloudflareSuccess([await rawResult(prepared[0]!)]);
@@ -72,7 +73,9 @@ function parseStatements(body: unknown): Statement[] | string {
 /** How many tables the database holds (D1's own `_cf_` tables and SQLite's aside) and its size in bytes. */
 async function details(database: D1Database): Promise<Response> {
   const { results, meta } = await database
-    .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    .prepare(
+      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    )
     .all<{ n: number }>();
   return Response.json({ num_tables: results[0]?.n ?? 0, file_size: meta.size_after });
 }

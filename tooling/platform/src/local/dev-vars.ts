@@ -29,7 +29,9 @@ export async function writeDevVars(repositoryRoot: string, access: LocalD1ApiAcc
     Object.entries(apps).map(async ([app, vars]) => {
       const file = join(repositoryRoot, 'apps', app, '.dev.vars');
       const lines = Object.entries(vars).map(([name, value]) => `${name}=${value}`);
-      await writeFile(file, `# written by waddle up; values are kept in .wrangler/local-secrets.json\n${lines.join('\n')}\n`, { mode: 0o600 });
+      await writeFile(file, `# written by waddle up; values are kept in .wrangler/local-secrets.json\n${lines.join('\n')}\n`, {
+        mode: 0o600,
+      });
       return file;
     }),
   );

@@ -7,7 +7,10 @@ import { localDatabaseFile } from './local-database-file.ts';
 import { LOCAL_CENTRAL_DATABASE_ID } from './local-state-directory.ts';
 
 /** What the local central database holds about a user id. */
-export type LocalUser = { readonly status: 'active'; readonly username: string } | { readonly status: 'erased' } | { readonly status: 'unknown' };
+export type LocalUser =
+  | { readonly status: 'active'; readonly username: string }
+  | { readonly status: 'erased' }
+  | { readonly status: 'unknown' };
 
 /**
  * Looks a user up in the local central database, or answers `null` when there is none yet (no

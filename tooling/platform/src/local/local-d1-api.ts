@@ -83,8 +83,10 @@ let script: Promise<string> | undefined;
  */
 export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<LocalD1Api> {
   await mkdir(options.stateDirectory, { recursive: true });
-  const ids =
-    options.databaseIds ?? [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabases(options.stateDirectory)).map((row) => row.d1_database_id)];
+  const ids = options.databaseIds ?? [
+    LOCAL_CENTRAL_DATABASE_ID,
+    ...(await registeredDatabases(options.stateDirectory)).map((row) => row.d1_database_id),
+  ];
   const served = new Map<string, ServedDatabase>(ids.map((id, index) => [id, { binding: `DB_${index}`, name: id }]));
   let bindingsEverMade = served.size;
   const bindings = () => Object.fromEntries([...served].map(([id, { binding }]) => [binding, id]));
@@ -101,7 +103,14 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   const details = async (id: string, database: ServedDatabase) => {
     const response = await inWorker(`/details/${database.binding}`);
     const { num_tables, file_size } = (await response.json()) as { num_tables: number; file_size: number };
-    return { uuid: id, name: database.name, version: 'production', num_tables, file_size, ...(database.createdAt ? { created_at: database.createdAt } : {}) };
+    return {
+      uuid: id,
+      name: database.name,
+      version: 'production',
+      num_tables,
+      file_size,
+      ...(database.createdAt ? { created_at: database.createdAt } : {}),
+    };
   };
 
   const rebind = async () => {
@@ -138,11 +147,16 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   const route = async (request: IncomingMessage): Promise<Response> => {
     const { pathname } = new URL(request.url ?? '/', 'http://local');
     const body = await readBody(request);
-    const noRoute = () => cloudflareFailure(404, CloudflareErrorCode.noRoute, `Could not route to ${pathname}, perhaps your object identifier is invalid?`);
+    const noRoute = () =>
+      cloudflareFailure(404, CloudflareErrorCode.noRoute, `Could not route to ${pathname}, perhaps your object identifier is invalid?`);
     if (!pathname.startsWith('/client/v4/accounts/')) return noRoute();
-    if (request.headers.authorization !== `Bearer ${options.apiToken}`) return cloudflareFailure(401, CloudflareErrorCode.authentication, 'Authentication error');
+    if (request.headers.authorization !== `Bearer ${options.apiToken}`)
+      return cloudflareFailure(401, CloudflareErrorCode.authentication, 'Authentication error');
     if (pathname !== prefix && !pathname.startsWith(`${prefix}/`)) return noRoute();
-    const [id, action, ...rest] = pathname.slice(prefix.length + 1).split('/').map(decodeURIComponent);
+    const [id, action, ...rest] = pathname
+      .slice(prefix.length + 1)
+      .split('/')
+      .map(decodeURIComponent);
     if (id === undefined || id === '') return request.method === 'POST' ? create(body) : noRoute();
     const methods = action === undefined ? ['GET', 'DELETE'] : action === 'query' || action === 'raw' ? ['POST'] : [];
     if (rest.length > 0 || !methods.includes(request.method ?? '')) return noRoute();
@@ -155,7 +169,8 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   const server = createServer((request, response) => {
     route(request).then(
       (answer) => send(response, answer),
-      (error: unknown) => send(response, cloudflareFailure(500, CloudflareErrorCode.statementFailed, error instanceof Error ? error.message : String(error))),
+      (error: unknown) =>
+        send(response, cloudflareFailure(500, CloudflareErrorCode.statementFailed, error instanceof Error ? error.message : String(error))),
     );
   });
   await new Promise<void>((resolve, reject) => {
@@ -192,9 +207,17 @@ async function send(response: ServerResponse, answer: Response): Promise<void> {
  */
 function forward(url: URL, agent: Agent, body?: Buffer): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(url, { method: body === undefined ? 'GET' : 'POST', agent, headers: body === undefined ? {} : { 'content-length': body.length } }, (incoming) => {
-      readBody(incoming).then((answer) => resolve(new Response(answer, { status: incoming.statusCode ?? 502, headers: { 'content-type': 'application/json' } })), reject);
-    });
+    const outgoing = httpRequest(
+      url,
+      { method: body === undefined ? 'GET' : 'POST', agent, headers: body === undefined ? {} : { 'content-length': body.length } },
+      (incoming) => {
+        readBody(incoming).then(
+          (answer) =>
+            resolve(new Response(answer, { status: incoming.statusCode ?? 502, headers: { 'content-type': 'application/json' } })),
+          reject,
+        );
+      },
+    );
     outgoing.once('error', reject);
     outgoing.end(body);
   });

@@ -18,7 +18,11 @@ const STARTUP_RETRY = { attempts: 10, pauseMs: 50 } as const;
  * lock, so a process starting while another one starts (two `migrate` runs, a tool beside
  * `wrangler dev`) can die with SQLITE_BUSY; such a startup is tried again, with backoff.
  */
-export function startLocalMiniflare(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): Promise<Miniflare> {
+export function startLocalMiniflare(
+  d1Databases: Readonly<Record<string, string>>,
+  stateDirectory: string,
+  script = BINDINGS_ONLY_WORKER,
+): Promise<Miniflare> {
   return repeatWhenBusy(async () => {
     const miniflare = new Miniflare(localMiniflareOptions(d1Databases, stateDirectory, script));
     try {
@@ -47,7 +51,11 @@ export function restartLocalMiniflare(miniflare: Miniflare, options: MiniflareOp
  * The options {@link startLocalMiniflare} starts workerd with; pass them to
  * {@link restartLocalMiniflare} to change the bindings of a running instance.
  */
-export function localMiniflareOptions(d1Databases: Readonly<Record<string, string>>, stateDirectory: string, script = BINDINGS_ONLY_WORKER): MiniflareOptions {
+export function localMiniflareOptions(
+  d1Databases: Readonly<Record<string, string>>,
+  stateDirectory: string,
+  script = BINDINGS_ONLY_WORKER,
+): MiniflareOptions {
   return convertV4MiniflareOptions({
     modules: true,
     script,

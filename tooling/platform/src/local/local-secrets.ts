@@ -68,5 +68,7 @@ async function readStored(repositoryRoot: string): Promise<Partial<Record<keyof 
   }
   const parsed = JSON.parse(text) as Record<string, unknown>;
   const keys = ['cloudflareApiToken', 'authSecret', 'monitorToken'] as const;
-  return Object.fromEntries(keys.filter((key) => typeof parsed[key] === 'string' && parsed[key] !== '').map((key) => [key, parsed[key] as string]));
+  return Object.fromEntries(
+    keys.filter((key) => typeof parsed[key] === 'string' && parsed[key] !== '').map((key) => [key, parsed[key] as string]),
+  );
 }

@@ -25,7 +25,12 @@ export async function migrateAllInWorkerd(
   try {
     const response = await miniflare.dispatchFetch('http://fan-out/', {
       method: 'POST',
-      body: JSON.stringify({ bindingOf, centralDatabaseId: LOCAL_CENTRAL_DATABASE_ID, concurrency: options.concurrency ?? 8, dryRun: options.dryRun ?? false }),
+      body: JSON.stringify({
+        bindingOf,
+        centralDatabaseId: LOCAL_CENTRAL_DATABASE_ID,
+        concurrency: options.concurrency ?? 8,
+        dryRun: options.dryRun ?? false,
+      }),
     });
     let report: FanOutReport | undefined;
     let buffered = '';
@@ -35,7 +40,12 @@ export async function migrateAllInWorkerd(
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines.filter(Boolean)) {
-        const message = JSON.parse(line) as { progress?: Parameters<NonNullable<FanOutSettings['onProgress']>>[0]; waiting?: string; report?: FanOutReport; error?: string };
+        const message = JSON.parse(line) as {
+          progress?: Parameters<NonNullable<FanOutSettings['onProgress']>>[0];
+          waiting?: string;
+          report?: FanOutReport;
+          error?: string;
+        };
         if (message.progress) options.onProgress?.(message.progress);
         if (message.waiting) options.onWaiting?.(message.waiting);
         if (message.report) report = message.report;

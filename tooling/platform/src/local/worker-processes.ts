@@ -32,7 +32,15 @@ export async function startWorker(app: 'api' | 'monitor', port: number, options:
   const directory = join(REPOSITORY_ROOT, 'apps', app);
   const logFile = options.logFile ?? join(REPOSITORY_ROOT, '.wrangler', `${app}-dev.log`);
   const log = createWriteStream(logFile);
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', options.persistTo ?? join(REPOSITORY_ROOT, '.wrangler', 'state')];
+  const args = [
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--persist-to',
+    options.persistTo ?? join(REPOSITORY_ROOT, '.wrangler', 'state'),
+  ];
   if (options.configPath) args.push('--config', options.configPath);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
   const child = spawn(process.execPath, [join(directory, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), ...args], {
@@ -48,7 +56,10 @@ export async function startWorker(app: 'api' | 'monitor', port: number, options:
   const deadline = performance.now() + 90_000;
   while (performance.now() < deadline) {
     if (exited(child)) throw new Error(`wrangler dev for ${app} exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
-    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const healthy = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) return worker;
     await new Promise((done) => setTimeout(done, 500));
   }

@@ -18,7 +18,8 @@ export function localTarget(stateDirectory: string = LOCAL_STATE_DIRECTORY): Dat
     open: (databaseIds) => openLocalDatabases(databaseIds, stateDirectory),
     createDatabase: (name) => claimFreeDatabaseId(stateDirectory, `local-${name}`),
     deleteDatabase: async (databaseId) => {
-      if (!(await deleteLocalDatabaseFiles(stateDirectory, databaseId))) throw new Error(`local database ${databaseId} does not exist under ${stateDirectory}`);
+      if (!(await deleteLocalDatabaseFiles(stateDirectory, databaseId)))
+        throw new Error(`local database ${databaseId} does not exist under ${stateDirectory}`);
     },
     migrateAll: (options) => migrateAllInWorkerd(stateDirectory, options),
   };
