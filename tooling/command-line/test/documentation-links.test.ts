@@ -97,11 +97,14 @@ describe('the documentation', () => {
   it('is the README, the pages of docs/ and a README in every app and package', () => {
     expect(files).toContain('README.md');
     expect(files).toContain('docs/README.md');
-    for (const group of WORKSPACE_GROUPS) {
-      for (const name of readdirSync(join(ROOT, group))) {
-        if (existsSync(join(ROOT, group, name, 'package.json'))) expect(files).toContain(`${group}/${name}/README.md`);
-      }
-    }
+    const withoutReadme = WORKSPACE_GROUPS.flatMap((group) =>
+      readdirSync(join(ROOT, group))
+        .filter((name) => existsSync(join(ROOT, group, name, 'package.json')) && !files.includes(`${group}/${name}/README.md`))
+        .map(
+          (name) => `${group}/${name} has no README.md (say what it owns, its entry points, what it must not depend on, how to test it)`,
+        ),
+    );
+    expect(withoutReadme).toEqual([]);
   });
 
   it('only links to files that exist, and to headings those files have', () => {
