@@ -32,8 +32,9 @@ export async function runBatch<const Queries extends readonly Compilable<unknown
     queries.map((query) => {
       const { sql, parameters } = query.compile();
       // Prepared here, not by Kysely: Kysely runs one query at a time (and D1 refuses its transactions),
-      // while D1's batch() takes prepared statements. The SQL is Kysely's; every privacy job's batches
-      // (apps/api/test/privacy.test.ts) go through this line.
+      // while D1's batch() takes prepared statements. The SQL is Kysely's; every batch of a privacy job
+      // goes through this line (test/query-plans.test.ts explains each statement; apps/api/test/privacy.test.ts
+      // checks their effects).
       return d1.prepare(sql).bind(...parameters);
     }),
   );

@@ -260,8 +260,8 @@ export const searchIndexErasure: JobSection = {
   statements: 1,
   async page(database) {
     // Raw: FTS5's 'optimize' command is an insert into the table's hidden column of its own name,
-    // which the generated types leave out with the index. Exercised by the erasure byte-scan tests
-    // (apps/api/test/privacy.test.ts: no erased word left in the database file).
+    // which the generated types leave out with the index. Run by test/query-plans.test.ts; its effect
+    // is what the erasure byte-scan test checks (apps/api/test/privacy.test.ts: no erased word left).
     await database.prepare("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')").run();
     return { rows: 0, records: [], next: null };
   },
