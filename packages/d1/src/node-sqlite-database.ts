@@ -39,6 +39,8 @@ export function openNodeSqliteDatabase(path: string, options: { readonly readOnl
     if (statement) {
       prepared.delete(query);
     } else {
+      // The driver itself: node:sqlite compiles whatever SQL the caller sent (Kysely's, the migrator's).
+      // Exercised by test/node-sqlite-database.test.ts, and by codegen:check (it builds both schemas here).
       statement = handle.prepare(query);
       if (prepared.size >= PREPARED_STATEMENTS) prepared.delete(prepared.keys().next().value!);
     }
@@ -46,6 +48,9 @@ export function openNodeSqliteDatabase(path: string, options: { readonly readOnl
     return statement;
   };
   const sizeOf = () => {
+    // Raw: the pragma table-valued functions are not tables Kysely's types know; this fills in
+    // `meta.size_after` as D1 reports it (node:sqlite allows what D1 refuses). test/node-sqlite-database.test.ts
+    // holds it against the pragmas read directly.
     const row = prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get();
     return Number(row?.size ?? 0);
   };

@@ -24,6 +24,9 @@ export async function explainQueryPlan(
   database: D1DatabaseLike,
   query: { readonly sql: string; readonly parameters: readonly unknown[] },
 ): Promise<QueryPlanStep[]> {
+  // Raw: EXPLAIN QUERY PLAN is SQLite's own prefix to any statement (Kysely's explain() emits plain
+  // EXPLAIN, the bytecode). The statement is a compiled Kysely query: test/node-sqlite-database.test.ts
+  // here, and the query-plan tests of packages/queries and packages/waddle-schema, run through it.
   const { results } = await database
     .prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
     .bind(...query.parameters)

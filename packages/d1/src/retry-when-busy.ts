@@ -86,6 +86,8 @@ export function retryWhenBusy(database: D1DatabaseLike, options: Omit<BusyRetryO
     return wrapped;
   };
   return {
+    // A wrapper, not a query: it passes the caller's SQL (Kysely's or raw) to the database it wraps.
+    // tooling/platform/test/retry-when-busy.test.ts exercises it under a real lock.
     prepare: (query) => wrap(database.prepare(query), readsOnly(query)),
     batch: (statements) => {
       const unwrapped = statements.map((statement) => originals.get(statement) ?? { statement, readOnly: false });

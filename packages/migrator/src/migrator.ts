@@ -87,6 +87,8 @@ export class Migrator {
    * ```
    */
   async getStatus(): Promise<MigrationStatus> {
+    // Raw (see schema-migrations-table.ts): the bookkeeping table is the same in every schema
+    // version and outside the generated types. test/migrator.test.ts ('reports status…').
     const applied = await this.#database
       .prepare(SELECT_APPLIED_MIGRATIONS_SQL)
       .all<AppliedMigration>()
@@ -165,6 +167,8 @@ export class Migrator {
   async #runBatch(migration: Migration, direction: 'Up' | 'Down'): Promise<MigrationFailedError | undefined> {
     try {
       const statements = direction === 'Up' ? migration.up(this.#compiler) : migration.down(this.#compiler);
+      // Raw bookkeeping (see schema-migrations-table.ts), in the migration's own batch so that both
+      // happen or neither does. test/migrator.test.ts: applied, failed at the third statement, reverted.
       const record =
         direction === 'Up'
           ? this.#database.prepare(INSERT_APPLIED_MIGRATION_SQL).bind(migration.name, this.#now())
@@ -181,6 +185,8 @@ export class Migrator {
   }
 
   #prepare(statement: MigrationStatement): D1StatementLike {
+    // The migration's statement, compiled by Kysely; prepared here because D1's batch() takes
+    // prepared statements and Kysely runs one query at a time. Every migration test goes through it.
     const compiled = statement.compile(this.#compiler);
     return this.#database.prepare(compiled.sql).bind(...compiled.parameters);
   }

@@ -2,6 +2,11 @@
  * The bookkeeping table every migrated database carries: one row per applied migration. It is
  * created by the same batch as the first migration, so a failed first migration leaves no trace.
  * Generated types exclude it.
+ *
+ * Its statements are raw SQL on purpose: they run on a database at any schema version (none at
+ * all, older or newer than this code), so they cannot lean on one version's generated types, and
+ * they are frozen like a migration (`STRICT, WITHOUT ROWID` has no Kysely builder). The migrator
+ * sends each one from `migrator.ts`, where a comment names the test that exercises it.
  */
 export const SCHEMA_MIGRATIONS_TABLE = 'schema_migrations';
 

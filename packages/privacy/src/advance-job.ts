@@ -1,11 +1,15 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { reachDatabase } from '@waddle/registry/reach-database';
+import type { DB as CentralSchema, Waddles } from '@waddle/central-schema/database';
+import { type Selectable, sql } from 'kysely';
 import { chunkStatements } from './export/chunk-statements.ts';
 import { sectionsOf } from './job-sections.ts';
 import type { SectionPage } from './job-section.ts';
 import { CENTRAL_PART, type PrivacyJob, type PrivacyJobPart, readPrivacyJob } from './privacy-job.ts';
 import { QueryBudget } from './query-budget.ts';
+import { runBatch } from './run-batch.ts';
+import { type CentralDatabase, openTypedDatabase } from './typed-database.ts';
 
 /** How many queries one step may send by default: well under D1's 1,000 per Worker invocation. */
 export const DEFAULT_STEP_QUERIES = 300;
@@ -32,11 +36,8 @@ export interface StepOptions {
   readonly maxQueries?: number;
 }
 
-interface Location {
-  id: number;
-  d1_database_id: string;
-  d1_binding: string | null;
-}
+/** Where a waddle's database is reached: its D1 id and, on the data path, its binding. */
+type WaddleLocation = Pick<Selectable<Waddles>, 'id' | 'd1_database_id' | 'd1_binding'>;
 
 /** The queries a page costs at most beyond its own reads: its chunks of archive and its progress. */
 const PAGE_OVERHEAD = 4;
@@ -54,16 +55,19 @@ const PAGE_OVERHEAD = 4;
  * (deleted with its database) is done, with that noted as its error.
  *
  * ```sql
- * SELECT * FROM privacy_jobs WHERE id = ?;                                    -- readPrivacyJob
- * SELECT … FROM privacy_job_parts WHERE job_id = ? ORDER BY part;
- * SELECT id, d1_database_id, d1_binding FROM waddles WHERE id IN (SELECT part FROM privacy_job_parts WHERE job_id = ? AND status = 'pending');
- * UPDATE privacy_job_parts SET attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND part = ?;   -- once per part per step
+ * select * from "privacy_jobs" where "id" = ?;                                    -- readPrivacyJob
+ * select … from "privacy_job_parts" where "job_id" = ? order by "part";
+ * select "id", "d1_database_id", "d1_binding" from "waddles"
+ *   where "id" in (select "part" from "privacy_job_parts" where "job_id" = ? and "status" = 'pending');
+ * update "privacy_job_parts" set "attempts" = "attempts" + ?, "updated_at" = ? where "job_id" = ? and "part" = ?;   -- once per part per step
  * -- a page of the part's section, then in one batch:
- * INSERT INTO export_chunks (job_id, seq, body) SELECT ?, coalesce((SELECT max(seq) …), 0) + 1, ? WHERE EXISTS (…part unchanged…);   -- export
- * UPDATE privacy_job_parts SET section = ?, cursor = ?, status = ?, rows_done = rows_done + ?, error = NULL, updated_at = ?, finished_at = ?
- *   WHERE job_id = ? AND part = ? AND status = 'pending' AND section = ? AND cursor = ?;
+ * insert into "export_chunks" ("job_id", "seq", "body") select ?, coalesce((select max("seq") …), 0) + 1, ? where exists (…part unchanged…);   -- export
+ * update "privacy_job_parts" set "section" = ?, "cursor" = ?, "status" = ?, "rows_done" = "rows_done" + ?, "error" = ?, "updated_at" = ?, "finished_at" = ?
+ *   where "job_id" = ? and "part" = ? and "status" = 'pending' and "section" = ? and "cursor" = ?;
+ * -- a waddle gone from the registry:
+ * update "privacy_job_parts" set "status" = 'done', "error" = ?, "updated_at" = ?, "finished_at" = ? where "job_id" = ? and "part" = ? and "status" = 'pending';
  * -- on failure:
- * UPDATE privacy_job_parts SET error = ?, updated_at = ? WHERE job_id = ? AND part = ?;
+ * update "privacy_job_parts" set "error" = ?, "updated_at" = ? where "job_id" = ? and "part" = ?;
  * ```
  */
 export async function advanceJob(
@@ -78,12 +82,14 @@ export async function advanceJob(
   if (!job) throw new Error(`no privacy job ${jobId}`);
   if (job.status === 'done') return { job, worked: [], queries: budget.spent };
 
-  const { results: locations } = await central
-    .prepare(
-      "SELECT id, d1_database_id, d1_binding FROM waddles WHERE id IN (SELECT part FROM privacy_job_parts WHERE job_id = ? AND status = 'pending')",
+  const typedCentral = openTypedDatabase<CentralSchema>(central);
+  const locations = await typedCentral.db
+    .selectFrom('waddles')
+    .select(['id', 'd1_database_id', 'd1_binding'])
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('privacy_job_parts').select('part').where('job_id', '=', jobId).where('status', '=', sql.lit('pending')),
     )
-    .bind(jobId)
-    .all<Location>();
+    .execute();
   budget.spend(1);
   const worked: PartWork[] = [];
   for (const part of job.parts) {
@@ -96,12 +102,12 @@ export async function advanceJob(
             connectors,
             locations.find((l) => l.id === part.part),
           );
-    worked.push(await workOnPart(central, database, job, part, budget, options.now));
+    worked.push(await workOnPart(typedCentral, database, job, part, budget, options.now));
   }
   let after = (await readPrivacyJob(central, jobId))!;
   budget.spend(2);
   if (after.parts.every((part) => part.status === 'done') && budget.allows(4)) {
-    await finishJob(central, after, options.now);
+    await finishJob(typedCentral, after, options.now);
     budget.spend(after.kind === 'erasure' ? 3 : 1);
     after = (await readPrivacyJob(central, jobId))!;
     budget.spend(2);
@@ -118,7 +124,7 @@ class WaddleGoneError extends Error {
   override readonly name = 'WaddleGoneError';
 }
 
-function connect(connectors: readonly DatabaseConnector[], location: Location | undefined): D1DatabaseLike | Error {
+function connect(connectors: readonly DatabaseConnector[], location: WaddleLocation | undefined): D1DatabaseLike | Error {
   if (!location) return new WaddleGoneError('the waddle is no longer in the registry');
   return (
     reachDatabase(connectors, { d1DatabaseId: location.d1_database_id, d1Binding: location.d1_binding }) ??
@@ -127,17 +133,16 @@ function connect(connectors: readonly DatabaseConnector[], location: Location | 
 }
 
 async function workOnPart(
-  central: D1DatabaseLike,
+  central: CentralDatabase,
   database: D1DatabaseLike | Error,
   job: PrivacyJob,
   part: PrivacyJobPart,
   budget: QueryBudget,
   now: number,
 ): Promise<PartWork> {
-  await central
-    .prepare('UPDATE privacy_job_parts SET attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND part = ?')
-    .bind(now, job.id, part.part)
-    .run();
+  const { db } = central;
+  const thisPart = db.updateTable('privacy_job_parts').where('job_id', '=', job.id).where('part', '=', part.part);
+  await thisPart.set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: now })).execute();
   budget.spend(1);
   const sections = sectionsOf(job.kind, part.part);
   let sectionName = part.section;
@@ -146,12 +151,10 @@ async function workOnPart(
   let rows = 0;
   if (database instanceof WaddleGoneError) {
     // The waddle was deleted with its database: nothing of the user is left there.
-    await central
-      .prepare(
-        "UPDATE privacy_job_parts SET status = 'done', error = ?, updated_at = ?, finished_at = ? WHERE job_id = ? AND part = ? AND status = 'pending'",
-      )
-      .bind(database.message, now, now, job.id, part.part)
-      .run();
+    await thisPart
+      .set({ status: sql.lit('done'), error: database.message, updated_at: now, finished_at: now })
+      .where('status', '=', sql.lit('pending'))
+      .execute();
     budget.spend(1);
     return { part: part.part, pages: 0, rows: 0 };
   }
@@ -172,25 +175,22 @@ async function workOnPart(
       const nextCursor = page.next ?? nextSection?.firstCursor ?? [];
       const finished = nextSection === undefined;
       const chunks = job.kind === 'export' ? chunkStatements(central, job.id, part.part, sectionName, cursor, page.records) : [];
-      const results = await central.batch([
+      const pageRows = page.rows;
+      const results = await runBatch(central, [
         ...chunks,
-        central
-          .prepare(
-            `UPDATE privacy_job_parts SET section = ?, cursor = ?, status = ?, rows_done = rows_done + ?, error = NULL, updated_at = ?, finished_at = ?
-             WHERE job_id = ? AND part = ? AND status = 'pending' AND section = ? AND cursor = ?`,
-          )
-          .bind(
-            nextSection?.name ?? sectionName,
-            JSON.stringify(nextCursor),
-            finished ? 'done' : 'pending',
-            page.rows,
-            now,
-            finished ? now : null,
-            job.id,
-            part.part,
-            sectionName,
-            JSON.stringify(cursor),
-          ),
+        thisPart
+          .set((eb) => ({
+            section: nextSection?.name ?? sectionName,
+            cursor: JSON.stringify(nextCursor),
+            status: finished ? 'done' : 'pending',
+            rows_done: eb('rows_done', '+', pageRows),
+            error: null,
+            updated_at: now,
+            finished_at: finished ? now : null,
+          }))
+          .where('status', '=', sql.lit('pending'))
+          .where('section', '=', sectionName)
+          .where('cursor', '=', JSON.stringify(cursor)),
       ]);
       budget.spend(chunks.length + 1);
       // Another step moved this part on meanwhile: it owns the part now.
@@ -204,10 +204,7 @@ async function workOnPart(
     return { part: part.part, pages, rows };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1024);
-    await central
-      .prepare('UPDATE privacy_job_parts SET error = ?, updated_at = ? WHERE job_id = ? AND part = ?')
-      .bind(message, now, job.id, part.part)
-      .run();
+    await thisPart.set({ error: message, updated_at: now }).execute();
     budget.spend(1);
     return { part: part.part, pages, rows, error: message };
   }
@@ -218,30 +215,46 @@ async function workOnPart(
  * joined and records its completion in the audit log (job id and database count, nothing personal).
  *
  * ```sql
- * DELETE FROM user_waddles WHERE user_id = ?;                                                     -- erasure
- * INSERT INTO audit_log (user_id, action, resource_type, resource_id, metadata, created_at)
- *   SELECT user_id, 'user.erase.done', 'user', CAST(user_id AS TEXT), json_object('jobId', id, 'databases', CAST(? AS INTEGER)), ?
- *   FROM privacy_jobs WHERE id = ? AND status = 'running';                                          -- erasure
- * UPDATE privacy_jobs SET status = 'done', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running';
+ * delete from "user_waddles" where "user_id" = ?;                                                       -- erasure
+ * insert into "audit_log" ("user_id", "action", "resource_type", "resource_id", "metadata", "created_at")
+ *   select "user_id", 'user.erase.done' as "action", 'user' as "resource_type", cast("user_id" as text) as "resource_id",
+ *          json_object('jobId', "id", 'databases', cast(? as integer)) as "metadata", ? as "created_at"
+ *   from "privacy_jobs" where "id" = ? and "status" = 'running';                                          -- erasure
+ * update "privacy_jobs" set "status" = 'done', "finished_at" = ?, "updated_at" = ? where "id" = ? and "status" = 'running';
  * ```
  */
-async function finishJob(central: D1DatabaseLike, job: PrivacyJob, now: number): Promise<void> {
-  const done = central
-    .prepare("UPDATE privacy_jobs SET status = 'done', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'")
-    .bind(now, now, job.id);
+async function finishJob(central: CentralDatabase, job: PrivacyJob, now: number): Promise<void> {
+  const { db } = central;
+  const done = db
+    .updateTable('privacy_jobs')
+    .set({ status: sql.lit('done'), finished_at: now, updated_at: now })
+    .where('id', '=', job.id)
+    .where('status', '=', sql.lit('running'));
   if (job.kind === 'export') {
-    await done.run();
+    await done.execute();
     return;
   }
-  await central.batch([
-    central.prepare('DELETE FROM user_waddles WHERE user_id = ?').bind(job.userId),
-    central
-      .prepare(
-        `INSERT INTO audit_log (user_id, action, resource_type, resource_id, metadata, created_at)
-         SELECT user_id, 'user.erase.done', 'user', CAST(user_id AS TEXT), json_object('jobId', id, 'databases', CAST(? AS INTEGER)), ?
-         FROM privacy_jobs WHERE id = ? AND status = 'running'`,
-      )
-      .bind(job.parts.length - 1, now, job.id),
+  await runBatch(central, [
+    db.deleteFrom('user_waddles').where('user_id', '=', job.userId),
+    db
+      .insertInto('audit_log')
+      .columns(['user_id', 'action', 'resource_type', 'resource_id', 'metadata', 'created_at'])
+      .expression(
+        db
+          .selectFrom('privacy_jobs')
+          .select((eb) => [
+            'user_id',
+            sql.lit('user.erase.done').as('action'),
+            sql.lit('user').as('resource_type'),
+            eb.cast<string>('user_id', 'text').as('resource_id'),
+            eb
+              .fn<string>('json_object', [sql.lit('jobId'), 'id', sql.lit('databases'), eb.cast(eb.val(job.parts.length - 1), 'integer')])
+              .as('metadata'),
+            eb.val(now).as('created_at'),
+          ])
+          .where('id', '=', job.id)
+          .where('status', '=', sql.lit('running')),
+      ),
     done,
   ]);
 }

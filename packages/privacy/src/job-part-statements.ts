@@ -1,42 +1,69 @@
-import type { D1DatabaseLike, D1StatementLike } from '@waddle/d1/database';
+import { sql } from 'kysely';
 import type { JobSection } from './job-section.ts';
+import type { CentralDatabase } from './typed-database.ts';
 
 /**
- * The statements that give the user's running job of `kind` its central part (0) and one part
+ * The inserts that give the user's running job of `kind` its central part (0) and one part
  * per waddle the user ever joined (`user_waddles`), each at the start of its first section.
  * Sent in the batch that creates the job; running them again adds nothing.
  *
  * ```sql
- * INSERT OR IGNORE INTO privacy_job_parts (job_id, part, d1_database_id, section, cursor, updated_at)
- *   SELECT j.id, 0, NULL, ?, ?, ? FROM privacy_jobs j WHERE j.user_id = ? AND j.kind = ? AND j.status = 'running';
- * INSERT OR IGNORE INTO privacy_job_parts (job_id, part, d1_database_id, section, cursor, updated_at)
- *   SELECT j.id, uw.waddle_id, w.d1_database_id, ?, ?, ? FROM privacy_jobs j
- *   JOIN user_waddles uw ON uw.user_id = j.user_id JOIN waddles w ON w.id = uw.waddle_id
- *   WHERE j.user_id = ? AND j.kind = ? AND j.status = 'running';
+ * insert or ignore into "privacy_job_parts" ("job_id", "part", "d1_database_id", "section", "cursor", "updated_at")
+ *   select "j"."id", 0 as "part", null as "d1_database_id", ? as "section", ? as "cursor", ? as "updated_at"
+ *   from "privacy_jobs" as "j" where "j"."user_id" = ? and "j"."kind" = ? and "j"."status" = 'running';
+ * insert or ignore into "privacy_job_parts" ("job_id", "part", "d1_database_id", "section", "cursor", "updated_at")
+ *   select "j"."id", "uw"."waddle_id", "w"."d1_database_id", ? as "section", ? as "cursor", ? as "updated_at"
+ *   from "privacy_jobs" as "j" inner join "user_waddles" as "uw" on "uw"."user_id" = "j"."user_id"
+ *   inner join "waddles" as "w" on "w"."id" = "uw"."waddle_id"
+ *   where "j"."user_id" = ? and "j"."kind" = ? and "j"."status" = 'running';
  * ```
  */
 export function jobPartStatements(
-  central: D1DatabaseLike,
+  central: CentralDatabase,
   kind: 'export' | 'erasure',
   userId: number,
   now: number,
   centralSection: JobSection,
   waddleSection: JobSection,
-): D1StatementLike[] {
+) {
+  const { db } = central;
+  const columns = ['job_id', 'part', 'd1_database_id', 'section', 'cursor', 'updated_at'] as const;
+  const runningJob = db
+    .selectFrom('privacy_jobs as j')
+    .where('j.user_id', '=', userId)
+    .where('j.kind', '=', kind)
+    .where('j.status', '=', sql.lit('running'));
   return [
-    central
-      .prepare(
-        `INSERT OR IGNORE INTO privacy_job_parts (job_id, part, d1_database_id, section, cursor, updated_at)
-         SELECT j.id, 0, NULL, ?, ?, ? FROM privacy_jobs j WHERE j.user_id = ? AND j.kind = ? AND j.status = 'running'`,
-      )
-      .bind(centralSection.name, JSON.stringify(centralSection.firstCursor), now, userId, kind),
-    central
-      .prepare(
-        `INSERT OR IGNORE INTO privacy_job_parts (job_id, part, d1_database_id, section, cursor, updated_at)
-         SELECT j.id, uw.waddle_id, w.d1_database_id, ?, ?, ? FROM privacy_jobs j
-         JOIN user_waddles uw ON uw.user_id = j.user_id JOIN waddles w ON w.id = uw.waddle_id
-         WHERE j.user_id = ? AND j.kind = ? AND j.status = 'running'`,
-      )
-      .bind(waddleSection.name, JSON.stringify(waddleSection.firstCursor), now, userId, kind),
+    db
+      .insertInto('privacy_job_parts')
+      .orIgnore()
+      .columns(columns)
+      .expression(
+        runningJob.select((eb) => [
+          'j.id',
+          eb.lit(0).as('part'),
+          eb.lit(null).as('d1_database_id'),
+          eb.val(centralSection.name).as('section'),
+          eb.val(JSON.stringify(centralSection.firstCursor)).as('cursor'),
+          eb.val(now).as('updated_at'),
+        ]),
+      ),
+    db
+      .insertInto('privacy_job_parts')
+      .orIgnore()
+      .columns(columns)
+      .expression(
+        runningJob
+          .innerJoin('user_waddles as uw', 'uw.user_id', 'j.user_id')
+          .innerJoin('waddles as w', 'w.id', 'uw.waddle_id')
+          .select((eb) => [
+            'j.id',
+            'uw.waddle_id',
+            'w.d1_database_id',
+            eb.val(waddleSection.name).as('section'),
+            eb.val(JSON.stringify(waddleSection.firstCursor)).as('cursor'),
+            eb.val(now).as('updated_at'),
+          ]),
+      ),
   ];
 }

@@ -1,4 +1,7 @@
+import type { DB as CentralSchema } from '@waddle/central-schema/database';
 import type { D1DatabaseLike } from '@waddle/d1/database';
+import { runBatch } from './run-batch.ts';
+import { openTypedDatabase } from './typed-database.ts';
 
 export type PrivacyJobKind = 'export' | 'erasure';
 
@@ -37,49 +40,27 @@ export interface PrivacyJob {
   readonly parts: readonly PrivacyJobPart[];
 }
 
-interface JobRow {
-  id: number;
-  user_id: number;
-  kind: PrivacyJobKind;
-  status: 'running' | 'done';
-  requested_by: 'user' | 'operator';
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
-  archive_deleted_at: number | null;
-}
-
-interface PartRow {
-  part: number;
-  d1_database_id: string | null;
-  status: 'pending' | 'done';
-  section: string;
-  cursor: string;
-  rows_done: number;
-  attempts: number;
-  error: string | null;
-  finished_at: number | null;
-}
-
 /**
  * Reads a job and its parts in one round trip (two statements); `null` when there is no such job.
  *
  * ```sql
- * SELECT * FROM privacy_jobs WHERE id = ?;
- * SELECT part, d1_database_id, status, section, cursor, rows_done, attempts, error, finished_at
- *   FROM privacy_job_parts WHERE job_id = ? ORDER BY part;
+ * select * from "privacy_jobs" where "id" = ?;
+ * select "part", "d1_database_id", "status", "section", "cursor", "rows_done", "attempts", "error", "finished_at"
+ *   from "privacy_job_parts" where "job_id" = ? order by "part";
  * ```
  */
 export async function readPrivacyJob(central: D1DatabaseLike, jobId: number): Promise<PrivacyJob | null> {
-  const [jobs, parts] = await central.batch([
-    central.prepare('SELECT * FROM privacy_jobs WHERE id = ?').bind(jobId),
-    central
-      .prepare(
-        'SELECT part, d1_database_id, status, section, cursor, rows_done, attempts, error, finished_at FROM privacy_job_parts WHERE job_id = ? ORDER BY part',
-      )
-      .bind(jobId),
+  const database = openTypedDatabase<CentralSchema>(central);
+  const { db } = database;
+  const [jobs, parts] = await runBatch(database, [
+    db.selectFrom('privacy_jobs').selectAll().where('id', '=', jobId),
+    db
+      .selectFrom('privacy_job_parts')
+      .select(['part', 'd1_database_id', 'status', 'section', 'cursor', 'rows_done', 'attempts', 'error', 'finished_at'])
+      .where('job_id', '=', jobId)
+      .orderBy('part'),
   ]);
-  const job = jobs!.results[0] as JobRow | undefined;
+  const job = jobs.results[0];
   if (!job) return null;
   return {
     id: job.id,
@@ -91,7 +72,7 @@ export async function readPrivacyJob(central: D1DatabaseLike, jobId: number): Pr
     updatedAt: job.updated_at,
     finishedAt: job.finished_at,
     archiveDeletedAt: job.archive_deleted_at,
-    parts: (parts!.results as PartRow[]).map((row) => ({
+    parts: parts.results.map((row) => ({
       part: row.part,
       d1DatabaseId: row.d1_database_id,
       status: row.status,

@@ -1,4 +1,7 @@
+import type { DB as CentralSchema } from '@waddle/central-schema/database';
+import { sql } from 'kysely';
 import type { JobSection } from '../job-section.ts';
+import { typedSection } from '../typed-section.ts';
 
 const PAGE = 500;
 const CHUNK_PAGE = 50;
@@ -7,50 +10,67 @@ const CHUNK_PAGE = 50;
  * Removes the address and user agent from the audit entries of the user's own actions.
  *
  * ```sql
- * UPDATE audit_log SET ip_address = NULL, user_agent = NULL
- * WHERE id IN (SELECT id FROM audit_log WHERE user_id = ? AND id > ? ORDER BY id LIMIT 500) RETURNING id
+ * update "audit_log" set "ip_address" = ?, "user_agent" = ?   -- null, null
+ * where "id" in (select "id" from "audit_log" where "user_id" = ? and "id" > ? order by "id" limit ?) returning "id"   -- 500
  * ```
  */
-export const auditErasure: JobSection = {
+export const auditErasure: JobSection = typedSection<CentralSchema>({
   name: 'audit_log',
   firstCursor: [0],
   statements: 1,
-  async page(central, { userId }, cursor) {
-    const { results } = await central
-      .prepare(
-        'UPDATE audit_log SET ip_address = NULL, user_agent = NULL WHERE id IN (SELECT id FROM audit_log WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?) RETURNING id',
+  async page({ db }, { userId }, cursor) {
+    const results = await db
+      .updateTable('audit_log')
+      .set({ ip_address: null, user_agent: null })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('audit_log')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where('id', '>', cursor[0] as number)
+          .orderBy('id')
+          .limit(PAGE),
       )
-      .bind(userId, cursor[0], PAGE)
-      .all<{ id: number }>();
+      .returning('id')
+      .execute();
     const last = Math.max(0, ...results.map((row) => row.id));
     return { rows: results.length, records: [], next: results.length < PAGE ? null : [last] };
   },
-};
+});
 
 /**
  * Deletes the archives of the user's earlier exports: they hold everything erasure removes.
  *
  * ```sql
- * DELETE FROM export_chunks WHERE rowid IN (
- *   SELECT c.rowid FROM privacy_jobs j JOIN export_chunks c ON c.job_id = j.id
- *   WHERE j.user_id = ? AND j.kind = 'export' LIMIT 50)
+ * delete from "export_chunks" where "rowid" in (
+ *   select "c"."rowid" from "privacy_jobs" as "j" inner join "export_chunks" as "c" on "c"."job_id" = "j"."id"
+ *   where "j"."user_id" = ? and "j"."kind" = 'export' limit ?)   -- 50
  * ```
  */
-export const exportArchivesErasure: JobSection = {
+export const exportArchivesErasure: JobSection = typedSection<CentralSchema>({
   name: 'export_archives',
   firstCursor: [],
   statements: 1,
-  async page(central, { userId }) {
-    const result = await central
-      .prepare(
-        "DELETE FROM export_chunks WHERE rowid IN (SELECT c.rowid FROM privacy_jobs j JOIN export_chunks c ON c.job_id = j.id WHERE j.user_id = ? AND j.kind = 'export' LIMIT ?)",
+  async page({ db }, { userId }) {
+    // rowid is SQLite's implicit key of export_chunks: not a column of the generated types.
+    const result = await db
+      .deleteFrom('export_chunks')
+      .where(
+        sql.ref('rowid'),
+        'in',
+        db
+          .selectFrom('privacy_jobs as j')
+          .innerJoin('export_chunks as c', 'c.job_id', 'j.id')
+          .select(sql.ref<number>('c.rowid').as('rowid'))
+          .where('j.user_id', '=', userId)
+          .where('j.kind', '=', sql.lit('export'))
+          .limit(CHUNK_PAGE),
       )
-      .bind(userId, CHUNK_PAGE)
-      .run();
-    const rows = result.meta.changes ?? 0;
+      .executeTakeFirst();
+    const rows = Number(result.numDeletedRows);
     return { rows, records: [], next: rows < CHUNK_PAGE ? null : [] };
   },
-};
+});
 
 /**
  * The central sections of an erasure that can be large; the profile, settings, memberships and

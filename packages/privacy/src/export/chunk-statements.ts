@@ -1,5 +1,6 @@
-import type { D1DatabaseLike, D1StatementLike } from '@waddle/d1/database';
+import { sql } from 'kysely';
 import type { ExportRecord } from '../job-section.ts';
+import type { CentralDatabase } from '../typed-database.ts';
 
 /** The most characters of one chunk: a D1 row is at most 2 MB, and UTF-8 may take 3 bytes a character here. */
 export const MAX_CHUNK_CHARACTERS = 600_000;
@@ -12,19 +13,20 @@ export const MAX_CHUNK_CHARACTERS = 600_000;
  * once even when two steps race.
  *
  * ```sql
- * INSERT INTO export_chunks (job_id, seq, body)
- * SELECT ?, coalesce((SELECT max(seq) FROM export_chunks WHERE job_id = ?), 0) + 1, ?
- * WHERE EXISTS (SELECT 1 FROM privacy_job_parts WHERE job_id = ? AND part = ? AND status = 'pending' AND section = ? AND cursor = ?)
+ * insert into "export_chunks" ("job_id", "seq", "body")
+ * select ? as "job_id", coalesce((select max("seq") as "seq" from "export_chunks" where "job_id" = ?), 0) + 1 as "seq", ? as "body"
+ * where exists (select 1 as "one" from "privacy_job_parts"
+ *               where "job_id" = ? and "part" = ? and "status" = 'pending' and "section" = ? and "cursor" = ?)
  * ```
  */
 export function chunkStatements(
-  central: D1DatabaseLike,
+  central: CentralDatabase,
   jobId: number,
   part: number,
   section: string,
   cursor: readonly unknown[],
   records: readonly ExportRecord[],
-): D1StatementLike[] {
+) {
   const bodies: string[] = [];
   let current = '';
   for (const record of records) {
@@ -36,13 +38,40 @@ export function chunkStatements(
     current = current === '' ? json : `${current},${json}`;
   }
   if (current !== '') bodies.push(current);
+  const { db } = central;
   return bodies.map((body) =>
-    central
-      .prepare(
-        `INSERT INTO export_chunks (job_id, seq, body)
-         SELECT ?, coalesce((SELECT max(seq) FROM export_chunks WHERE job_id = ?), 0) + 1, ?
-         WHERE EXISTS (SELECT 1 FROM privacy_job_parts WHERE job_id = ? AND part = ? AND status = 'pending' AND section = ? AND cursor = ?)`,
-      )
-      .bind(jobId, jobId, body, jobId, part, section, JSON.stringify(cursor)),
+    db
+      .insertInto('export_chunks')
+      .columns(['job_id', 'seq', 'body'])
+      .expression(
+        db
+          .selectNoFrom((eb) => [
+            eb.val(jobId).as('job_id'),
+            eb(
+              eb.fn.coalesce(
+                eb
+                  .selectFrom('export_chunks')
+                  .select((inner) => inner.fn.max('seq').as('seq'))
+                  .where('job_id', '=', jobId),
+                eb.lit(0),
+              ),
+              '+',
+              eb.lit(1),
+            ).as('seq'),
+            eb.val(body).as('body'),
+          ])
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('privacy_job_parts')
+                .select(eb.lit(1).as('one'))
+                .where('job_id', '=', jobId)
+                .where('part', '=', part)
+                .where('status', '=', sql.lit('pending'))
+                .where('section', '=', section)
+                .where('cursor', '=', JSON.stringify(cursor)),
+            ),
+          ),
+      ),
   );
 }

@@ -1,5 +1,7 @@
+import type { DB as CentralSchema } from '@waddle/central-schema/database';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { PrivacyJob } from '../privacy-job.ts';
+import { openTypedDatabase } from '../typed-database.ts';
 
 /** Chunks read per query while streaming an archive. */
 const CHUNKS_PER_READ = 25;
@@ -13,17 +15,22 @@ const CHUNKS_PER_READ = 25;
  * `reaction`, `read_state`, `role`, `ban`, `voice_session`.
  *
  * ```sql
- * SELECT seq, body FROM export_chunks WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT 25
+ * select "seq", "body" from "export_chunks" where "job_id" = ? and "seq" > ? order by "seq" limit ?   -- 25
  * ```
  */
 export async function* exportArchive(central: D1DatabaseLike, job: PrivacyJob): AsyncGenerator<string> {
   yield `{"format":"waddle-export/1","userId":${job.userId},"jobId":${job.id},"createdAt":${job.createdAt},"finishedAt":${job.finishedAt},"records":[`;
+  const { db } = openTypedDatabase<CentralSchema>(central);
   let after = 0;
   for (;;) {
-    const { results } = await central
-      .prepare('SELECT seq, body FROM export_chunks WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .bind(job.id, after, CHUNKS_PER_READ)
-      .all<{ seq: number; body: string }>();
+    const results = await db
+      .selectFrom('export_chunks')
+      .select(['seq', 'body'])
+      .where('job_id', '=', job.id)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(CHUNKS_PER_READ)
+      .execute();
     for (const chunk of results) yield after === 0 && chunk === results[0] ? chunk.body : `,${chunk.body}`;
     if (results.length < CHUNKS_PER_READ) break;
     after = results.at(-1)!.seq;

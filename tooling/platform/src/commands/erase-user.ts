@@ -7,6 +7,7 @@ import type { CommandIo } from './command-io.ts';
 import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
 import { privacyJobTable } from './privacy-job-table.ts';
 import { TARGET_OPTION } from './target-option.ts';
+import { centralKysely } from '../central-kysely.ts';
 
 /** `waddle erase`: its usage and options. */
 export const ERASE_COMMAND_LINE = {
@@ -32,7 +33,7 @@ export async function eraseUserCommand(argv: readonly string[], io: CommandIo, t
   if ('exitCode' in args) return args.exitCode;
   const databases = await openPrivacyDatabases(args.target, args.userId, target);
   try {
-    const user = await databases.central.prepare('SELECT id FROM users WHERE id = ?').bind(args.userId).first();
+    const user = await centralKysely(databases.central).selectFrom('users').select('id').where('id', '=', args.userId).executeTakeFirst();
     if (!user) {
       io.err(`waddle erase: there is no user ${args.userId}`);
       return 1;

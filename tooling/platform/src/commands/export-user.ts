@@ -10,6 +10,7 @@ import type { CommandIo } from './command-io.ts';
 import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
 import { privacyJobTable } from './privacy-job-table.ts';
 import { TARGET_OPTION } from './target-option.ts';
+import { centralKysely } from '../central-kysely.ts';
 
 /** `waddle export`: its usage and options. */
 export const EXPORT_COMMAND_LINE = {
@@ -38,7 +39,7 @@ export async function exportUserCommand(argv: readonly string[], io: CommandIo, 
   if ('exitCode' in args) return args.exitCode;
   const databases = await openPrivacyDatabases(args.target, args.userId, target);
   try {
-    const user = await databases.central.prepare('SELECT id FROM users WHERE id = ?').bind(args.userId).first();
+    const user = await centralKysely(databases.central).selectFrom('users').select('id').where('id', '=', args.userId).executeTakeFirst();
     if (!user) {
       io.err(`waddle export: there is no user ${args.userId}`);
       return 1;

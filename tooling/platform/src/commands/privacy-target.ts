@@ -1,6 +1,8 @@
 import { type CommandLine, type CommandLineOutput, parseCommandLine, usageError } from '@waddle/command-line/parse-command-line';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
+import { sql } from 'kysely';
+import { centralKysely } from '../central-kysely.ts';
 import { localConnector } from '../local/local-connector.ts';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
@@ -35,8 +37,9 @@ export function parsePrivacyArguments(line: CommandLine, argv: readonly string[]
  * to be told every database up front, hence a first look at the central database alone).
  *
  * ```sql
- * SELECT d1_database_id FROM waddles WHERE id IN (SELECT waddle_id FROM user_waddles WHERE user_id = ?)
- *   OR id IN (SELECT p.part FROM privacy_job_parts p JOIN privacy_jobs j ON j.id = p.job_id WHERE j.user_id = ? AND p.status = 'pending')
+ * select "d1_database_id" from "waddles" where ("id" in (select "waddle_id" from "user_waddles" where "user_id" = ?)
+ *   or "id" in (select "p"."part" from "privacy_job_parts" as "p" inner join "privacy_jobs" as "j" on "j"."id" = "p"."job_id"
+ *               where "j"."user_id" = ? and "p"."status" = 'pending'))
  * ```
  */
 export async function openPrivacyDatabases(chosen: 'local' | 'remote', userId: number, given?: DatabaseTarget): Promise<PrivacyDatabases> {
@@ -44,15 +47,26 @@ export async function openPrivacyDatabases(chosen: 'local' | 'remote', userId: n
   const first = await target.open([target.centralDatabaseId]);
   let databaseIds: string[];
   try {
-    const { results } = await first
-      .get(target.centralDatabaseId)
-      .prepare(
-        `SELECT d1_database_id FROM waddles WHERE id IN (SELECT waddle_id FROM user_waddles WHERE user_id = ?)
-           OR id IN (SELECT p.part FROM privacy_job_parts p JOIN privacy_jobs j ON j.id = p.job_id WHERE j.user_id = ? AND p.status = 'pending')`,
+    const rows = await centralKysely(first.get(target.centralDatabaseId))
+      .selectFrom('waddles')
+      .select('d1_database_id')
+      .where((eb) =>
+        eb.or([
+          eb('id', 'in', eb.selectFrom('user_waddles').select('waddle_id').where('user_id', '=', userId)),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('privacy_job_parts as p')
+              .innerJoin('privacy_jobs as j', 'j.id', 'p.job_id')
+              .select('p.part')
+              .where('j.user_id', '=', userId)
+              .where('p.status', '=', sql.lit('pending')),
+          ),
+        ]),
       )
-      .bind(userId, userId)
-      .all<{ d1_database_id: string }>();
-    databaseIds = results.map((row) => row.d1_database_id);
+      .execute();
+    databaseIds = rows.map((row) => row.d1_database_id);
   } finally {
     await first.dispose();
   }

@@ -1,7 +1,11 @@
 import { relative } from 'node:path';
 import { type Clock, systemClock } from '@waddle/clock/clock';
 import { type CommandLine, parseCommandLine } from '@waddle/command-line/parse-command-line';
+import { centralMigrations } from '@waddle/central-schema/migrations';
 import type { D1DatabaseLike } from '@waddle/d1/database';
+import type { Migration } from '@waddle/migrator/migration';
+import { checkSchemaHealth } from '@waddle/migrator/schema-health';
+import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { seedDemoPlatform } from '../demo/seed-demo-platform.ts';
 import { runFanOut } from '@waddle/provisioning/migrate-all';
 import { writeDevVars } from '../local/dev-vars.ts';
@@ -13,6 +17,7 @@ import { REPOSITORY_ROOT } from '../local/repository-root.ts';
 import { type RunningWorker, startWorker } from '../local/worker-processes.ts';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
+import { centralKysely } from '../central-kysely.ts';
 import { textTable } from '../text-table.ts';
 import { DEMO_USERS } from '../demo/demo-content.ts';
 import { type CommandIo, consoleIo } from './command-io.ts';
@@ -78,21 +83,28 @@ export async function up(
   let demoUser: { id: number; username: string } | null;
   try {
     const waddles = await seedDemoPlatform(central, target, log, clock(), options.messagesPerWaddle);
-    demoUser = await central
-      .prepare('SELECT id, username FROM users WHERE username = ?')
-      .bind(DEMO_USERS[0])
-      .first<{ id: number; username: string }>();
+    demoUser =
+      (await centralKysely(central)
+        .selectFrom('users')
+        .select(['id', 'username'])
+        .where('username', '=', DEMO_USERS[0])
+        .executeTakeFirst()) ?? null;
     const databases = await target.open(waddles.map((w) => w.d1DatabaseId));
     try {
       log('');
       log(
         textTable([
           ['database', 'D1 id', 'schema version', 'tables', 'rows'],
-          ['central', target.centralDatabaseId, await versionOf(central), ...(await census(central))],
+          ['central', target.centralDatabaseId, await versionOf(central, centralMigrations), ...(await census(central))],
           ...(await Promise.all(
             waddles.map(async (w) => {
               const database = databases.get(w.d1DatabaseId);
-              return [`waddle ${w.name} (#${w.waddleId})`, w.d1DatabaseId, await versionOf(database), ...(await census(database))];
+              return [
+                `waddle ${w.name} (#${w.waddleId})`,
+                w.d1DatabaseId,
+                await versionOf(database, waddleMigrations),
+                ...(await census(database)),
+              ];
             }),
           )),
         ]),
@@ -169,13 +181,15 @@ export async function up(
   return true;
 }
 
-async function versionOf(database: D1DatabaseLike): Promise<string> {
-  const row = await database.prepare('SELECT max(name) AS version FROM schema_migrations').first<{ version: string | null }>();
-  return row?.version ?? '-';
+/** The newest migration a database has, as the migrator reads its bookkeeping (`-`: none). */
+async function versionOf(database: D1DatabaseLike, migrations: readonly Migration[]): Promise<string> {
+  return (await checkSchemaHealth(database, migrations)).version ?? '-';
 }
 
 /** How many tables of the schema a database has, and how many rows they hold in all. */
 async function census(database: D1DatabaseLike): Promise<[string, string]> {
+  // Raw: a walk of SQLite's catalog (sqlite_master) and a count of each table it names, whatever the
+  // schema version; neither is a table of the generated types. test/up.test.ts checks the counts it prints.
   const { results: tables } = await database
     .prepare(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%' AND name <> 'schema_migrations' AND sql NOT LIKE 'CREATE VIRTUAL%'",

@@ -1,8 +1,9 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { postMessages } from '@waddle/queries/messages/post-message';
-import { openWaddleDatabase } from '@waddle/queries/waddle-database';
+import { openWaddleDatabase, runBatch } from '@waddle/queries/waddle-database';
 import { createWaddle } from '@waddle/provisioning/create-waddle';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
+import { centralKysely } from '../central-kysely.ts';
 import { DEMO_SENTENCES, DEMO_USERS, DEMO_WADDLES } from './demo-content.ts';
 
 export interface DemoWaddle {
@@ -25,33 +26,36 @@ export async function seedDemoPlatform(
   now: number,
   messagesPerWaddle = 1_200,
 ): Promise<DemoWaddle[]> {
-  await central.batch(
-    DEMO_USERS.map((username) =>
-      central
-        .prepare('INSERT INTO users (username, display_name, email) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-        .bind(username, username[0]!.toUpperCase() + username.slice(1), `${username}@example.com`),
-    ),
-  );
-  const { results: users } = await central.prepare('SELECT id, username FROM users ORDER BY id').all<{ id: number; username: string }>();
+  const db = centralKysely(central);
+  await db
+    .insertInto('users')
+    .values(
+      DEMO_USERS.map((username) => ({
+        username,
+        display_name: username[0]!.toUpperCase() + username.slice(1),
+        email: `${username}@example.com`,
+      })),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
+  const users = await db.selectFrom('users').select(['id', 'username']).orderBy('id').execute();
   const userIds = users.filter((u) => (DEMO_USERS as readonly string[]).includes(u.username)).map((u) => u.id);
 
   const waddles: DemoWaddle[] = [];
   for (const [index, demo] of DEMO_WADDLES.entries()) {
     const owner = userIds[index % userIds.length]!;
-    let row = await central
-      .prepare('SELECT id, d1_database_id FROM waddles WHERE name = ?')
-      .bind(demo.name)
-      .first<{ id: number; d1_database_id: string }>();
+    let row = await db.selectFrom('waddles').select(['id', 'd1_database_id']).where('name', '=', demo.name).executeTakeFirst();
     if (!row) {
       const created = await createWaddle(central, target, { ...demo, ownerId: owner });
       row = { id: created.waddleId, d1_database_id: created.d1DatabaseId };
       log(`provisioned waddle ${demo.name} (#${row.id}) in ${row.d1_database_id}`);
     }
-    await central.batch(
-      userIds.map((userId) =>
-        central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING').bind(row.id, userId),
-      ),
-    );
+    const waddleId = row.id;
+    await db
+      .insertInto('waddle_members')
+      .values(userIds.map((userId) => ({ waddle_id: waddleId, user_id: userId })))
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
     waddles.push({ waddleId: row.id, name: demo.name, d1DatabaseId: row.d1_database_id });
   }
 
@@ -59,7 +63,11 @@ export async function seedDemoPlatform(
   try {
     for (const waddle of waddles) {
       const database = opened.get(waddle.d1DatabaseId);
-      const seeded = await database.prepare('SELECT 1 FROM messages LIMIT 1').first();
+      const seeded = await openWaddleDatabase(database)
+        .db.selectFrom('messages')
+        .select((eb) => eb.lit(1).as('one'))
+        .limit(1)
+        .executeTakeFirst();
       if (seeded) continue;
       await seedWaddleContent(database, userIds, now, messagesPerWaddle);
       log(`seeded waddle ${waddle.name} with ${messagesPerWaddle} messages`);
@@ -72,31 +80,44 @@ export async function seedDemoPlatform(
 
 async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly number[], now: number, messages: number): Promise<void> {
   const owner = userIds[0]!;
-  await database.batch([
-    database.prepare("INSERT INTO categories (id, name, position) VALUES (1, 'Text channels', 0), (2, 'Voice', 1)"),
-    database
-      .prepare(
-        `INSERT INTO channels (id, name, type, category_id, position, is_private, thread_mode, slow_mode_seconds, created_by) VALUES
-        (1, 'general', 'text', 1, 0, 0, 'optional', 0, ?), (2, 'random', 'text', 1, 1, 0, 'optional', 0, ?),
-        (3, 'announcements', 'announcement', 1, 2, 0, 'disabled', 30, ?), (4, 'moderators', 'text', 1, 3, 1, 'optional', 0, ?),
-        (5, 'lounge', 'voice', 2, 0, 0, 'disabled', 0, ?)`,
-      )
-      .bind(owner, owner, owner, owner, owner),
-    database
-      .prepare(
-        `INSERT INTO threads (id, channel_id, title, created_by) VALUES
-        (1, 1, 'Feeding schedule', ?), (2, 1, 'Photos', ?), (3, 1, '北京之旅', ?), (4, 2, 'Off topic', ?), (5, 4, 'Reports', ?)`,
-      )
-      .bind(owner, owner, owner, owner, owner),
-    database.prepare(
-      "INSERT INTO roles (id, name, color, permissions, position) VALUES (1, 'Moderator', '#2f80ed', 1276, 2), (2, 'Regular', '#27ae60', 771, 1)",
-    ),
-    ...userIds.map((userId, i) =>
-      database.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (?, ?, ?)').bind(userId, i < 2 ? 1 : 2, owner),
-    ),
+  const waddle = openWaddleDatabase(database);
+  const { db } = waddle;
+  const textChannel = { type: 'text', is_private: 0, thread_mode: 'optional', slow_mode_seconds: 0, created_by: owner } as const;
+  await runBatch(waddle, [
+    db.insertInto('categories').values([
+      { id: 1, name: 'Text channels', position: 0 },
+      { id: 2, name: 'Voice', position: 1 },
+    ]),
+    db.insertInto('channels').values([
+      { ...textChannel, id: 1, name: 'general', category_id: 1, position: 0 },
+      { ...textChannel, id: 2, name: 'random', category_id: 1, position: 1 },
+      {
+        ...textChannel,
+        id: 3,
+        name: 'announcements',
+        type: 'announcement',
+        category_id: 1,
+        position: 2,
+        thread_mode: 'disabled',
+        slow_mode_seconds: 30,
+      },
+      { ...textChannel, id: 4, name: 'moderators', category_id: 1, position: 3, is_private: 1 },
+      { ...textChannel, id: 5, name: 'lounge', type: 'voice', category_id: 2, position: 0, thread_mode: 'disabled' },
+    ]),
+    db.insertInto('threads').values([
+      { id: 1, channel_id: 1, title: 'Feeding schedule', created_by: owner },
+      { id: 2, channel_id: 1, title: 'Photos', created_by: owner },
+      { id: 3, channel_id: 1, title: '北京之旅', created_by: owner },
+      { id: 4, channel_id: 2, title: 'Off topic', created_by: owner },
+      { id: 5, channel_id: 4, title: 'Reports', created_by: owner },
+    ]),
+    db.insertInto('roles').values([
+      { id: 1, name: 'Moderator', color: '#2f80ed', permissions: 1276, position: 2 },
+      { id: 2, name: 'Regular', color: '#27ae60', permissions: 771, position: 1 },
+    ]),
+    ...userIds.map((userId, i) => db.insertInto('member_roles').values({ user_id: userId, role_id: i < 2 ? 1 : 2, granted_by: owner })),
   ]);
 
-  const waddle = openWaddleDatabase(database);
   const start = now - 7 * 24 * 3600 * 1000;
   const places: [channel: number, thread: number | null][] = [
     [1, null],
@@ -124,11 +145,19 @@ async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly num
       }),
     );
   }
-  await database.batch(
+  await runBatch(
+    waddle,
     ['👍', '🐧', '🎉'].map((emoji, e) =>
-      database
-        .prepare('INSERT OR IGNORE INTO reactions (message_id, emoji, user_id) SELECT id, ?, ? FROM messages WHERE id % ? = 0')
-        .bind(emoji, userIds[e % userIds.length]!, 7 + e),
+      db
+        .insertInto('reactions')
+        .orIgnore()
+        .columns(['message_id', 'emoji', 'user_id'])
+        .expression(
+          db
+            .selectFrom('messages')
+            .select((eb) => ['id', eb.val(emoji).as('emoji'), eb.val(userIds[e % userIds.length]!).as('user_id')])
+            .where((eb) => eb(eb('id', '%', 7 + e), '=', 0)),
+        ),
     ),
   );
 }
