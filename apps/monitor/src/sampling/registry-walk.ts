@@ -18,7 +18,7 @@ export interface RegistryStep {
  * waddle is visited once per pass, however large the registry.
  *
  * ```sql
- * SELECT after_waddle_id FROM monitor_cursors WHERE name = ?;
+ * SELECT after_database_id FROM monitor_cursors WHERE name = ?;
  * SELECT id, name, d1_database_id, d1_binding FROM waddles WHERE id > ? ORDER BY id LIMIT ?;
  * ```
  *
@@ -30,11 +30,11 @@ export interface RegistryStep {
  * ```
  */
 export async function nextRegistryStep(central: CentralDatabase, walk: RegistryWalk, limit: number): Promise<RegistryStep> {
-  const cursor = await central.db.selectFrom('monitor_cursors').select('after_waddle_id').where('name', '=', walk).executeTakeFirst();
+  const cursor = await central.db.selectFrom('monitor_cursors').select('after_database_id').where('name', '=', walk).executeTakeFirst();
   const rows = await central.db
     .selectFrom('waddles')
     .select(['id', 'name', 'd1_database_id', 'd1_binding'])
-    .where('id', '>', cursor?.after_waddle_id ?? 0)
+    .where('id', '>', cursor?.after_database_id ?? 0)
     .orderBy('id')
     .limit(limit)
     .execute();
@@ -48,17 +48,17 @@ export async function nextRegistryStep(central: CentralDatabase, walk: RegistryW
  * The statement that stores a walk's cursor, to run in the batch that records the step's results.
  *
  * ```sql
- * INSERT INTO monitor_cursors (name, after_waddle_id, updated_at) VALUES (?, ?, ?)
- *   ON CONFLICT (name) DO UPDATE SET after_waddle_id = excluded.after_waddle_id, updated_at = excluded.updated_at;
+ * INSERT INTO monitor_cursors (name, after_database_id, updated_at) VALUES (?, ?, ?)
+ *   ON CONFLICT (name) DO UPDATE SET after_database_id = excluded.after_database_id, updated_at = excluded.updated_at;
  * ```
  */
 export function saveRegistryCursor(central: CentralDatabase, walk: RegistryWalk, afterWaddleId: number, now: number): Compilable {
   return central.db
     .insertInto('monitor_cursors')
-    .values({ name: walk, after_waddle_id: afterWaddleId, updated_at: now })
+    .values({ name: walk, after_database_id: afterWaddleId, updated_at: now })
     .onConflict((conflict) =>
       conflict
         .column('name')
-        .doUpdateSet((eb) => ({ after_waddle_id: eb.ref('excluded.after_waddle_id'), updated_at: eb.ref('excluded.updated_at') })),
+        .doUpdateSet((eb) => ({ after_database_id: eb.ref('excluded.after_database_id'), updated_at: eb.ref('excluded.updated_at') })),
     );
 }
