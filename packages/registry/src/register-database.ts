@@ -23,7 +23,7 @@ export interface NewDirectoryEntry extends Partial<DatabaseReach> {
  * ```ts
  * await central.batch([
  *   statementOf(central, registerDatabaseQuery({ role: 'waddle', d1DatabaseId, schemaVersion }, clock())),
- *   statementOf(central, insertWaddle.values({ …, primary_database_id: directoryIdOf(d1DatabaseId) })),
+ *   central.prepare('INSERT INTO waddles (…, primary_database_id) VALUES (…, (SELECT id FROM databases WHERE d1_database_id = ?))').bind(…),
  * ]);
  * ```
  */
@@ -37,16 +37,4 @@ export function registerDatabaseQuery(entry: NewDirectoryEntry, now: number) {
     created_at: now,
     updated_at: now,
   });
-}
-
-/**
- * The directory id of a D1 database, as a subquery: how a statement in the same batch as
- * {@link registerDatabaseQuery} refers to the row it entered.
- *
- * ```sql
- * (SELECT id FROM databases WHERE d1_database_id = ?)
- * ```
- */
-export function directoryIdOf(d1DatabaseId: string) {
-  return directoryKysely.selectFrom('databases').select('id').where('d1_database_id', '=', d1DatabaseId);
 }

@@ -43,7 +43,7 @@ export async function seedDemoPlatform(
       .bind(demo.name)
       .first<{ id: number; d1_database_id: string }>();
     if (!row) {
-      const created = await createWaddle(central, target, { ...demo, ownerId: owner });
+      const created = await createWaddle(central, target, { ...demo, ownerId: owner }, { clock: () => now });
       row = { id: created.waddleId, d1_database_id: created.d1DatabaseId };
       log(`provisioned waddle ${demo.name} (#${row.id}) in ${row.d1_database_id}`);
     }
