@@ -28,3 +28,16 @@ export type DatabaseDirectoryRow = Readonly<Selectable<Databases>> & {
 export function locationOf(row: Pick<DatabaseDirectoryRow, 'd1_database_id' | 'slice' | 'binding'>): DatabaseLocation {
   return { d1DatabaseId: row.d1_database_id, d1Binding: row.slice === null ? row.binding : null };
 }
+
+/**
+ * How reports name a database: `waddle <name>` for a waddle's primary database, otherwise its role
+ * and D1 id (`message_shard 3f2…`, or `waddle 3f2…` for a waddle database no waddle row points at).
+ *
+ * @example
+ * ```ts
+ * describeDatabase(row); // 'waddle penguins'
+ * ```
+ */
+export function describeDatabase(row: Pick<DatabaseDirectoryRow, 'role' | 'd1_database_id' | 'waddle_name'>): string {
+  return row.waddle_name === null ? `${row.role} ${row.d1_database_id}` : `waddle ${row.waddle_name}`;
+}
