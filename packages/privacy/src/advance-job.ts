@@ -1,5 +1,6 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
+import { locationOf } from '@waddle/registry/database-directory-row';
 import { reachDatabase } from '@waddle/registry/reach-database';
 import { chunkStatements } from './export/chunk-statements.ts';
 import { sectionsOf } from './job-sections.ts';
@@ -32,10 +33,12 @@ export interface StepOptions {
   readonly maxQueries?: number;
 }
 
+/** A waddle of the job and its primary database's directory row. */
 interface Location {
   id: number;
   d1_database_id: string;
-  d1_binding: string | null;
+  slice: string | null;
+  binding: string | null;
 }
 
 /** The queries a page costs at most beyond its own reads: its chunks of archive and its progress. */
@@ -43,7 +46,7 @@ const PAGE_OVERHEAD = 4;
 
 /**
  * Advances a job by one bounded step: it works through the pending parts in order (the central
- * directory first, then each waddle database reached through the registry and `connectors`),
+ * directory first, then each waddle database reached through its directory row and `connectors`),
  * a page at a time, until the query budget would be exceeded or the job is finished. After each
  * page it records the part's new section and cursor in one central batch, together with the
  * page's archive chunks for an export; both are conditional on the part still being where the
@@ -56,7 +59,8 @@ const PAGE_OVERHEAD = 4;
  * ```sql
  * SELECT * FROM privacy_jobs WHERE id = ?;                                    -- readPrivacyJob
  * SELECT … FROM privacy_job_parts WHERE job_id = ? ORDER BY part;
- * SELECT id, d1_database_id, d1_binding FROM waddles WHERE id IN (SELECT part FROM privacy_job_parts WHERE job_id = ? AND status = 'pending');
+ * SELECT w.id, d.d1_database_id, d.slice, d.binding FROM waddles w JOIN databases d ON d.id = w.primary_database_id
+ *   WHERE w.id IN (SELECT part FROM privacy_job_parts WHERE job_id = ? AND status = 'pending');
  * UPDATE privacy_job_parts SET attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND part = ?;   -- once per part per step
  * -- a page of the part's section, then in one batch:
  * INSERT INTO export_chunks (job_id, seq, body) SELECT ?, coalesce((SELECT max(seq) …), 0) + 1, ? WHERE EXISTS (…part unchanged…);   -- export
@@ -80,7 +84,8 @@ export async function advanceJob(
 
   const { results: locations } = await central
     .prepare(
-      "SELECT id, d1_database_id, d1_binding FROM waddles WHERE id IN (SELECT part FROM privacy_job_parts WHERE job_id = ? AND status = 'pending')",
+      `SELECT w.id, d.d1_database_id, d.slice, d.binding FROM waddles w JOIN databases d ON d.id = w.primary_database_id
+       WHERE w.id IN (SELECT part FROM privacy_job_parts WHERE job_id = ? AND status = 'pending')`,
     )
     .bind(jobId)
     .all<Location>();
@@ -120,10 +125,7 @@ class WaddleGoneError extends Error {
 
 function connect(connectors: readonly DatabaseConnector[], location: Location | undefined): D1DatabaseLike | Error {
   if (!location) return new WaddleGoneError('the waddle is no longer in the registry');
-  return (
-    reachDatabase(connectors, { d1DatabaseId: location.d1_database_id, d1Binding: location.d1_binding }) ??
-    new Error(`no connector reaches database ${location.d1_database_id}`)
-  );
+  return reachDatabase(connectors, locationOf(location)) ?? new Error(`no connector reaches database ${location.d1_database_id}`);
 }
 
 async function workOnPart(

@@ -31,12 +31,13 @@ export function parsePrivacyArguments(line: CommandLine, argv: readonly string[]
 
 /**
  * Opens the central database of a target and the databases of every waddle a user ever joined,
- * or that a job of theirs still has work in, found through the registry (locally, Miniflare has
+ * or that a job of theirs still has work in, found through each waddle's directory row (locally, Miniflare has
  * to be told every database up front, hence a first look at the central database alone).
  *
  * ```sql
- * SELECT d1_database_id FROM waddles WHERE id IN (SELECT waddle_id FROM user_waddles WHERE user_id = ?)
- *   OR id IN (SELECT p.part FROM privacy_job_parts p JOIN privacy_jobs j ON j.id = p.job_id WHERE j.user_id = ? AND p.status = 'pending')
+ * SELECT d.d1_database_id FROM waddles w JOIN databases d ON d.id = w.primary_database_id
+ *   WHERE w.id IN (SELECT waddle_id FROM user_waddles WHERE user_id = ?)
+ *   OR w.id IN (SELECT p.part FROM privacy_job_parts p JOIN privacy_jobs j ON j.id = p.job_id WHERE j.user_id = ? AND p.status = 'pending')
  * ```
  */
 export async function openPrivacyDatabases(chosen: 'local' | 'remote', userId: number, given?: DatabaseTarget): Promise<PrivacyDatabases> {
@@ -47,8 +48,9 @@ export async function openPrivacyDatabases(chosen: 'local' | 'remote', userId: n
     const { results } = await first
       .get(target.centralDatabaseId)
       .prepare(
-        `SELECT d1_database_id FROM waddles WHERE id IN (SELECT waddle_id FROM user_waddles WHERE user_id = ?)
-           OR id IN (SELECT p.part FROM privacy_job_parts p JOIN privacy_jobs j ON j.id = p.job_id WHERE j.user_id = ? AND p.status = 'pending')`,
+        `SELECT d.d1_database_id FROM waddles w JOIN databases d ON d.id = w.primary_database_id
+         WHERE w.id IN (SELECT waddle_id FROM user_waddles WHERE user_id = ?)
+           OR w.id IN (SELECT p.part FROM privacy_job_parts p JOIN privacy_jobs j ON j.id = p.job_id WHERE j.user_id = ? AND p.status = 'pending')`,
       )
       .bind(userId, userId)
       .all<{ d1_database_id: string }>();
