@@ -4,7 +4,8 @@ import { testClock } from '@waddle/clock/test-clock';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import { Migrator } from '@waddle/migrator/migrator';
 import { bindingConnector, type DatabaseConnector } from '@waddle/registry/database-connectors';
-import { type CentralDatabase, openCentralDatabase } from '../src/central/central-database.ts';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { type CentralDatabase, openCentralDatabase, runCentralBatch } from '../src/central/central-database.ts';
 import { type MonitorConfig, monitorConfig } from '../src/config/monitor-config.ts';
 import type { MonitorDependencies } from '../src/monitor-dependencies.ts';
 
@@ -23,19 +24,37 @@ export async function freshPlatform(): Promise<CentralDatabase> {
   return central;
 }
 
-/** Registers a waddle whose database this Worker reaches through the binding `d1Binding`. */
+/**
+ * Registers a waddle as provisioning does: its database's row in the directory (reached through
+ * this Worker's binding `d1Binding`), then the waddle pointing at it.
+ */
 export async function registerWaddle(
   central: CentralDatabase,
   name: string,
   d1DatabaseId: string,
   d1Binding: string | null,
 ): Promise<number> {
+  await registerDatabase(central, d1DatabaseId, d1Binding);
   const row = await central.db
     .insertInto('waddles')
-    .values({ name, display_name: name, owner_id: 1, d1_database_id: d1DatabaseId, d1_binding: d1Binding })
+    .values(({ selectFrom }) => ({
+      name,
+      display_name: name,
+      owner_id: 1,
+      d1_database_id: d1DatabaseId,
+      d1_binding: d1Binding,
+      primary_database_id: selectFrom('databases').select('id').where('d1_database_id', '=', d1DatabaseId),
+    }))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Enters a waddle database in the directory alone, with no waddle pointing at it. */
+export async function registerDatabase(central: CentralDatabase, d1DatabaseId: string, d1Binding: string | null): Promise<void> {
+  await runCentralBatch(central, [
+    registerDatabaseQuery({ role: 'waddle', d1DatabaseId, binding: d1Binding, schemaVersion: null }, testClock().now()),
+  ]);
 }
 
 /** The Worker's configuration (wrangler.jsonc `vars`) with some settings replaced. */

@@ -1,11 +1,12 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { assignReach } from '@waddle/registry/assign-reach';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CentralDatabase } from '../src/central/central-database.ts';
 import worker from '../src/index.ts';
 import { measureDatabaseSize } from '../src/sampling/measure-database-size.ts';
 import { runSamplingTick } from '../src/sampling/sampling-tick.ts';
-import { configWith, freshPlatform, grow, registerWaddle, testDependencies } from './monitored-platform.ts';
+import { configWith, freshPlatform, grow, registerDatabase, registerWaddle, testDependencies } from './monitored-platform.ts';
 
 let central: CentralDatabase;
 beforeEach(async () => {
@@ -52,6 +53,34 @@ describe('the scheduled sampling', () => {
       size_sampled_at: samples[0]!.sampled_at,
     });
     expect(registry.find((w) => w.id === gone)!.size_sampled_at).toBeNull();
+    const directory = await central.db
+      .selectFrom('databases')
+      .select(['d1_database_id', 'size_bytes', 'size_measured_at'])
+      .orderBy('id')
+      .execute();
+    expect(directory).toEqual([
+      { d1_database_id: 'test-penguins', size_bytes: sizes['test-penguins'], size_measured_at: samples[0]!.sampled_at },
+      { d1_database_id: 'test-puffins', size_bytes: sizes['test-puffins'], size_measured_at: samples[0]!.sampled_at },
+      { d1_database_id: 'test-krill', size_bytes: sizes['test-krill'], size_measured_at: samples[0]!.sampled_at },
+      { d1_database_id: 'test-gone', size_bytes: null, size_measured_at: null },
+    ]);
+  });
+
+  it('samples a database that only the directory lists, under its D1 id, and records its size in its directory row', async () => {
+    await registerDatabase(central, 'test-krill', 'WADDLE_KRILL');
+    const { dependencies, clock } = testDependencies();
+    const report = await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({}));
+    const size = await measureDatabaseSize(env.WADDLE_KRILL);
+    expect(report.measured).toEqual([
+      { d1DatabaseId: 'local-central', sizeBytes: expect.any(Number) },
+      { d1DatabaseId: 'test-krill', sizeBytes: size },
+    ]);
+    expect(
+      await central.db.selectFrom('monitored_databases').select(['name', 'waddle_id']).where('d1_database_id', '=', 'test-krill').execute(),
+    ).toEqual([{ name: 'test-krill', waddle_id: null }]);
+    expect(await central.db.selectFrom('databases').select(['size_bytes', 'size_measured_at']).execute()).toEqual([
+      { size_bytes: size, size_measured_at: clock.now() },
+    ]);
   });
 
   it("keeps a database's last size when a later attempt fails, and shows the error", async () => {
@@ -65,7 +94,7 @@ describe('the scheduled sampling', () => {
       .where('name', '=', 'penguins')
       .executeTakeFirstOrThrow();
 
-    await central.db.updateTable('waddles').set({ d1_binding: 'WADDLE_MOVED' }).where('name', '=', 'penguins').execute();
+    await assignReach(env.CENTRAL_DB, 'test-penguins', { slice: null, binding: 'WADDLE_MOVED' }, clock.now());
     clock.advance(300_000);
     const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
 

@@ -45,6 +45,7 @@ const expectedColumns: Record<string, string[]> = {
     'features',
     'created_at',
     'updated_at',
+    /* added: its primary database in the directory */ 'primary_database_id',
   ],
   waddle_members: ['waddle_id', 'user_id', 'nickname', 'joined_at', 'last_read_at', 'notification_level'],
   global_bans: ['user_id', 'reason', 'banned_by', 'banned_at', 'expires_at'],
@@ -65,7 +66,7 @@ const expectedColumns: Record<string, string[]> = {
     'optimize_error',
   ],
   /* added: raised size alerts */ size_alert_states: ['d1_database_id', 'level', 'reason', 'raised_at', 'size_bytes'],
-  /* added: the monitor's walks over the registry */ monitor_cursors: ['name', 'after_waddle_id', 'updated_at'],
+  /* added: the monitor's walks over the registry */ monitor_cursors: ['name', 'after_database_id', 'updated_at'],
   /* added: every waddle a user ever joined */ user_waddles: ['user_id', 'waddle_id', 'first_joined_at'],
   /* added: data exports and erasures */ privacy_jobs: [
     'id',
@@ -92,6 +93,18 @@ const expectedColumns: Record<string, string[]> = {
     'finished_at',
   ],
   /* added */ export_chunks: ['job_id', 'seq', 'body'],
+  /* added: the directory of databases */ databases: [
+    'id',
+    'role',
+    'd1_database_id',
+    'slice',
+    'binding',
+    'schema_version',
+    'size_bytes',
+    'size_measured_at',
+    'created_at',
+    'updated_at',
+  ],
 };
 
 let db: Kysely<DB>;
@@ -215,12 +228,12 @@ describe('central schema', () => {
     ],
     [
       'an unknown cursor',
-      "INSERT INTO monitor_cursors (name, after_waddle_id, updated_at) VALUES ('backfill', 0, 1)",
+      "INSERT INTO monitor_cursors (name, after_database_id, updated_at) VALUES ('backfill', 0, 1)",
       /CHECK constraint failed/,
     ],
     [
       'a negative cursor',
-      "INSERT INTO monitor_cursors (name, after_waddle_id, updated_at) VALUES ('optimize', -1, 1)",
+      "INSERT INTO monitor_cursors (name, after_database_id, updated_at) VALUES ('optimize', -1, 1)",
       /CHECK constraint failed/,
     ],
     [
@@ -253,6 +266,51 @@ describe('central schema', () => {
       'an archive deleted before its export finished',
       "INSERT INTO privacy_jobs (user_id, kind, status, requested_by, created_at, updated_at, finished_at, archive_deleted_at) VALUES (1, 'export', 'done', 'user', 1, 1, 9, 5)",
       /CHECK constraint failed/,
+    ],
+    [
+      'a database of an unknown role',
+      "INSERT INTO databases (role, d1_database_id, created_at, updated_at) VALUES ('archive', 'db-9', 1, 1)",
+      /CHECK constraint failed/,
+    ],
+    [
+      'a second directory row for one D1 database',
+      "INSERT INTO databases (role, d1_database_id, created_at, updated_at) VALUES ('waddle', 'db-1', 1, 1)",
+      /UNIQUE constraint failed/,
+    ],
+    [
+      'a slice without a binding',
+      "INSERT INTO databases (role, d1_database_id, slice, created_at, updated_at) VALUES ('waddle', 'db-9', 'slice-1', 1, 1)",
+      /CHECK constraint failed/,
+    ],
+    [
+      'a slice name Cloudflare would refuse',
+      "INSERT INTO databases (role, d1_database_id, slice, binding, created_at, updated_at) VALUES ('waddle', 'db-9', 'Slice 1', 'DB_1', 1, 1)",
+      /CHECK constraint failed/,
+    ],
+    [
+      'a binding name that is not an upper-case identifier',
+      "INSERT INTO databases (role, d1_database_id, binding, created_at, updated_at) VALUES ('waddle', 'db-9', 'db-1', 1, 1)",
+      /CHECK constraint failed/,
+    ],
+    [
+      'two databases on one binding of a slice',
+      "INSERT INTO databases (role, d1_database_id, slice, binding, created_at, updated_at) VALUES ('waddle', 'db-8', 'slice-1', 'DB_1', 1, 1), ('waddle', 'db-9', 'slice-1', 'DB_1', 1, 1)",
+      /UNIQUE constraint failed/,
+    ],
+    [
+      'a size without the time it was measured',
+      "INSERT INTO databases (role, d1_database_id, size_bytes, created_at, updated_at) VALUES ('waddle', 'db-9', 10, 1, 1)",
+      /CHECK constraint failed/,
+    ],
+    [
+      'a waddle whose primary database is not in the directory',
+      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id) VALUES ('w2', 'W', 1, 'db-2', 99)",
+      /FOREIGN KEY constraint failed/,
+    ],
+    [
+      'two waddles on one directory row',
+      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id) VALUES ('w2', 'W', 1, 'db-2', 1)",
+      /UNIQUE constraint failed/,
     ],
   ])('rejects %s', async (_, statement, error) => {
     const before = await rowCounts();

@@ -1,7 +1,8 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
+import { locationOf } from '@waddle/registry/database-directory-row';
 import { reachDatabase } from '@waddle/registry/reach-database';
-import type { DB as CentralSchema, Waddles } from '@waddle/central-schema/database';
+import type { DB as CentralSchema, Databases } from '@waddle/central-schema/database';
 import { type Selectable, sql } from 'kysely';
 import { chunkStatements } from './export/chunk-statements.ts';
 import { sectionsOf } from './job-sections.ts';
@@ -36,15 +37,15 @@ export interface StepOptions {
   readonly maxQueries?: number;
 }
 
-/** Where a waddle's database is reached: its D1 id and, on the data path, its binding. */
-type WaddleLocation = Pick<Selectable<Waddles>, 'id' | 'd1_database_id' | 'd1_binding'>;
+/** A waddle of the job and where its primary database is reached (its directory row). */
+type WaddleLocation = { id: number } & Pick<Selectable<Databases>, 'd1_database_id' | 'slice' | 'binding'>;
 
 /** The queries a page costs at most beyond its own reads: its chunks of archive and its progress. */
 const PAGE_OVERHEAD = 4;
 
 /**
  * Advances a job by one bounded step: it works through the pending parts in order (the central
- * directory first, then each waddle database reached through the registry and `connectors`),
+ * directory first, then each waddle database reached through its directory row and `connectors`),
  * a page at a time, until the query budget would be exceeded or the job is finished. After each
  * page it records the part's new section and cursor in one central batch, together with the
  * page's archive chunks for an export; both are conditional on the part still being where the
@@ -57,8 +58,9 @@ const PAGE_OVERHEAD = 4;
  * ```sql
  * select * from "privacy_jobs" where "id" = ?;                                    -- readPrivacyJob
  * select … from "privacy_job_parts" where "job_id" = ? order by "part";
- * select "id", "d1_database_id", "d1_binding" from "waddles"
- *   where "id" in (select "part" from "privacy_job_parts" where "job_id" = ? and "status" = 'pending');
+ * select "w"."id", "d"."d1_database_id", "d"."slice", "d"."binding" from "waddles" as "w"
+ *   inner join "databases" as "d" on "d"."id" = "w"."primary_database_id"
+ *   where "w"."id" in (select "part" from "privacy_job_parts" where "job_id" = ? and "status" = 'pending');
  * update "privacy_job_parts" set "attempts" = "attempts" + ?, "updated_at" = ? where "job_id" = ? and "part" = ?;   -- once per part per step
  * -- a page of the part's section, then in one batch:
  * insert into "export_chunks" ("job_id", "seq", "body") select ?, coalesce((select max("seq") …), 0) + 1, ? where exists (…part unchanged…);   -- export
@@ -84,9 +86,10 @@ export async function advanceJob(
 
   const typedCentral = openTypedDatabase<CentralSchema>(central);
   const locations = await typedCentral.db
-    .selectFrom('waddles')
-    .select(['id', 'd1_database_id', 'd1_binding'])
-    .where('id', 'in', (eb) =>
+    .selectFrom('waddles as w')
+    .innerJoin('databases as d', 'd.id', 'w.primary_database_id')
+    .select(['w.id', 'd.d1_database_id', 'd.slice', 'd.binding'])
+    .where('w.id', 'in', (eb) =>
       eb.selectFrom('privacy_job_parts').select('part').where('job_id', '=', jobId).where('status', '=', sql.lit('pending')),
     )
     .execute();
@@ -126,10 +129,7 @@ class WaddleGoneError extends Error {
 
 function connect(connectors: readonly DatabaseConnector[], location: WaddleLocation | undefined): D1DatabaseLike | Error {
   if (!location) return new WaddleGoneError('the waddle is no longer in the registry');
-  return (
-    reachDatabase(connectors, { d1DatabaseId: location.d1_database_id, d1Binding: location.d1_binding }) ??
-    new Error(`no connector reaches database ${location.d1_database_id}`)
-  );
+  return reachDatabase(connectors, locationOf(location)) ?? new Error(`no connector reaches database ${location.d1_database_id}`);
 }
 
 async function workOnPart(

@@ -1,5 +1,8 @@
+import { type Clock, systemClock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { Migrator } from '@waddle/migrator/migrator';
+import { statementOf } from '@waddle/registry/directory-kysely';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import type { DatabaseTarget } from './database-target.ts';
 import { OrphanedDatabaseError } from './orphaned-database-error.ts';
@@ -11,6 +14,12 @@ export interface NewWaddle {
   readonly ownerId: number;
   readonly isPublic?: boolean;
   readonly description?: string;
+}
+
+/** How a provisioning runs. */
+export interface ProvisioningOptions {
+  /** The time the directory row is stamped with (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 export interface ProvisionedWaddle {
@@ -38,8 +47,9 @@ const NAME_TAKEN = /UNIQUE constraint failed: waddles\.name/;
 /**
  * Creates a waddle: a new D1 database on the target (local: a new file in the state directory;
  * remote: `POST /accounts/{account_id}/d1/database`), the latest waddle schema applied to it, then
- * its registry row and its owner's membership in the central database, in one batch. The name is
- * checked first, so a bad or taken name creates no database.
+ * in one batch its row in the directory of databases, the waddle's registry row pointing at it and
+ * its owner's membership in the central database: all three or none. The name is checked first,
+ * so a bad or taken name creates no database.
  *
  * A database is never left behind unregistered: when migrating or registering fails, it is
  * deleted (local: its files; remote: `DELETE /accounts/{account_id}/d1/database/{database_id}`)
@@ -54,13 +64,20 @@ const NAME_TAKEN = /UNIQUE constraint failed: waddles\.name/;
  * ```sql
  * SELECT 1 FROM waddles WHERE name = ?;
  * -- then, after creating and migrating the database, in one batch:
- * INSERT INTO waddles (name, display_name, description, owner_id, is_public, d1_database_id, schema_version) VALUES (…) RETURNING id;
+ * INSERT INTO databases (role, d1_database_id, slice, binding, schema_version, created_at, updated_at) VALUES ('waddle', ?, NULL, NULL, ?, ?, ?);
+ * INSERT INTO waddles (name, display_name, description, owner_id, is_public, d1_database_id, schema_version, primary_database_id)
+ *   VALUES (…, (SELECT id FROM databases WHERE d1_database_id = ?)) RETURNING id;
  * INSERT INTO waddle_members (waddle_id, user_id) VALUES (last_insert_rowid(), ?);
  * -- only if that batch fails other than on the name, before deleting the database:
  * SELECT id FROM waddles WHERE d1_database_id = ?;
  * ```
  */
-export async function createWaddle(central: D1DatabaseLike, target: DatabaseTarget, waddle: NewWaddle): Promise<ProvisionedWaddle> {
+export async function createWaddle(
+  central: D1DatabaseLike,
+  target: DatabaseTarget,
+  waddle: NewWaddle,
+  options: ProvisioningOptions = {},
+): Promise<ProvisionedWaddle> {
   if (!NAME.test(waddle.name)) {
     throw new WaddleProvisioningError('invalid-name', `waddle name ${JSON.stringify(waddle.name)} must be 2 to 64 of a-z, 0-9 and -`);
   }
@@ -77,7 +94,8 @@ export async function createWaddle(central: D1DatabaseLike, target: DatabaseTarg
   }
 
   try {
-    return { waddleId: await register(central, waddle, d1DatabaseId, schemaVersion), d1DatabaseId, schemaVersion };
+    const now = (options.clock ?? systemClock)();
+    return { waddleId: await register(central, waddle, d1DatabaseId, schemaVersion, now), d1DatabaseId, schemaVersion };
   } catch (error) {
     if (NAME_TAKEN.test(String(error))) {
       const taken = new WaddleProvisioningError('name-taken', `a waddle named ${waddle.name} already exists`, { cause: error });
@@ -117,13 +135,20 @@ async function migrateNewDatabase(target: DatabaseTarget, d1DatabaseId: string, 
   }
 }
 
-/** Registers the waddle and its owner's membership in one batch; the waddle's id. */
-async function register(central: D1DatabaseLike, waddle: NewWaddle, d1DatabaseId: string, schemaVersion: string | null): Promise<number> {
-  const [registered] = await central.batch<{ id: number }>([
+/** Registers the database in the directory, the waddle and its owner's membership in one batch; the waddle's id. */
+async function register(
+  central: D1DatabaseLike,
+  waddle: NewWaddle,
+  d1DatabaseId: string,
+  schemaVersion: string | null,
+  now: number,
+): Promise<number> {
+  const [, registered] = await central.batch<{ id: number }>([
+    statementOf(central, registerDatabaseQuery({ role: 'waddle', d1DatabaseId, schemaVersion }, now)),
     central
       .prepare(
-        `INSERT INTO waddles (name, display_name, description, owner_id, is_public, d1_database_id, schema_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO waddles (name, display_name, description, owner_id, is_public, d1_database_id, schema_version, primary_database_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM databases WHERE d1_database_id = ?)) RETURNING id`,
       )
       .bind(
         waddle.name,
@@ -133,6 +158,7 @@ async function register(central: D1DatabaseLike, waddle: NewWaddle, d1DatabaseId
         waddle.isPublic ? 1 : 0,
         d1DatabaseId,
         schemaVersion,
+        d1DatabaseId,
       ),
     central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (last_insert_rowid(), ?)').bind(waddle.ownerId),
   ]);

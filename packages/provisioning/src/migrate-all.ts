@@ -3,6 +3,9 @@ import { type Clock, systemClock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { Migration } from '@waddle/migrator/migration';
 import { Migrator } from '@waddle/migrator/migrator';
+import { describeDatabase } from '@waddle/registry/database-directory-row';
+import { listAllDatabases } from '@waddle/registry/list-databases';
+import { recordSchemaVersions, type SchemaVersionRecord } from '@waddle/registry/record-schema-version';
 import { waddleMigrations as currentWaddleMigrations } from '@waddle/waddle-schema/migrations';
 import type { DatabaseTarget } from './database-target.ts';
 import type { DatabaseOutcome, FanOutReport } from './fan-out-report.ts';
@@ -15,21 +18,25 @@ export interface FanOutOptions extends FanOutSettings {
 }
 
 const LEASE = 'migrate';
+/** The central migration that creates the directory of databases, which the fan-out walks. */
+const DIRECTORY_MIGRATION = '0017_create_databases';
 const LEASE_TTL_MS = 120_000;
 
-export interface RegistryRow {
-  name: string;
-  d1_database_id: string;
-  schema_version: string | null;
-}
-
 /**
- * `turbo run migrate`: brings the central database, then every waddle database of its registry,
- * to the latest schema, `concurrency` at a time. Each migration is atomic (one D1 batch with its
+ * `turbo run migrate`: brings the central database, then every waddle database of its directory
+ * of databases (`role = 'waddle'`, read a page at a time: a database registered there is migrated
+ * whether or not a waddle row points at it), to the latest schema, `concurrency` at a time. Each
+ * database's version is recorded in its directory row when it changed (or the row did not have it). Each migration is atomic (one D1 batch with its
  * record), so a failure leaves its database as it was and does not stop the others; a rerun does
  * only what is still pending. Runs are serialized by a lease in the central database: a second
- * run waits, then finds nothing to do. A database the registry says is migrated but that is
+ * run waits, then finds nothing to do. A database the directory says is migrated but that is
  * empty is reported as missing and left alone, never re-created from scratch.
+ *
+ * ```sql
+ * SELECT d.*, w.id AS waddle_id, w.name AS waddle_name FROM databases d LEFT JOIN waddles w ON w.primary_database_id = d.id
+ *   WHERE d.id > ? AND d.role = 'waddle' ORDER BY d.id LIMIT 1000;                  -- per page of the directory
+ * UPDATE databases SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?;   -- ×25 per batch, for the migrated ones
+ * ```
  *
  * Never throws for a database's failure: the report lists every outcome, and `failed` the ones to
  * fix.
@@ -47,35 +54,40 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
     outcomes.push(centralOutcome);
     options.onProgress?.({ done: 1, total: 1, outcome: centralOutcome });
     if (centralOutcome.status === 'failed' || (options.dryRun && centralOutcome.fromVersion === null)) return report(outcomes);
+    // A dry run over a central database from before the directory of databases has no directory to list yet.
+    if (options.dryRun && centralOutcome.migrations.includes(DIRECTORY_MIGRATION)) return report(outcomes);
 
-    const registry = await readRegistry(centralDatabase);
-    if (registry.length === 0) return report(outcomes);
+    const directory = await listAllDatabases(centralDatabase, { role: 'waddle' });
+    if (directory.length === 0) return report(outcomes);
     const holder = `${target.name}-${crypto.randomUUID()}`;
     if (!options.dryRun) await waitForLease(centralDatabase, holder, clock, options);
-    const databases = await target.open(registry.map((r) => r.d1_database_id));
+    const databases = await target.open(directory.map((r) => r.d1_database_id));
     try {
       let done = 0;
-      const queue = [...registry];
+      const queue = [...directory];
       const versions = new VersionRecorder(centralDatabase, clock);
       const worker = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           const outcome = await migrateOne(
-            `waddle ${row.name}`,
+            describeDatabase(row),
             row.d1_database_id,
             databases.get(row.d1_database_id),
             waddle,
             row.schema_version,
             options.dryRun,
           );
-          if (outcome.status === 'migrated') await versions.record(row.d1_database_id, outcome.toVersion);
+          // Migrated, or found at a version the directory does not say (a row registered without one, say).
+          if (!options.dryRun && outcome.status !== 'failed' && outcome.toVersion !== row.schema_version) {
+            await versions.record(row.d1_database_id, outcome.toVersion);
+          }
           outcomes.push(outcome);
           done += 1;
           if (!options.dryRun && done % 50 === 0) await acquireLease(centralDatabase, LEASE, holder, LEASE_TTL_MS, clock());
-          options.onProgress?.({ done, total: registry.length, outcome });
+          options.onProgress?.({ done, total: directory.length, outcome });
         }
       };
       try {
-        await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, registry.length)) }, worker));
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, directory.length)) }, worker));
       } finally {
         await versions.flush();
       }
@@ -111,7 +123,7 @@ async function migrateOne(
   try {
     const status = await new Migrator({ database: handle, migrations }).getStatus();
     if (registeredVersion !== null && status.version === null) {
-      const error = `the registry says ${registeredVersion} but the database is empty: it is missing or was replaced`;
+      const error = `the directory says ${registeredVersion} but the database is empty: it is missing or was replaced`;
       return { database, d1DatabaseId, fromVersion: null, toVersion: null, status: 'failed', migrations: [], error, ms: ms() };
     }
     if (dryRun) {
@@ -166,49 +178,32 @@ async function migrateOne(
 }
 
 /**
- * The waddle databases the central registry lists, in registration order.
- *
- * ```sql
- * SELECT name, d1_database_id, schema_version FROM waddles ORDER BY id
- * ```
- */
-export async function readRegistry(central: D1DatabaseLike): Promise<RegistryRow[]> {
-  return (await central.prepare('SELECT name, d1_database_id, schema_version FROM waddles ORDER BY id').all<RegistryRow>()).results;
-}
-
-/**
- * Copies each migrated database's version into the registry, 25 at a time in one batch, so the
+ * Records each migrated database's version in the directory, 25 at a time in one batch, so the
  * central database is not written once per waddle database.
  *
  * ```sql
- * UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?;   -- ×25 per batch
+ * UPDATE databases SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?;   -- ×25 per batch
  * ```
  */
 class VersionRecorder {
   readonly #central: D1DatabaseLike;
   readonly #clock: Clock;
-  #pending: [string, string | null][] = [];
+  #pending: SchemaVersionRecord[] = [];
 
   constructor(central: D1DatabaseLike, clock: Clock) {
     this.#central = central;
     this.#clock = clock;
   }
 
-  async record(d1DatabaseId: string, version: string | null): Promise<void> {
-    this.#pending.push([d1DatabaseId, version]);
+  async record(d1DatabaseId: string, schemaVersion: string | null): Promise<void> {
+    this.#pending.push({ d1DatabaseId, schemaVersion });
     if (this.#pending.length >= 25) await this.flush();
   }
 
   async flush(): Promise<void> {
-    const updates = this.#pending;
+    const records = this.#pending;
     this.#pending = [];
-    if (updates.length === 0) return;
-    const now = this.#clock();
-    await this.#central.batch(
-      updates.map(([id, version]) =>
-        this.#central.prepare('UPDATE waddles SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?').bind(version, now, id),
-      ),
-    );
+    await recordSchemaVersions(this.#central, records, this.#clock());
   }
 }
 

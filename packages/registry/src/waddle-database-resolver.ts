@@ -1,5 +1,7 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector, DatabaseLocation } from './database-connectors.ts';
+import { locationOf } from './database-directory-row.ts';
+import { directoryKysely } from './directory-kysely.ts';
 import { reachDatabase } from './reach-database.ts';
 
 /** The registry has no waddle with this id. */
@@ -32,13 +34,13 @@ export interface WaddleDatabaseResolver {
 }
 
 /**
- * The one way to find a waddle's database: its registry row in the central database, then the
- * first connector that reaches it: a static binding inside a Worker, Miniflare locally, the REST
+ * The one way to find a waddle's database: its registry row in the central database and the
+ * directory row of its primary database, then the first connector that reaches it: a static binding inside a Worker, Miniflare locally, the REST
  * API for tools. No code builds a binding name from a waddle id (`env[\`WADDLE_DB_${id}\`]`), so
  * adding a waddle never needs a redeploy. Locations are cached for the resolver's lifetime.
  *
  * ```sql
- * SELECT d1_database_id, d1_binding FROM waddles WHERE id = ?
+ * SELECT d.d1_database_id, d.slice, d.binding FROM waddles w JOIN databases d ON d.id = w.primary_database_id WHERE w.id = ?
  * ```
  *
  * @example
@@ -53,12 +55,18 @@ export function createWaddleDatabaseResolver(central: D1DatabaseLike, connectors
     async resolve(waddleId) {
       const cached = cache.get(waddleId);
       if (cached) return cached;
+      const { sql, parameters } = directoryKysely
+        .selectFrom('waddles as w')
+        .innerJoin('databases as d', 'd.id', 'w.primary_database_id')
+        .select(['d.d1_database_id', 'd.slice', 'd.binding'])
+        .where('w.id', '=', waddleId)
+        .compile();
       const row = await central
-        .prepare('SELECT d1_database_id, d1_binding FROM waddles WHERE id = ?')
-        .bind(waddleId)
-        .first<{ d1_database_id: string; d1_binding: string | null }>();
+        .prepare(sql)
+        .bind(...parameters)
+        .first<{ d1_database_id: string; slice: string | null; binding: string | null }>();
       if (!row) throw new UnknownWaddleError(waddleId);
-      const location = { d1DatabaseId: row.d1_database_id, d1Binding: row.d1_binding };
+      const location = locationOf(row);
       const database = reachDatabase(connectors, location);
       if (!database) throw new UnreachableDatabaseError(waddleId, location);
       cache.set(waddleId, database);

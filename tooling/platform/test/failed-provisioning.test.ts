@@ -81,8 +81,20 @@ async function stateWithCentral(): Promise<string> {
   return stateDirectory;
 }
 
-const registry = async (central: D1DatabaseLike) =>
-  (await central.prepare('SELECT name, d1_database_id FROM waddles ORDER BY id').all<{ name: string; d1_database_id: string }>()).results;
+/**
+ * The waddles, each with its primary database's directory row; it also holds that the directory
+ * and the registry match one to one (a failed provisioning leaves neither a waddle nor a row).
+ */
+const registry = async (central: D1DatabaseLike) => {
+  const { results } = await central
+    .prepare('SELECT w.name, d.d1_database_id FROM waddles w JOIN databases d ON d.id = w.primary_database_id ORDER BY w.id')
+    .all<{ name: string; d1_database_id: string }>();
+  const counts = await central
+    .prepare('SELECT (SELECT count(*) FROM databases) AS directory, (SELECT count(*) FROM waddles) AS waddles')
+    .first();
+  expect(counts).toEqual({ directory: results.length, waddles: results.length });
+  return results;
+};
 
 /** Two provisionings of one name at once: the winner's result and the loser's error. */
 async function race(central: D1DatabaseLike, target: DatabaseTarget, name: string): Promise<{ winner: ProvisionedWaddle; loser: unknown }> {

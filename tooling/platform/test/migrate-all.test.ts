@@ -2,6 +2,9 @@ import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { migrateCommand } from '../src/commands/migrate.ts';
 import { migrateAll } from '@waddle/provisioning/migrate-all';
+import { statementOf } from '@waddle/registry/directory-kysely';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { testClock } from '@waddle/clock/test-clock';
 import { localTarget } from '../src/targets/local-target.ts';
 import { inspect, seedRegistry, temporaryStateDirectory } from './registry-fixture.ts';
 
@@ -32,8 +35,9 @@ describe('migrate fan-out on the local target', () => {
       const outcome = first.outcomes.find((o) => o.database === `waddle ${waddle.name}`)!;
       expect(outcome.migrations).toEqual(latest.slice(waddle.applied));
     }
-    const { recorded, registry } = await inspect(target, waddles);
+    const { recorded, registry, directory } = await inspect(target, waddles);
     for (const waddle of waddles) expect(recorded.get(waddle.name)).toEqual(latest);
+    expect(directory.map((d) => d.schema_version)).toEqual(waddles.map(() => latest.at(-1)));
     expect(registry.every((r) => r.schema_version === latest.at(-1))).toBe(true);
 
     const second = await migrateAll({ target, concurrency: 6 });
@@ -88,13 +92,48 @@ describe('migrate fan-out on the local target', () => {
     }
   });
 
-  it('reports a database the registry knows but that is empty as missing, and does not recreate it', async () => {
+  it('migrates a database registered only in the directory, and records its version in its directory row', async () => {
+    const target = localTarget(temporaryStateDirectory());
+    const waddles = await seedRegistry(target, 2);
+    const clock = testClock();
+    const opened = await target.open([target.centralDatabaseId]);
+    await statementOf(
+      opened.get(target.centralDatabaseId),
+      registerDatabaseQuery({ role: 'waddle', d1DatabaseId: 'test-directory-only', schemaVersion: null }, clock.now()),
+    ).run();
+    await opened.dispose();
+    clock.advance(1_000);
+
+    const report = await migrateAll({ target, clock: clock.now });
+    expect(report.failed).toEqual([]);
+    expect(report.outcomes.find((o) => o.d1DatabaseId === 'test-directory-only')).toMatchObject({
+      database: 'waddle test-directory-only',
+      status: 'migrated',
+      migrations: latest,
+    });
+    const { directory } = await inspect(target, waddles);
+    expect(directory.at(-1)).toEqual({ d1_database_id: 'test-directory-only', schema_version: latest.at(-1) });
+    const after = await target.open([target.centralDatabaseId, 'test-directory-only']);
+    try {
+      const row = await after
+        .get(target.centralDatabaseId)
+        .prepare("SELECT updated_at FROM databases WHERE d1_database_id = 'test-directory-only'")
+        .first();
+      expect(row).toEqual({ updated_at: clock.now() });
+      const { results } = await after.get('test-directory-only').prepare('SELECT name FROM schema_migrations ORDER BY name').all();
+      expect(results.map((r) => r.name)).toEqual(latest);
+    } finally {
+      await after.dispose();
+    }
+  });
+
+  it('reports a database the directory knows but that is empty as missing, and does not recreate it', async () => {
     const target = localTarget(temporaryStateDirectory());
     await seedRegistry(target, 3);
     const opened = await target.open([target.centralDatabaseId]);
     await opened
       .get(target.centralDatabaseId)
-      .prepare("UPDATE waddles SET d1_database_id = 'test-waddle-vanished' WHERE name = 'w2'")
+      .prepare("UPDATE databases SET d1_database_id = 'test-waddle-vanished' WHERE d1_database_id = 'test-waddle-2'")
       .run();
     await opened.dispose();
     const report = await migrateAll({ target });

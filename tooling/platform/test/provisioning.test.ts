@@ -4,7 +4,9 @@ import { postMessage } from '@waddle/queries/messages/post-message';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { bindingConnector, restConnector } from '@waddle/registry/database-connectors';
 import { createWaddleDatabaseResolver, UnknownWaddleError, UnreachableDatabaseError } from '@waddle/registry/waddle-database-resolver';
+import { listAllDatabases } from '@waddle/registry/list-databases';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
+import { testClock } from '@waddle/clock/test-clock';
 import { describe, expect, it } from 'vitest';
 import { localConnector } from '../src/local/local-connector.ts';
 import { createWaddle } from '@waddle/provisioning/create-waddle';
@@ -21,8 +23,30 @@ describe('provisioning and the resolver', () => {
     await new Migrator({ database: directory, migrations: centralMigrations }).migrateToLatest();
     await directory.prepare("INSERT INTO users (id, username) VALUES (7, 'founder')").run();
 
-    const created = await createWaddle(directory, target, { name: 'ice-floe', displayName: 'Ice Floe', ownerId: 7, isPublic: true });
+    const clock = testClock();
+    const created = await createWaddle(
+      directory,
+      target,
+      { name: 'ice-floe', displayName: 'Ice Floe', ownerId: 7, isPublic: true },
+      { clock: clock.now },
+    );
     expect(created).toEqual({ waddleId: 1, d1DatabaseId: 'local-waddle-ice-floe', schemaVersion: waddleMigrations.at(-1)!.name });
+    expect(await listAllDatabases(directory)).toEqual([
+      {
+        id: 1,
+        role: 'waddle',
+        d1_database_id: 'local-waddle-ice-floe',
+        slice: null,
+        binding: null,
+        schema_version: waddleMigrations.at(-1)!.name,
+        size_bytes: null,
+        size_measured_at: null,
+        created_at: clock.now(),
+        updated_at: clock.now(),
+        waddle_id: 1,
+        waddle_name: 'ice-floe',
+      },
+    ]);
     expect(await directory.prepare('SELECT name, owner_id, is_public, member_count, schema_version FROM waddles').all()).toMatchObject({
       results: [{ name: 'ice-floe', owner_id: 7, is_public: 1, member_count: 1, schema_version: waddleMigrations.at(-1)!.name }],
     });
@@ -35,6 +59,7 @@ describe('provisioning and the resolver', () => {
       await expect(createWaddle(directory, target, { name, displayName: 'x', ownerId: 7 })).rejects.toMatchObject({ reason });
     }
     expect((await directory.prepare('SELECT count(*) AS n FROM waddles').first<{ n: number }>())?.n).toBe(1);
+    expect((await listAllDatabases(directory)).map((d) => d.d1_database_id)).toEqual(['local-waddle-ice-floe']);
     await central.dispose();
 
     const opened = await target.open([target.centralDatabaseId, created.d1DatabaseId]);

@@ -52,7 +52,7 @@ export async function seedRegistry(target: DatabaseTarget, count: number): Promi
   return waddles;
 }
 
-/** Each database's recorded migrations, and the registry's versions. */
+/** Each database's recorded migrations, and the versions of the registry and of the directory of databases. */
 export async function inspect(target: DatabaseTarget, waddles: readonly FixtureWaddle[]) {
   const opened = await target.open([target.centralDatabaseId, ...waddles.map((w) => w.d1DatabaseId)]);
   try {
@@ -72,7 +72,11 @@ export async function inspect(target: DatabaseTarget, waddles: readonly FixtureW
       .get(target.centralDatabaseId)
       .prepare('SELECT name, schema_version FROM waddles ORDER BY id')
       .all<{ name: string; schema_version: string | null }>();
-    return { recorded, registry };
+    const { results: directory } = await opened
+      .get(target.centralDatabaseId)
+      .prepare('SELECT d1_database_id, schema_version FROM databases ORDER BY id')
+      .all<{ d1_database_id: string; schema_version: string | null }>();
+    return { recorded, registry, directory };
   } finally {
     await opened.dispose();
   }

@@ -24,9 +24,9 @@ export interface OptimizeTickReport {
 }
 
 /**
- * The most registry databases one optimize tick takes within `maxQueries`: per database one
- * `PRAGMA optimize` and a share of the statements that record it, besides the cursor, the registry
- * step, the central database and the lookups of when each was last optimized.
+ * The most databases of the directory one optimize tick takes within `maxQueries`: per database one
+ * `PRAGMA optimize` and a share of the statements that record it, besides the cursor, the directory
+ * page, the central database and the lookups of when each was last optimized.
  */
 export function databasesPerOptimizeTick(maxQueries: number): number {
   const cost = (waddles: number) =>
@@ -38,13 +38,14 @@ export function databasesPerOptimizeTick(maxQueries: number): number {
 
 /**
  * One tick of maintenance, on the slower cron: runs `PRAGMA optimize` (allowed on D1, unlike
- * `VACUUM`) on the central database and the next registry databases whose last optimize is older
- * than `optimizeIntervalHours`, walking the registry with its own cursor so a large one is covered
+ * `VACUUM`) on the central database and the next databases of the directory whose last optimize is
+ * older than `optimizeIntervalHours`, walking the directory with its own cursor so a large one is covered
  * over several ticks; records when each was optimized, or why it failed.
  *
  * ```sql
- * SELECT after_waddle_id FROM monitor_cursors WHERE name = 'optimize';
- * SELECT id, name, d1_database_id, d1_binding FROM waddles WHERE id > ? ORDER BY id LIMIT ?;
+ * SELECT after_database_id FROM monitor_cursors WHERE name = 'optimize';
+ * SELECT d.*, w.id AS waddle_id, w.name AS waddle_name FROM databases d LEFT JOIN waddles w ON w.primary_database_id = d.id
+ *   WHERE d.id > ? ORDER BY d.id LIMIT ?;
  * SELECT d1_database_id, optimized_at FROM monitored_databases WHERE d1_database_id IN (…);
  * PRAGMA optimize; -- on each database that is due
  * INSERT INTO monitored_databases (d1_database_id, waddle_id, name, optimized_at, optimize_error) VALUES (…), …
@@ -67,7 +68,7 @@ export async function runOptimizeTick(
   const central = openCentralDatabase(counted);
   const step = await nextRegistryStep(central, 'optimize', databasesPerOptimizeTick(config.maxQueriesPerTick));
   const centralDatabase: WatchedDatabase = { d1DatabaseId: config.centralDatabaseId, d1Binding: null, waddleId: null, name: 'central' };
-  const watched = [centralDatabase, ...step.waddles];
+  const watched = [centralDatabase, ...step.databases];
 
   const lastOptimized = new Map<string, number | null>();
   for (let start = 0; start < watched.length; start += IDS_PER_LOOKUP) {

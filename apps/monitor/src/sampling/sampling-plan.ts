@@ -1,3 +1,4 @@
+import { SIZES_PER_STATEMENT } from '@waddle/registry/record-database-size';
 import { IDS_PER_LOOKUP } from './recent-size-fits.ts';
 
 /** Rows per multi-row statement of a sampling tick's batch, each under D1's 100 bound parameters. */
@@ -8,8 +9,6 @@ export const ROWS_PER_STATEMENT = {
   measured: 11,
   /** `monitored_databases` after a failure: 5 columns. */
   failed: 20,
-  /** `waddles` ids copied from `monitored_databases`. */
-  registry: 98,
   /** `size_alert_states`: 5 columns. */
   raised: 20,
   /** ids whose samples past the retention are deleted. */
@@ -21,27 +20,27 @@ export const ROWS_PER_STATEMENT = {
 } as const;
 
 /**
- * The most D1 queries a sampling tick over `waddles` registry databases (plus the central one)
- * can send: the cursor and registry reads, one `SELECT 1` per database, the fit and alert
+ * The most D1 queries a sampling tick over `waddles` databases of the directory (plus the central one)
+ * can send: the cursor and directory reads, one `SELECT 1` per database, the fit and alert
  * lookups, and the batch that stores everything, counted for the worst case (every database
  * raising or clearing both levels).
  *
  * @example
  * ```ts
- * samplingTickQueryCost(600); // 843
+ * samplingTickQueryCost(600); // 855
  * ```
  */
 export function samplingTickQueryCost(waddles: number): number {
   const databases = waddles + 1;
   const per = (rows: number, perStatement: number) => Math.ceil(rows / perStatement);
   return (
-    2 + // cursor, registry step
+    2 + // cursor, directory page
     databases + // SELECT 1 on each
     2 * per(databases, IDS_PER_LOOKUP) + // fit sums, raised alerts
     per(databases, ROWS_PER_STATEMENT.samples) +
     per(databases, ROWS_PER_STATEMENT.measured) +
     1 + // failed databases, at most one statement more than if they had been measured
-    per(waddles, ROWS_PER_STATEMENT.registry) +
+    per(waddles, SIZES_PER_STATEMENT) + // sizes recorded in the directory
     per(databases, ROWS_PER_STATEMENT.pruned) +
     per(2 * databases, ROWS_PER_STATEMENT.raised) +
     2 * per(databases, ROWS_PER_STATEMENT.cleared) +
@@ -51,12 +50,12 @@ export function samplingTickQueryCost(waddles: number): number {
 }
 
 /**
- * How many registry databases one sampling tick takes so that it never sends more than
+ * How many databases of the directory one sampling tick takes so that it never sends more than
  * `maxQueries` D1 queries: the largest count whose {@link samplingTickQueryCost} fits.
  *
  * @example
  * ```ts
- * databasesPerSamplingTick(900); // 642: a registry of 3,000 is covered in 5 ticks
+ * databasesPerSamplingTick(900); // 632: a directory of 3,000 databases is covered in 5 ticks
  * ```
  */
 export function databasesPerSamplingTick(maxQueries: number): number {

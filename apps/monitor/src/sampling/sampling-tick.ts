@@ -1,6 +1,7 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { UnreachableDatabaseError } from '@waddle/registry/waddle-database-resolver';
-import { type Compilable, sql } from 'kysely';
+import { recordDatabaseSizesQueries } from '@waddle/registry/record-database-size';
+import type { Compilable } from 'kysely';
 import { deliverSizeAlert, type AlertDelivery } from '../alerts/deliver-size-alert.ts';
 import { raisedAlerts } from '../alerts/raised-alerts.ts';
 import { type AlertLevel, requiredAlerts } from '../alerts/required-alerts.ts';
@@ -48,26 +49,27 @@ interface Evaluated {
 }
 
 /**
- * One cron tick of size sampling. It measures the central database and the next waddle databases
- * of the registry (as many as fit in `maxQueriesPerTick`, resuming where the last tick stopped),
+ * One cron tick of size sampling. It measures the central database and the next databases of the
+ * directory of databases (as many as fit in `maxQueriesPerTick`, resuming where the last tick stopped),
  * from D1's own `meta.size_after`; fits each database's growth over the projection window; sends
  * an alert to the webhook for each level a database newly reached (once per crossing); then stores
  * everything in one atomic batch: the samples (deleting the sampled databases' samples older than
  * the retention), each database's latest state (an unreachable database keeps its last size and
- * gets the error), the registry's `database_size_mb`, the raised and cleared alerts with their
+ * gets the error), each directory row's last measured size, the raised and cleared alerts with their
  * audit log entries, and the cursor.
  *
  * ```sql
- * SELECT after_waddle_id FROM monitor_cursors WHERE name = 'size-sampling';
- * SELECT id, name, d1_database_id, d1_binding FROM waddles WHERE id > ? ORDER BY id LIMIT ?;
+ * SELECT after_database_id FROM monitor_cursors WHERE name = 'size-sampling';
+ * SELECT d.*, w.id AS waddle_id, w.name AS waddle_name FROM databases d LEFT JOIN waddles w ON w.primary_database_id = d.id
+ *   WHERE d.id > ? ORDER BY d.id LIMIT ?;
  * SELECT 1; -- on each database
  * SELECT d1_database_id, count(*), sum(x), sum(size_bytes), … FROM size_samples WHERE d1_database_id IN (…) AND sampled_at >= ? GROUP BY d1_database_id;
  * SELECT d1_database_id, level FROM size_alert_states WHERE d1_database_id IN (…);
  * -- one batch:
  * INSERT INTO size_samples (d1_database_id, sampled_at, size_bytes) VALUES (…), …;
  * INSERT INTO monitored_databases (…) VALUES (…), … ON CONFLICT (d1_database_id) DO UPDATE SET …;
- * UPDATE waddles SET database_size_mb = m.size_bytes / 1000000, size_sampled_at = m.sampled_at
- *   FROM monitored_databases AS m WHERE m.d1_database_id = waddles.d1_database_id AND waddles.id IN (…);
+ * UPDATE databases SET size_bytes = CASE d1_database_id WHEN ? THEN ? … END, size_measured_at = ?, updated_at = ?
+ *   WHERE d1_database_id IN (…);   -- per 32 databases
  * DELETE FROM size_samples WHERE d1_database_id IN (…) AND sampled_at < ?;
  * INSERT INTO size_alert_states (…) VALUES (…), …;
  * DELETE FROM size_alert_states WHERE level = ? AND d1_database_id IN (…);
@@ -90,7 +92,7 @@ export async function runSamplingTick(
   const central = openCentralDatabase(counted);
   const step = await nextRegistryStep(central, 'size-sampling', databasesPerSamplingTick(config.maxQueriesPerTick));
   const centralDatabase: WatchedDatabase = { d1DatabaseId: config.centralDatabaseId, d1Binding: null, waddleId: null, name: 'central' };
-  const watched = [centralDatabase, ...step.waddles];
+  const watched = [centralDatabase, ...step.databases];
 
   const measurements = await mapConcurrently(watched, 6, async (database): Promise<Measurement> => {
     const d1 = database === centralDatabase ? centralD1 : reachDatabase(dependencies.connectors, database);
@@ -154,10 +156,12 @@ export async function runSamplingTick(
     ),
     ...chunks(evaluated, ROWS_PER_STATEMENT.measured).map((rows) => upsertMeasured(central, rows, sampledAt)),
     ...chunks(failed, ROWS_PER_STATEMENT.failed).map((rows) => upsertFailed(central, rows, sampledAt)),
-    ...chunks(
-      evaluated.flatMap((row) => row.database.waddleId ?? []),
-      ROWS_PER_STATEMENT.registry,
-    ).map((waddleIds) => copySizeToRegistry(central, waddleIds)),
+    ...recordDatabaseSizesQueries(
+      evaluated
+        .filter((row) => row.database !== centralDatabase)
+        .map((row) => ({ d1DatabaseId: row.database.d1DatabaseId, sizeBytes: row.sizeBytes })),
+      sampledAt,
+    ),
     ...chunks(ids, ROWS_PER_STATEMENT.pruned).map((prunedIds) =>
       central.db
         .deleteFrom('size_samples')
@@ -272,16 +276,6 @@ function upsertFailed(central: CentralDatabase, rows: readonly (Measurement & { 
         sample_error: eb.ref('excluded.sample_error'),
       })),
     );
-}
-
-/** Copies the latest size into the registry, as whole megabytes (10^6 bytes, rounded down). */
-function copySizeToRegistry(central: CentralDatabase, waddleIds: readonly number[]): Compilable {
-  return central.db
-    .updateTable('waddles')
-    .from('monitored_databases as m')
-    .set({ database_size_mb: sql<number>`m.size_bytes / 1000000`, size_sampled_at: sql<number>`m.sampled_at` })
-    .whereRef('m.d1_database_id', '=', 'waddles.d1_database_id')
-    .where('waddles.id', 'in', waddleIds);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

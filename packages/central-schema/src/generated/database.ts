@@ -21,6 +21,19 @@ export interface AuditLog {
   user_id: number | null;
 }
 
+export interface Databases {
+  binding: string | null;
+  created_at: number;
+  d1_database_id: string;
+  id: Generated<number>;
+  role: "waddle" | "message_shard";
+  schema_version: string | null;
+  size_bytes: number | null;
+  size_measured_at: number | null;
+  slice: string | null;
+  updated_at: number;
+}
+
 export interface ExportChunks {
   body: string;
   job_id: number;
@@ -43,7 +56,7 @@ export interface MigrationLeases {
 }
 
 export interface MonitorCursors {
-  after_waddle_id: number;
+  after_database_id: number;
   name: "size-sampling" | "optimize";
   updated_at: number;
 }
@@ -159,6 +172,7 @@ export interface Waddles {
   message_count: Generated<number>;
   name: string;
   owner_id: number;
+  primary_database_id: number | null;
   schema_version: string | null;
   shard_count: Generated<number>;
   size_sampled_at: number | null;
@@ -167,6 +181,7 @@ export interface Waddles {
 
 export interface DB {
   audit_log: AuditLog;
+  databases: Databases;
   export_chunks: ExportChunks;
   global_bans: GlobalBans;
   migration_leases: MigrationLeases;

@@ -15,6 +15,7 @@ import { createUserWaddles } from './0013_create_user_waddles.ts';
 import { createPrivacyJobs } from './0014_create_privacy_jobs.ts';
 import { indexAuditLogBySubject } from './0015_index_audit_log_by_subject.ts';
 import { addExportArchiveExpiry } from './0016_add_export_archive_expiry.ts';
+import { createDatabases } from './0017_create_databases.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const centralMigrations: readonly Migration[] = [
   createPrivacyJobs,
   indexAuditLogBySubject,
   addExportArchiveExpiry,
+  createDatabases,
 ];

@@ -15,7 +15,7 @@ export const MIGRATE_COMMAND_LINE = {
   command: 'waddle migrate',
   positionals: ['[status]'],
   description: [
-    'Migrates the central database and every waddle database of its registry, then prints a table',
+    'Migrates the central database and every waddle database of its directory of databases, then prints a table',
     '(database, from, to, status, time) and names each failure with its error; exit code 1 when any',
     "database failed. `status` (or --dry-run) only reads: each database's version and what is pending.",
   ].join('\n'),
@@ -29,7 +29,7 @@ export const MIGRATE_COMMAND_LINE = {
 /**
  * `waddle migrate [status] [--target local|remote] [--concurrency N] [--dry-run]`
  *
- * Migrates the central database and every waddle database of its registry, then prints a table
+ * Migrates the central database and every waddle database of its directory of databases, then prints a table
  * (database, from, to, status, time) and names each failure with its error. Exit code 1 when any
  * database failed, 2 for bad arguments. `status` (and `--dry-run`) only read: each database's
  * version and which are behind.

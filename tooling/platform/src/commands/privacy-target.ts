@@ -33,13 +33,14 @@ export function parsePrivacyArguments(line: CommandLine, argv: readonly string[]
 
 /**
  * Opens the central database of a target and the databases of every waddle a user ever joined,
- * or that a job of theirs still has work in, found through the registry (locally, Miniflare has
+ * or that a job of theirs still has work in, found through each waddle's directory row (locally, Miniflare has
  * to be told every database up front, hence a first look at the central database alone).
  *
  * ```sql
- * select "d1_database_id" from "waddles" where ("id" in (select "waddle_id" from "user_waddles" where "user_id" = ?)
- *   or "id" in (select "p"."part" from "privacy_job_parts" as "p" inner join "privacy_jobs" as "j" on "j"."id" = "p"."job_id"
- *               where "j"."user_id" = ? and "p"."status" = 'pending'))
+ * select "d"."d1_database_id" from "waddles" as "w" inner join "databases" as "d" on "d"."id" = "w"."primary_database_id"
+ *   where ("w"."id" in (select "waddle_id" from "user_waddles" where "user_id" = ?)
+ *   or "w"."id" in (select "p"."part" from "privacy_job_parts" as "p" inner join "privacy_jobs" as "j" on "j"."id" = "p"."job_id"
+ *                   where "j"."user_id" = ? and "p"."status" = 'pending'))
  * ```
  */
 export async function openPrivacyDatabases(chosen: 'local' | 'remote', userId: number, given?: DatabaseTarget): Promise<PrivacyDatabases> {
@@ -48,13 +49,14 @@ export async function openPrivacyDatabases(chosen: 'local' | 'remote', userId: n
   let databaseIds: string[];
   try {
     const rows = await centralKysely(first.get(target.centralDatabaseId))
-      .selectFrom('waddles')
-      .select('d1_database_id')
+      .selectFrom('waddles as w')
+      .innerJoin('databases as d', 'd.id', 'w.primary_database_id')
+      .select('d.d1_database_id')
       .where((eb) =>
         eb.or([
-          eb('id', 'in', eb.selectFrom('user_waddles').select('waddle_id').where('user_id', '=', userId)),
+          eb('w.id', 'in', eb.selectFrom('user_waddles').select('waddle_id').where('user_id', '=', userId)),
           eb(
-            'id',
+            'w.id',
             'in',
             eb
               .selectFrom('privacy_job_parts as p')

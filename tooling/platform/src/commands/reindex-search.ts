@@ -1,8 +1,9 @@
 import { type CommandLine, parseCommandLine } from '@waddle/command-line/parse-command-line';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
-import { readRegistry } from '@waddle/provisioning/migrate-all';
 import { reindexEmojiMessages } from '@waddle/queries/search/reindex-emoji-messages';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
+import { type DatabaseDirectoryRow, describeDatabase } from '@waddle/registry/database-directory-row';
+import { listAllDatabases } from '@waddle/registry/list-databases';
 import { localTarget } from '../targets/local-target.ts';
 import { remoteTargetFromEnvironment } from '../targets/remote-target-from-environment.ts';
 import { textTable } from '../text-table.ts';
@@ -32,7 +33,7 @@ interface ReindexOutcome {
 
 /**
  * `waddle reindex-search [--target local|remote]`: runs `reindexEmojiMessages` over every waddle
- * database of the registry to its end, one database after another, then prints a table (database,
+ * database of the directory of databases to its end, one database after another, then prints a table (database,
  * messages scanned, entries rewritten, error). Exit code 1 when any database failed, 2 for bad
  * arguments. Each slice is idempotent, so a rerun after a failure simply does the work again.
  */
@@ -41,9 +42,9 @@ export async function reindexSearchCommand(argv: readonly string[], io: CommandI
   if ('exitCode' in parsed) return parsed.exitCode;
   const chosen = target ?? (parsed.values.target === 'remote' ? remoteTargetFromEnvironment() : localTarget());
   const central = await chosen.open([chosen.centralDatabaseId]);
-  let registry: Awaited<ReturnType<typeof readRegistry>>;
+  let registry: DatabaseDirectoryRow[];
   try {
-    registry = await readRegistry(central.get(chosen.centralDatabaseId));
+    registry = await listAllDatabases(central.get(chosen.centralDatabaseId), { role: 'waddle' });
   } finally {
     await central.dispose();
   }
@@ -60,12 +61,12 @@ export async function reindexSearchCommand(argv: readonly string[], io: CommandI
           scanned += slice.scanned;
           reindexed += slice.reindexed;
           after = slice.next;
-          io.progress(`${index + 1}/${registry.length} waddle ${row.name}: ${scanned} messages scanned, ${reindexed} rewritten\n`);
+          io.progress(`${index + 1}/${registry.length} ${describeDatabase(row)}: ${scanned} messages scanned, ${reindexed} rewritten\n`);
         }
-        outcomes.push({ database: `waddle ${row.name}`, d1DatabaseId: row.d1_database_id, scanned, reindexed });
+        outcomes.push({ database: describeDatabase(row), d1DatabaseId: row.d1_database_id, scanned, reindexed });
       } catch (error) {
         outcomes.push({
-          database: `waddle ${row.name}`,
+          database: describeDatabase(row),
           d1DatabaseId: row.d1_database_id,
           scanned,
           reindexed,

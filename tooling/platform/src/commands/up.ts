@@ -13,6 +13,8 @@ import { LOCAL_ACCOUNT_ID, type LocalD1Api, startLocalD1Api } from '../local/loc
 import { LOCAL_STATE_DIRECTORY } from '../local/local-state-directory.ts';
 import { ensureLocalSecrets, localSecretsFile } from '../local/local-secrets.ts';
 import { registeredDatabases } from '../local/registered-databases.ts';
+import { describeDatabase } from '@waddle/registry/database-directory-row';
+import { listAllDatabases } from '@waddle/registry/list-databases';
 import { REPOSITORY_ROOT } from '../local/repository-root.ts';
 import { type RunningWorker, startWorker } from '../local/worker-processes.ts';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
@@ -46,11 +48,11 @@ export async function upCommand(argv: readonly string[], io: CommandIo = console
 const LOCAL_D1_API_PORT = 8789;
 
 /**
- * The main job, on local D1: migrates the central database and every waddle database it lists,
- * provisions and seeds the demo platform once (users, three waddles with roles, channels,
- * threads, messages in several languages, reactions), prints what is there, then (unless
- * `workers` is false) serves the local D1 REST API on 127.0.0.1:8789 (every waddle database of
- * the registry, and those it creates), writes both Workers' `.dev.vars` (the API's address,
+ * The main job, on local D1: migrates the central database and every waddle database of its
+ * directory of databases, provisions and seeds the demo platform once (users, three waddles with
+ * roles, channels, threads, messages in several languages, reactions), prints every database of
+ * the directory, then (unless `workers` is false) serves the local D1 REST API on 127.0.0.1:8789
+ * (every database of the directory, and those it creates), writes both Workers' `.dev.vars` (the API's address,
  * account and token, the api's `AUTH_SECRET`, the monitor's `MONITOR_TOKEN`, generated once and
  * kept in `.wrangler/local-secrets.json`) and serves the api and monitor Workers with
  * `wrangler dev` on the same state until Ctrl-C or SIGTERM (then it stops them in order and
@@ -82,14 +84,15 @@ export async function up(
   const central = opened.get(target.centralDatabaseId);
   let demoUser: { id: number; username: string } | null;
   try {
-    const waddles = await seedDemoPlatform(central, target, log, clock(), options.messagesPerWaddle);
+    await seedDemoPlatform(central, target, log, clock(), options.messagesPerWaddle);
+    const directory = await listAllDatabases(central);
     demoUser =
       (await centralKysely(central)
         .selectFrom('users')
         .select(['id', 'username'])
         .where('username', '=', DEMO_USERS[0])
         .executeTakeFirst()) ?? null;
-    const databases = await target.open(waddles.map((w) => w.d1DatabaseId));
+    const databases = await target.open(directory.map((d) => d.d1_database_id));
     try {
       log('');
       log(
@@ -97,14 +100,10 @@ export async function up(
           ['database', 'D1 id', 'schema version', 'tables', 'rows'],
           ['central', target.centralDatabaseId, await versionOf(central, centralMigrations), ...(await census(central))],
           ...(await Promise.all(
-            waddles.map(async (w) => {
-              const database = databases.get(w.d1DatabaseId);
-              return [
-                `waddle ${w.name} (#${w.waddleId})`,
-                w.d1DatabaseId,
-                await versionOf(database, waddleMigrations),
-                ...(await census(database)),
-              ];
+            directory.map(async (d) => {
+              const database = databases.get(d.d1_database_id);
+              const name = d.waddle_id === null ? describeDatabase(d) : `${describeDatabase(d)} (#${d.waddle_id})`;
+              return [name, d.d1_database_id, await versionOf(database, waddleMigrations), ...(await census(database))];
             }),
           )),
         ]),

@@ -46,7 +46,7 @@ export async function seedDemoPlatform(
     const owner = userIds[index % userIds.length]!;
     let row = await db.selectFrom('waddles').select(['id', 'd1_database_id']).where('name', '=', demo.name).executeTakeFirst();
     if (!row) {
-      const created = await createWaddle(central, target, { ...demo, ownerId: owner });
+      const created = await createWaddle(central, target, { ...demo, ownerId: owner }, { clock: () => now });
       row = { id: created.waddleId, d1_database_id: created.d1DatabaseId };
       log(`provisioned waddle ${demo.name} (#${row.id}) in ${row.d1_database_id}`);
     }

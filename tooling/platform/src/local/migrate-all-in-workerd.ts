@@ -10,7 +10,7 @@ let script: Promise<string> | undefined;
 
 /**
  * The local fan-out, run inside workerd: a Worker bound to the central database and to every
- * waddle database of the registry runs `migrateAll` next to them and streams its progress back.
+ * database of the directory of databases runs `migrateAll` next to them and streams its progress back.
  * Every statement then costs a call inside the runtime instead of a round trip from Node through
  * Miniflare's proxy (which cost about 14 ms a statement at 1,000 databases).
  */
