@@ -81,15 +81,15 @@ interface Window {
  *     FROM message_attachments WHERE message_id = m.id) END,                              -- attachments index
  *   CASE WHEN replied.id IS NOT NULL THEN json_array(replied.id, replied.user_id, substr(replied.content, 1, 200), replied.is_deleted) END
  * FROM messages AS m LEFT JOIN messages AS replied ON replied.id = m.reply_to_id
- * WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?                          -- older than a cursor, +1 to detect the end
+ * WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT CAST(? AS INTEGER)       -- older than a cursor, +1 to detect the end
  * ```
  * Around an anchor (`before` and `after`), the same walk covers both sides: it starts at the last
  * of the first `after + 2` messages from the anchor on (index keys only) and walks down for as many
  * rows as it needs, those newer ones and `before + 1` older, and the side of each message comes with it:
  * ```sql
  * SELECT …, CASE WHEN m.id < ? THEN 'o' ELSE 'n' END, … WHERE m.channel_id = ?
- *   AND m.id <= coalesce((SELECT max(id) FROM (SELECT id FROM messages WHERE channel_id = ? AND id >= ? ORDER BY id ASC LIMIT ?)), 9007199254740991)
- * ORDER BY m.id DESC LIMIT ? + (SELECT count(*) FROM (SELECT id FROM messages WHERE channel_id = ? AND id >= ? ORDER BY id ASC LIMIT ?))
+ *   AND m.id <= coalesce((SELECT max(id) FROM (SELECT id FROM messages WHERE channel_id = ? AND id >= ? ORDER BY id ASC LIMIT CAST(? AS INTEGER))), 9007199254740991)
+ * ORDER BY m.id DESC LIMIT ? + (SELECT count(*) FROM (SELECT id FROM messages WHERE channel_id = ? AND id >= ? ORDER BY id ASC LIMIT CAST(? AS INTEGER)))
  * ```
  * It is written as one SQL template rather than with the query builder: building and compiling
  * it with the builder cost a quarter of the page's price.
@@ -148,7 +148,7 @@ export function planMessagePage(waddle: WaddleDatabase, scope: MessageScope, opt
 function walkFor(window: Window, column: RawBuilder<unknown>, scopeId: number) {
   const { older, newer } = window;
   if (older && newer) {
-    const newerKeys = sql`(SELECT id FROM messages WHERE ${column} = ${scopeId} AND id >= ${newer.from} ORDER BY id ASC LIMIT ${newer.want + 2})`;
+    const newerKeys = sql`(SELECT id FROM messages WHERE ${column} = ${scopeId} AND id >= ${newer.from} ORDER BY id ASC LIMIT ${rowCount(newer.want + 2)})`;
     return {
       range: sql`m.id <= coalesce((SELECT max(id) FROM ${newerKeys}), ${Number.MAX_SAFE_INTEGER})`,
       order: sql`DESC`,
@@ -160,7 +160,7 @@ function walkFor(window: Window, column: RawBuilder<unknown>, scopeId: number) {
     return {
       range: older.below === undefined ? sql`TRUE` : sql`m.id < ${older.below}`,
       order: sql`DESC`,
-      limit: sql`${older.want + 1}`,
+      limit: rowCount(older.want + 1),
       side: sql`'o'`,
     };
   }
@@ -168,9 +168,19 @@ function walkFor(window: Window, column: RawBuilder<unknown>, scopeId: number) {
   return {
     range: sql`m.id ${sql.raw(anchored ? '>=' : '>')} ${from}`,
     order: sql`ASC`,
-    limit: sql`${want + (anchored ? 2 : 1)}`,
+    limit: rowCount(want + (anchored ? 2 : 1)),
     side: sql`'n'`,
   };
+}
+
+/**
+ * A `LIMIT` as a bound integer that SQLite's planner cannot read: a bare `LIMIT ?` is peeked at
+ * when the statement is compiled (the plan may depend on it), so binding it again expires the
+ * compiled statement and every call compiles it anew, which cost the page about as much as its
+ * decorations (0.15 ms of 0.8 in-process, against nothing for `CAST(? AS INTEGER)`).
+ */
+function rowCount(count: number) {
+  return sql`CAST(${count} AS INTEGER)`;
 }
 
 function checkCount(field: 'before' | 'after', value: number): number {
