@@ -202,6 +202,26 @@ describe('getMessagePage', () => {
       expect(details).toContain('channelId' in scope ? 'messages_by_channel' : 'messages_by_thread');
       expect(details).toMatch(/SEARCH reactions USING PRIMARY KEY \(message_id=\?\)/);
       expect(details).toContain('message_attachments_by_message');
+      // A bare `LIMIT ?` is read by SQLite's planner, so binding it again recompiles the statement on every call.
+      if (options.anchor !== 'first_unread') expect(compiled.sql).not.toMatch(/LIMIT \?(?!\s*\+)/);
+    }
+  });
+
+  it('walks a page around an anchor down from its newer end: the older side is bounded by the LIMIT, not by a second walk', async () => {
+    await waddle.db.insertInto('threads').values({ id: 1, channel_id: 1, title: 'topic', created_by: 1 }).execute();
+    const cases: [MessageScope, Omit<PageOptions, 'viewerId'>, string][] = [
+      [{ channelId: 1 }, { anchor: 3, before: 49 }, 'messages_by_channel'],
+      [{ channelId: 1 }, { anchor: 3, before: 20, after: 30 }, 'messages_by_channel'],
+      [{ threadId: 1 }, { anchor: 2, before: 5, after: 5 }, 'messages_by_thread'],
+    ];
+    for (const [scope, options, index] of cases) {
+      const compiled = planMessagePage(waddle, scope, { ...options, viewerId: VIEWER }).query.compile();
+      const walks = (await explainQueryPlan(env.DB, compiled)).map((s) => s.detail).filter((detail) => detail.includes(index));
+      // The walk itself goes down from the newer end; the only other reads are the index keys from the anchor up.
+      expect(walks.filter((detail) => detail.startsWith('SEARCH m '))).toEqual([expect.stringMatching(/ AND id<\?\)$/)]);
+      const keys = walks.filter((detail) => !detail.startsWith('SEARCH m '));
+      expect(keys).toHaveLength(2);
+      for (const detail of keys) expect(detail).toMatch(/^SEARCH messages USING COVERING INDEX \w+ \(\w+=\? AND id>\?\)$/);
     }
   });
 

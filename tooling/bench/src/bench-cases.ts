@@ -37,6 +37,27 @@ export const READ_CASES = [
 export const WRITE_CASES = ['write_single', 'write_batched', 'erasure_optimize'] as const;
 export type BenchCase = (typeof READ_CASES)[number] | (typeof WRITE_CASES)[number];
 
+/**
+ * The cases whose ratios are budgets (the page against the bare read of the same 50 messages):
+ * timed together, in alternation, in one run. `kysely_page` stays out: it runs the very statement
+ * of `raw_page`, and called just before it, it warmed that statement's rows for it.
+ */
+export const COMPARED_CASES: readonly BenchCase[] = ['page_newest', 'page_depth90', 'raw_page'];
+
+/** The cases to time, one group per run, in the given order: the compared cases together, every other case alone. */
+export function timingGroups<Name extends BenchCase>(names: readonly Name[]): Name[][] {
+  const compared = names.filter((name) => COMPARED_CASES.includes(name));
+  return names.flatMap((name) => (!COMPARED_CASES.includes(name) ? [[name]] : name === compared[0] ? [compared] : []));
+}
+
+/**
+ * How many calls warm a case up before `timed` timed ones: a tenth of them, at least 5, for a read;
+ * one for a write, which changes the data.
+ */
+export function warmUpCalls(name: BenchCase, timed: number): number {
+  return (READ_CASES as readonly BenchCase[]).includes(name) ? Math.max(5, Math.ceil(timed / 10)) : 1;
+}
+
 /** Messages per call of `write_batched`. */
 export const BATCH_SIZE = 50;
 

@@ -1,22 +1,44 @@
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
-import { type BenchCase, type BenchParameters, benchCase } from './bench-cases.ts';
+import { type BenchCase, type BenchParameters, benchCase, warmUpCalls } from './bench-cases.ts';
+import { warmUp } from './warm-up.ts';
 
 interface Env {
   DB: D1Database;
 }
 
+/** What the command asks the Worker: cases timed together, `calls` each, in alternation. */
+export interface BenchRequest {
+  readonly names: readonly BenchCase[];
+  readonly calls: number;
+  readonly parameters: BenchParameters;
+}
+
+/** Milliseconds spent in each case over its `calls` calls. */
+export interface BenchAnswer {
+  readonly totalMs: Partial<Record<BenchCase, number>>;
+}
+
 /**
  * The Worker that times the cases inside workerd, against the D1 binding: what a Worker would
- * wait. The clock of workerd advances only across I/O and in whole milliseconds, so a case is
- * called `calls` times in a row and the total is divided by the number of calls.
+ * wait. Each case is first warmed up ({@link warmUpCalls}), then the cases of one request are called in turn, one call
+ * each per round, for `calls` rounds, so that whatever else the machine does meanwhile weighs on
+ * all of them alike. The clock of workerd advances only across I/O and in whole milliseconds: each
+ * call is timed from the end of the previous one's I/O to the end of its own, so the times of all
+ * calls add up to the whole run and the rounding evens out over many calls.
  */
 export default {
   async fetch(request, env) {
-    const { name, calls, parameters } = (await request.json()) as { name: BenchCase; calls: number; parameters: BenchParameters };
-    const call = benchCase(name, openWaddleDatabase(env.DB), parameters);
-    await call();
-    const started = performance.now();
-    for (let i = 0; i < calls; i++) await call();
-    return Response.json({ totalMs: performance.now() - started, calls });
+    const { names, calls, parameters } = (await request.json()) as BenchRequest;
+    const waddle = openWaddleDatabase(env.DB);
+    const cases = names.map((name) => ({ name, call: benchCase(name, waddle, parameters), totalMs: 0 }));
+    for (const { name, call } of cases) await warmUp(call, warmUpCalls(name, calls));
+    for (let round = 0; round < calls; round++) {
+      for (const timed of cases) {
+        const started = performance.now();
+        await timed.call();
+        timed.totalMs += performance.now() - started;
+      }
+    }
+    return Response.json({ totalMs: Object.fromEntries(cases.map(({ name, totalMs }) => [name, totalMs])) } satisfies BenchAnswer);
   },
 } satisfies ExportedHandler<Env>;

@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { bundleWorker } from '@waddle/platform/bundle-worker';
 import { startLocalMiniflare } from '@waddle/platform/local-miniflare';
 import type { BenchCase, BenchParameters } from './bench-cases.ts';
+import type { BenchAnswer, BenchRequest } from './bench-worker.ts';
 
 const DATABASE_ID = 'bench-waddle';
 
 /** Local D1 (Miniflare, workerd) serving a prepared SQLite file, with the benchmark Worker bound to it. */
 export interface D1BenchRunner {
-  /** Mean milliseconds per call over `calls` sequential calls made inside the Worker. */
-  mean(name: BenchCase, calls: number, parameters: BenchParameters): Promise<number>;
+  /**
+   * Mean milliseconds per call of each case over `calls` sequential calls each, made inside the
+   * Worker after a warm-up, the cases in alternation (one call of each per round).
+   */
+  means<Name extends BenchCase>(names: readonly Name[], calls: number, parameters: BenchParameters): Promise<Record<Name, number>>;
   dispose(): Promise<void>;
 }
 
@@ -35,14 +39,17 @@ export async function startD1BenchRunner(stateDirectory: string, placeDatabase: 
   const miniflare = await start();
   await miniflare.ready;
   return {
-    async mean(name, calls, parameters) {
+    async means(names, calls, parameters) {
       const response = await miniflare.dispatchFetch('http://bench/', {
         method: 'POST',
-        body: JSON.stringify({ name, calls, parameters }),
+        body: JSON.stringify({ names, calls, parameters } satisfies BenchRequest),
       });
-      if (!response.ok) throw new Error(`${name}: ${response.status} ${await response.text()}`);
-      const { totalMs } = (await response.json()) as { totalMs: number };
-      return totalMs / calls;
+      if (!response.ok) throw new Error(`${names.join(', ')}: ${response.status} ${await response.text()}`);
+      const { totalMs } = (await response.json()) as BenchAnswer;
+      return Object.fromEntries(names.map((name) => [name, (totalMs[name] ?? Number.NaN) / calls])) as Record<
+        (typeof names)[number],
+        number
+      >;
     },
     dispose: () => miniflare.dispose(),
   };
