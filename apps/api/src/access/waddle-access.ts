@@ -135,6 +135,3 @@ export async function openWaddle(
   }
   return { access, channel };
 }
-
-/** Transitional re-exports for the routes not yet moved to the query libraries (removed once they are). */
-export type { ChannelRow, ThreadRow };

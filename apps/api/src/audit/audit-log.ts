@@ -36,9 +36,3 @@ export function auditQuery(context: RequestContext, entry: AuditEntry) {
     createdAt: context.now,
   });
 }
-
-/** Transitional: {@link auditQuery} as a D1 statement, for the routes not yet moved to the query libraries (removed once they are). */
-export function auditStatement(context: RequestContext, entry: AuditEntry) {
-  const { sql, parameters } = auditQuery(context, entry).compile();
-  return context.central.prepare(sql).bind(...parameters);
-}
