@@ -1,3 +1,4 @@
+import { isMember } from '@waddle/directory-queries/members/is-member';
 import type { RequestContext } from '../context/request-context.ts';
 import { notFound } from '../http/api-error.ts';
 
@@ -6,13 +7,10 @@ import { notFound } from '../http/api-error.ts';
  * members only).
  *
  * ```sql
+ * -- isMember:
  * SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?
  * ```
  */
 export async function requireMember(context: RequestContext, waddleId: number, userId: number): Promise<void> {
-  const member = await context.central
-    .prepare('SELECT 1 FROM waddle_members WHERE waddle_id = ? AND user_id = ?')
-    .bind(waddleId, userId)
-    .first();
-  if (!member) throw notFound('member');
+  if (!(await isMember(context.directory, waddleId, userId))) throw notFound('member');
 }

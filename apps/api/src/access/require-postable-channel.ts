@@ -1,6 +1,7 @@
 import { badRequest, forbidden } from '../http/api-error.ts';
 import { Permission } from './permissions.ts';
-import type { ChannelRow, WaddleAccess } from './waddle-access.ts';
+import type { ChannelRow } from '@waddle/queries/channels/channel-row';
+import type { WaddleAccess } from './waddle-access.ts';
 
 /** The channel types (`channels.type`) that carry messages and threads. */
 const TYPES_WITH_MESSAGES = new Set(['text', 'announcement']);

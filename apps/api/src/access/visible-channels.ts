@@ -1,14 +1,16 @@
-import type { ChannelRow, WaddleAccess } from './waddle-access.ts';
+import { listChannelVisibility } from '@waddle/queries/channels/channel-visibility';
+import type { WaddleAccess } from './waddle-access.ts';
 
 /**
  * The ids of the channels the caller may see in this waddle (private ones only with
  * VIEW_PRIVATE_CHANNELS): what search and unread counts are limited to.
  *
  * ```sql
+ * -- listChannelVisibility:
  * SELECT id, is_private FROM channels
  * ```
  */
 export async function visibleChannelIds(access: WaddleAccess): Promise<number[]> {
-  const { results } = await access.database.d1.prepare('SELECT id, is_private FROM channels').all<Pick<ChannelRow, 'id' | 'is_private'>>();
-  return results.filter((channel) => access.canSee(channel)).map((channel) => channel.id);
+  const channels = await listChannelVisibility(access.database);
+  return channels.filter((channel) => access.canSee(channel)).map((channel) => channel.id);
 }

@@ -1,50 +1,11 @@
-import type { D1StatementLike } from '@waddle/d1/database';
+import type { WaddleRow } from '@waddle/directory-queries/waddles/waddle-for-caller';
+import { type AccessTarget, readCallerAccess, type TargetMessage } from '@waddle/queries/access/caller-access';
+import type { ChannelRow } from '@waddle/queries/channels/channel-row';
+import type { ThreadRow } from '@waddle/queries/threads/thread-row';
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import type { RequestContext } from '../context/request-context.ts';
 import { forbidden, notFound } from '../http/api-error.ts';
 import { ALL_PERMISSIONS, Permission, permissionNames } from './permissions.ts';
-import type { WaddleRow } from './waddle-row.ts';
-
-/** A channel row of a waddle database. */
-export interface ChannelRow {
-  readonly id: number;
-  readonly name: string;
-  readonly type: string;
-  readonly description: string | null;
-  readonly position: number;
-  readonly category_id: number | null;
-  readonly is_private: number;
-  readonly is_archived: number;
-  readonly thread_mode: 'required' | 'optional' | 'disabled';
-  readonly slow_mode_seconds: number;
-  readonly auto_archive_hours: number;
-  readonly created_by: number;
-  readonly created_at: number;
-  readonly message_count: number;
-  readonly last_message_id: number | null;
-  readonly last_message_at: number | null;
-}
-
-export interface ThreadRow {
-  readonly id: number;
-  readonly channel_id: number;
-  readonly title: string;
-  readonly created_by: number;
-  readonly is_locked: number;
-  readonly message_count: number;
-  readonly last_message_id: number | null;
-  readonly last_message_at: number | null;
-  readonly created_at: number;
-}
-
-export interface MessageRow {
-  readonly id: number;
-  readonly channel_id: number;
-  readonly thread_id: number | null;
-  readonly user_id: number;
-  readonly is_deleted: number;
-  readonly is_pinned: number;
-}
 
 /** What the caller may do in one waddle, and its database. */
 export interface WaddleAccess {
@@ -63,20 +24,28 @@ export interface WaddleAccess {
   canSee(channel: Pick<ChannelRow, 'is_private'>): boolean;
 }
 
-/** Something inside the waddle that the request is about, looked up in the same round trip. */
-export interface AccessTarget {
-  readonly channelId?: number;
-  readonly threadId?: number;
-  readonly messageId?: number;
-}
-
+/** A waddle opened for the caller: what they may do there. */
 export interface OpenedWaddle {
   readonly access: WaddleAccess;
-  /** The target's channel (the channel itself, or the thread's or message's), when visible. */
-  readonly channel?: ChannelRow;
-  readonly thread?: ThreadRow;
-  readonly message?: MessageRow;
 }
+
+/** A waddle opened with a channel the caller may see. */
+export interface OpenedChannel extends OpenedWaddle {
+  readonly channel: ChannelRow;
+}
+
+/** A waddle opened with a thread of a channel the caller may see. */
+export interface OpenedThread extends OpenedChannel {
+  readonly thread: ThreadRow;
+}
+
+/** A waddle opened with a message (live or a tombstone) of a channel the caller may see. */
+export interface OpenedMessage extends OpenedChannel {
+  readonly message: TargetMessage;
+}
+
+/** No target: the request is about the waddle itself. */
+type NoTarget = { readonly channelId?: undefined; readonly threadId?: undefined; readonly messageId?: undefined };
 
 /**
  * Opens a waddle for the caller: the registry row with the caller's membership (read by the
@@ -88,10 +57,11 @@ export interface OpenedWaddle {
  * to members, former members and, for a public waddle, which the directory lists, anyone); a
  * non-member (404, as if it did not exist; unless `allowNonMember`, for joining); a target that
  * does not exist or sits in a channel the caller may not see (404 naming the target's kind,
- * whichever the reason).
+ * whichever the reason). Asked for a channel, a thread or a message, the answer carries that row
+ * (and the channel), typed and never missing: every refusal above is thrown instead.
  *
  * ```sql
- * -- see waddleRowStatement for the registry row; then, in one batch of the waddle database:
+ * -- see waddleForCallerQuery for the registry row; then readCallerAccess, in one batch of the waddle database:
  * SELECT user_id FROM bans WHERE user_id = ? AND (expires_at IS NULL OR expires_at > ?);
  * SELECT id, permissions, position, is_default FROM roles
  *   WHERE is_default = 1 OR id IN (SELECT role_id FROM member_roles WHERE user_id = ?);
@@ -100,12 +70,21 @@ export interface OpenedWaddle {
  * SELECT id, channel_id, thread_id, user_id, is_deleted, is_pinned FROM messages WHERE id = ?; -- with a message target
  * ```
  */
+export function openWaddle(context: RequestContext, waddleId: number, target: { readonly channelId: number }): Promise<OpenedChannel>;
+export function openWaddle(context: RequestContext, waddleId: number, target: { readonly threadId: number }): Promise<OpenedThread>;
+export function openWaddle(context: RequestContext, waddleId: number, target: { readonly messageId: number }): Promise<OpenedMessage>;
+export function openWaddle(
+  context: RequestContext,
+  waddleId: number,
+  target?: NoTarget,
+  options?: { readonly allowNonMember?: boolean },
+): Promise<OpenedWaddle>;
 export async function openWaddle(
   context: RequestContext,
   waddleId: number,
   target: AccessTarget = {},
   options: { readonly allowNonMember?: boolean } = {},
-): Promise<OpenedWaddle> {
+): Promise<OpenedWaddle | OpenedChannel | OpenedThread | OpenedMessage> {
   const caller = context.caller;
   const waddle = await context.waddleRow(waddleId);
   if (!waddle) throw notFound('waddle');
@@ -113,37 +92,13 @@ export async function openWaddle(
   if (!waddle.is_member && !waddle.was_member && !waddle.is_public) throw notFound('waddle');
 
   const database = context.waddleDatabase(waddle.id, { d1DatabaseId: waddle.d1_database_id, d1Binding: waddle.d1_binding });
-  const d1 = database.d1;
-  const statements: D1StatementLike[] = [
-    d1.prepare('SELECT user_id FROM bans WHERE user_id = ? AND (expires_at IS NULL OR expires_at > ?)').bind(caller.id, context.now),
-    d1
-      .prepare(
-        'SELECT id, permissions, position, is_default FROM roles WHERE is_default = 1 OR id IN (SELECT role_id FROM member_roles WHERE user_id = ?)',
-      )
-      .bind(caller.id),
-  ];
-  const channelStatement =
-    target.channelId !== undefined
-      ? d1.prepare('SELECT * FROM channels WHERE id = ?').bind(target.channelId)
-      : target.threadId !== undefined
-        ? d1.prepare('SELECT * FROM channels WHERE id = (SELECT channel_id FROM threads WHERE id = ?)').bind(target.threadId)
-        : target.messageId !== undefined
-          ? d1.prepare('SELECT * FROM channels WHERE id = (SELECT channel_id FROM messages WHERE id = ?)').bind(target.messageId)
-          : undefined;
-  if (channelStatement) statements.push(channelStatement);
-  if (target.threadId !== undefined) statements.push(d1.prepare('SELECT * FROM threads WHERE id = ?').bind(target.threadId));
-  if (target.messageId !== undefined) {
-    statements.push(
-      d1.prepare('SELECT id, channel_id, thread_id, user_id, is_deleted, is_pinned FROM messages WHERE id = ?').bind(target.messageId),
-    );
-  }
-  const [bans, roles, channels, second] = await d1.batch(statements);
+  const found = await readCallerAccess(database, { userId: caller.id, now: context.now }, target);
 
-  if (bans!.results.length > 0) throw forbidden('banned_from_waddle', 'you are banned from this waddle');
+  if (found.banned) throw forbidden('banned_from_waddle', 'you are banned from this waddle');
   if (!waddle.is_member && !options.allowNonMember) throw notFound('waddle');
 
   const isOwner = waddle.owner_id === caller.id;
-  const held = roles!.results as { permissions: number; position: number; is_default: number }[];
+  const held = found.roles;
   const granted = held.reduce((bits, role) => bits | role.permissions, 0);
   const permissions = isOwner || (granted & Permission.ADMINISTRATOR) !== 0 ? ALL_PERMISSIONS : waddle.is_member ? granted : 0;
   const rank = isOwner ? Number.POSITIVE_INFINITY : Math.max(-1, ...held.filter((r) => !r.is_default).map((r) => r.position));
@@ -165,11 +120,18 @@ export async function openWaddle(
       (channel.is_private === 0 || (permissions & Permission.VIEW_PRIVATE_CHANNELS) !== 0),
   };
 
-  if (!channelStatement) return { access };
-  const channel = channels!.results[0] as ChannelRow | undefined;
+  if (target.channelId === undefined && target.threadId === undefined && target.messageId === undefined) return { access };
   const kind = target.messageId !== undefined ? 'message' : target.threadId !== undefined ? 'thread' : 'channel';
+  const { channel } = found;
   if (!channel || !access.canSee(channel)) throw notFound(kind);
-  if (target.threadId !== undefined) return { access, channel, thread: second!.results[0] as ThreadRow };
-  if (target.messageId !== undefined) return { access, channel, message: second!.results[0] as MessageRow };
+  // The target's row was read in the same snapshot as its channel, so it is there when the channel is.
+  if (target.threadId !== undefined) {
+    if (!found.thread) throw notFound('thread');
+    return { access, channel, thread: found.thread };
+  }
+  if (target.messageId !== undefined) {
+    if (!found.message) throw notFound('message');
+    return { access, channel, message: found.message };
+  }
   return { access, channel };
 }

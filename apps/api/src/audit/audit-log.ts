@@ -1,4 +1,4 @@
-import type { D1StatementLike } from '@waddle/d1/database';
+import { auditEntryQuery } from '@waddle/directory-queries/audit/audit-entry';
 import type { RequestContext } from '../context/request-context.ts';
 
 /** A moderation or administration action, as the audit log records it. */
@@ -13,30 +13,26 @@ export interface AuditEntry {
 
 /**
  * The statement that records an action in the central audit log, with the caller and the
- * request's address and user agent; run it in the same batch as the action when the action is
- * central, else right after it.
+ * request's address (kept only when it fits the column: at most 45 characters) and user agent
+ * (its first 512 characters); `.execute()` it right after the action, or send it in the same
+ * batch (`runDirectoryBatch`) as the action when the action is central. See `auditEntryQuery`.
  *
  * ```sql
  * INSERT INTO audit_log (user_id, action, resource_type, resource_id, metadata, ip_address, user_agent, created_at)
  * VALUES (?, ?, ?, ?, ?, ?, ?, ?)
  * ```
  */
-export function auditStatement(context: RequestContext, entry: AuditEntry): D1StatementLike {
+export function auditQuery(context: RequestContext, entry: AuditEntry) {
   const ip = context.request.headers.get('cf-connecting-ip');
   const userAgent = context.request.headers.get('user-agent');
-  return context.central
-    .prepare(
-      `INSERT INTO audit_log (user_id, action, resource_type, resource_id, metadata, ip_address, user_agent, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      context.caller.id,
-      entry.action,
-      entry.resourceType,
-      entry.resourceId,
-      entry.metadata ? JSON.stringify(entry.metadata) : null,
-      ip && ip.length <= 45 ? ip : null,
-      userAgent ? userAgent.slice(0, 512) : null,
-      context.now,
-    );
+  return auditEntryQuery(context.directory.db, {
+    userId: context.caller.id,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId,
+    metadata: entry.metadata ? JSON.stringify(entry.metadata) : null,
+    ipAddress: ip && ip.length <= 45 ? ip : null,
+    userAgent: userAgent ? userAgent.slice(0, 512) : null,
+    createdAt: context.now,
+  });
 }

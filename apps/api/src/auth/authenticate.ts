@@ -1,5 +1,7 @@
 import { InvalidAccessTokenError, verifyAccessToken } from '@waddle/auth-token/access-token';
-import type { D1DatabaseLike, D1StatementLike } from '@waddle/d1/database';
+import { type DirectoryDatabase, runDirectoryBatch } from '@waddle/directory-queries/directory-database';
+import { callerQuery } from '@waddle/directory-queries/users/caller-query';
+import { type WaddleForCaller, waddleForCallerQuery } from '@waddle/directory-queries/waddles/waddle-for-caller';
 import type { Caller } from '../context/request-context.ts';
 import { ApiError } from '../http/api-error.ts';
 
@@ -14,10 +16,10 @@ const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated'
 export async function verifyBearerToken(request: Request, secret: string, now: number, maxLifetimeSeconds: number): Promise<number> {
   const header = request.headers.get('authorization');
   if (!header) throw unauthenticated('send Authorization: Bearer <token>');
-  const match = /^Bearer ([^\s]+)$/i.exec(header);
-  if (!match) throw unauthenticated('the Authorization header must be Bearer <token>');
+  const token = /^Bearer ([^\s]+)$/i.exec(header)?.[1];
+  if (token === undefined) throw unauthenticated('the Authorization header must be Bearer <token>');
   try {
-    return (await verifyAccessToken(secret, match[1]!, now, { maxLifetimeSeconds })).userId;
+    return (await verifyAccessToken(secret, token, now, { maxLifetimeSeconds })).userId;
   } catch (error) {
     if (error instanceof InvalidAccessTokenError)
       throw unauthenticated(error.problem === 'expired' ? 'the token has expired' : 'the token is not valid');
@@ -26,32 +28,24 @@ export async function verifyBearerToken(request: Request, secret: string, now: n
 }
 
 /**
- * Loads the user a verified token names, with `alongside` (a read the request needs anyway) in
- * the same batch: one round trip. A user that does not exist or was erased is refused like a bad
- * token (401); a user under a global ban (permanent or not yet expired) gets 403.
- *
- * ```sql
- * SELECT u.id, u.username, u.deleted_at, b.user_id IS NOT NULL AS banned
- * FROM users u LEFT JOIN global_bans b ON b.user_id = u.id AND (b.expires_at IS NULL OR b.expires_at > ?)
- * WHERE u.id = ?
- * ```
+ * Loads the user a verified token names, with the registry row of the waddle the request is about
+ * (`waddleId`, when the path names one) in the same batch: one round trip. A user that does not
+ * exist or was erased is refused like a bad token (401); a user under a global ban (permanent or
+ * not yet expired) gets 403. See `callerQuery` and `waddleForCallerQuery` for the SQL.
  */
 export async function loadCaller(
-  central: D1DatabaseLike,
+  directory: DirectoryDatabase,
   userId: number,
   now: number,
-  alongside?: D1StatementLike,
-): Promise<{ caller: Caller; alongside: readonly unknown[] }> {
-  const statement = central
-    .prepare(
-      `SELECT u.id, u.username, u.deleted_at, b.user_id IS NOT NULL AS banned
-       FROM users u LEFT JOIN global_bans b ON b.user_id = u.id AND (b.expires_at IS NULL OR b.expires_at > ?)
-       WHERE u.id = ?`,
-    )
-    .bind(now, userId);
-  const [users, extra] = await central.batch(alongside ? [statement, alongside] : [statement]);
-  const row = users!.results[0] as { id: number; username: string; deleted_at: number | null; banned: number } | undefined;
+  waddleId?: number,
+): Promise<{ caller: Caller; waddle?: WaddleForCaller | null }> {
+  const user = callerQuery(directory.db, userId, now);
+  const [users, waddles] =
+    waddleId === undefined
+      ? await runDirectoryBatch(directory, [user])
+      : await runDirectoryBatch(directory, [user, waddleForCallerQuery(directory.db, userId, waddleId)]);
+  const row = users.results[0];
   if (!row || row.deleted_at !== null) throw unauthenticated('the token names no active user');
   if (row.banned) throw new ApiError(403, 'banned', 'this account is banned from the platform');
-  return { caller: { id: row.id, username: row.username }, alongside: extra?.results ?? [] };
+  return { caller: { id: row.id, username: row.username }, waddle: waddles && (waddles.results[0] ?? null) };
 }

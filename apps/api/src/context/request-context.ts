@@ -1,12 +1,13 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
+import { type DirectoryDatabase, openDirectoryDatabase } from '@waddle/directory-queries/directory-database';
+import { type WaddleForCaller, waddleForCallerQuery } from '@waddle/directory-queries/waddles/waddle-for-caller';
 import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-database';
 import type { DatabaseLocation } from '@waddle/registry/database-connectors';
 import { reachDatabase } from '@waddle/registry/reach-database';
 import { ApiError } from '../http/api-error.ts';
 import type { DatabaseSessions } from './database-sessions.ts';
 import { waddleConnectors } from './waddle-connectors.ts';
-import { type WaddleRowForCaller, waddleRowStatement } from '../access/waddle-registry-row.ts';
 
 /** The authenticated user of a request. */
 export interface Caller {
@@ -20,12 +21,14 @@ export interface RequestContext {
   readonly request: Request;
   /** The request's clock (ms since the epoch): one value for every decision of a request. */
   readonly now: number;
-  /** The central database, in this request's D1 session. */
+  /** The central database, in this request's D1 session (for the privacy and provisioning packages, which take D1 itself). */
   readonly central: D1DatabaseLike;
+  /** The same central database and session, for the directory queries. */
+  readonly directory: DirectoryDatabase;
   /** The authenticated caller (routes marked public have none and must not ask). */
   readonly caller: Caller;
   /** A waddle's registry row and the caller's membership (read with the caller when the path names the waddle). */
-  waddleRow(waddleId: number): Promise<WaddleRowForCaller | null>;
+  waddleRow(waddleId: number): Promise<WaddleForCaller | null>;
   /** A waddle's database, found by its registry location, in this request's D1 session. */
   waddleDatabase(waddleId: number, location: DatabaseLocation): WaddleDatabase;
 }
@@ -33,7 +36,7 @@ export interface RequestContext {
 /** A waddle's registry row read ahead (null: no such waddle). */
 export interface PreloadedWaddle {
   readonly waddleId: number;
-  readonly row: WaddleRowForCaller | null;
+  readonly row: WaddleForCaller | null;
 }
 
 /**
@@ -49,6 +52,7 @@ export function createRequestContext(
   const connectors = waddleConnectors(env);
   // Locally the monitor's wrangler dev writes the same central file (see retryWhenBusy).
   const central = retryWhenBusy(sessions.open('central', env.CENTRAL_DB));
+  const directory = openDirectoryDatabase(central);
   let caller: Caller | undefined;
   let preloadedWaddle: PreloadedWaddle | undefined;
   const context: RequestContext = {
@@ -56,13 +60,14 @@ export function createRequestContext(
     request,
     now,
     central,
+    directory,
     get caller(): Caller {
       if (!caller) throw new ApiError(401, 'unauthenticated', 'this endpoint needs a bearer token');
       return caller;
     },
     async waddleRow(waddleId) {
       if (preloadedWaddle?.waddleId === waddleId) return preloadedWaddle.row;
-      return waddleRowStatement(central, context.caller.id, waddleId).first<WaddleRowForCaller>();
+      return (await waddleForCallerQuery(directory.db, context.caller.id, waddleId).executeTakeFirst()) ?? null;
     },
     waddleDatabase(waddleId, location) {
       const database = reachDatabase(connectors, location);

@@ -4,7 +4,6 @@ import { loadCaller, verifyBearerToken } from '../auth/authenticate.ts';
 import { maxTokenLifetimeSeconds } from '../auth/token-lifetime.ts';
 import { BOOKMARK_HEADER, DatabaseSessions } from '../context/database-sessions.ts';
 import { createRequestContext } from '../context/request-context.ts';
-import { type WaddleRowForCaller, waddleRowStatement } from '../access/waddle-registry-row.ts';
 import { ApiError } from './api-error.ts';
 import { parseRequestInput } from './request-input.ts';
 import type { Router } from './router.ts';
@@ -35,16 +34,8 @@ export async function handleRequest(router: Router, request: Request, env: Env, 
     if (userId !== undefined) {
       // A request about a waddle reads its registry row in the caller's round trip.
       const waddleId = input.params.waddle;
-      const loaded = await loadCaller(
-        context.central,
-        userId,
-        now,
-        typeof waddleId === 'number' ? waddleRowStatement(context.central, userId, waddleId) : undefined,
-      );
-      setCaller(
-        loaded.caller,
-        typeof waddleId === 'number' ? { waddleId, row: (loaded.alongside[0] as WaddleRowForCaller | undefined) ?? null } : undefined,
-      );
+      const loaded = await loadCaller(context.directory, userId, now, typeof waddleId === 'number' ? waddleId : undefined);
+      setCaller(loaded.caller, typeof waddleId === 'number' ? { waddleId, row: loaded.waddle ?? null } : undefined);
     }
 
     const result = await route.handle(input as never, context);

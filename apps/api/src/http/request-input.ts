@@ -77,7 +77,9 @@ async function readJsonBody(request: Request): Promise<unknown> {
 function validate<T>(schema: z.ZodType<T>, value: unknown, where: string, code: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const [issue] = result.error.issues;
+  // zod reports at least one issue for a failed parse.
+  if (!issue) throw badRequest(code, `${where}: invalid`);
   const path = [where, ...issue.path.map(String)].join('.');
   const issueCode = issue.code === 'custom' ? issue.params?.[API_CODE] : undefined;
   throw badRequest(typeof issueCode === 'string' ? issueCode : code, `${path}: ${issue.message}`);

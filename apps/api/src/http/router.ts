@@ -40,7 +40,7 @@ export class Router {
         allowed.push(route.method);
         continue;
       }
-      return { route, rawParams: Object.fromEntries(names.map((name, i) => [name, found[i + 1]!])) };
+      return { route, rawParams: Object.fromEntries(names.map((name, i) => [name, found[i + 1] ?? ''])) };
     }
     return { allowed };
   }

@@ -1,19 +1,18 @@
+import { runDirectoryBatch } from '@waddle/directory-queries/directory-database';
+import { removeMembershipQuery } from '@waddle/directory-queries/members/remove-membership';
+import { activeUserExists } from '@waddle/directory-queries/users/active-user-exists';
+import type { BanRow } from '@waddle/queries/bans/ban-row';
+import { banUser } from '@waddle/queries/bans/ban-user';
+import { liftBan } from '@waddle/queries/bans/lift-ban';
+import { listBansInForce } from '@waddle/queries/bans/list-bans';
 import { z } from 'zod';
 import { requireOutranks } from '../access/member-rank.ts';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
-import { auditStatement } from '../audit/audit-log.ts';
+import { auditQuery } from '../audit/audit-log.ts';
 import { badRequest, forbidden, notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
 import { singleLine } from '../http/schemas.ts';
-
-interface BanRow {
-  user_id: number;
-  reason: string | null;
-  banned_by: number;
-  banned_at: number;
-  expires_at: number | null;
-}
 
 function banJson(ban: BanRow) {
   return { userId: ban.user_id, reason: ban.reason, bannedBy: ban.banned_by, bannedAt: ban.banned_at, expiresAt: ban.expires_at };
@@ -34,11 +33,7 @@ export const listBans = route({
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.BAN_MEMBERS, 'listing bans');
-    const { results } = await access.database.d1
-      .prepare('SELECT * FROM bans WHERE expires_at IS NULL OR expires_at > ? ORDER BY banned_at DESC LIMIT 1000')
-      .bind(context.now)
-      .all<BanRow>();
-    return { bans: results.map(banJson) };
+    return { bans: (await listBansInForce(access.database, context.now)).map(banJson) };
   },
 });
 
@@ -49,6 +44,7 @@ export const listBans = route({
  * Banning again replaces the ban.
  *
  * ```sql
+ * -- activeUserExists, highestRolePosition (see requireOutranks), then banUser:
  * INSERT INTO bans (user_id, reason, banned_by, banned_at, expires_at) VALUES (?, ?, ?, ?, ?)
  *   ON CONFLICT (user_id) DO UPDATE SET reason = excluded.reason, banned_by = excluded.banned_by, banned_at = excluded.banned_at, expires_at = excluded.expires_at;
  * DELETE FROM member_roles WHERE user_id = ?;
@@ -71,30 +67,25 @@ export const banMember = route({
     access.require(Permission.BAN_MEMBERS, 'banning');
     if (params.user === context.caller.id) throw forbidden('cannot_ban_self', 'you cannot ban yourself');
     if (body.expiresAt != null && body.expiresAt <= context.now) throw badRequest('invalid_body', 'body.expiresAt: must be in the future');
-    const user = await context.central.prepare('SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL').bind(params.user).first();
-    if (!user) throw notFound('user');
+    if (!(await activeUserExists(context.directory, params.user))) throw notFound('user');
     await requireOutranks(access, access.database, params.user, 'banning');
-    const d1 = access.database.d1;
-    const [banned] = await d1.batch<BanRow>([
-      d1
-        .prepare(
-          `INSERT INTO bans (user_id, reason, banned_by, banned_at, expires_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (user_id) DO UPDATE SET reason = excluded.reason, banned_by = excluded.banned_by, banned_at = excluded.banned_at, expires_at = excluded.expires_at
-           RETURNING *`,
-        )
-        .bind(params.user, body.reason || null, context.caller.id, context.now, body.expiresAt ?? null),
-      d1.prepare('DELETE FROM member_roles WHERE user_id = ?').bind(params.user),
-    ]);
-    await context.central.batch([
-      context.central.prepare('DELETE FROM waddle_members WHERE waddle_id = ? AND user_id = ?').bind(access.waddle.id, params.user),
-      auditStatement(context, {
+    const ban = await banUser(access.database, {
+      userId: params.user,
+      reason: body.reason || null,
+      bannedBy: context.caller.id,
+      bannedAt: context.now,
+      expiresAt: body.expiresAt ?? null,
+    });
+    await runDirectoryBatch(context.directory, [
+      removeMembershipQuery(context.directory.db, access.waddle.id, params.user),
+      auditQuery(context, {
         action: 'member.ban',
         resourceType: 'waddle',
         resourceId: String(access.waddle.id),
         metadata: { userId: params.user, expiresAt: body.expiresAt ?? null },
       }),
     ]);
-    return banJson(banned!.results[0]!);
+    return banJson(ban);
   },
 });
 
@@ -114,13 +105,12 @@ export const unbanMember = route({
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.BAN_MEMBERS, 'lifting a ban');
-    const removed = await access.database.d1.prepare('DELETE FROM bans WHERE user_id = ? RETURNING user_id').bind(params.user).first();
-    if (!removed) throw notFound('ban');
-    await auditStatement(context, {
+    if (!(await liftBan(access.database, params.user))) throw notFound('ban');
+    await auditQuery(context, {
       action: 'member.unban',
       resourceType: 'waddle',
       resourceId: String(access.waddle.id),
       metadata: { userId: params.user },
-    }).run();
+    }).execute();
   },
 });

@@ -1,16 +1,13 @@
+import type { CategoryRow } from '@waddle/queries/categories/category-row';
+import { createCategory as insertCategory } from '@waddle/queries/categories/create-category';
+import { deleteCategory as removeCategory } from '@waddle/queries/categories/delete-category';
+import { updateCategory as storeCategory } from '@waddle/queries/categories/update-category';
 import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
 import { patchOf, singleLine } from '../http/schemas.ts';
-
-interface CategoryRow {
-  id: number;
-  name: string;
-  position: number;
-  collapsed_by_default: number;
-}
 
 function categoryJson(category: CategoryRow) {
   return { id: category.id, name: category.name, position: category.position, collapsedByDefault: category.collapsed_by_default === 1 };
@@ -39,11 +36,13 @@ export const createCategory = route({
   async handle({ params, body }, context) {
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.MANAGE_CHANNELS, 'creating a category');
-    const category = await access.database.d1
-      .prepare('INSERT INTO categories (name, position, collapsed_by_default, created_at) VALUES (?, ?, ?, ?) RETURNING *')
-      .bind(body.name, body.position ?? 0, body.collapsedByDefault ? 1 : 0, context.now)
-      .first<CategoryRow>();
-    return categoryJson(category!);
+    const category = await insertCategory(access.database, {
+      name: body.name,
+      position: body.position ?? 0,
+      collapsed_by_default: body.collapsedByDefault ? 1 : 0,
+      created_at: context.now,
+    });
+    return categoryJson(category);
   },
 });
 
@@ -64,17 +63,11 @@ export const updateCategory = route({
   async handle({ params, body }, context) {
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.MANAGE_CHANNELS, 'changing a category');
-    const category = await access.database.d1
-      .prepare(
-        'UPDATE categories SET name = coalesce(?, name), position = coalesce(?, position), collapsed_by_default = coalesce(?, collapsed_by_default) WHERE id = ? RETURNING *',
-      )
-      .bind(
-        body.name ?? null,
-        body.position ?? null,
-        body.collapsedByDefault === undefined ? null : body.collapsedByDefault ? 1 : 0,
-        params.category,
-      )
-      .first<CategoryRow>();
+    const category = await storeCategory(access.database, params.category, {
+      name: body.name,
+      position: body.position,
+      collapsed_by_default: body.collapsedByDefault === undefined ? null : body.collapsedByDefault ? 1 : 0,
+    });
     if (!category) throw notFound('category');
     return categoryJson(category);
   },
@@ -97,7 +90,6 @@ export const deleteCategory = route({
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.MANAGE_CHANNELS, 'deleting a category');
-    const deleted = await access.database.d1.prepare('DELETE FROM categories WHERE id = ? RETURNING id').bind(params.category).first();
-    if (!deleted) throw notFound('category');
+    if (!(await removeCategory(access.database, params.category))) throw notFound('category');
   },
 });

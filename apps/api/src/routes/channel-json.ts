@@ -1,4 +1,4 @@
-import type { ChannelRow } from '../access/waddle-access.ts';
+import type { ChannelRow } from '@waddle/queries/channels/channel-row';
 
 /** A channel as the API returns it. */
 export function channelJson(channel: ChannelRow) {

@@ -1,7 +1,11 @@
+import { categoryExists } from '@waddle/queries/categories/category-exists';
+import { createChannel as insertChannel } from '@waddle/queries/channels/create-channel';
+import { listCategoriesAndChannels } from '@waddle/queries/channels/list-channels';
+import { type ChannelChanges, updateChannel as storeChannel } from '@waddle/queries/channels/update-channel';
 import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
-import { type ChannelRow, openWaddle, type WaddleAccess } from '../access/waddle-access.ts';
-import { auditStatement } from '../audit/audit-log.ts';
+import { openWaddle, type WaddleAccess } from '../access/waddle-access.ts';
+import { auditQuery } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import { notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
@@ -24,19 +28,15 @@ export const listChannels = route({
   summary: 'Categories and the visible channels',
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle);
-    const d1 = access.database.d1;
-    const [categories, channels] = await d1.batch([
-      d1.prepare('SELECT * FROM categories ORDER BY position, id'),
-      d1.prepare('SELECT * FROM channels ORDER BY position, id'),
-    ]);
+    const { categories, channels } = await listCategoriesAndChannels(access.database);
     return {
-      categories: (categories!.results as { id: number; name: string; position: number; collapsed_by_default: number }[]).map((c) => ({
+      categories: categories.map((c) => ({
         id: c.id,
         name: c.name,
         position: c.position,
         collapsedByDefault: c.collapsed_by_default === 1,
       })),
-      channels: (channels!.results as ChannelRow[]).filter((channel) => access.canSee(channel)).map(channelJson),
+      channels: channels.filter((channel) => access.canSee(channel)).map(channelJson),
     };
   },
 });
@@ -55,8 +55,7 @@ const channelFields = {
 
 async function requireCategory(access: WaddleAccess, categoryId: number | null | undefined): Promise<void> {
   if (categoryId == null) return;
-  const found = await access.database.d1.prepare('SELECT 1 FROM categories WHERE id = ?').bind(categoryId).first();
-  if (!found) throw notFound('category');
+  if (!(await categoryExists(access.database, categoryId))) throw notFound('category');
 }
 
 async function audit(
@@ -66,7 +65,7 @@ async function audit(
   channelId: number,
   metadata: Record<string, unknown> = {},
 ): Promise<void> {
-  await auditStatement(context, { action, resourceType: 'channel', resourceId: `${access.waddle.id}:${channelId}`, metadata }).run();
+  await auditQuery(context, { action, resourceType: 'channel', resourceId: `${access.waddle.id}:${channelId}`, metadata }).execute();
 }
 
 /**
@@ -88,42 +87,40 @@ export const createChannel = route({
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.MANAGE_CHANNELS, 'creating a channel');
     await requireCategory(access, body.categoryId);
-    const channel = await access.database.d1
-      .prepare(
-        `INSERT INTO channels (name, type, description, category_id, position, is_private, thread_mode, slow_mode_seconds, auto_archive_hours, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      )
-      .bind(
-        body.name,
-        body.type ?? 'text',
-        body.description ?? null,
-        body.categoryId ?? null,
-        body.position ?? 0,
-        body.isPrivate ? 1 : 0,
-        body.threadMode ?? 'optional',
-        body.slowModeSeconds ?? 0,
-        body.autoArchiveHours ?? 168,
-        context.caller.id,
-        context.now,
-      )
-      .first<ChannelRow>();
-    await audit(context, access, 'channel.create', channel!.id, { name: channel!.name });
-    return channelJson(channel!);
+    const channel = await insertChannel(access.database, {
+      name: body.name,
+      type: body.type ?? 'text',
+      description: body.description ?? null,
+      category_id: body.categoryId ?? null,
+      position: body.position ?? 0,
+      is_private: body.isPrivate ? 1 : 0,
+      thread_mode: body.threadMode ?? 'optional',
+      slow_mode_seconds: body.slowModeSeconds ?? 0,
+      auto_archive_hours: body.autoArchiveHours ?? 168,
+      created_by: context.caller.id,
+      created_at: context.now,
+    });
+    await audit(context, access, 'channel.create', channel.id, { name: channel.name });
+    return channelJson(channel);
   },
 });
 
-const COLUMN_OF = {
-  name: 'name',
-  type: 'type',
-  description: 'description',
-  categoryId: 'category_id',
-  position: 'position',
-  isPrivate: 'is_private',
-  isArchived: 'is_archived',
-  threadMode: 'thread_mode',
-  slowModeSeconds: 'slow_mode_seconds',
-  autoArchiveHours: 'auto_archive_hours',
-} as const;
+/** The channel's columns a PATCH body sets (booleans stored as 0/1); a field left out keeps its column. */
+function channelChanges(body: Partial<z.infer<z.ZodObject<typeof channelFields>>> & { isArchived?: boolean }): ChannelChanges {
+  const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
+  return {
+    name: body.name,
+    type: body.type,
+    description: body.description,
+    category_id: body.categoryId,
+    position: body.position,
+    is_private: flag(body.isPrivate),
+    is_archived: flag(body.isArchived),
+    thread_mode: body.threadMode,
+    slow_mode_seconds: body.slowModeSeconds,
+    auto_archive_hours: body.autoArchiveHours,
+  };
+}
 
 /**
  * `PATCH /v1/waddles/{waddle}/channels/{channel}` (MANAGE_CHANNELS): changes the given fields
@@ -143,13 +140,15 @@ export const updateChannel = route({
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.MANAGE_CHANNELS, 'changing a channel');
     await requireCategory(access, body.categoryId);
-    const entries = Object.entries(body).filter(([, value]) => value !== undefined) as [keyof typeof COLUMN_OF, unknown][];
-    const updated = await access.database.d1
-      .prepare(`UPDATE channels SET ${entries.map(([field]) => `${COLUMN_OF[field]} = ?`).join(', ')} WHERE id = ? RETURNING *`)
-      .bind(...entries.map(([, value]) => (typeof value === 'boolean' ? (value ? 1 : 0) : value)), channel!.id)
-      .first<ChannelRow>();
-    await audit(context, access, 'channel.update', channel!.id, { fields: entries.map(([field]) => field) });
-    return channelJson(updated!);
+    const updated = await storeChannel(access.database, channel.id, channelChanges(body));
+    // Deleted meanwhile by another request: as if it had not been found.
+    if (!updated) throw notFound('channel');
+    await audit(context, access, 'channel.update', channel.id, {
+      fields: Object.entries(body)
+        .filter(([, value]) => value !== undefined)
+        .map(([field]) => field),
+    });
+    return channelJson(updated);
   },
 });
 
@@ -158,7 +157,7 @@ export const updateChannel = route({
  * it stays readable, and nobody can post in it until it is brought back.
  *
  * ```sql
- * UPDATE channels SET is_archived = 1 WHERE id = ? RETURNING *
+ * UPDATE channels SET is_archived = 1 WHERE id = ? RETURNING *   -- updateChannel
  * ```
  */
 export const archiveChannel = route({
@@ -169,11 +168,9 @@ export const archiveChannel = route({
   async handle({ params }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.MANAGE_CHANNELS, 'archiving a channel');
-    const updated = await access.database.d1
-      .prepare('UPDATE channels SET is_archived = 1 WHERE id = ? RETURNING *')
-      .bind(channel!.id)
-      .first<ChannelRow>();
-    await audit(context, access, 'channel.archive', channel!.id);
-    return channelJson(updated!);
+    const updated = await storeChannel(access.database, channel.id, { is_archived: 1 });
+    if (!updated) throw notFound('channel');
+    await audit(context, access, 'channel.archive', channel.id);
+    return channelJson(updated);
   },
 });

@@ -1,3 +1,4 @@
+import { userProfile } from '@waddle/directory-queries/users/user-profile';
 import { notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
 
@@ -5,7 +6,7 @@ import { route } from '../http/route.ts';
  * `GET /v1/me`: the caller's own profile.
  *
  * ```sql
- * SELECT id, username, display_name, email, avatar_url, bio, locale, timezone, created_at FROM users WHERE id = ?
+ * SELECT id, username, display_name, email, avatar_url, bio, locale, timezone, created_at FROM users WHERE id = ?   -- userProfile
  * ```
  */
 export const getMe = route({
@@ -13,21 +14,8 @@ export const getMe = route({
   path: '/v1/me',
   tag: 'me',
   summary: "The caller's profile",
-  async handle(_, { central, caller }) {
-    const user = await central
-      .prepare('SELECT id, username, display_name, email, avatar_url, bio, locale, timezone, created_at FROM users WHERE id = ?')
-      .bind(caller.id)
-      .first<{
-        id: number;
-        username: string;
-        display_name: string | null;
-        email: string | null;
-        avatar_url: string | null;
-        bio: string | null;
-        locale: string;
-        timezone: string;
-        created_at: number;
-      }>();
+  async handle(_, { directory, caller }) {
+    const user = await userProfile(directory, caller.id);
     if (!user) throw notFound('user');
     return {
       id: user.id,

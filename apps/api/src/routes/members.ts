@@ -1,9 +1,15 @@
+import { runDirectoryBatch } from '@waddle/directory-queries/directory-database';
+import { joinWaddle as insertMembership } from '@waddle/directory-queries/members/join-waddle';
+import { listMembers as readMembers } from '@waddle/directory-queries/members/list-members';
+import { removeMembershipQuery } from '@waddle/directory-queries/members/remove-membership';
+import { memberRoleIds } from '@waddle/queries/roles/member-role-ids';
+import { revokeAllRoles } from '@waddle/queries/roles/revoke-all-roles';
 import { z } from 'zod';
 import { requireOutranks } from '../access/member-rank.ts';
 import { requireMember } from '../access/require-member.ts';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
-import { auditStatement } from '../audit/audit-log.ts';
+import { auditQuery } from '../audit/audit-log.ts';
 import { conflict, notFound } from '../http/api-error.ts';
 import { decodeKeyCursor, keyedPage } from '../http/key-cursor.ts';
 import { route } from '../http/route.ts';
@@ -30,34 +36,12 @@ export const listMembers = route({
     const { access } = await openWaddle(context, params.waddle);
     const limit = query.limit ?? 50;
     const after = query.cursor === undefined ? undefined : decodeKeyCursor(query.cursor);
-    const select =
-      'SELECT m.user_id, m.nickname, m.joined_at, u.username, u.display_name, u.avatar_url FROM waddle_members m JOIN users u ON u.id = m.user_id';
-    const statement = after
-      ? context.central
-          .prepare(
-            `${select} WHERE m.waddle_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.user_id > ?)) ORDER BY m.joined_at DESC, m.user_id LIMIT ?`,
-          )
-          .bind(access.waddle.id, after.key, after.key, after.id, limit + 1)
-      : context.central
-          .prepare(`${select} WHERE m.waddle_id = ? ORDER BY m.joined_at DESC, m.user_id LIMIT ?`)
-          .bind(access.waddle.id, limit + 1);
-    const { results } = await statement.all<{
-      user_id: number;
-      nickname: string | null;
-      joined_at: number;
-      username: string;
-      display_name: string | null;
-      avatar_url: string | null;
-    }>();
-    const { page, nextCursor } = keyedPage(results, limit, (m) => ({ key: m.joined_at, id: m.user_id }));
-    const roles = new Map<number, number[]>();
-    if (page.length > 0) {
-      const { results: grants } = await access.database.d1
-        .prepare(`SELECT user_id, role_id FROM member_roles WHERE user_id IN (${page.map(() => '?').join(', ')}) ORDER BY role_id`)
-        .bind(...page.map((m) => m.user_id))
-        .all<{ user_id: number; role_id: number }>();
-      for (const grant of grants) roles.set(grant.user_id, [...(roles.get(grant.user_id) ?? []), grant.role_id]);
-    }
+    const rows = await readMembers(context.directory, access.waddle.id, { limit: limit + 1, after });
+    const { page, nextCursor } = keyedPage(rows, limit, (m) => ({ key: m.joined_at, id: m.user_id }));
+    const roles = await memberRoleIds(
+      access.database,
+      page.map((m) => m.user_id),
+    );
     return {
       members: page.map((m) => ({
         userId: m.user_id,
@@ -90,15 +74,12 @@ export const joinWaddle = route({
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle, {}, { allowNonMember: true });
     if (access.waddle.is_public !== 1 && !access.isMember) throw notFound('waddle');
-    await context.central
-      .prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-      .bind(access.waddle.id, context.caller.id, context.now)
-      .run();
-    const member = await context.central
-      .prepare('SELECT joined_at FROM waddle_members WHERE waddle_id = ? AND user_id = ?')
-      .bind(access.waddle.id, context.caller.id)
-      .first<{ joined_at: number }>();
-    return { waddleId: access.waddle.id, userId: context.caller.id, joinedAt: member!.joined_at };
+    const joinedAt = await insertMembership(context.directory, {
+      waddleId: access.waddle.id,
+      userId: context.caller.id,
+      joinedAt: context.now,
+    });
+    return { waddleId: access.waddle.id, userId: context.caller.id, joinedAt };
   },
 });
 
@@ -128,22 +109,17 @@ export const removeMember = route({
       await requireMember(context, access.waddle.id, params.user);
       await requireOutranks(access, access.database, params.user, 'removing a member');
     }
-    await access.database.d1.prepare('DELETE FROM member_roles WHERE user_id = ?').bind(params.user).run();
-    const remove = context.central
-      .prepare('DELETE FROM waddle_members WHERE waddle_id = ? AND user_id = ?')
-      .bind(access.waddle.id, params.user);
-    await context.central.batch(
-      self
-        ? [remove]
-        : [
-            remove,
-            auditStatement(context, {
-              action: 'member.kick',
-              resourceType: 'waddle',
-              resourceId: String(access.waddle.id),
-              metadata: { userId: params.user },
-            }),
-          ],
-    );
+    await revokeAllRoles(access.database, params.user);
+    const remove = removeMembershipQuery(context.directory.db, access.waddle.id, params.user);
+    if (self) await remove.execute();
+    else {
+      const kick = auditQuery(context, {
+        action: 'member.kick',
+        resourceType: 'waddle',
+        resourceId: String(access.waddle.id),
+        metadata: { userId: params.user },
+      });
+      await runDirectoryBatch(context.directory, [remove, kick]);
+    }
   },
 });

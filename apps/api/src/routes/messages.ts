@@ -2,12 +2,17 @@ import { deleteMessage } from '@waddle/queries/messages/delete-message';
 import { editMessage } from '@waddle/queries/messages/edit-message';
 import { postMessage, SlowModeError } from '@waddle/queries/messages/post-message';
 import { getMessagePage, type MessageScope, type PageAnchor } from '@waddle/queries/pagination/message-page';
+import { liveMessageText } from '@waddle/queries/messages/live-message-text';
+import { pinnedMessages } from '@waddle/queries/messages/pinned-messages';
+import { readReplyTargets } from '@waddle/queries/messages/reply-targets';
+import { setPinned } from '@waddle/queries/messages/set-pinned';
+import { slowModeLastPostAt } from '@waddle/queries/messages/slow-mode-clock';
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
 import { requirePostableChannel } from '../access/require-postable-channel.ts';
 import { openWaddle } from '../access/waddle-access.ts';
-import { auditStatement } from '../audit/audit-log.ts';
+import { auditQuery } from '../audit/audit-log.ts';
 import { ApiError, badRequest, forbidden, notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
 import { cursor, id, messageContent, queryCount } from '../http/schemas.ts';
@@ -55,7 +60,7 @@ export const listChannelMessages = route({
   query: pageQuery,
   async handle({ params, query }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    return readPage(access.database, { channelId: channel!.id }, query, context.caller.id);
+    return readPage(access.database, { channelId: channel.id }, query, context.caller.id);
   },
 });
 
@@ -68,7 +73,7 @@ export const listThreadMessages = route({
   query: pageQuery,
   async handle({ params, query }, context) {
     const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
-    return readPage(access.database, { threadId: thread!.id }, query, context.caller.id);
+    return readPage(access.database, { threadId: thread.id }, query, context.caller.id);
   },
 });
 
@@ -96,30 +101,24 @@ export const postChannelMessage = route({
   async handle({ params, body }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.SEND_MESSAGES, 'posting');
-    requirePostableChannel(access, channel!, 'posting');
+    requirePostableChannel(access, channel, 'posting');
     const threadId = body.threadId ?? null;
-    if (channel!.thread_mode === 'required' && threadId === null)
+    if (channel.thread_mode === 'required' && threadId === null)
       throw badRequest('thread_required', 'this channel needs a threadId for every message');
-    if (channel!.thread_mode === 'disabled' && threadId !== null) throw badRequest('threads_disabled', 'this channel has no threads');
-    const d1 = access.database.d1;
+    if (channel.thread_mode === 'disabled' && threadId !== null) throw badRequest('threads_disabled', 'this channel has no threads');
     if (threadId !== null || body.replyToId != null) {
-      const [threads, replies] = await d1.batch([
-        d1.prepare('SELECT id, channel_id, is_locked FROM threads WHERE id = ?').bind(threadId ?? 0),
-        d1.prepare('SELECT id, channel_id, is_deleted FROM messages WHERE id = ?').bind(body.replyToId ?? 0),
-      ]);
-      const thread = threads!.results[0] as { channel_id: number; is_locked: number } | undefined;
-      if (threadId !== null && (!thread || thread.channel_id !== channel!.id)) throw notFound('thread');
+      const { thread, repliedTo: replied } = await readReplyTargets(access.database, { threadId, replyToId: body.replyToId ?? null });
+      if (threadId !== null && (!thread || thread.channel_id !== channel.id)) throw notFound('thread');
       if (thread?.is_locked && !access.has(Permission.MANAGE_THREADS)) throw forbidden('thread_locked', 'the thread is locked');
-      const replied = replies!.results[0] as { channel_id: number; is_deleted: number } | undefined;
-      if (body.replyToId != null && (!replied || replied.channel_id !== channel!.id || replied.is_deleted))
+      if (body.replyToId != null && (!replied || replied.channel_id !== channel.id || replied.is_deleted))
         throw notFound('replied message');
     }
-    const enforceSlowMode = channel!.slow_mode_seconds > 0 && !access.has(Permission.MANAGE_MESSAGES);
+    const enforceSlowMode = channel.slow_mode_seconds > 0 && !access.has(Permission.MANAGE_MESSAGES);
     try {
       const posted = await postMessage(
         access.database,
         {
-          channelId: channel!.id,
+          channelId: channel.id,
           threadId,
           authorId: context.caller.id,
           content: body.content,
@@ -130,7 +129,7 @@ export const postChannelMessage = route({
       );
       return {
         id: posted.id,
-        channelId: channel!.id,
+        channelId: channel.id,
         threadId,
         authorId: context.caller.id,
         content: body.content,
@@ -139,11 +138,8 @@ export const postChannelMessage = route({
       };
     } catch (error) {
       if (!(error instanceof SlowModeError)) throw error;
-      const clock = await d1
-        .prepare('SELECT last_message_at FROM slow_mode_clocks WHERE channel_id = ? AND user_id = ?')
-        .bind(channel!.id, context.caller.id)
-        .first<{ last_message_at: number }>();
-      const waitMs = Math.max(1, (clock?.last_message_at ?? context.now) + channel!.slow_mode_seconds * 1000 - context.now);
+      const lastPostAt = await slowModeLastPostAt(access.database, channel.id, context.caller.id);
+      const waitMs = Math.max(1, (lastPostAt ?? context.now) + channel.slow_mode_seconds * 1000 - context.now);
       throw new ApiError(429, 'slow_mode', `slow mode: wait ${Math.ceil(waitMs / 1000)} s before posting in this channel again`, {
         'Retry-After': String(Math.ceil(waitMs / 1000)),
       });
@@ -169,18 +165,15 @@ export const editMessageRoute = route({
   body: z.strictObject({ content: messageContent }),
   async handle({ params, body }, context) {
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
-    if (message!.is_deleted) throw notFound('message');
-    if (message!.user_id !== context.caller.id) throw forbidden('not_author', 'only the author can edit a message');
+    if (message.is_deleted) throw notFound('message');
+    if (message.user_id !== context.caller.id) throw forbidden('not_author', 'only the author can edit a message');
     access.require(Permission.SEND_MESSAGES, 'editing');
-    const edited = await editMessage(access.database, { messageId: message!.id, content: body.content, editedAt: context.now });
-    if (edited) return { id: message!.id, content: body.content, editedAt: context.now };
+    const edited = await editMessage(access.database, { messageId: message.id, content: body.content, editedAt: context.now });
+    if (edited) return { id: message.id, content: body.content, editedAt: context.now };
     // Nothing changed: the message already had this text, or it was deleted meanwhile.
-    const current = await access.database.d1
-      .prepare('SELECT content, edited_at FROM messages WHERE id = ? AND is_deleted = 0')
-      .bind(message!.id)
-      .first<{ content: string; edited_at: number | null }>();
-    if (current?.content !== body.content) throw notFound('message');
-    return { id: message!.id, content: current.content, editedAt: current.edited_at };
+    const current = await liveMessageText(access.database, message.id);
+    if (current === undefined || current.content !== body.content) throw notFound('message');
+    return { id: message.id, content: current.content, editedAt: current.edited_at };
   },
 });
 
@@ -196,23 +189,23 @@ export const deleteMessageRoute = route({
   status: 204,
   async handle({ params }, context) {
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
-    if (message!.is_deleted) throw notFound('message');
-    const byModerator = message!.user_id !== context.caller.id;
+    if (message.is_deleted) throw notFound('message');
+    const byModerator = message.user_id !== context.caller.id;
     if (byModerator) access.require(Permission.MANAGE_MESSAGES, "deleting another member's message");
-    await deleteMessage(access.database, message!.id);
+    await deleteMessage(access.database, message.id);
     if (byModerator) {
-      await auditStatement(context, {
+      await auditQuery(context, {
         action: 'message.delete',
         resourceType: 'message',
-        resourceId: `${access.waddle.id}:${message!.id}`,
-        metadata: { authorId: message!.user_id, channelId: message!.channel_id },
-      }).run();
+        resourceId: `${access.waddle.id}:${message.id}`,
+        metadata: { authorId: message.user_id, channelId: message.channel_id },
+      }).execute();
     }
   },
 });
 
 function pinRoute(method: 'PUT' | 'DELETE') {
-  const pinned = method === 'PUT' ? 1 : 0;
+  const pinned = method === 'PUT';
   return route({
     method,
     path: '/v1/waddles/{waddle}/messages/{message}/pin',
@@ -221,14 +214,14 @@ function pinRoute(method: 'PUT' | 'DELETE') {
     status: 204,
     async handle({ params }, context) {
       const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
-      if (message!.is_deleted) throw notFound('message');
+      if (message.is_deleted) throw notFound('message');
       access.require(Permission.MANAGE_MESSAGES, 'pinning');
-      await access.database.d1.prepare('UPDATE messages SET is_pinned = ? WHERE id = ? AND is_deleted = 0').bind(pinned, message!.id).run();
-      await auditStatement(context, {
+      await setPinned(access.database, message.id, pinned);
+      await auditQuery(context, {
         action: pinned ? 'message.pin' : 'message.unpin',
         resourceType: 'message',
-        resourceId: `${access.waddle.id}:${message!.id}`,
-      }).run();
+        resourceId: `${access.waddle.id}:${message.id}`,
+      }).execute();
     },
   });
 }
@@ -258,14 +251,8 @@ export const listPins = route({
   summary: 'Pinned messages of a channel',
   async handle({ params }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    const { results } = await access.database.d1
-      .prepare(
-        'SELECT id, thread_id, user_id, content, created_at, edited_at FROM messages WHERE channel_id = ? AND is_pinned = 1 ORDER BY id DESC LIMIT 100',
-      )
-      .bind(channel!.id)
-      .all<{ id: number; thread_id: number | null; user_id: number; content: string; created_at: number; edited_at: number | null }>();
     return {
-      messages: results.map((m) => ({
+      messages: (await pinnedMessages(access.database, channel.id)).map((m) => ({
         id: m.id,
         threadId: m.thread_id,
         authorId: m.user_id,

@@ -40,14 +40,14 @@ export const privacyJobBody = z.object({
 });
 
 function jobJson(job: PrivacyJob, context: RequestContext): z.infer<typeof privacyJobBody> {
-  const keepsArchive = job.kind === 'export' && job.finishedAt !== null;
   return {
     id: job.id,
     kind: job.kind,
     status: job.status,
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
-    archiveExpiresAt: keepsArchive ? exportArchiveExpiresAt(job.finishedAt!, exportArchiveTtlHours(context.env)) : null,
+    archiveExpiresAt:
+      job.kind === 'export' && job.finishedAt !== null ? exportArchiveExpiresAt(job.finishedAt, exportArchiveTtlHours(context.env)) : null,
     databases: job.parts.map((part) => ({
       waddleId: part.part === CENTRAL_PART ? null : part.part,
       status: part.status,

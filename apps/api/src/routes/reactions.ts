@@ -1,3 +1,5 @@
+import { addReaction as insertReaction } from '@waddle/queries/reactions/add-reaction';
+import { removeReaction as deleteReaction } from '@waddle/queries/reactions/remove-reaction';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
@@ -21,12 +23,14 @@ export const addReaction = route({
   status: 204,
   async handle({ params }, context) {
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
-    if (message!.is_deleted) throw notFound('message');
+    if (message.is_deleted) throw notFound('message');
     access.require(Permission.ADD_REACTIONS, 'reacting');
-    await access.database.d1
-      .prepare('INSERT INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .bind(message!.id, params.emoji, context.caller.id, context.now)
-      .run();
+    await insertReaction(access.database, {
+      messageId: message.id,
+      emoji: params.emoji,
+      userId: context.caller.id,
+      createdAt: context.now,
+    });
   },
 });
 
@@ -47,10 +51,7 @@ export const removeReaction = route({
   status: 204,
   async handle({ params }, context) {
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
-    const removed = await access.database.d1
-      .prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ? RETURNING message_id')
-      .bind(message!.id, params.emoji, context.caller.id)
-      .first();
+    const removed = await deleteReaction(access.database, { messageId: message.id, emoji: params.emoji, userId: context.caller.id });
     if (!removed) throw notFound('reaction');
   },
 });

@@ -10,9 +10,7 @@ import { id } from '../http/schemas.ts';
  * `PUT /v1/waddles/{waddle}/channels/{channel}/read`: moves the caller's read marker forward to
  * `messageId` (never backwards; clamped to the channel's newest message). See `markRead`.
  *
- * ```sql
- * SELECT last_read_message_id FROM read_states WHERE user_id = ? AND channel_id = ?   -- after markRead
- * ```
+ * The marker returned is the one `markRead` reads back after its write (no third statement).
  */
 export const markReadRoute = route({
   method: 'PUT',
@@ -22,12 +20,13 @@ export const markReadRoute = route({
   body: z.strictObject({ messageId: id }),
   async handle({ params, body }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    await markRead(access.database, { userId: context.caller.id, channelId: channel!.id, messageId: body.messageId, at: context.now });
-    const state = await access.database.d1
-      .prepare('SELECT last_read_message_id FROM read_states WHERE user_id = ? AND channel_id = ?')
-      .bind(context.caller.id, channel!.id)
-      .first<{ last_read_message_id: number }>();
-    return { channelId: channel!.id, lastReadMessageId: state?.last_read_message_id ?? 0 };
+    const lastReadMessageId = await markRead(access.database, {
+      userId: context.caller.id,
+      channelId: channel.id,
+      messageId: body.messageId,
+      at: context.now,
+    });
+    return { channelId: channel.id, lastReadMessageId };
   },
 });
 

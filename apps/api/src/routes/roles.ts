@@ -1,24 +1,21 @@
+import { createRole as insertRole } from '@waddle/queries/roles/create-role';
+import { deleteRole as removeRole } from '@waddle/queries/roles/delete-role';
+import { findRole } from '@waddle/queries/roles/find-role';
+import { grantRole as insertGrant } from '@waddle/queries/roles/grant-role';
+import { listRoles as readRoles } from '@waddle/queries/roles/list-roles';
+import { revokeRole as removeGrant } from '@waddle/queries/roles/revoke-role';
+import type { RoleRow } from '@waddle/queries/roles/role-row';
+import { updateRole as storeRole } from '@waddle/queries/roles/update-role';
 import { z } from 'zod';
 import { requireOutranks } from '../access/member-rank.ts';
 import { requireMember } from '../access/require-member.ts';
 import { ALL_PERMISSIONS, DEFAULT_ROLE_SAFE_PERMISSIONS, Permission, permissionNames } from '../access/permissions.ts';
 import { openWaddle, type WaddleAccess } from '../access/waddle-access.ts';
-import { auditStatement } from '../audit/audit-log.ts';
+import { auditQuery } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import { badRequest, forbidden, notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
 import { color, patchOf, singleLine } from '../http/schemas.ts';
-
-interface RoleRow {
-  id: number;
-  name: string;
-  color: string | null;
-  permissions: number;
-  position: number;
-  is_mentionable: number;
-  is_default: number;
-  created_at: number;
-}
 
 function roleJson(role: RoleRow) {
   return {
@@ -70,20 +67,20 @@ function checkDefaultRoleChange(access: WaddleAccess, role: RoleRow, permissions
 }
 
 async function loadRole(access: WaddleAccess, roleId: number): Promise<RoleRow> {
-  const role = await access.database.d1.prepare('SELECT * FROM roles WHERE id = ?').bind(roleId).first<RoleRow>();
+  const role = await findRole(access.database, roleId);
   if (!role) throw notFound('role');
   return role;
 }
 
 async function audit(context: RequestContext, access: WaddleAccess, action: string, metadata: Record<string, unknown>): Promise<void> {
-  await auditStatement(context, { action, resourceType: 'waddle', resourceId: String(access.waddle.id), metadata }).run();
+  await auditQuery(context, { action, resourceType: 'waddle', resourceId: String(access.waddle.id), metadata }).execute();
 }
 
 /**
  * `GET /v1/waddles/{waddle}/roles`: every role, highest first.
  *
  * ```sql
- * SELECT * FROM roles ORDER BY position DESC, id   -- index roles_by_position
+ * SELECT * FROM roles ORDER BY position DESC, id   -- listRoles; index roles_by_position
  * ```
  */
 export const listRoles = route({
@@ -93,8 +90,7 @@ export const listRoles = route({
   summary: 'Roles of a waddle',
   async handle({ params }, context) {
     const { access } = await openWaddle(context, params.waddle);
-    const { results } = await access.database.d1.prepare('SELECT * FROM roles ORDER BY position DESC, id').all<RoleRow>();
-    return { roles: results.map(roleJson) };
+    return { roles: (await readRoles(access.database)).map(roleJson) };
   },
 });
 
@@ -126,12 +122,16 @@ export const createRole = route({
     access.require(Permission.MANAGE_ROLES, 'creating a role');
     const position = body.position ?? 1;
     checkRoleChange(access, { permissions: body.permissions ?? 0, position });
-    const role = await access.database.d1
-      .prepare('INSERT INTO roles (name, color, permissions, position, is_mentionable, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *')
-      .bind(body.name, body.color ?? null, body.permissions ?? 0, position, body.isMentionable === false ? 0 : 1, context.now)
-      .first<RoleRow>();
-    await audit(context, access, 'role.create', { roleId: role!.id, permissions: role!.permissions });
-    return roleJson(role!);
+    const role = await insertRole(access.database, {
+      name: body.name,
+      color: body.color ?? null,
+      permissions: body.permissions ?? 0,
+      position,
+      isMentionable: body.isMentionable !== false,
+      createdAt: context.now,
+    });
+    await audit(context, access, 'role.create', { roleId: role.id, permissions: role.permissions });
+    return roleJson(role);
   },
 });
 
@@ -166,17 +166,16 @@ export const updateRole = route({
       permissions: body.permissions ?? role.permissions,
       position: body.position ?? role.position,
       is_mentionable: body.isMentionable === undefined ? role.is_mentionable : body.isMentionable ? 1 : 0,
-    };
-    const updated = await access.database.d1
-      .prepare('UPDATE roles SET name = ?, color = ?, permissions = ?, position = ?, is_mentionable = ? WHERE id = ? RETURNING *')
-      .bind(next.name, next.color, next.permissions, next.position, next.is_mentionable, role.id)
-      .first<RoleRow>();
+    } as const;
+    const updated = await storeRole(access.database, role.id, next);
+    // Deleted meanwhile by another request: as if it had not been found.
+    if (!updated) throw notFound('role');
     await audit(context, access, 'role.update', {
       roleId: role.id,
       before: { permissions: role.permissions, position: role.position },
       after: { permissions: next.permissions, position: next.position },
     });
-    return roleJson(updated!);
+    return roleJson(updated);
   },
 });
 
@@ -200,7 +199,7 @@ export const deleteRole = route({
     const role = await loadRole(access, params.role);
     if (role.is_default) throw badRequest('invalid_path', 'the default role cannot be deleted');
     checkRoleChange(access, { position: role.position });
-    await access.database.d1.prepare('DELETE FROM roles WHERE id = ?').bind(role.id).run();
+    await removeRole(access.database, role.id);
     await audit(context, access, 'role.delete', { roleId: role.id, name: role.name });
   },
 });
@@ -233,10 +232,7 @@ export const grantRole = route({
   status: 204,
   async handle({ params }, context) {
     const { access, role } = await prepareGrant(context, params, 'granting a role');
-    await access.database.d1
-      .prepare('INSERT INTO member_roles (user_id, role_id, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .bind(params.user, role.id, context.caller.id, context.now)
-      .run();
+    await insertGrant(access.database, { userId: params.user, roleId: role.id, grantedBy: context.caller.id, grantedAt: context.now });
     await audit(context, access, 'member.role.grant', { userId: params.user, roleId: role.id });
   },
 });
@@ -256,7 +252,7 @@ export const revokeRole = route({
   status: 204,
   async handle({ params }, context) {
     const { access, role } = await prepareGrant(context, params, 'revoking a role');
-    await access.database.d1.prepare('DELETE FROM member_roles WHERE user_id = ? AND role_id = ?').bind(params.user, role.id).run();
+    await removeGrant(access.database, { userId: params.user, roleId: role.id });
     await audit(context, access, 'member.role.revoke', { userId: params.user, roleId: role.id });
   },
 });

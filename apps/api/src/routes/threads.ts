@@ -1,10 +1,13 @@
 import { getActiveThreads } from '@waddle/queries/threads/active-threads';
+import { createThread as insertThread } from '@waddle/queries/threads/create-thread';
+import type { ThreadRow } from '@waddle/queries/threads/thread-row';
+import { updateThread as storeThread } from '@waddle/queries/threads/update-thread';
 import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
 import { requirePostableChannel } from '../access/require-postable-channel.ts';
-import { openWaddle, type ThreadRow } from '../access/waddle-access.ts';
-import { auditStatement } from '../audit/audit-log.ts';
-import { badRequest, conflict } from '../http/api-error.ts';
+import { openWaddle } from '../access/waddle-access.ts';
+import { auditQuery } from '../audit/audit-log.ts';
+import { badRequest, conflict, notFound } from '../http/api-error.ts';
 import { route } from '../http/route.ts';
 import { patchOf, queryCount, singleLine } from '../http/schemas.ts';
 
@@ -40,8 +43,8 @@ export const listThreads = route({
   query: z.strictObject({ sort: z.enum(['active']).optional(), limit: queryCount(1, 100).optional() }),
   async handle({ params, query }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    const threads = await getActiveThreads(access.database, { channelId: channel!.id, limit: query.limit ?? 25, now: context.now });
-    return { threads: threads.map((thread) => ({ ...thread, channelId: channel!.id })) };
+    const threads = await getActiveThreads(access.database, { channelId: channel.id, limit: query.limit ?? 25, now: context.now });
+    return { threads: threads.map((thread) => ({ ...thread, channelId: channel.id })) };
   },
 });
 
@@ -65,14 +68,16 @@ export const createThread = route({
   async handle({ params, body }, context) {
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.CREATE_THREADS, 'starting a thread');
-    requirePostableChannel(access, channel!, 'starting a thread');
-    if (channel!.thread_mode === 'disabled') throw badRequest('threads_disabled', 'this channel has no threads');
+    requirePostableChannel(access, channel, 'starting a thread');
+    if (channel.thread_mode === 'disabled') throw badRequest('threads_disabled', 'this channel has no threads');
     try {
-      const thread = await access.database.d1
-        .prepare('INSERT INTO threads (channel_id, title, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING *')
-        .bind(channel!.id, body.title, context.caller.id, context.now)
-        .first<ThreadRow>();
-      return threadJson(thread!);
+      const thread = await insertThread(access.database, {
+        channelId: channel.id,
+        title: body.title,
+        createdBy: context.caller.id,
+        createdAt: context.now,
+      });
+      return threadJson(thread);
     } catch (error) {
       if (titleTaken(error)) throw conflict('thread_exists', 'a thread with this title exists in the channel');
       throw error;
@@ -97,21 +102,23 @@ export const updateThread = route({
   async handle({ params, body }, context) {
     const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
     if (body.locked !== undefined) access.require(Permission.MANAGE_THREADS, 'locking a thread');
-    if (body.title !== undefined && thread!.created_by !== context.caller.id)
+    if (body.title !== undefined && thread.created_by !== context.caller.id)
       access.require(Permission.MANAGE_THREADS, "renaming another member's thread");
     try {
-      const updated = await access.database.d1
-        .prepare('UPDATE threads SET title = coalesce(?, title), is_locked = coalesce(?, is_locked) WHERE id = ? RETURNING *')
-        .bind(body.title ?? null, body.locked === undefined ? null : body.locked ? 1 : 0, thread!.id)
-        .first<ThreadRow>();
+      const updated = await storeThread(access.database, thread.id, {
+        title: body.title,
+        is_locked: body.locked === undefined ? null : body.locked ? 1 : 0,
+      });
+      // Deleted meanwhile by another request: as if it had not been found.
+      if (!updated) throw notFound('thread');
       if (body.locked !== undefined) {
-        await auditStatement(context, {
+        await auditQuery(context, {
           action: body.locked ? 'thread.lock' : 'thread.unlock',
           resourceType: 'thread',
-          resourceId: `${access.waddle.id}:${thread!.id}`,
-        }).run();
+          resourceId: `${access.waddle.id}:${thread.id}`,
+        }).execute();
       }
-      return threadJson(updated!);
+      return threadJson(updated);
     } catch (error) {
       if (titleTaken(error)) throw conflict('thread_exists', 'a thread with this title exists in the channel');
       throw error;

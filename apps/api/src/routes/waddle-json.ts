@@ -1,7 +1,7 @@
-import type { WaddleRow } from '../access/waddle-row.ts';
+import type { ShownWaddle } from '@waddle/directory-queries/waddles/shown-waddle';
 
 /** A waddle as the API returns it (never its database's location). */
-export function waddleJson(row: Omit<WaddleRow, 'd1_database_id' | 'd1_binding'>) {
+export function waddleJson(row: ShownWaddle) {
   return {
     id: row.id,
     name: row.name,

@@ -1,18 +1,18 @@
 import { createWaddle, WaddleProvisioningError } from '@waddle/provisioning/create-waddle';
 import { remoteTarget } from '@waddle/provisioning/remote-target';
 import { cloudflareApiSettings } from '@waddle/registry/cloudflare-api-settings';
+import { memberWaddles } from '@waddle/directory-queries/waddles/member-waddles';
+import { publicWaddles } from '@waddle/directory-queries/waddles/public-waddles';
+import { findShownWaddle } from '@waddle/directory-queries/waddles/shown-waddle';
 import { z } from 'zod';
 import { openWaddle } from '../access/waddle-access.ts';
-import type { WaddleRow } from '../access/waddle-row.ts';
 import { permissionNames } from '../access/permissions.ts';
-import { auditStatement } from '../audit/audit-log.ts';
+import { auditQuery } from '../audit/audit-log.ts';
 import { ApiError, badRequest, conflict } from '../http/api-error.ts';
 import { decodeKeyCursor, keyedPage } from '../http/key-cursor.ts';
 import { route } from '../http/route.ts';
 import { cursor, queryCount, singleLine } from '../http/schemas.ts';
 import { waddleJson } from './waddle-json.ts';
-
-const WADDLE_COLUMNS = 'w.id, w.name, w.display_name, w.description, w.icon_url, w.owner_id, w.is_public, w.member_count, w.created_at';
 
 /**
  * `GET /v1/waddles?limit=&cursor=`: the waddles the caller belongs to, most recently joined first
@@ -30,18 +30,10 @@ export const listMyWaddles = route({
   tag: 'waddles',
   summary: 'The waddles the caller is a member of',
   query: z.strictObject({ limit: queryCount(1, 100).optional(), cursor: cursor.optional() }),
-  async handle({ query }, { central, caller }) {
+  async handle({ query }, { directory, caller }) {
     const limit = query.limit ?? 100;
     const after = query.cursor === undefined ? undefined : decodeKeyCursor(query.cursor);
-    const select = `SELECT ${WADDLE_COLUMNS}, m.joined_at FROM waddle_members m JOIN waddles w ON w.id = m.waddle_id`;
-    const statement = after
-      ? central
-          .prepare(
-            `${select} WHERE m.user_id = ? AND (m.joined_at < ? OR (m.joined_at = ? AND m.waddle_id > ?)) ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?`,
-          )
-          .bind(caller.id, after.key, after.key, after.id, limit + 1)
-      : central.prepare(`${select} WHERE m.user_id = ? ORDER BY m.joined_at DESC, m.waddle_id LIMIT ?`).bind(caller.id, limit + 1);
-    const { results } = await statement.all<WaddleRow & { joined_at: number }>();
+    const results = await memberWaddles(directory, caller.id, { limit: limit + 1, after });
     const { page, nextCursor } = keyedPage(results, limit, (row) => ({ key: row.joined_at, id: row.id }));
     return { waddles: page.map((row) => ({ ...waddleJson(row), joinedAt: row.joined_at })), nextCursor };
   },
@@ -85,17 +77,15 @@ export const createWaddleRoute = route({
       if (error instanceof WaddleProvisioningError && error.reason === 'invalid-name') throw badRequest('invalid_body', error.message);
       throw error;
     }
-    await auditStatement(context, {
+    await auditQuery(context, {
       action: 'waddle.create',
       resourceType: 'waddle',
       resourceId: String(created.waddleId),
       metadata: { name: body.name },
-    }).run();
-    const row = await context.central
-      .prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.id = ?`)
-      .bind(created.waddleId)
-      .first<WaddleRow>();
-    return waddleJson(row!);
+    }).execute();
+    const row = await findShownWaddle(context.directory, created.waddleId);
+    if (!row) throw new Error(`waddle ${created.waddleId}: registered by createWaddle, yet not found`);
+    return waddleJson(row);
   },
 });
 
@@ -131,19 +121,10 @@ export const listDirectory = route({
   tag: 'waddles',
   summary: 'Public waddles by member count',
   query: z.strictObject({ limit: queryCount(1, 100).optional(), cursor: cursor.optional() }),
-  async handle({ query }, { central }) {
+  async handle({ query }, { directory }) {
     const limit = query.limit ?? 50;
     const after = query.cursor === undefined ? undefined : decodeKeyCursor(query.cursor);
-    const statement = after
-      ? central
-          .prepare(
-            `SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 AND (w.member_count < ? OR (w.member_count = ? AND w.id > ?)) ORDER BY w.member_count DESC, w.id LIMIT ?`,
-          )
-          .bind(after.key, after.key, after.id, limit + 1)
-      : central
-          .prepare(`SELECT ${WADDLE_COLUMNS} FROM waddles w WHERE w.is_public = 1 ORDER BY w.member_count DESC, w.id LIMIT ?`)
-          .bind(limit + 1);
-    const { results } = await statement.all<WaddleRow>();
+    const results = await publicWaddles(directory, { limit: limit + 1, after });
     const { page, nextCursor } = keyedPage(results, limit, (row) => ({ key: row.member_count, id: row.id }));
     return { waddles: page.map(waddleJson), nextCursor };
   },

@@ -1,4 +1,6 @@
-import type { D1DatabaseLike, D1StatementLike } from '@waddle/d1/database';
+import type { D1DatabaseLike } from '@waddle/d1/database';
+import { openDirectoryDatabase } from '@waddle/directory-queries/directory-database';
+import { deleteArchiveChunks, exportsWithExpiredArchives } from '@waddle/directory-queries/privacy/expired-export-archives';
 
 /** What one pass of the archive expiry did. */
 export interface ExpiredArchivesPass {
@@ -18,30 +20,6 @@ export interface ExpiredArchivesOptions {
 }
 
 /**
- * One batch of the expiry of an export's archive: deletes its oldest chunks, and once none is
- * left marks the job and records it in the audit log (no actor, job id only: nothing personal).
- */
-function expiryBatch(central: D1DatabaseLike, jobId: number, now: number, chunksPerDelete: number): D1StatementLike[] {
-  return [
-    central
-      .prepare('DELETE FROM export_chunks WHERE rowid IN (SELECT rowid FROM export_chunks WHERE job_id = ? ORDER BY seq LIMIT ?)')
-      .bind(jobId, chunksPerDelete),
-    central
-      .prepare(
-        `INSERT INTO audit_log (action, resource_type, resource_id, metadata, created_at)
-         SELECT 'export.archive_expired', 'privacy_job', CAST(id AS TEXT), json_object('jobId', id), ?
-         FROM privacy_jobs WHERE id = ? AND archive_deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM export_chunks WHERE job_id = ?)`,
-      )
-      .bind(now, jobId, jobId),
-    central
-      .prepare(
-        'UPDATE privacy_jobs SET archive_deleted_at = ?, updated_at = ? WHERE id = ? AND archive_deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM export_chunks WHERE job_id = ?)',
-      )
-      .bind(now, now, jobId, jobId),
-  ];
-}
-
-/**
  * Deletes the archives of exports that finished at or before `cutoff` (`exportArchiveCutoff`: the
  * TTL ago), oldest export first and each archive from its first chunk, in bounded work: at most
  * `maxDeletes` batches, each deleting at most `chunksPerDelete` chunks, so a pass sends at most
@@ -53,10 +31,11 @@ function expiryBatch(central: D1DatabaseLike, jobId: number, now: number, chunks
  * still running and archives inside their TTL are not read.
  *
  * ```sql
+ * -- exportsWithExpiredArchives:
  * SELECT id FROM privacy_jobs WHERE kind = 'export' AND status = 'done' AND archive_deleted_at IS NULL AND finished_at <= ?
  *   ORDER BY finished_at, id LIMIT ?;                                                     -- index privacy_jobs_kept_archives
- * -- then for each job, oldest first, batches of:
- * DELETE FROM export_chunks WHERE rowid IN (SELECT rowid FROM export_chunks WHERE job_id = ? ORDER BY seq LIMIT ?);
+ * -- then for each job, oldest first, batches of (deleteArchiveChunks):
+ * DELETE FROM export_chunks WHERE job_id = ? AND seq IN (SELECT seq FROM export_chunks WHERE job_id = ? ORDER BY seq LIMIT ?);
  * INSERT INTO audit_log (action, resource_type, resource_id, metadata, created_at)
  *   SELECT 'export.archive_expired', 'privacy_job', CAST(id AS TEXT), json_object('jobId', id), ?
  *   FROM privacy_jobs WHERE id = ? AND archive_deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM export_chunks WHERE job_id = ?);
@@ -72,25 +51,19 @@ export async function deleteExpiredExportArchives(
 ): Promise<ExpiredArchivesPass> {
   const maxDeletes = options.maxDeletes ?? 40;
   const chunksPerDelete = options.chunksPerDelete ?? 25;
-  const { results: jobs } = await central
-    .prepare(
-      "SELECT id FROM privacy_jobs WHERE kind = 'export' AND status = 'done' AND archive_deleted_at IS NULL AND finished_at <= ? ORDER BY finished_at, id LIMIT ?",
-    )
-    .bind(cutoff, maxDeletes)
-    .all<{ id: number }>();
+  const directory = openDirectoryDatabase(central);
+  const jobIds = await exportsWithExpiredArchives(directory, cutoff, maxDeletes);
   let deletes = 0;
   let deletedChunks = 0;
   const expiredJobIds: number[] = [];
-  for (const { id } of jobs) {
+  for (const jobId of jobIds) {
     while (deletes < maxDeletes) {
-      const [deleted, , marked] = await central.batch(expiryBatch(central, id, now, chunksPerDelete));
+      const step = await deleteArchiveChunks(directory, { jobId, now, chunksPerDelete });
       deletes += 1;
-      const chunks = deleted!.meta.changes ?? 0;
-      deletedChunks += chunks;
-      const archiveGone = (marked!.meta.changes ?? 0) > 0;
-      if (archiveGone) expiredJobIds.push(id);
+      deletedChunks += step.deletedChunks;
+      if (step.archiveGone) expiredJobIds.push(jobId);
       // A short delete means nothing is left (or another pass finished this archive meanwhile).
-      if (archiveGone || chunks < chunksPerDelete) break;
+      if (step.archiveGone || step.deletedChunks < chunksPerDelete) break;
     }
   }
   return { deletedChunks, expiredJobIds, reachedLimit: deletes === maxDeletes };

@@ -1,4 +1,6 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
+import { openDirectoryDatabase } from '@waddle/directory-queries/directory-database';
+import { runningPrivacyJobIds } from '@waddle/directory-queries/privacy/running-privacy-jobs';
 import { advanceJob, DEFAULT_STEP_QUERIES } from '@waddle/privacy/advance-job';
 import type { PrivacyJob } from '@waddle/privacy/privacy-job';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
@@ -19,6 +21,7 @@ export interface ResumedJob {
  * queries, so a pass stays under D1's 1,000 queries per invocation.
  *
  * ```sql
+ * -- runningPrivacyJobIds:
  * SELECT id FROM privacy_jobs WHERE kind = ? AND status = 'running' ORDER BY id LIMIT ?  -- partial index privacy_jobs_one_running (running jobs only)
  * -- then advanceJob(…) for each
  * ```
@@ -30,12 +33,9 @@ export async function resumePrivacyJobs(
   now: number,
   options: { readonly maxJobs?: number; readonly stepQueries?: number } = {},
 ): Promise<ResumedJob[]> {
-  const { results } = await central
-    .prepare("SELECT id FROM privacy_jobs WHERE kind = ? AND status = 'running' ORDER BY id LIMIT ?")
-    .bind(kind, options.maxJobs ?? 2)
-    .all<{ id: number }>();
+  const jobIds = await runningPrivacyJobIds(openDirectoryDatabase(central), kind, options.maxJobs ?? 2);
   const resumed: ResumedJob[] = [];
-  for (const { id } of results) {
+  for (const id of jobIds) {
     const { job } = await advanceJob(central, connectors, id, { now, maxQueries: options.stepQueries ?? DEFAULT_STEP_QUERIES });
     resumed.push({
       jobId: id,

@@ -1,0 +1,64 @@
+import type { DB, Waddles } from '@waddle/central-schema/database';
+import type { Kysely, Selectable } from 'kysely';
+import { SHOWN_WADDLE_COLUMNS } from './shown-waddle.ts';
+
+/** A waddle's registry row as the API reads it: what it shows, and where its database is. */
+export type WaddleRow = Pick<
+  Selectable<Waddles>,
+  | 'id'
+  | 'name'
+  | 'display_name'
+  | 'description'
+  | 'icon_url'
+  | 'owner_id'
+  | 'is_public'
+  | 'member_count'
+  | 'created_at'
+  | 'd1_database_id'
+  | 'd1_binding'
+>;
+
+/**
+ * A waddle's registry row with whether the caller is a member of it, and whether they ever were
+ * (`user_waddles` remembers every join, after a leave, kick or ban).
+ */
+export type WaddleForCaller = WaddleRow & { readonly is_member: 0 | 1; readonly was_member: 0 | 1 };
+
+/**
+ * The query that reads a waddle's registry row and the caller's membership, present and past, in
+ * one lookup. For a batch: the API sends it in the same round trip as the caller's own row, so a
+ * request about a waddle costs one central round trip.
+ *
+ * ```sql
+ * SELECT w.id, w.name, w.display_name, w.description, w.icon_url, w.owner_id, w.is_public, w.member_count, w.created_at,
+ *        w.d1_database_id, w.d1_binding, m.user_id IS NOT NULL AS is_member,
+ *        EXISTS (SELECT 1 FROM user_waddles u WHERE u.user_id = ? AND u.waddle_id = w.id) AS was_member
+ * FROM waddles w LEFT JOIN waddle_members m ON m.waddle_id = w.id AND m.user_id = ?
+ * WHERE w.id = ?
+ * ```
+ *
+ * @example
+ * ```ts
+ * const row = await waddleForCallerQuery(directory.db, 42, 7).executeTakeFirst(); // WaddleForCaller | undefined
+ * ```
+ */
+export function waddleForCallerQuery(db: Kysely<DB>, callerId: number, waddleId: number) {
+  return db
+    .selectFrom('waddles as w')
+    .leftJoin('waddle_members as m', (join) => join.onRef('m.waddle_id', '=', 'w.id').on('m.user_id', '=', callerId))
+    .select([...SHOWN_WADDLE_COLUMNS, 'w.d1_database_id', 'w.d1_binding'])
+    .select((eb) => [
+      eb('m.user_id', 'is not', null).$castTo<0 | 1>().as('is_member'),
+      eb
+        .exists(
+          eb
+            .selectFrom('user_waddles as u')
+            .select(eb.lit(1).as('one'))
+            .where('u.user_id', '=', callerId)
+            .whereRef('u.waddle_id', '=', 'w.id'),
+        )
+        .$castTo<0 | 1>()
+        .as('was_member'),
+    ])
+    .where('w.id', '=', waddleId);
+}
