@@ -12,10 +12,12 @@ import { getActiveThreads } from '@waddle/queries/threads/active-threads';
 import { markRead } from '@waddle/queries/unreads/mark-read';
 import { getUnreadCounts } from '@waddle/queries/unreads/unread-counts';
 import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-database';
+import { callSlice } from '@waddle/slice-worker/call-slice';
 import { httpSliceDispatcher } from '@waddle/slice-worker/http-slice-dispatcher';
 import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
 import { DatabaseNotInSliceError, SliceStatementError, SliceUnavailableError } from '@waddle/slice-worker/slice-errors';
 import { migrateThroughSlice, sampleThroughSlice } from '@waddle/slice-worker/slice-jobs';
+import { SlicePath } from '@waddle/slice-worker/slice-protocol';
 import { uploadSlice } from '@waddle/slice-worker/upload-slice';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import type { Miniflare } from 'miniflare';
@@ -275,5 +277,60 @@ describe('the local API’s REST rate limit', () => {
     clock.advance(1);
     expect((await call()).status).toBe(404);
     expect(api.restCalls()).toEqual({ query: before.query, controlPlane: 1201, refused: 3 });
+  });
+});
+
+describe('a slice’s failures', () => {
+  it('refuses an upload whose Worker fails to start, and keeps serving the version it had', async () => {
+    const broken = uploadSlice(cf, {
+      namespace: LOCAL_DISPATCH_NAMESPACE,
+      slice: 'slice-a',
+      script: "throw new Error('boom at startup'); export default {};",
+      databases: ids,
+    });
+    await expect(broken).rejects.toThrow(/D1 REST API 400: Uncaught error at startup/);
+    expect((await throughSlice(ids[0]!).prepare('SELECT count(*) AS n FROM messages').first<{ n: number }>())!.n).toBe(5);
+  });
+
+  it('stops reaching a database once it is deleted: the slice answers that it is not its own', async () => {
+    const { uuid } = await cloudflareRequest<{ uuid: string }>(cf, 'POST', '/d1/database', { name: 'doomed' });
+    await upload('slice-b', [uuid]);
+    await throughSlice(uuid, 'slice-b').exec('CREATE TABLE t (x INTEGER)');
+    await cloudflareRequest(cf, 'DELETE', `/d1/database/${uuid}`);
+    expect(api.slices()['slice-b']).toEqual([]);
+    await expect(throughSlice(uuid, 'slice-b').prepare('SELECT * FROM t').all()).rejects.toBeInstanceOf(DatabaseNotInSliceError);
+  });
+
+  it('refuses a parameter JSON cannot carry exactly before sending anything', () => {
+    const statement = throughSlice(ids[0]!).prepare('SELECT ?');
+    expect(() => statement.bind(1n)).toThrow(TypeError);
+    expect(() => statement.bind(Number.NaN)).toThrow(TypeError);
+    expect(() => statement.bind({ id: 1 })).toThrow(TypeError);
+  });
+
+  it('bounds a job: with no budget left it starts nothing and says so', async () => {
+    const outcomes = await callSlice<{ status: string }[]>(slices(), 'slice-a', SlicePath.migrate, { databases: ids, budgetMs: 0 });
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['not_started', 'not_started', 'not_started', 'not_started']);
+    await expect(migrateThroughSlice(slices(), 'slice-a', ids, { budgetMs: 0 })).rejects.toThrow(/made no progress/);
+  });
+
+  it('refuses a malformed request without running anything', async () => {
+    const post = (body: unknown) =>
+      slices()
+        .get('slice-a')
+        .fetch('https://slice/statements', { method: 'POST', body: JSON.stringify(body) });
+    const first = await post({
+      database: ids[0],
+      mode: 'first',
+      statements: [
+        { sql: 'SELECT 1', params: [] },
+        { sql: 'SELECT 2', params: [] },
+      ],
+    });
+    expect(first.status).toBe(400);
+    expect(await first.json()).toEqual({ error: { kind: 'bad_request', message: 'first takes exactly one statement' } });
+    const blob = await post({ database: ids[0], mode: 'all', statements: [{ sql: 'SELECT ?', params: [{ blob: [256] }] }] });
+    expect(blob.status).toBe(400);
+    expect((await slices().get('slice-a').fetch('https://slice/nowhere')).status).toBe(404);
   });
 });
