@@ -15,13 +15,14 @@ import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-
 import { callSlice } from '@waddle/slice-worker/call-slice';
 import { httpSliceDispatcher } from '@waddle/slice-worker/http-slice-dispatcher';
 import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
+import type { SliceDispatcher } from '@waddle/slice-worker/slice-dispatcher';
 import { DatabaseNotInSliceError, SliceStatementError, SliceUnavailableError } from '@waddle/slice-worker/slice-errors';
 import { migrateThroughSlice, sampleThroughSlice } from '@waddle/slice-worker/slice-jobs';
 import { SlicePath } from '@waddle/slice-worker/slice-protocol';
 import { uploadSlice } from '@waddle/slice-worker/upload-slice';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import type { Miniflare } from 'miniflare';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { bundleWorker } from '../src/local/bundle-worker.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_DISPATCH_NAMESPACE, type LocalD1Api, startLocalD1Api } from '../src/local/local-d1-api.ts';
 import { startLocalMiniflare } from '../src/local/local-miniflare.ts';
@@ -105,6 +106,12 @@ function comparable(result: { meta?: Record<string, unknown> } & Record<string, 
 }
 
 describe('a slice uploaded with three bindings', () => {
+  it('is reached in production through the dispatch namespace binding itself', () => {
+    // A type-level check (tsc runs it): the binding's get() is a SliceDispatcher as it is.
+    expectTypeOf<DispatchNamespace>().toExtend<SliceDispatcher>();
+    expectTypeOf(httpSliceDispatcher('http://127.0.0.1:8789/dispatch/waddle-slices')).toExtend<SliceDispatcher>();
+  });
+
   it('migrates its databases with the migrate job, and a second run finds them current', async () => {
     const outcomes = await migrateThroughSlice(slices(), 'slice-a', ids.slice(0, 3));
     expect(outcomes.map((outcome) => [outcome.database, outcome.status, outcome.version])).toEqual(
