@@ -24,4 +24,12 @@ export const CloudflareErrorCode = {
   badRequest: 7400,
   databaseNotFound: 7404,
   statementFailed: 7500,
+  /**
+   * The codes below are this local API's: Cloudflare's documentation names the 429 status and
+   * its `retry-after` header but not the error codes, so callers must go by the HTTP status.
+   */
+  rateLimited: 971,
+  scriptNotFound: 10007,
+  namespaceNotFound: 10090,
+  scriptFailed: 10021,
 } as const;

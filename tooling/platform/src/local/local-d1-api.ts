@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '@waddle/clock/clock';
 import { mkdir } from 'node:fs/promises';
 import { Agent, createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,12 +8,25 @@ import { bundleWorker } from './bundle-worker.ts';
 import { CloudflareErrorCode, cloudflareFailure, cloudflareSuccess } from './cloudflare-envelope.ts';
 import { deleteLocalDatabaseFiles } from './local-database-file.ts';
 import { LOCAL_CENTRAL_DATABASE_ID } from './local-state-directory.ts';
-import { localMiniflareOptions, restartLocalMiniflare, startLocalMiniflare } from './local-miniflare.ts';
+import {
+  type LocalSliceWorker,
+  localMiniflareOptionsWithSlices,
+  restartLocalMiniflare,
+  startLocalMiniflareWith,
+} from './local-miniflare.ts';
+import { parseScriptUpload } from './parse-script-upload.ts';
+import { CLOUDFLARE_API_RATE_LIMIT, type RestRateLimit, RestRateLimiter } from './rest-rate-limit.ts';
 import { registeredDatabases } from './registered-databases.ts';
 import { SharedExclusiveLock } from './shared-exclusive-lock.ts';
 
 /** The account id of the local D1 API (there is one account locally; any other is unknown). */
 export const LOCAL_ACCOUNT_ID = 'waddle-local';
+
+/** The dispatch namespace the local API holds slices in (there is one locally; any other is unknown). */
+export const LOCAL_DISPATCH_NAMESPACE = 'waddle-slices';
+
+/** Script names the local API accepts: lowercase letters, digits, `-` and `_`, up to 63. */
+const SCRIPT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export interface LocalD1ApiOptions {
   /** Miniflare's persistence root (`.wrangler/state/v3`), shared with `wrangler dev`. */
@@ -30,13 +44,41 @@ export interface LocalD1ApiOptions {
   readonly host?: string;
   /** Default 0 (any free port). */
   readonly port?: number;
+  /** The only dispatch namespace it holds user Workers in; default {@link LOCAL_DISPATCH_NAMESPACE}. */
+  readonly dispatchNamespace?: string;
+  /**
+   * The limit on its REST endpoints, per token; default Cloudflare's own
+   * ({@link CLOUDFLARE_API_RATE_LIMIT}: 1,200 per five minutes, then 429 for five minutes).
+   */
+  readonly rateLimit?: RestRateLimit;
+  /** The clock of the rate limit and of the timestamps it answers with; default the system clock. */
+  readonly now?: Clock;
+}
+
+/** The REST calls it answered, by kind (the dispatch of slices is not a REST call and is not counted). */
+export interface RestCallCounts {
+  /** `…/d1/database/{id}/query` and `…/raw`: statements over REST, the calls the data path must not make. */
+  readonly query: number;
+  /** Everything else it admitted: creating, reading and deleting databases, uploading and deleting slices. */
+  readonly controlPlane: number;
+  /** Calls refused with 429 by the rate limit (counted in neither kind). */
+  readonly refused: number;
 }
 
 export interface LocalD1Api {
   /** The API's base URL, `http://host:port/client/v4`: what `CLOUDFLARE_API_BASE_URL` names. */
   readonly baseUrl: string;
+  /**
+   * Where the slices of its dispatch namespace are reached, `http://host:port/dispatch/{namespace}`:
+   * what `httpSliceDispatcher` takes, the local stand-in for the dispatch namespace binding.
+   */
+  readonly dispatchUrl: string;
   /** The D1 ids it serves now. */
   databaseIds(): string[];
+  /** The slices uploaded to its dispatch namespace, each with the D1 ids it binds. */
+  slices(): Record<string, string[]>;
+  /** The REST calls answered since it started, by kind. */
+  restCalls(): RestCallCounts;
   /** Stops listening, waits for requests in flight, then stops workerd. */
   close(): Promise<void>;
 }
@@ -45,6 +87,11 @@ interface ServedDatabase {
   readonly binding: string;
   readonly name: string;
   readonly createdAt?: string;
+}
+
+interface ServedSlice extends LocalSliceWorker {
+  readonly createdOn: string;
+  readonly modifiedOn: string;
 }
 
 let script: Promise<string> | undefined;
@@ -65,14 +112,32 @@ let script: Promise<string> | undefined;
  *   `num_tables`, `file_size`, and `created_at` for databases it created;
  * - `DELETE /client/v4/accounts/{account}/d1/database/{id}`: the database is no longer served
  *   and its files are removed from the state directory; answered with `result: null`;
+ * - `PUT /client/v4/accounts/{account}/workers/dispatch/namespaces/{namespace}/scripts/{script}`
+ *   with the documented multipart upload (a `metadata` part with `main_module` and `bindings`,
+ *   and the modules): the script is (re)deployed as a user Worker of the namespace, running in
+ *   workerd with exactly the `d1` and `plain_text` bindings of its metadata (a `d1` id it does
+ *   not serve is refused with 400); `DELETE` on the same path removes it;
  * - a wrong token answers 401, an unknown account, database or route 404, malformed JSON or a
- *   failing statement 400, each with `success: false` and `errors: [{ code, message }]`.
+ *   failing statement 400, each with `success: false` and `errors: [{ code, message }]`;
+ * - past the rate limit (by default Cloudflare's: 1,200 calls per five minutes per token),
+ *   every REST call of that token answers 429 with `retry-after` for the penalty (five
+ *   minutes), as Cloudflare's API does; {@link LocalD1Api.restCalls} counts what it answered.
+ *
+ * Beside the REST API, `{dispatchUrl}/{script}/{path}` plays the dispatch namespace binding:
+ * the request goes to the slice's Worker as `https://slice/{path}` (no token, no rate limit,
+ * not a REST call: it stands for `env.SLICES.get(script).fetch(…)`); an unknown script answers
+ * 404 with `cf-worker-not-found: 1`, which `httpSliceDispatcher` turns into the binding's
+ * `Worker not found` error.
  *
  * Statements run inside workerd, in a Worker bound to every database it serves (Node only
- * routes, authenticates and forwards). Miniflare binds databases up front, so creating or
- * deleting one rebinds and restarts workerd; these are serialized, and each waits for the
- * requests in flight and holds new ones back meanwhile, so none is lost. Binding names are never
- * reused, so a request that was routed before a deletion cannot reach another database.
+ * routes, authenticates and forwards); the slices run in the same workerd, so each local
+ * database is opened by one process. Miniflare binds databases up front, so creating or
+ * deleting a database, or uploading a slice, rebinds and restarts workerd; these are
+ * serialized, and each waits for the requests in flight and holds new ones back meanwhile, so
+ * none is lost. Binding names are never reused, so a request that was routed before a deletion
+ * cannot reach another database. Deleting a database also drops its binding from the slices
+ * that had it (they answer that it is not theirs), so no slice reaches a deleted database's
+ * files again.
  *
  * @example
  * ```ts
@@ -83,6 +148,7 @@ let script: Promise<string> | undefined;
  */
 export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<LocalD1Api> {
   await mkdir(options.stateDirectory, { recursive: true });
+  const now = options.now ?? systemClock;
   const ids = options.databaseIds ?? [
     LOCAL_CENTRAL_DATABASE_ID,
     ...(await registeredDatabases(options.stateDirectory)).map((row) => row.d1_database_id),
@@ -90,15 +156,24 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   const served = new Map<string, ServedDatabase>(ids.map((id, index) => [id, { binding: `DB_${index}`, name: id }]));
   let bindingsEverMade = served.size;
   const bindings = () => Object.fromEntries([...served].map(([id, { binding }]) => [binding, id]));
+  const slices = new Map<string, ServedSlice>();
+  let slicesEverMade = 0;
+  const namespace = options.dispatchNamespace ?? LOCAL_DISPATCH_NAMESPACE;
+  const limiter = new RestRateLimiter(options.rateLimit ?? CLOUDFLARE_API_RATE_LIMIT, now);
+  const counts = { query: 0, controlPlane: 0, refused: 0 };
   script ??= bundleWorker(join(import.meta.dirname, 'd1-api-worker.ts'));
   const workerScript = await script;
-  const miniflare = await startLocalMiniflare(bindings(), options.stateDirectory, workerScript);
+  const miniflareOptions = () => localMiniflareOptionsWithSlices(bindings(), options.stateDirectory, workerScript, [...slices.values()]);
+  const miniflare = await startLocalMiniflareWith(miniflareOptions());
   const lock = new SharedExclusiveLock();
-  const prefix = `/client/v4/accounts/${options.accountId}/d1/database`;
+  const accountPrefix = `/client/v4/accounts/${options.accountId}`;
+  const prefix = `${accountPrefix}/d1/database`;
+  const scriptsPrefix = `${accountPrefix}/workers/dispatch/namespaces/`;
 
   let workerUrl = await miniflare.ready;
   const agent = new Agent({ keepAlive: true });
-  const inWorker = (path: string, body?: Buffer) => lock.shared(() => forward(new URL(path, workerUrl), agent, body));
+  const inWorker = (path: string, body?: Buffer, method?: string, headers?: Record<string, string>) =>
+    lock.shared(() => forward(new URL(path, workerUrl), agent, body, method, headers));
 
   const details = async (id: string, database: ServedDatabase) => {
     const response = await inWorker(`/details/${database.binding}`);
@@ -114,7 +189,7 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   };
 
   const rebind = async () => {
-    workerUrl = await restartLocalMiniflare(miniflare, localMiniflareOptions(bindings(), options.stateDirectory, workerScript));
+    workerUrl = await restartLocalMiniflare(miniflare, miniflareOptions());
   };
 
   const create = async (body: Buffer) => {
@@ -126,7 +201,7 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     }
     if (typeof name !== 'string' || name.trim() === '') return cloudflareFailure(400, CloudflareErrorCode.badRequest, 'name is required');
     const id = randomUUID();
-    const database = { binding: `DB_${bindingsEverMade++}`, name, createdAt: new Date().toISOString() };
+    const database = { binding: `DB_${bindingsEverMade++}`, name, createdAt: new Date(now()).toISOString() };
     await lock.exclusive(async () => {
       served.set(id, database);
       await rebind();
@@ -139,19 +214,86 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   const remove = (id: string) =>
     lock.exclusive(async () => {
       if (!served.delete(id)) return notFound(id);
+      for (const [name, slice] of slices) {
+        const kept = Object.entries(slice.script.d1Databases).filter(([, databaseId]) => databaseId !== id);
+        if (kept.length < Object.keys(slice.script.d1Databases).length)
+          slices.set(name, { ...slice, script: { ...slice.script, d1Databases: Object.fromEntries(kept) } });
+      }
       await rebind();
       await deleteLocalDatabaseFiles(options.stateDirectory, id);
       return cloudflareSuccess(null);
     });
 
-  const route = async (request: IncomingMessage): Promise<Response> => {
-    const { pathname } = new URL(request.url ?? '/', 'http://local');
-    const body = await readBody(request);
+  const scriptNotFound = (name: string) =>
+    cloudflareFailure(404, CloudflareErrorCode.scriptNotFound, `Worker ${name} not found in dispatch namespace ${namespace}`);
+
+  const upload = async (name: string, request: IncomingMessage, body: Buffer) => {
+    const uploaded = await parseScriptUpload(request.headers['content-type'], body);
+    if (typeof uploaded === 'string') return cloudflareFailure(400, CloudflareErrorCode.badRequest, uploaded);
+    const unknown = Object.entries(uploaded.d1Databases).find(([, id]) => !served.has(id));
+    if (unknown)
+      return cloudflareFailure(400, CloudflareErrorCode.badRequest, `binding ${unknown[0]}: D1 database ${unknown[1]} not found`);
+    return lock.exclusive(async () => {
+      const previous = slices.get(name);
+      const at = new Date(now()).toISOString();
+      const slice: ServedSlice = {
+        workerName: previous?.workerName ?? `slice-${slicesEverMade}`,
+        serviceBinding: previous?.serviceBinding ?? `SLICE_${slicesEverMade}`,
+        script: uploaded,
+        createdOn: previous?.createdOn ?? at,
+        modifiedOn: at,
+      };
+      if (!previous) slicesEverMade += 1;
+      slices.set(name, slice);
+      try {
+        await rebind();
+      } catch (error) {
+        if (previous) slices.set(name, previous);
+        else slices.delete(name);
+        await rebind();
+        return cloudflareFailure(400, CloudflareErrorCode.scriptFailed, `Uncaught error at startup: ${messageOf(error)}`);
+      }
+      return cloudflareSuccess({
+        id: name,
+        created_on: slice.createdOn,
+        modified_on: slice.modifiedOn,
+        has_modules: true,
+        handlers: ['fetch'],
+        dispatch_namespace: namespace,
+      });
+    });
+  };
+
+  const removeScript = (name: string) =>
+    lock.exclusive(async () => {
+      if (!slices.delete(name)) return scriptNotFound(name);
+      await rebind();
+      return cloudflareSuccess(null);
+    });
+
+  /** The local dispatch namespace: `/dispatch/{namespace}/{script}/{path}` to the slice's Worker. */
+  const dispatch = (pathname: string, search: string, request: IncomingMessage, body: Buffer) => {
+    const [dispatchNamespace, name, ...path] = pathname.slice('/dispatch/'.length).split('/');
+    const slice = dispatchNamespace === namespace && name !== undefined ? slices.get(decodeURIComponent(name)) : undefined;
+    if (!slice) return Response.json({ error: `Worker not found: ${name}` }, { status: 404, headers: { 'cf-worker-not-found': '1' } });
+    const contentType = request.headers['content-type'];
+    const headers: Record<string, string> = typeof contentType === 'string' ? { 'content-type': contentType } : {};
+    return inWorker(`/slice/${slice.serviceBinding}/${path.join('/')}${search}`, body, request.method, headers);
+  };
+
+  const restRoute = async (request: IncomingMessage, pathname: string, body: Buffer): Promise<Response> => {
     const noRoute = () =>
       cloudflareFailure(404, CloudflareErrorCode.noRoute, `Could not route to ${pathname}, perhaps your object identifier is invalid?`);
-    if (!pathname.startsWith('/client/v4/accounts/')) return noRoute();
-    if (request.headers.authorization !== `Bearer ${options.apiToken}`)
-      return cloudflareFailure(401, CloudflareErrorCode.authentication, 'Authentication error');
+    if (pathname.startsWith(scriptsPrefix)) {
+      const [scriptNamespace, scripts, name, ...rest] = pathname.slice(scriptsPrefix.length).split('/').map(decodeURIComponent);
+      if (scripts !== 'scripts' || name === undefined || rest.length > 0) return noRoute();
+      if (scriptNamespace !== namespace)
+        return cloudflareFailure(404, CloudflareErrorCode.namespaceNotFound, `dispatch namespace ${scriptNamespace} not found`);
+      if (!SCRIPT_NAME.test(name)) return cloudflareFailure(400, CloudflareErrorCode.badRequest, `invalid script name ${name}`);
+      if (request.method === 'PUT') return upload(name, request, body);
+      if (request.method === 'DELETE') return removeScript(name);
+      return noRoute();
+    }
     if (pathname !== prefix && !pathname.startsWith(`${prefix}/`)) return noRoute();
     const [id, action, ...rest] = pathname
       .slice(prefix.length + 1)
@@ -166,11 +308,33 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     return request.method === 'DELETE' ? remove(id) : cloudflareSuccess(await details(id, database));
   };
 
+  const route = async (request: IncomingMessage): Promise<Response> => {
+    const { pathname, search } = new URL(request.url ?? '/', 'http://local');
+    const body = await readBody(request);
+    if (pathname.startsWith('/dispatch/')) return dispatch(pathname, search, request, body);
+    if (!pathname.startsWith('/client/v4/accounts/'))
+      return cloudflareFailure(
+        404,
+        CloudflareErrorCode.noRoute,
+        `Could not route to ${pathname}, perhaps your object identifier is invalid?`,
+      );
+    const token = request.headers.authorization?.replace(/^Bearer /, '');
+    if (request.headers.authorization !== `Bearer ${options.apiToken}` || token === undefined)
+      return cloudflareFailure(401, CloudflareErrorCode.authentication, 'Authentication error');
+    const decision = limiter.admit(token);
+    if (!decision.admitted) {
+      counts.refused += 1;
+      return tooManyRequests(decision.retryAfterSeconds);
+    }
+    if (/\/d1\/database\/[^/]+\/(query|raw)$/.test(pathname)) counts.query += 1;
+    else counts.controlPlane += 1;
+    return restRoute(request, pathname, body);
+  };
+
   const server = createServer((request, response) => {
     route(request).then(
       (answer) => send(response, answer),
-      (error: unknown) =>
-        send(response, cloudflareFailure(500, CloudflareErrorCode.statementFailed, error instanceof Error ? error.message : String(error))),
+      (error: unknown) => send(response, cloudflareFailure(500, CloudflareErrorCode.statementFailed, messageOf(error))),
     );
   });
   await new Promise<void>((resolve, reject) => {
@@ -180,13 +344,30 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   const { address, port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://${address}:${port}/client/v4`,
+    dispatchUrl: `http://${address}:${port}/dispatch/${namespace}`,
     databaseIds: () => [...served.keys()],
+    slices: () => Object.fromEntries([...slices].map(([name, slice]) => [name, Object.values(slice.script.d1Databases)])),
+    restCalls: () => ({ ...counts }),
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agent.destroy();
       await miniflare.dispose();
     },
   };
+}
+
+/**
+ * Cloudflare's answer past its rate limit: HTTP 429 with `retry-after` (whole seconds until
+ * calls are admitted again), in the API's envelope.
+ */
+function tooManyRequests(retryAfterSeconds: number): Response {
+  const answer = cloudflareFailure(429, CloudflareErrorCode.rateLimited, 'Please wait and consider throttling your request speed');
+  answer.headers.set('retry-after', String(retryAfterSeconds));
+  return answer;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -197,7 +378,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 async function send(response: ServerResponse, answer: Response): Promise<void> {
   const body = Buffer.from(await answer.arrayBuffer());
-  response.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': body.length });
+  const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+  answer.headers.forEach((value, name) => {
+    if (name !== 'content-length' && name !== 'transfer-encoding') headers[name] = value;
+  });
+  response.writeHead(answer.status, { ...headers, 'content-length': body.length });
   response.end(body);
 }
 
@@ -205,15 +390,24 @@ async function send(response: ServerResponse, answer: Response): Promise<void> {
  * Sends a request to the Worker over a kept-alive connection with `node:http`, which costs a
  * fraction of `fetch` (undici) or `dispatchFetch` per call on this path.
  */
-function forward(url: URL, agent: Agent, body?: Buffer): Promise<Response> {
+function forward(url: URL, agent: Agent, body?: Buffer, method?: string, headers: Record<string, string> = {}): Promise<Response> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
       url,
-      { method: body === undefined ? 'GET' : 'POST', agent, headers: body === undefined ? {} : { 'content-length': body.length } },
+      {
+        method: method ?? (body === undefined ? 'GET' : 'POST'),
+        agent,
+        headers: body === undefined ? headers : { ...headers, 'content-length': body.length },
+      },
       (incoming) => {
         readBody(incoming).then(
           (answer) =>
-            resolve(new Response(answer, { status: incoming.statusCode ?? 502, headers: { 'content-type': 'application/json' } })),
+            resolve(
+              new Response(answer, {
+                status: incoming.statusCode ?? 502,
+                headers: { 'content-type': String(incoming.headers['content-type'] ?? 'application/json') },
+              }),
+            ),
           reject,
         );
       },

@@ -1,5 +1,6 @@
 import { repeatWhenBusy } from '@waddle/d1/retry-when-busy';
 import { convertV4MiniflareOptions, Miniflare, type MiniflareOptions } from 'miniflare';
+import type { UploadedScript } from './parse-script-upload.ts';
 
 /** A Worker that only hosts the D1 bindings, for tools that reach the databases from Node. */
 const BINDINGS_ONLY_WORKER = 'export default { fetch() { return new Response(null, { status: 404 }); } }';
@@ -23,8 +24,13 @@ export function startLocalMiniflare(
   stateDirectory: string,
   script = BINDINGS_ONLY_WORKER,
 ): Promise<Miniflare> {
+  return startLocalMiniflareWith(localMiniflareOptions(d1Databases, stateDirectory, script));
+}
+
+/** Starts workerd with any options, trying again as {@link startLocalMiniflare} does. */
+export function startLocalMiniflareWith(options: MiniflareOptions): Promise<Miniflare> {
   return repeatWhenBusy(async () => {
-    const miniflare = new Miniflare(localMiniflareOptions(d1Databases, stateDirectory, script));
+    const miniflare = new Miniflare(options);
     try {
       await miniflare.ready;
       return miniflare;
@@ -62,6 +68,52 @@ export function localMiniflareOptions(
     compatibilityDate: '2026-11-01',
     d1Databases: { ...d1Databases },
     resourcePersistencePath: stateDirectory,
+  });
+}
+
+/** A slice the local API runs beside its own Worker: what was uploaded, and the service binding that reaches it. */
+export interface LocalSliceWorker {
+  /** Its name in workerd (unique among the workers of one instance). */
+  readonly workerName: string;
+  /** The binding the local API's Worker reaches it through. */
+  readonly serviceBinding: string;
+  readonly script: UploadedScript;
+}
+
+/**
+ * The options for one workerd running `script` (the local D1 API's Worker, bound to
+ * `d1Databases`) and, beside it, every uploaded slice with exactly the D1 bindings and
+ * variables it was uploaded with, all over the same persisted state: a database bound by the
+ * API and by slices is one local database, opened by one process. The API's Worker reaches
+ * each slice through a service binding (`serviceBinding`), inside workerd.
+ */
+export function localMiniflareOptionsWithSlices(
+  d1Databases: Readonly<Record<string, string>>,
+  stateDirectory: string,
+  script: string,
+  slices: readonly LocalSliceWorker[],
+): MiniflareOptions {
+  return convertV4MiniflareOptions({
+    resourcePersistencePath: stateDirectory,
+    workers: [
+      {
+        name: 'local-d1-api',
+        modules: true,
+        script,
+        compatibilityDate: '2026-11-01',
+        d1Databases: { ...d1Databases },
+        serviceBindings: Object.fromEntries(slices.map((slice) => [slice.serviceBinding, slice.workerName])),
+      },
+      ...slices.map(({ workerName, script: uploaded }) => ({
+        name: workerName,
+        modulesRoot: `/${workerName}`,
+        modules: uploaded.modules.map((module) => ({ ...module, path: `/${workerName}/${module.path}` })),
+        compatibilityDate: uploaded.compatibilityDate ?? '2026-11-01',
+        compatibilityFlags: [...uploaded.compatibilityFlags],
+        d1Databases: { ...uploaded.d1Databases },
+        bindings: { ...uploaded.vars },
+      })),
+    ],
   });
 }
 
