@@ -1,3 +1,4 @@
+import { tokenKeysFromSettings } from '@waddle/auth-token/token-keys';
 import type { Clock } from '@waddle/clock/clock';
 import { InvalidQueryError } from '@waddle/queries/invalid-query-error';
 import { loadCaller, verifyBearerToken } from '../auth/authenticate.ts';
@@ -28,9 +29,11 @@ export async function handleRequest(router: Router, request: Request, env: Env, 
     }
     const { route, rawParams } = matched;
     const now = clock();
-    const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now, maxTokenLifetimeSeconds(env));
+    const keys = tokenKeysFromSettings(env);
+    const userId = route.public ? undefined : await verifyBearerToken(request, keys, now, maxTokenLifetimeSeconds(env));
     const input = await parseRequestInput(route, rawParams, request, url);
-    const sessions = await DatabaseSessions.fromRequest(request, env.AUTH_SECRET);
+    const [signing, ...verifying] = keys.hmac;
+    const sessions = await DatabaseSessions.fromRequest(request, [signing.secret, ...verifying.map((key) => key.secret)]);
     const { context, setCaller } = createRequestContext(env, request, sessions, now);
     if (userId !== undefined) {
       // A request about a waddle reads its registry row in the caller's round trip.
