@@ -1,1 +1,5 @@
-export { default } from '../../vitest.workers.ts';
+import { mergeConfig } from 'vitest/config';
+import workers from '../../vitest.workers.ts';
+
+/** The shared workerd config, plus an identity provider's key set served over real HTTP (test/jwks-server.ts). */
+export default mergeConfig(workers, { test: { globalSetup: ['./test/jwks-server.ts'] } });

@@ -1,8 +1,17 @@
 // Secrets and optional settings of the API Worker, beside the bindings and vars `wrangler types` generates
 // (from wrangler.jsonc, such as EXPORT_ARCHIVE_TTL_HOURS). Locally secrets come from `apps/api/.dev.vars`, which `npm start` writes.
 interface WaddleApiSettings {
-  /** Signs and verifies access tokens (HS256); at least 32 characters. */
-  AUTH_SECRET: string;
+  /**
+   * The API's HS256 keys, JSON `[{ "kid": "...", "secret": "..." }, ...]`: the first signs, all
+   * verify (a rotation, docs/tokens.md). Secrets of at least 32 characters.
+   */
+  AUTH_KEYS?: string;
+  /** One HS256 secret (at least 32 characters), the key `default`; with AUTH_KEYS, it verifies only. */
+  AUTH_SECRET?: string;
+  /** An identity provider whose tokens are accepted too: its JWKS URL, and the `iss` and `aud` its tokens must name. */
+  AUTH_JWKS_URL?: string;
+  AUTH_JWT_ISSUER?: string;
+  AUTH_JWT_AUDIENCE?: string;
   /** D1 REST API of the account, for waddle databases without a binding and for creating databases. */
   CLOUDFLARE_API_BASE_URL?: string;
   CLOUDFLARE_ACCOUNT_ID?: string;

@@ -9,7 +9,7 @@ import { postMessage } from '@waddle/queries/messages/post-message';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { Permission } from '../src/access/permissions.ts';
-import { TEST_AUTH_SECRET, TEST_WADDLE_BINDINGS } from './test-config.ts';
+import { TEST_SIGNING_KEY, TEST_WADDLE_BINDINGS } from './test-config.ts';
 
 /** The people of the test platform, by role in the private waddle. */
 export const USER = { owner: 1, moderator: 2, member: 3, outsider: 4, banned: 5, globallyBanned: 6, erased: 7 } as const;
@@ -97,7 +97,7 @@ export async function freshPlatform(): Promise<void> {
 
 /** A valid token for a persona (or any user id), one hour long. */
 export function tokenFor(who: Persona | number): Promise<string> {
-  return signAccessToken(TEST_AUTH_SECRET, { userId: typeof who === 'number' ? who : USER[who], now: Date.now() });
+  return signAccessToken(TEST_SIGNING_KEY, { userId: typeof who === 'number' ? who : USER[who], now: Date.now() });
 }
 
 export interface ApiAnswer {

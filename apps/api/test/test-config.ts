@@ -1,6 +1,9 @@
 /** The secret the tests' Worker verifies tokens with (a Worker secret in a deployment). */
 export const TEST_AUTH_SECRET = 'test-secret-of-the-waddle-api-at-least-32-chars';
 
+/** The key the tests' tokens are signed with: `AUTH_SECRET`, whose key id is the default one. */
+export const TEST_SIGNING_KEY = { kid: 'default', secret: TEST_AUTH_SECRET } as const;
+
 /** Waddle databases the test Worker binds: binding name → D1 database id. */
 export const TEST_WADDLE_BINDINGS = {
   WADDLE_PRIVATE: 'test-waddle-private',

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, InvalidAccessTokenError, signAccessToken, verifyAccessToken } from '../src/access-token.ts';
+import { DEFAULT_KEY_ID, type HmacKey, type TokenKeys } from '../src/token-keys.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
+/** The one key of a deployment configured with `AUTH_SECRET` only. */
+const KEY: HmacKey = { kid: DEFAULT_KEY_ID, secret: SECRET };
+const KEYS: TokenKeys = { hmac: [KEY] };
 /** Whole seconds, as token times are: the test's own clock, from the real now. */
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 
-async function problemOf(token: string, secret = SECRET, now = NOW): Promise<string> {
+async function problemOf(token: string, keys = KEYS, now = NOW): Promise<string> {
   try {
-    await verifyAccessToken(secret, token, now);
+    await verifyAccessToken(keys, token, now);
     return 'accepted';
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidAccessTokenError);
@@ -39,14 +43,14 @@ const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_
 
 describe('access tokens (HS256 JWT)', () => {
   it('round-trips a user id and expiry', async () => {
-    const token = await signAccessToken(SECRET, { userId: 42, expiresInSeconds: 60, now: NOW });
-    expect(await verifyAccessToken(SECRET, token, NOW + 59_000)).toEqual({ userId: 42, expiresAt: NOW / 1000 + 60 });
+    const token = await signAccessToken(KEY, { userId: 42, expiresInSeconds: 60, now: NOW });
+    expect(await verifyAccessToken(KEYS, token, NOW + 59_000)).toEqual({ userId: 42, expiresAt: NOW / 1000 + 60 });
   });
 
   it('refuses expired, wrongly signed, malformed and alg=none tokens', async () => {
-    const token = await signAccessToken(SECRET, { userId: 42, expiresInSeconds: 60, now: NOW });
-    expect(await problemOf(token, SECRET, NOW + 60_000)).toBe('expired');
-    expect(await problemOf(token, `${SECRET}-other`)).toBe('bad_signature');
+    const token = await signAccessToken(KEY, { userId: 42, expiresInSeconds: 60, now: NOW });
+    expect(await problemOf(token, KEYS, NOW + 60_000)).toBe('expired');
+    expect(await problemOf(token, { hmac: [{ kid: DEFAULT_KEY_ID, secret: `${SECRET}-other` }] })).toBe('bad_signature');
     const [header, , signature] = token.split('.');
     expect(await problemOf(`${header}.${part({ sub: '1', exp: NOW / 1000 + 60 })}.${signature}`)).toBe('bad_signature');
     expect(await problemOf('not-a-token')).toBe('malformed');
@@ -73,7 +77,7 @@ describe('access tokens (HS256 JWT)', () => {
   });
 
   it('decodes strictly: a last character with its unused bits set, a length no base64 has, or text that is not UTF-8 is malformed', async () => {
-    const token = await signAccessToken(SECRET, { userId: 42, expiresInSeconds: 60, now: NOW });
+    const token = await signAccessToken(KEY, { userId: 42, expiresInSeconds: 60, now: NOW });
     const [header, payload, signature] = token.split('.') as [string, string, string];
     // 32 bytes take 43 characters, the last carrying 2 unused bits: flipping them keeps the bytes.
     for (const mask of [1, 2, 3]) {
@@ -122,11 +126,11 @@ describe('access tokens (HS256 JWT)', () => {
     expect(await problemOf(await signed({ iat: 'yesterday', exp: seconds + 120 }))).toBe('bad_issued_at');
     expect(await problemOf(await signed({ exp: 'tomorrow' }))).toBe('missing_expiry');
 
-    const hour = await signAccessToken(SECRET, { userId: 42, expiresInSeconds: 3600, now: NOW });
-    await expect(verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 3599 })).rejects.toMatchObject({
+    const hour = await signAccessToken(KEY, { userId: 42, expiresInSeconds: 3600, now: NOW });
+    await expect(verifyAccessToken(KEYS, hour, NOW, { maxLifetimeSeconds: 3599 })).rejects.toMatchObject({
       problem: 'lifetime_too_long',
     });
-    expect(await verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 3600 })).toEqual({ userId: 42, expiresAt: seconds + 3600 });
-    await expect(verifyAccessToken(SECRET, hour, NOW, { maxLifetimeSeconds: 0 })).rejects.toBeInstanceOf(RangeError);
+    expect(await verifyAccessToken(KEYS, hour, NOW, { maxLifetimeSeconds: 3600 })).toEqual({ userId: 42, expiresAt: seconds + 3600 });
+    await expect(verifyAccessToken(KEYS, hour, NOW, { maxLifetimeSeconds: 0 })).rejects.toBeInstanceOf(RangeError);
   });
 });

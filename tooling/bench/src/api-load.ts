@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { signAccessToken } from '@waddle/auth-token/access-token';
+import { DEFAULT_KEY_ID } from '@waddle/auth-token/token-keys';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import { systemClock } from '@waddle/clock/clock';
 import { Migrator } from '@waddle/migrator/migrator';
@@ -99,7 +100,9 @@ export async function measureApiLoad(
   });
   try {
     const tokens = await Promise.all(
-      Array.from({ length: USERS }, (_, i) => signAccessToken(SECRET, { userId: i + 1, now: systemClock() })),
+      Array.from({ length: USERS }, (_, i) =>
+        signAccessToken({ kid: DEFAULT_KEY_ID, secret: SECRET }, { userId: i + 1, now: systemClock() }),
+      ),
     );
     const url = `${worker.url}/v1/waddles/1/channels/1/messages`;
     const warm = await fetch(url, { headers: { authorization: `Bearer ${tokens[0]}` } });

@@ -1,7 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyAccessToken } from '@waddle/auth-token/access-token';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, verifyAccessToken } from '@waddle/auth-token/access-token';
+import { tokenKeysFromSettings } from '@waddle/auth-token/token-keys';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import { Migrator } from '@waddle/migrator/migrator';
 import { describe, expect, it } from 'vitest';
@@ -36,7 +37,8 @@ describe('waddle token', () => {
       const granted = capture();
       expect(await tokenCommand(['42', '--expires-in', '60'], granted, { repositoryRoot, stateDirectory })).toBe(0);
       expect(granted.errors).toEqual([]);
-      const claims = await verifyAccessToken(authSecret, granted.lines[0]!, Date.now());
+      // Verified as the local API does: its .dev.vars gives it AUTH_SECRET alone.
+      const claims = await verifyAccessToken(tokenKeysFromSettings({ AUTH_SECRET: authSecret }), granted.lines[0]!, Date.now());
       expect(claims.userId).toBe(42);
       expect(claims.expiresAt - Date.now() / 1000).toBeLessThanOrEqual(60);
 
@@ -64,11 +66,15 @@ describe('waddle token', () => {
     expect(await tokenCommand(['1'], noDatabase, { repositoryRoot, stateDirectory })).toBe(1);
     expect(noDatabase.errors).toEqual(['waddle token: there is no local central database yet: run `npm start` once, it creates it']);
 
-    for (const args of [['ada'], ['1', '--expires-in', '0'], ['1', '2']]) {
+    const tooLong = String(DEFAULT_MAX_TOKEN_LIFETIME_SECONDS + 1);
+    for (const args of [['ada'], ['1', '--expires-in', '0'], ['1', '2'], ['1', '--expires-in', tooLong]]) {
       const refused = capture();
       expect(await tokenCommand(args, refused, { repositoryRoot, stateDirectory })).toBe(2);
       expect(refused.lines).toEqual([]);
       expect(refused.errors.at(-1)).toMatch(/^usage: waddle token <user-id> \[options\]/);
     }
+    const capped = capture();
+    await tokenCommand(['1', '--expires-in', tooLong], capped, { repositoryRoot, stateDirectory });
+    expect(capped.errors.join('\n')).toContain(`--expires-in must be at most ${DEFAULT_MAX_TOKEN_LIFETIME_SECONDS} seconds`);
   });
 });

@@ -1,4 +1,5 @@
-import { InvalidAccessTokenError, verifyAccessToken } from '@waddle/auth-token/access-token';
+import { InvalidAccessTokenError, KeySetUnavailableError, verifyAccessToken } from '@waddle/auth-token/access-token';
+import type { TokenKeys } from '@waddle/auth-token/token-keys';
 import { type DirectoryDatabase, runDirectoryBatch } from '@waddle/directory-queries/directory-database';
 import { callerQuery } from '@waddle/directory-queries/users/caller-query';
 import { type WaddleForCaller, waddleForCallerQuery } from '@waddle/directory-queries/waddles/waddle-for-caller';
@@ -8,21 +9,27 @@ import { ApiError } from '../http/api-error.ts';
 const unauthenticated = (message: string) => new ApiError(401, 'unauthenticated', message, { 'WWW-Authenticate': 'Bearer realm="waddle"' });
 
 /**
- * Checks the `Authorization: Bearer <JWT>` header (HS256 under `AUTH_SECRET`, `exp` required, a
- * lifetime of at most `maxLifetimeSeconds`; see `verifyAccessToken`) without touching a database,
- * and returns the user id it names. Missing, malformed, expired, too long-lived or wrongly
- * signed: 401.
+ * Checks the `Authorization: Bearer <JWT>` header (HS256 under the key its `kid` names, or an
+ * identity provider's token when one is configured; `exp` required, a lifetime of at most
+ * `maxLifetimeSeconds`; see `verifyAccessToken`) without touching a database, and returns the
+ * user id it names. Missing, malformed, expired, too long-lived, under an unknown key or wrongly
+ * signed: 401, the same answer for each. An identity provider's key set that cannot be fetched:
+ * 503 (the token may be fine).
  */
-export async function verifyBearerToken(request: Request, secret: string, now: number, maxLifetimeSeconds: number): Promise<number> {
+export async function verifyBearerToken(request: Request, keys: TokenKeys, now: number, maxLifetimeSeconds: number): Promise<number> {
   const header = request.headers.get('authorization');
   if (!header) throw unauthenticated('send Authorization: Bearer <token>');
   const token = /^Bearer ([^\s]+)$/i.exec(header)?.[1];
   if (token === undefined) throw unauthenticated('the Authorization header must be Bearer <token>');
   try {
-    return (await verifyAccessToken(secret, token, now, { maxLifetimeSeconds })).userId;
+    return (await verifyAccessToken(keys, token, now, { maxLifetimeSeconds })).userId;
   } catch (error) {
     if (error instanceof InvalidAccessTokenError)
       throw unauthenticated(error.problem === 'expired' ? 'the token has expired' : 'the token is not valid');
+    if (error instanceof KeySetUnavailableError)
+      throw new ApiError(503, 'auth_keys_unavailable', "the identity provider's keys cannot be fetched; try again later", {
+        'Retry-After': '30',
+      });
     throw error;
   }
 }

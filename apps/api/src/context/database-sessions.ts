@@ -16,13 +16,14 @@ interface SessionCapable {
  * may be served by a read replica; a client that sends back the bookmarks of its last response
  * (`X-Waddle-Bookmark`) reads at least what that response wrote or saw. The header is opaque:
  * base64url of `{"<database key>": "<D1 bookmark>"}`, a dot, and the base64url HMAC-SHA256 of
- * that first part under a key derived from `AUTH_SECRET`; at most 4 KB. D1 documents a bookmark
+ * that first part under a key derived from the API's signing key (the first HS256 key; a
+ * bookmark signed under any of its HS256 keys is accepted back, so a key rotation keeps them); at most 4 KB. D1 documents a bookmark
  * only as an opaque string, so the API does not parse it: it accepts back only what it signed
  * (canonical base64url, constant-time `verify`), and anything else is a 400 before a database is
  * touched.
  *
  * ```ts
- * const sessions = await DatabaseSessions.fromRequest(request, env.AUTH_SECRET);
+ * const sessions = await DatabaseSessions.fromRequest(request, [signingSecret, ...otherSecrets]);
  * const central = sessions.open('central', env.CENTRAL_DB); // env.CENTRAL_DB.withSession(bookmark ?? 'first-unconstrained')
  * // … after the work:
  * response.headers.set(BOOKMARK_HEADER, await sessions.header());
@@ -30,6 +31,7 @@ interface SessionCapable {
  */
 export class DatabaseSessions {
   readonly #bookmarks: Map<string, string>;
+  /** Signs the response's header. */
   readonly #key: CryptoKey;
   readonly #open = new Map<string, { getBookmark(): string | null }>();
 
@@ -38,9 +40,13 @@ export class DatabaseSessions {
     this.#key = key;
   }
 
-  /** The sessions a request asks for; a header the API did not sign, or a malformed one, is a 400. */
-  static async fromRequest(request: Request, secret: string): Promise<DatabaseSessions> {
-    const key = await bookmarkKey(secret);
+  /**
+   * The sessions a request asks for; a header the API did not sign (under a key derived from one
+   * of `secrets`), or a malformed one, is a 400. The response's header is signed under the first.
+   */
+  static async fromRequest(request: Request, secrets: readonly [string, ...string[]]): Promise<DatabaseSessions> {
+    const verifiers = await Promise.all(secrets.map(bookmarkKey));
+    const key = verifiers[0]!;
     const header = request.headers.get(BOOKMARK_HEADER);
     if (header === null || header === '') return new DatabaseSessions(new Map(), key);
     const invalid = () => badRequest('invalid_bookmark', `${BOOKMARK_HEADER} is not a bookmark this API returned`);
@@ -49,7 +55,7 @@ export class DatabaseSessions {
     const [, payload, signature] = match as unknown as [string, string, string];
     const mac = bytesOfBase64Url(signature);
     // Only the canonical spelling of the MAC: its last character's unused bits are zero.
-    if (base64Url(mac) !== signature || !(await crypto.subtle.verify('HMAC', key, mac, encoder.encode(payload)))) throw invalid();
+    if (base64Url(mac) !== signature || !(await signedUnderOneOf(verifiers, mac, encoder.encode(payload)))) throw invalid();
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder().decode(bytesOfBase64Url(payload)));
@@ -95,7 +101,7 @@ const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 
 /**
- * The bookmark signing key: HMAC-SHA256 of a fixed label under `AUTH_SECRET`, so a bookmark's MAC
+ * A bookmark signing key: HMAC-SHA256 of a fixed label under an HS256 secret of the API, so a bookmark's MAC
  * is never a token's signature (tokens are signed with the secret itself).
  */
 function bookmarkKey(secret: string): Promise<CryptoKey> {
@@ -109,6 +115,12 @@ function bookmarkKey(secret: string): Promise<CryptoKey> {
     keys.set(secret, key);
   }
   return key;
+}
+
+/** Whether `mac` is the HMAC of `data` under one of `keys` (each checked in constant time). */
+async function signedUnderOneOf(keys: readonly CryptoKey[], mac: Uint8Array, data: Uint8Array): Promise<boolean> {
+  for (const key of keys) if (await crypto.subtle.verify('HMAC', key, mac, data)) return true;
+  return false;
 }
 
 function base64Url(bytes: Uint8Array): string {

@@ -1,5 +1,7 @@
+import { tokenKeysFromSettings } from '@waddle/auth-token/token-keys';
 import type { Clock } from '@waddle/clock/clock';
 import { InvalidQueryError } from '@waddle/queries/invalid-query-error';
+import { logUnexpectedError, requestIdOf } from '@waddle/worker-log/unexpected-error';
 import { loadCaller, verifyBearerToken } from '../auth/authenticate.ts';
 import { maxTokenLifetimeSeconds } from '../auth/token-lifetime.ts';
 import { BOOKMARK_HEADER, DatabaseSessions } from '../context/database-sessions.ts';
@@ -12,11 +14,13 @@ import type { Router } from './router.ts';
  * The API's request pipeline: find the route (404, or 405 with `Allow`); verify the bearer token
  * (401) and validate every input (400) before any database is touched; then load the caller
  * (401 for an unknown or erased user, 403 under a global ban), run the handler, and return its
- * JSON with the session bookmark header. Every error is `{"error": {"code", "message"}}`.
+ * JSON with the session bookmark header. Every error is `{"error": {"code", "message"}}`; an
+ * unexpected one (500) is logged as one JSON line with the route and the request id.
  * The request's "now" is read once from `clock` and is the time of everything it does.
  */
 export async function handleRequest(router: Router, request: Request, env: Env, clock: Clock): Promise<Response> {
   const url = new URL(request.url);
+  let routeName = `${request.method} ${url.pathname}`;
   try {
     const matched = router.match(request.method, url.pathname);
     if (!('route' in matched)) {
@@ -26,10 +30,13 @@ export async function handleRequest(router: Router, request: Request, env: Env, 
       });
     }
     const { route, rawParams } = matched;
+    routeName = `${route.method} ${route.path}`;
     const now = clock();
-    const userId = route.public ? undefined : await verifyBearerToken(request, env.AUTH_SECRET, now, maxTokenLifetimeSeconds(env));
+    const keys = tokenKeysFromSettings(env);
+    const userId = route.public ? undefined : await verifyBearerToken(request, keys, now, maxTokenLifetimeSeconds(env));
     const input = await parseRequestInput(route, rawParams, request, url);
-    const sessions = await DatabaseSessions.fromRequest(request, env.AUTH_SECRET);
+    const [signing, ...verifying] = keys.hmac;
+    const sessions = await DatabaseSessions.fromRequest(request, [signing.secret, ...verifying.map((key) => key.secret)]);
     const { context, setCaller } = createRequestContext(env, request, sessions, now);
     if (userId !== undefined) {
       // A request about a waddle reads its registry row in the caller's round trip.
@@ -47,13 +54,13 @@ export async function handleRequest(router: Router, request: Request, env: Env, 
     headers.set('content-type', 'application/json');
     return new Response(JSON.stringify(result), { status: route.status ?? 200, headers });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, request, routeName);
   }
 }
 
-function errorResponse(error: unknown): Response {
+function errorResponse(error: unknown, request: Request, route: string): Response {
   if (error instanceof ApiError) return error.toResponse();
   if (error instanceof InvalidQueryError) return new ApiError(400, 'invalid_query', error.message).toResponse();
-  console.error('unexpected error', error);
+  logUnexpectedError('unexpected error', { worker: 'waddle-api', route, requestId: requestIdOf(request) }, error);
   return new ApiError(500, 'internal', 'something went wrong on our side').toResponse();
 }
