@@ -1,5 +1,6 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { JobSection, SectionPage } from '../job-section.ts';
+import { channelNotificationLevelsErasure, threadFollowsErasure } from './mention-and-follow-erasure-sections.ts';
 
 /** Tombstones per statement: each fires the schema's triggers (activity, search, edits, reactions, attachments). */
 const TOMBSTONE_PAGE = 200;
@@ -194,5 +195,7 @@ export const waddleErasureSections: readonly JobSection[] = [
   banErasure,
   voiceSessionsErasure,
   threadTitlesErasure,
+  threadFollowsErasure,
+  channelNotificationLevelsErasure,
   searchIndexErasure,
 ];

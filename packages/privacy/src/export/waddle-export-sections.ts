@@ -1,5 +1,6 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { JobSection, SectionPage } from '../job-section.ts';
+import { channelNotificationLevelsExport, mentionsMadeExport, threadFollowsExport } from './mention-and-follow-export-sections.ts';
 
 /** Messages per page: at most 10,000 characters each, so a page stays well under a chunk. */
 const MESSAGE_PAGE = 100;
@@ -232,4 +233,7 @@ export const waddleExportSections: readonly JobSection[] = [
   banExport,
   voiceSessionsExport,
   threadsExport,
+  mentionsMadeExport,
+  threadFollowsExport,
+  channelNotificationLevelsExport,
 ];
