@@ -26,10 +26,10 @@ beforeEach(async () => {
       "INSERT INTO threads (id, channel_id, title, created_by) VALUES (1, 1, 'started by 6', 6), (2, 2, 'elsewhere', 6)",
       // 5 writes three messages, two with mentions, one in thread 1 (which 5 then follows).
       "INSERT INTO messages (id, channel_id, thread_id, user_id, content) VALUES (10, 1, 1, 5, 'hey <@6> <@&7>'), (11, 1, NULL, 5, 'plain'), (12, 2, NULL, 5, '@everyone')",
-      "INSERT INTO message_mentions (message_id, kind, target_id, channel_id, thread_id) VALUES (10, 'user', 6, 1, 1), (10, 'role', 7, 1, 1), (12, 'everyone', 0, 2, NULL)",
+      "INSERT INTO message_mentions (message_id, kind, target_id, channel_id, thread_id, author_id) VALUES (10, 'user', 6, 1, 1, 5), (10, 'role', 7, 1, 1, 5), (12, 'everyone', 0, 2, NULL, 5)",
       // 6 mentions 5: that mention is 6's message, and stays.
       "INSERT INTO messages (id, channel_id, thread_id, user_id, content) VALUES (20, 2, 2, 6, 'thanks <@5>')",
-      "INSERT INTO message_mentions (message_id, kind, target_id, channel_id, thread_id) VALUES (20, 'user', 5, 2, 2)",
+      "INSERT INTO message_mentions (message_id, kind, target_id, channel_id, thread_id, author_id) VALUES (20, 'user', 5, 2, 2, 6)",
       'UPDATE thread_follows SET muted = 1, following = 0 WHERE user_id = 5 AND thread_id = 2',
       "INSERT INTO channel_notification_levels (user_id, channel_id, level, updated_at) VALUES (5, 1, 'mentions', 100), (6, 1, 'none', 100)",
     ].map((statement) => env.DB.prepare(statement)),

@@ -25,14 +25,14 @@ export const NO_MENTION_AUTHORITY: MentionAuthority = { memberIds: [], mayMentio
  * message, or `null` when there is nothing to record. Users are recorded when `authority` says
  * they are members; roles when they exist, are not the default role (`@everyone` is written as
  * such) and are mentionable or the author may mention everyone; `@everyone` and `@here` only when
- * the author may. The place (channel, thread) is copied from the message, and nothing is written
+ * the author may. The place (channel, thread) and the author are copied from the message, and nothing is written
  * unless the message is live. An existing row stays (an edit that keeps a mention). The targets
  * travel as one JSON array of `[kind, id]` pairs, read by `json_each` (a table-valued function,
  * which Kysely has no builder for), so a message of 50 mentions binds 3 values, not 150.
  *
  * ```sql
- * INSERT INTO message_mentions (message_id, kind, target_id, channel_id, thread_id)
- * SELECT m.id, json_extract(t.value, '$[0]'), json_extract(t.value, '$[1]'), m.channel_id, m.thread_id
+ * INSERT INTO message_mentions (message_id, kind, target_id, channel_id, thread_id, author_id)
+ * SELECT m.id, json_extract(t.value, '$[0]'), json_extract(t.value, '$[1]'), m.channel_id, m.thread_id, m.user_id
  * FROM messages AS m, json_each(?) AS t          -- [["user", 42], ["role", 7], ["everyone", 0]]
  * WHERE m.id = ? AND m.is_deleted = 0            -- last_insert_rowid() in the batch that posts it
  *   AND (json_extract(t.value, '$[0]') <> 'role' OR EXISTS (SELECT 1 FROM roles AS r
@@ -58,11 +58,11 @@ export function mentionStatement(
   const targetId = sql<number>`json_extract(t.value, '$[1]')`;
   return db
     .insertInto('message_mentions')
-    .columns(['message_id', 'kind', 'target_id', 'channel_id', 'thread_id'])
+    .columns(['message_id', 'kind', 'target_id', 'channel_id', 'thread_id', 'author_id'])
     .expression(
       db
         .selectFrom(['messages as m', sql<{ value: string }>`json_each(${JSON.stringify(targets)})`.as('t')])
-        .select(['m.id', kind.as('kind'), targetId.as('target_id'), 'm.channel_id', 'm.thread_id'])
+        .select(['m.id', kind.as('kind'), targetId.as('target_id'), 'm.channel_id', 'm.thread_id', 'm.user_id'])
         .where('m.id', '=', messageId)
         .where('m.is_deleted', '=', 0)
         .where((eb) =>

@@ -23,7 +23,7 @@ export interface MentionRange {
  *
  * Four arms, one per way a message reaches the viewer, each a walk of an index from the target
  * (`message_mentions_by_target_in_channel`, `_in_thread`, or `message_mentions_by_target` for a
- * set of channels) in message order, with a primary-key lookup of the message's author; ordered
+ * set of channels) in message order, never reading a message row (the index carries the author and thread); ordered
  * by `message_id`, the union merges them and drops duplicates without sorting, except in the arm
  * of the viewer's roles when they hold several (one walk per role): that sort is as large as the
  * mentions of those roles in the scope and range, never the scope's messages. Selects `message_id`.
@@ -31,9 +31,8 @@ export interface MentionRange {
  * ```sql
  * SELECT mm.message_id FROM message_mentions AS mm
  *  WHERE mm.kind = 'user' AND mm.target_id = ? AND mm.channel_id = ? AND mm.message_id > ?
- *    AND NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.id = mm.message_id AND m.user_id = ?)
- *    AND (mm.thread_id IS NULL OR NOT EXISTS (SELECT 1 FROM thread_follows AS f
- *         WHERE f.user_id = ? AND f.thread_id = mm.thread_id AND f.muted = 1))      -- skipMutedThreads
+ *    AND mm.author_id <> ?
+ *    AND coalesce(mm.thread_id, 0) NOT IN (SELECT thread_id FROM thread_follows WHERE user_id = ? AND muted = 1)   -- skipMutedThreads
  * UNION SELECT … WHERE mm.kind = 'role' AND mm.target_id IN (SELECT role_id FROM member_roles WHERE user_id = ?) AND …
  * UNION SELECT … WHERE mm.kind = 'everyone' AND mm.target_id = 0 AND …
  * UNION SELECT … WHERE mm.kind = 'here' AND mm.target_id = 0 AND …
@@ -58,32 +57,18 @@ export function mentionsReaching(
             ? eb(ref('mm.thread_id'), '=', scope.threadId)
             : eb(ref('mm.channel_id'), 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(scope.channelIds)}))`),
       )
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('messages as m')
-              .select(sql.lit(1).as('one'))
-              .whereRef('m.id', '=', 'mm.message_id')
-              .where('m.user_id', '=', viewerId),
-          ),
-        ),
-      );
+      .where('mm.author_id', '<>', viewerId);
     if (range.after !== undefined) query = query.where('mm.message_id', '>', range.after);
     if (range.before !== undefined) query = query.where('mm.message_id', '<', range.before);
     if (options.skipMutedThreads) {
-      query = query.where(({ or, eb, not, exists, selectFrom }) =>
-        or([
-          eb('mm.thread_id', 'is', null),
-          not(
-            exists(
-              selectFrom('thread_follows as f')
-                .select(sql.lit(1).as('one'))
-                .where('f.user_id', '=', viewerId)
-                .whereRef('f.thread_id', '=', 'mm.thread_id')
-                .where('f.muted', '=', 1),
-            ),
-          ),
-        ]),
+      // Not a correlated NOT EXISTS per mention: one list of the viewer's muted threads per statement
+      // (a top-level message, thread 0, is never in it).
+      query = query.where(({ eb, fn, selectFrom }) =>
+        eb(
+          fn.coalesce('mm.thread_id', eb.lit(0)),
+          'not in',
+          selectFrom('thread_follows').select('thread_id').where('user_id', '=', viewerId).where('muted', '=', 1),
+        ),
       );
     }
     return query;

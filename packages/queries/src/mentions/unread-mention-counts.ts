@@ -41,15 +41,30 @@ export function requireCap(cap: number): void {
 
 /**
  * A user's unread mention counts in the given channels (the ones the caller may see): messages
- * after the user's channel read marker that mention them, their roles or everyone (one
- * definition: `mentionsReaching`), not written by them, not in a thread they muted, counted up
- * to `cap` (default 100). One query for all channels.
+ * after the user's channel read marker that mention them, their roles or everyone (the definition
+ * of `mentionsReaching`), not written by them, not in a thread they muted, reported up to `cap`
+ * (default 100). One statement, one pass for all channels: each of the four arms walks its index
+ * from the target once per channel from that channel's marker, and the union is grouped by
+ * channel. The work is the user's unread mentions in those channels (not the channels' traffic);
+ * counting them separately per channel cost about 0.4 ms a channel in-process, mostly setting up
+ * the four-armed union 50 times.
  *
  * ```sql
- * SELECT c.id AS channel_id, coalesce(r.last_read_message_id, 0) AS last_read,
- *   (SELECT count(*) FROM (<mentionsReaching in channel c.id after coalesce(r.last_read_message_id, 0)> ORDER BY message_id LIMIT ?)) AS mentions
- * FROM channels AS c LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = c.id
- * WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id
+ * WITH viewer_channels AS (
+ *   SELECT c.id AS channel_id, coalesce(r.last_read_message_id, 0) AS marker FROM channels AS c
+ *   LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = c.id WHERE c.id IN (SELECT value FROM json_each(?))),
+ * reaching AS (
+ *   SELECT mm.channel_id, mm.message_id FROM viewer_channels AS vc INNER JOIN message_mentions AS mm
+ *     ON mm.channel_id = vc.channel_id AND mm.message_id > vc.marker
+ *   WHERE mm.kind = 'user' AND mm.target_id = ?                                    -- message_mentions_by_target_in_channel
+ *     AND mm.author_id <> ?
+ *     AND coalesce(mm.thread_id, 0) NOT IN (SELECT thread_id FROM thread_follows WHERE user_id = ? AND muted = 1)
+ *   UNION SELECT … WHERE mm.kind = 'role' AND mm.target_id IN (SELECT role_id FROM member_roles WHERE user_id = ?) …
+ *   UNION SELECT … WHERE mm.kind = 'everyone' AND mm.target_id = 0 …
+ *   UNION SELECT … WHERE mm.kind = 'here' AND mm.target_id = 0 …)
+ * SELECT vc.channel_id, vc.marker AS last_read, count(x.message_id) AS mentions
+ * FROM viewer_channels AS vc LEFT JOIN reaching AS x ON x.channel_id = vc.channel_id
+ * GROUP BY vc.channel_id, vc.marker ORDER BY vc.channel_id
  * ```
  *
  * @example
@@ -64,29 +79,57 @@ export async function getUnreadMentionCounts(
   const cap = options.cap ?? 100;
   requireCap(cap);
   if (options.channelIds.length === 0) return [];
-  const rows = await unreadMentionCountsQuery(waddle.db, options.userId, options.channelIds, cap).execute();
+  const rows = await unreadMentionCountsQuery(waddle.db, options.userId, options.channelIds).execute();
   return rows.map((row) => ({
     channelId: row.channel_id,
     lastReadMessageId: row.last_read,
-    mentionCount: Math.min(row.mentions ?? 0, cap),
-    capped: (row.mentions ?? 0) > cap,
+    mentionCount: Math.min(row.mentions, cap),
+    capped: row.mentions > cap,
   }));
 }
 
 /** The query of {@link getUnreadMentionCounts}, for its query plan. */
-export function unreadMentionCountsQuery(db: Kysely<DB>, userId: number, channelIds: readonly number[], cap: number) {
+export function unreadMentionCountsQuery(db: Kysely<DB>, userId: number, channelIds: readonly number[]) {
   if (!Number.isSafeInteger(userId) || !channelIds.every(Number.isSafeInteger)) {
     throw new InvalidQueryError('channelIds', 'user and channel ids must be integers');
   }
-  const marker = sql<number>`coalesce(r.last_read_message_id, 0)`;
   return db
-    .selectFrom('channels as c')
-    .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 'c.id'))
-    .select([
-      'c.id as channel_id',
-      marker.as('last_read'),
-      unreadMentionCount(db, userId, { channelId: sql<number>`c.id` }, marker, cap).as('mentions'),
-    ])
-    .where('c.id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(channelIds)}))`)
-    .orderBy('c.id');
+    .with('viewer_channels', (qb) =>
+      qb
+        .selectFrom('channels as c')
+        .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 'c.id'))
+        .select(['c.id as channel_id', sql<number>`coalesce(r.last_read_message_id, 0)`.as('marker')])
+        .where('c.id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(channelIds)}))`),
+    )
+    .with('reaching', (qb) => {
+      const arm = (kind: 'user' | 'role' | 'everyone' | 'here') =>
+        qb
+          .selectFrom('viewer_channels as vc')
+          .innerJoin('message_mentions as mm', (join) =>
+            join.onRef('mm.channel_id', '=', 'vc.channel_id').onRef('mm.message_id', '>', 'vc.marker'),
+          )
+          .select(['mm.channel_id', 'mm.message_id'])
+          .where('mm.kind', '=', kind)
+          .where((eb) =>
+            kind === 'user'
+              ? eb('mm.target_id', '=', userId)
+              : kind === 'role'
+                ? eb('mm.target_id', 'in', eb.selectFrom('member_roles').select('role_id').where('user_id', '=', userId))
+                : eb('mm.target_id', '=', 0),
+          )
+          .where('mm.author_id', '<>', userId)
+          .where(({ eb, fn, selectFrom }) =>
+            eb(
+              fn.coalesce('mm.thread_id', eb.lit(0)),
+              'not in',
+              selectFrom('thread_follows').select('thread_id').where('user_id', '=', userId).where('muted', '=', 1),
+            ),
+          );
+      return arm('user').union(arm('role')).union(arm('everyone')).union(arm('here'));
+    })
+    .selectFrom('viewer_channels as vc')
+    .leftJoin('reaching as x', 'x.channel_id', 'vc.channel_id')
+    .select((eb) => ['vc.channel_id', 'vc.marker as last_read', eb.fn.count<number>('x.message_id').as('mentions')])
+    .groupBy(['vc.channel_id', 'vc.marker'])
+    .orderBy('vc.channel_id');
 }

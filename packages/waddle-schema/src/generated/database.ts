@@ -76,6 +76,7 @@ export interface MessageEdits {
 }
 
 export interface MessageMentions {
+  author_id: number;
   channel_id: number;
   kind: "user" | "role" | "everyone" | "here";
   message_id: number;

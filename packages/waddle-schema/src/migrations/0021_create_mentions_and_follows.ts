@@ -7,9 +7,11 @@ import { sql } from 'kysely';
  * **`message_mentions`**: one row per message and target (`user` with a user id, `role` with a
  * role id, `everyone` or `here` with 0), written by the query library in the batch that writes the
  * message. A role mention is one row however many members hold the role: who it reaches is read
- * from `member_roles` when counted. `channel_id` and `thread_id` repeat the message's, so every
- * count and the inbox read one index from the target: a `BEFORE INSERT` trigger refuses a row
- * whose place differs from its live message's, and a trigger carries the place along when a
+ * from `member_roles` when counted. `channel_id`, `thread_id` and `author_id` repeat the
+ * message's, and each index from the target carries them, so every count and the inbox read one
+ * index and never a message row (a message lookup per mention was most of their cost: 200,000
+ * messages do not fit in the page cache): a `BEFORE INSERT` trigger refuses a row whose place or
+ * author differs from its live message's (authors never change), and a trigger carries the place along when a
  * message (or its thread) moves. Triggers delete a message's mentions when its content changes
  * (an edit: the writer inserts the new ones in the same batch) or it is tombstoned (content
  * cleared); a hard delete cascades; a deleted role takes its mentions with it.
@@ -40,6 +42,7 @@ export const createMentionsAndFollows: Migration = {
       .addColumn('target_id', 'integer', (c) => c.notNull())
       .addColumn('channel_id', 'integer', (c) => c.notNull())
       .addColumn('thread_id', 'integer')
+      .addColumn('author_id', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('message_mentions_pk', ['message_id', 'kind', 'target_id'])
       .addCheckConstraint(
         'message_mentions_target_fits_kind',
@@ -49,16 +52,19 @@ export const createMentionsAndFollows: Migration = {
     db.schema
       .createIndex('message_mentions_by_target_in_channel')
       .on('message_mentions')
-      .columns(['kind', 'target_id', 'channel_id', 'message_id']),
+      .columns(['kind', 'target_id', 'channel_id', 'message_id', 'author_id', 'thread_id']),
     db.schema
       .createIndex('message_mentions_by_target_in_thread')
       .on('message_mentions')
-      .columns(['kind', 'target_id', 'thread_id', 'message_id'])
+      .columns(['kind', 'target_id', 'thread_id', 'message_id', 'author_id'])
       .where(sql<boolean>`thread_id IS NOT NULL`),
-    db.schema.createIndex('message_mentions_by_target').on('message_mentions').columns(['kind', 'target_id', 'message_id', 'channel_id']),
+    db.schema
+      .createIndex('message_mentions_by_target')
+      .on('message_mentions')
+      .columns(['kind', 'target_id', 'message_id', 'channel_id', 'author_id', 'thread_id']),
     sql`CREATE TRIGGER message_mentions_in_place_of_message BEFORE INSERT ON message_mentions
-      WHEN NOT EXISTS (SELECT 1 FROM messages WHERE id = new.message_id AND is_deleted = 0 AND channel_id = new.channel_id AND thread_id IS new.thread_id)
-      BEGIN SELECT RAISE(ABORT, 'message_mentions: not the channel and thread of a live message'); END`,
+      WHEN NOT EXISTS (SELECT 1 FROM messages WHERE id = new.message_id AND is_deleted = 0 AND channel_id = new.channel_id AND thread_id IS new.thread_id AND user_id = new.author_id)
+      BEGIN SELECT RAISE(ABORT, 'message_mentions: not the channel, thread and author of a live message'); END`,
     sql`CREATE TRIGGER messages_mentions_follow_place AFTER UPDATE OF channel_id, thread_id ON messages
       WHEN old.channel_id IS NOT new.channel_id OR old.thread_id IS NOT new.thread_id
       BEGIN
