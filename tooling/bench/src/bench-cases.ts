@@ -4,6 +4,7 @@ import { getMessagePage } from '@waddle/queries/pagination/message-page';
 import { searchMessages } from '@waddle/queries/search/search-messages';
 import { getActiveThreads } from '@waddle/queries/threads/active-threads';
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
+import { MENTION_CASES, mentionCase } from './mention-cases.ts';
 import { CJK_TERM, COMMON_WORD, PHRASE, RARE_WORD } from './synthetic-content.ts';
 
 /** What the cases need to know about the synthetic waddle. */
@@ -33,6 +34,7 @@ export const READ_CASES = [
   'search_like_scan',
   'kysely_page',
   'raw_page',
+  ...MENTION_CASES,
 ] as const;
 export const WRITE_CASES = ['write_single', 'write_batched', 'erasure_optimize'] as const;
 export type BenchCase = (typeof READ_CASES)[number] | (typeof WRITE_CASES)[number];
@@ -142,6 +144,10 @@ export function benchCase(name: BenchCase, waddle: WaddleDatabase, p: BenchParam
             createdAt: p.now,
           })),
         );
+    case 'mentions_inbox':
+    case 'mentions_unread':
+    case 'follows_list':
+      return mentionCase(name, waddle, p.visibleChannelIds);
     case 'erasure_optimize': {
       // What an erasure costs a waddle database at the end: a page of tombstones (the schema's
       // triggers take them out of the index), then the index rewritten so no token stays behind.

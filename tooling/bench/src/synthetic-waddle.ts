@@ -4,6 +4,7 @@ import { Migrator } from '@waddle/migrator/migrator';
 import { searchableText } from '@waddle/queries/search/searchable-text';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { randomSource, syntheticMessage } from './synthetic-content.ts';
+import { addSyntheticFollows, addSyntheticRoles, syntheticMentions } from './synthetic-mentions.ts';
 
 export interface SyntheticWaddleShape {
   readonly messages: number;
@@ -30,7 +31,7 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
  * channel 1 holds a fifth of the messages, 5,000 threads and bursts of 150 messages within a
  * few seconds; six messages in ten are in a thread; authors and words follow skewed
  * distributions; timestamps span a year, some sharing a millisecond; and a few percent of messages carry reactions, attachments, replies,
- * edits and deletions. Messages are indexed with the library's `searchableText`, as the write
+ * edits and deletions; 2 % mention a member, a role or everyone (see `synthetic-mentions.ts`). Messages are indexed with the library's `searchableText`, as the write
  * path does. Written in-process (node:sqlite) because a million inserts through D1 would take
  * far longer; the file is then served by local D1 for the measurements.
  */
@@ -54,6 +55,7 @@ export async function buildSyntheticWaddle(path: string, shape: SyntheticWaddleS
     thread.run(id, channelId, `topic ${id}`, 1 + (id % shape.authors), start);
     threadChannel.push(channelId);
   }
+  addSyntheticRoles(db, shape.authors);
   db.exec('COMMIT');
 
   const threadsOf = new Map<number, number[]>();
@@ -71,6 +73,10 @@ export async function buildSyntheticWaddle(path: string, shape: SyntheticWaddleS
   const edit = db.prepare('UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND is_deleted = 0');
   const tombstone = db.prepare('UPDATE messages SET is_deleted = 1, content = NULL WHERE id = ?');
   const lastInChannel = new Map<number, number>();
+  const nextMention = syntheticMentions(shape.authors);
+  const mention = db.prepare(
+    'INSERT INTO message_mentions (message_id, kind, target_id, channel_id, thread_id, author_id) VALUES (?, ?, ?, ?, ?, ?)',
+  );
 
   let createdAt = start;
   const gap = YEAR_MS / shape.messages;
@@ -84,13 +90,15 @@ export async function buildSyntheticWaddle(path: string, shape: SyntheticWaddleS
     const threads = threadsOf.get(channelId);
     const threadId = threads && next() < 0.6 ? threads[Math.floor(threads.length * next())]! : null;
     const author = 1 + Math.floor(shape.authors * next() ** 2);
-    const content = syntheticMessage(next);
+    const mentioned = nextMention();
+    const content = mentioned ? `${syntheticMessage(next)} ${mentioned.text}` : syntheticMessage(next);
     if (burst > 0) createdAt += Math.round(20 * next());
     else if (next() > 0.05) createdAt += Math.round(gap * 2 * next());
     const previous = lastInChannel.get(channelId);
     const replyTo = previous !== undefined && next() < 0.05 ? previous : null;
     insert.run(channelId, threadId, author, content, replyTo, Math.min(createdAt, shape.now));
     index.run(id, searchableText(content));
+    if (mentioned) mention.run(id, mentioned.kind, mentioned.targetId, channelId, threadId, author);
     lastInChannel.set(channelId, id);
     if (next() < 0.1) {
       for (let r = 0; r < 1 + Math.floor(next() * 3); r++)
@@ -110,6 +118,7 @@ export async function buildSyntheticWaddle(path: string, shape: SyntheticWaddleS
       db.exec('BEGIN');
     }
   }
+  addSyntheticFollows(db, shape.threads, shape.messages);
   db.exec('COMMIT');
   progress(shape.messages);
   database.close();

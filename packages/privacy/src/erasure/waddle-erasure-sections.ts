@@ -3,6 +3,7 @@ import { type Compilable, sql } from 'kysely';
 import type { JobSection, SectionPage } from '../job-section.ts';
 import type { WaddleDatabase } from '../typed-database.ts';
 import { typedSection } from '../typed-section.ts';
+import { channelNotificationLevelsErasure, threadFollowsErasure } from './mention-and-follow-erasure-sections.ts';
 
 /** Tombstones per statement: each fires the schema's triggers (activity, search, edits, reactions, attachments). */
 const TOMBSTONE_PAGE = 200;
@@ -280,5 +281,7 @@ export const waddleErasureSections: readonly JobSection[] = [
   banErasure,
   voiceSessionsErasure,
   threadTitlesErasure,
+  threadFollowsErasure,
+  channelNotificationLevelsErasure,
   searchIndexErasure,
 ];

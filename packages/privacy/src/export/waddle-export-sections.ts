@@ -2,6 +2,7 @@ import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
 import { sql } from 'kysely';
 import type { JobSection, SectionPage } from '../job-section.ts';
 import { typedSection } from '../typed-section.ts';
+import { channelNotificationLevelsExport, mentionsMadeExport, threadFollowsExport } from './mention-and-follow-export-sections.ts';
 
 /** Messages per page: at most 10,000 characters each, so a page stays well under a chunk. */
 const MESSAGE_PAGE = 100;
@@ -293,4 +294,7 @@ export const waddleExportSections: readonly JobSection[] = [
   banExport,
   voiceSessionsExport,
   threadsExport,
+  mentionsMadeExport,
+  threadFollowsExport,
+  channelNotificationLevelsExport,
 ];

@@ -1,5 +1,7 @@
 import { type Compilable, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
+import { type MentionAuthority, mentionStatement, NO_MENTION_AUTHORITY } from '../mentions/mention-statement.ts';
+import { writtenMentions } from '../mentions/mention-syntax.ts';
 import { searchableText } from '../search/searchable-text.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
 import { requireValidContent } from './require-valid-content.ts';
@@ -15,6 +17,11 @@ export interface NewMessage {
   readonly replyToId?: number | null;
   /** When it was posted (ms since the epoch): the caller's clock. */
   readonly createdAt: number;
+  /**
+   * Which mentioned users are members and whether the author may mention everyone (see
+   * `mentions/mention-statement`); without it, only mentions of mentionable roles are recorded.
+   */
+  readonly mentionAuthority?: MentionAuthority;
 }
 
 /**
@@ -37,7 +44,14 @@ export interface NewMessage {
  * INSERT INTO messages (channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, created_at)
  *   VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at;
  * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
+ * -- when the content mentions someone (see mentionStatement; the schema's trigger follows the thread for a mentioned member):
+ * INSERT INTO message_mentions (message_id, kind, target_id, channel_id, thread_id) SELECT … WHERE m.id = last_insert_rowid() …;
  * ```
+ *
+ * The mentions (`<@id>`, `<@&id>`, `@everyone`, `@here`; see `writtenMentions`) are recorded in
+ * the same batch, so a message is never seen without its mentions, and the schema's triggers
+ * follow the thread for its author. Content naming more than 50 distinct users and roles raises
+ * {@link InvalidQueryError}.
  *
  * @example
  * ```ts
@@ -50,6 +64,7 @@ export async function postMessage(
   options: { readonly enforceSlowMode?: boolean } = {},
 ): Promise<{ id: number; createdAt: number }> {
   requireValidContent(message.content, 'content');
+  writtenMentions(message.content, 'content');
   if (!options.enforceSlowMode) {
     const [posted] = await postMessages(waddle, [message]);
     return posted!;
@@ -58,7 +73,7 @@ export async function postMessage(
   const clock = sql`INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (${message.channelId}, ${message.authorId}, ${createdAt})
     ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at`;
   try {
-    const results = await runBatch(waddle, [{ compile: () => clock.compile(waddle.db) }, ...postStatements(waddle, [message])]);
+    const results = await runBatch(waddle, [{ compile: () => clock.compile(waddle.db) }, ...postStatements(waddle, [message]).flat()]);
     const row = results[1]!.results[0] as { id: number; created_at: number };
     return { id: row.id, createdAt: row.created_at };
   } catch (error) {
@@ -88,21 +103,28 @@ export class SlowModeError extends Error {
  * -- for each message:
  * INSERT INTO messages (…) VALUES (…) RETURNING id, created_at;
  * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
+ * INSERT INTO message_mentions … WHERE m.id = last_insert_rowid() …;   -- when it mentions someone
  * ```
  */
 export async function postMessages(waddle: WaddleDatabase, messages: readonly NewMessage[]): Promise<{ id: number; createdAt: number }[]> {
   if (messages.length > 50) throw new InvalidQueryError('messages', 'at most 50 messages per batch');
-  for (const [index, message] of messages.entries()) requireValidContent(message.content, `messages[${index}].content`);
-  const results = await runBatch(waddle, postStatements(waddle, messages));
-  return messages.map((_, index) => {
-    const row = results[index * 2]!.results[0] as { id: number; created_at: number };
+  for (const [index, message] of messages.entries()) {
+    requireValidContent(message.content, `messages[${index}].content`);
+    writtenMentions(message.content, `messages[${index}].content`);
+  }
+  const perMessage = postStatements(waddle, messages);
+  const results = await runBatch(waddle, perMessage.flat());
+  let first = 0;
+  return perMessage.map((statements) => {
+    const row = results[first]!.results[0] as { id: number; created_at: number };
+    first += statements.length;
     return { id: row.id, createdAt: row.created_at };
   });
 }
 
-/** Each message's insert (returning its id and time) followed by its index entry. */
-function postStatements(waddle: WaddleDatabase, messages: readonly NewMessage[]): Compilable[] {
-  return messages.flatMap((message) => {
+/** Each message's statements: its insert (returning its id and time), its index entry, and its mentions if any. */
+function postStatements(waddle: WaddleDatabase, messages: readonly NewMessage[]): Compilable[][] {
+  return messages.map((message) => {
     const insert = waddle.db
       .insertInto('messages')
       .values({
@@ -117,6 +139,13 @@ function postStatements(waddle: WaddleDatabase, messages: readonly NewMessage[])
       })
       .returning(['id', 'created_at']);
     const index = sql`INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ${searchableText(message.content)})`;
-    return [insert, { compile: () => index.compile(waddle.db) }];
+    // The FTS insert leaves last_insert_rowid() at the message's id (its rowid), and mentions are a WITHOUT ROWID table.
+    const mentions = mentionStatement(
+      waddle.db,
+      sql<number>`last_insert_rowid()`,
+      writtenMentions(message.content),
+      message.mentionAuthority ?? NO_MENTION_AUTHORITY,
+    );
+    return [insert, { compile: () => index.compile(waddle.db) }, ...(mentions ? [mentions] : [])];
   });
 }

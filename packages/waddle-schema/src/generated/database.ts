@@ -25,6 +25,13 @@ export interface Categories {
   position: Generated<number>;
 }
 
+export interface ChannelNotificationLevels {
+  channel_id: number;
+  level: "all" | "mentions" | "none";
+  updated_at: number;
+  user_id: number;
+}
+
 export interface Channels {
   auto_archive_hours: Generated<number>;
   category_id: number | null;
@@ -66,6 +73,15 @@ export interface MessageEdits {
   id: Generated<number>;
   message_id: number;
   previous_content: string | null;
+}
+
+export interface MessageMentions {
+  author_id: number;
+  channel_id: number;
+  kind: "user" | "role" | "everyone" | "here";
+  message_id: number;
+  target_id: number;
+  thread_id: number | null;
 }
 
 export interface Messages {
@@ -116,6 +132,14 @@ export interface SlowModeClocks {
   user_id: number;
 }
 
+export interface ThreadFollows {
+  following: Generated<0 | 1>;
+  last_read_message_id: Generated<number>;
+  muted: Generated<0 | 1>;
+  thread_id: number;
+  user_id: number;
+}
+
 export interface Threads {
   channel_id: number;
   created_at: Generated<number>;
@@ -142,15 +166,18 @@ export interface VoiceSessions {
 export interface DB {
   bans: Bans;
   categories: Categories;
+  channel_notification_levels: ChannelNotificationLevels;
   channels: Channels;
   member_roles: MemberRoles;
   message_attachments: MessageAttachments;
   message_edits: MessageEdits;
+  message_mentions: MessageMentions;
   messages: Messages;
   reactions: Reactions;
   read_states: ReadStates;
   roles: Roles;
   slow_mode_clocks: SlowModeClocks;
+  thread_follows: ThreadFollows;
   threads: Threads;
   voice_sessions: VoiceSessions;
 }

@@ -19,6 +19,7 @@ import { createSlowModeClocks } from './0017_create_slow_mode_clocks.ts';
 import { addVoiceSessionStarter } from './0018_add_voice_session_starter.ts';
 import { indexThreadsByCreator } from './0019_index_threads_by_creator.ts';
 import { flagMessageDecorations } from './0020_flag_message_decorations.ts';
+import { createMentionsAndFollows } from './0021_create_mentions_and_follows.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -42,4 +43,5 @@ export const waddleMigrations: readonly Migration[] = [
   addVoiceSessionStarter,
   indexThreadsByCreator,
   flagMessageDecorations,
+  createMentionsAndFollows,
 ];

@@ -1,0 +1,105 @@
+import type { DB } from '@waddle/waddle-schema/database';
+import { type Kysely, sql } from 'kysely';
+import { InvalidQueryError } from '../invalid-query-error.ts';
+import { requireCap } from '../mentions/unread-mention-counts.ts';
+import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
+import { unreadMessages } from '../unreads/first-unread.ts';
+import type { WaddleDatabase } from '../waddle-database.ts';
+import { type ThreadUnreads, threadReadMarker, threadUnreadsQuery, toThreadUnreads } from './thread-unreads.ts';
+
+export interface FollowedThreadsPage {
+  readonly threads: ThreadUnreads[];
+  /** Pass back as `cursor` for the threads of older activity; `null` after the last. */
+  readonly nextCursor: string | null;
+}
+
+export interface FollowedThreadsOptions {
+  readonly userId: number;
+  /** The channels the user may see: threads of other channels are never listed. */
+  readonly visibleChannelIds: readonly number[];
+  /** Only the threads of this channel (else across the waddle). */
+  readonly channelId?: number;
+  /** Only threads with something unread (a live message by someone else after the marker). */
+  readonly onlyUnread?: boolean;
+  /** 1 to 100, default 50. */
+  readonly limit?: number;
+  readonly cursor?: string;
+  /** The bound of the unread and mention counts, default 100. */
+  readonly cap?: number;
+}
+
+/**
+ * The threads a user follows (not muted, not unfollowed), across the waddle or in one channel,
+ * newest activity first (the thread's last live message; threads without one last), paged, each
+ * with its capped unread and mention counts (see `getThreadUnreads`). Activity moves while a
+ * client pages: a thread that gets a message jumps to the front and is not repeated further on.
+ *
+ * The page is chosen from the user's follow rows (primary key `(user_id, thread_id)`) and each
+ * thread's row; ordering them by activity sorts the user's followed threads (a temporary B-tree
+ * as large as what they follow, not as the waddle), since keeping activity on every follow row
+ * would write one row per follower for every message. Only the page's threads are counted.
+ *
+ * ```sql
+ * SELECT <threadUnreadsQuery columns> FROM threads AS t LEFT JOIN thread_follows AS f … LEFT JOIN read_states AS r …
+ * WHERE t.id IN (
+ *   SELECT t.id FROM thread_follows AS f INNER JOIN threads AS t ON t.id = f.thread_id
+ *   LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = t.channel_id
+ *   WHERE f.user_id = ? AND f.following = 1
+ *     AND t.channel_id IN (SELECT value FROM json_each(?)) [AND t.channel_id = ?]
+ *     [AND EXISTS (SELECT 1 FROM messages AS m WHERE m.thread_id = t.id AND m.id > <marker> AND m.is_deleted = 0 AND m.user_id <> ?)]
+ *     [AND (coalesce(t.last_message_id, 0), t.id) < (?, ?)]
+ *   ORDER BY coalesce(t.last_message_id, 0) DESC, t.id DESC LIMIT ?)
+ * ```
+ *
+ * @example
+ * ```ts
+ * const { threads, nextCursor } = await getFollowedThreads(waddle, { userId: 42, visibleChannelIds: [1, 2], onlyUnread: true });
+ * ```
+ */
+export async function getFollowedThreads(waddle: WaddleDatabase, options: FollowedThreadsOptions): Promise<FollowedThreadsPage> {
+  const limit = options.limit ?? 50;
+  const cap = options.cap ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidQueryError('limit', 'must be an integer from 1 to 100');
+  requireCap(cap);
+  if (options.visibleChannelIds.length === 0) return { threads: [], nextCursor: null };
+  const rows = await followedThreadsQuery(waddle.db, options, limit, cap).execute();
+  const activity = (row: { last_message_id: number | null }) => row.last_message_id ?? 0;
+  rows.sort((a, b) => activity(b) - activity(a) || b.id - a.id);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    threads: page.map((row) => toThreadUnreads(row, cap)),
+    nextCursor: rows.length > limit && last ? encodeCursor({ followedActivity: activity(last), followedThread: last.id }) : null,
+  };
+}
+
+/** The query of {@link getFollowedThreads} (`limit + 1` rows, in no guaranteed order), for its query plan. */
+export function followedThreadsQuery(db: Kysely<DB>, options: FollowedThreadsOptions, limit: number, cap: number) {
+  const { userId, visibleChannelIds, channelId } = options;
+  if (![userId, ...visibleChannelIds, ...(channelId === undefined ? [] : [channelId])].every(Number.isSafeInteger)) {
+    throw new InvalidQueryError('visibleChannelIds', 'user and channel ids must be integers');
+  }
+  const after =
+    options.cursor === undefined ? undefined : decodeCursor(options.cursor, { followedActivity: 'number', followedThread: 'number' });
+  const activity = sql<number>`coalesce(t.last_message_id, 0)`;
+  let page = db
+    .selectFrom('thread_follows as f')
+    .innerJoin('threads as t', 't.id', 'f.thread_id')
+    .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 't.channel_id'))
+    .select('t.id')
+    .where('f.user_id', '=', userId)
+    .where('f.following', '=', 1)
+    .where('t.channel_id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(visibleChannelIds)}))`);
+  if (channelId !== undefined) page = page.where('t.channel_id', '=', channelId);
+  if (options.onlyUnread) {
+    page = page.where(({ exists }) =>
+      exists(unreadMessages(db, { threadId: sql<number>`t.id` }, userId, threadReadMarker).select(sql.lit(1).as('one'))),
+    );
+  }
+  if (after) page = page.where(sql<boolean>`(${activity}, t.id) < (${after.followedActivity}, ${after.followedThread})`);
+  page = page
+    .orderBy(activity, 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(limit + 1);
+  return threadUnreadsQuery(db, userId, cap).where('t.id', 'in', page);
+}
