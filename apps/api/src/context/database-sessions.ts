@@ -45,8 +45,9 @@ export class DatabaseSessions {
    * of `secrets`), or a malformed one, is a 400. The response's header is signed under the first.
    */
   static async fromRequest(request: Request, secrets: readonly [string, ...string[]]): Promise<DatabaseSessions> {
-    const verifiers = await Promise.all(secrets.map(bookmarkKey));
-    const key = verifiers[0]!;
+    const [signing, ...others] = secrets;
+    const key = await bookmarkKey(signing);
+    const verifiers = [key, ...(await Promise.all(others.map(bookmarkKey)))];
     const header = request.headers.get(BOOKMARK_HEADER);
     if (header === null || header === '') return new DatabaseSessions(new Map(), key);
     const invalid = () => badRequest('invalid_bookmark', `${BOOKMARK_HEADER} is not a bookmark this API returned`);
