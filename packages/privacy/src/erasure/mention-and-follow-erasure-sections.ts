@@ -1,19 +1,23 @@
+import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
+import type { Compilable } from 'kysely';
 import type { JobSection } from '../job-section.ts';
+import type { WaddleDatabase } from '../typed-database.ts';
+import { typedSection } from '../typed-section.ts';
 
 const PAGE = 500;
 
-/** A section that deletes at most 500 of the user's rows per page of `sql` bound to (user, user, limit), until fewer remain. */
-function boundedDeletion(name: string, sql: string): JobSection {
-  return {
+/** A section that deletes at most 500 of the user's rows per page of `statement`, until fewer remain. */
+function boundedDeletion(name: string, statement: (waddle: WaddleDatabase, userId: number, limit: number) => Compilable): JobSection {
+  return typedSection<WaddleSchema>({
     name,
     firstCursor: [],
     statements: 1,
-    async page(database, { userId }) {
-      const result = await database.prepare(sql).bind(userId, userId, PAGE).run();
-      const rows = result.meta.changes ?? 0;
+    async page(waddle, { userId }) {
+      const result = await waddle.db.executeQuery(statement(waddle, userId, PAGE));
+      const rows = Number(result.numAffectedRows ?? 0n);
       return { rows, records: [], next: rows < PAGE ? null : [] };
     },
-  };
+  });
 }
 
 /**
@@ -23,22 +27,30 @@ function boundedDeletion(name: string, sql: string): JobSection {
  * as their authorship of a tombstone does.)
  *
  * ```sql
- * DELETE FROM thread_follows WHERE user_id = ? AND thread_id IN (SELECT thread_id FROM thread_follows WHERE user_id = ? LIMIT 500)
+ * delete from "thread_follows" where "user_id" = ?
+ *   and "thread_id" in (select "thread_id" from "thread_follows" where "user_id" = ? limit ?)   -- 500, primary key (user_id, thread_id)
  * ```
  */
-export const threadFollowsErasure = boundedDeletion(
-  'thread_follows',
-  'DELETE FROM thread_follows WHERE user_id = ? AND thread_id IN (SELECT thread_id FROM thread_follows WHERE user_id = ? LIMIT ?)',
+export const threadFollowsErasure = boundedDeletion('thread_follows', ({ db }, userId, limit) =>
+  db
+    .deleteFrom('thread_follows')
+    .where('user_id', '=', userId)
+    .where('thread_id', 'in', (eb) => eb.selectFrom('thread_follows').select('thread_id').where('user_id', '=', userId).limit(limit)),
 );
 
 /**
  * The user's per-channel notification levels.
  *
  * ```sql
- * DELETE FROM channel_notification_levels WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM channel_notification_levels WHERE user_id = ? LIMIT 500)
+ * delete from "channel_notification_levels" where "user_id" = ?
+ *   and "channel_id" in (select "channel_id" from "channel_notification_levels" where "user_id" = ? limit ?)   -- 500, primary key (user_id, channel_id)
  * ```
  */
-export const channelNotificationLevelsErasure = boundedDeletion(
-  'channel_notification_levels',
-  'DELETE FROM channel_notification_levels WHERE user_id = ? AND channel_id IN (SELECT channel_id FROM channel_notification_levels WHERE user_id = ? LIMIT ?)',
+export const channelNotificationLevelsErasure = boundedDeletion('channel_notification_levels', ({ db }, userId, limit) =>
+  db
+    .deleteFrom('channel_notification_levels')
+    .where('user_id', '=', userId)
+    .where('channel_id', 'in', (eb) =>
+      eb.selectFrom('channel_notification_levels').select('channel_id').where('user_id', '=', userId).limit(limit),
+    ),
 );

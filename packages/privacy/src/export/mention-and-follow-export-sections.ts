@@ -1,11 +1,25 @@
-import type { D1DatabaseLike } from '@waddle/d1/database';
-import type { JobSection } from '../job-section.ts';
+import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
+import type { JobSection, SectionPage } from '../job-section.ts';
+import { typedSection } from '../typed-section.ts';
 
 /** The user's messages read per page for their mentions (most have none). */
 const MESSAGE_PAGE = 500;
 const PAGE = 500;
 
-type Row = Record<string, unknown>;
+/** A page of the user's rows read in the order of one integer key: the next page starts after the last row's key. */
+function keyedPage<Row extends Readonly<Record<string, unknown>>>(
+  rows: readonly Row[],
+  type: string,
+  waddleId: number | null,
+  keyOf: (row: Row) => number,
+): SectionPage {
+  const last = rows.at(-1);
+  return {
+    rows: rows.length,
+    records: rows.map((data) => ({ type, waddleId: waddleId ?? undefined, data })),
+    next: rows.length < PAGE || !last ? null : [keyOf(last)],
+  };
+}
 
 /**
  * The mentions the user made: for each of their messages with mentions, who or what it mentions
@@ -15,100 +29,92 @@ type Row = Record<string, unknown>;
  * Mentions *of* the user are other members' messages and are not theirs to export.
  *
  * ```sql
- * SELECT p.id AS message_id, p.channel_id, p.thread_id, mm.kind, mm.target_id
- * FROM (SELECT id, channel_id, thread_id FROM messages WHERE user_id = ? AND id > ? ORDER BY id LIMIT 500) AS p
- * LEFT JOIN message_mentions AS mm ON mm.message_id = p.id
- * ORDER BY p.id, mm.kind, mm.target_id
+ * select "p"."id" as "message_id", "p"."channel_id", "p"."thread_id", "mm"."kind", "mm"."target_id"
+ * from (select "id", "channel_id", "thread_id" from "messages" where "user_id" = ? and "id" > ? order by "id" limit ?) as "p"   -- 500, messages_by_user
+ * left join "message_mentions" as "mm" on "mm"."message_id" = "p"."id"
+ * order by "p"."id", "mm"."kind", "mm"."target_id"
  * ```
  */
-export const mentionsMadeExport: JobSection = {
+export const mentionsMadeExport: JobSection = typedSection<WaddleSchema>({
   name: 'mentions_made',
   firstCursor: [0],
   statements: 1,
-  async page(database, { userId, waddleId }, cursor) {
-    const { results } = await database
-      .prepare(
-        `SELECT p.id AS message_id, p.channel_id, p.thread_id, mm.kind, mm.target_id
-         FROM (SELECT id, channel_id, thread_id FROM messages WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?) AS p
-         LEFT JOIN message_mentions AS mm ON mm.message_id = p.id
-         ORDER BY p.id, mm.kind, mm.target_id`,
+  async page({ db }, { userId, waddleId }, cursor) {
+    const rows = await db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('messages')
+          .select(['id', 'channel_id', 'thread_id'])
+          .where('user_id', '=', userId)
+          .where('id', '>', cursor[0] as number)
+          .orderBy('id')
+          .limit(MESSAGE_PAGE)
+          .as('p'),
       )
-      .bind(userId, cursor[0], MESSAGE_PAGE)
-      .all<{ message_id: number; channel_id: number; thread_id: number | null; kind: string | null; target_id: number | null }>();
-    const walked = new Set(results.map((row) => row.message_id)).size;
-    const mentions = results.filter((row) => row.kind !== null);
+      .leftJoin('message_mentions as mm', 'mm.message_id', 'p.id')
+      .select(['p.id as message_id', 'p.channel_id', 'p.thread_id', 'mm.kind', 'mm.target_id'])
+      .orderBy('p.id')
+      .orderBy('mm.kind')
+      .orderBy('mm.target_id')
+      .execute();
+    const walked = new Set(rows.map((row) => row.message_id)).size;
+    const mentions = rows.filter((row) => row.kind !== null);
     return {
-      rows: results.length,
+      rows: rows.length,
       records: mentions.map((data) => ({ type: 'mention', waddleId: waddleId ?? undefined, data })),
-      next: walked < MESSAGE_PAGE ? null : [Math.max(...results.map((row) => row.message_id))],
+      next: walked < MESSAGE_PAGE ? null : [Math.max(...rows.map((row) => row.message_id))],
     };
   },
-};
-
-/** A page of the user's rows keyed by one integer column, read by `sql` bound to (user, after, limit). */
-async function keyedPage(
-  database: D1DatabaseLike,
-  sql: string,
-  userId: number,
-  after: unknown,
-  type: string,
-  key: string,
-  waddleId: number | null,
-) {
-  const { results } = await database.prepare(sql).bind(userId, after, PAGE).all<Row>();
-  return {
-    rows: results.length,
-    records: results.map((data) => ({ type, waddleId: waddleId ?? undefined, data })),
-    next: results.length < PAGE ? null : [results.at(-1)![key]],
-  };
-}
+});
 
 /**
  * The threads the user follows, muted or unfollowed, with their read marker in each.
  *
  * ```sql
- * SELECT f.thread_id, t.channel_id, f.following, f.muted, f.last_read_message_id FROM thread_follows AS f
- * INNER JOIN threads AS t ON t.id = f.thread_id
- * WHERE f.user_id = ? AND f.thread_id > ? ORDER BY f.thread_id LIMIT 500   -- primary key (user_id, thread_id)
+ * select "f"."thread_id", "t"."channel_id", "f"."following", "f"."muted", "f"."last_read_message_id" from "thread_follows" as "f"
+ * inner join "threads" as "t" on "t"."id" = "f"."thread_id"
+ * where "f"."user_id" = ? and "f"."thread_id" > ? order by "f"."thread_id" limit ?   -- 500, primary key (user_id, thread_id)
  * ```
  */
-export const threadFollowsExport: JobSection = {
+export const threadFollowsExport: JobSection = typedSection<WaddleSchema>({
   name: 'thread_follows',
   firstCursor: [0],
   statements: 1,
-  page: (database, { userId, waddleId }, cursor) =>
-    keyedPage(
-      database,
-      `SELECT f.thread_id, t.channel_id, f.following, f.muted, f.last_read_message_id FROM thread_follows AS f
-       INNER JOIN threads AS t ON t.id = f.thread_id
-       WHERE f.user_id = ? AND f.thread_id > ? ORDER BY f.thread_id LIMIT ?`,
-      userId,
-      cursor[0],
-      'thread_follow',
-      'thread_id',
-      waddleId,
-    ),
-};
+  async page({ db }, { userId, waddleId }, cursor) {
+    const rows = await db
+      .selectFrom('thread_follows as f')
+      .innerJoin('threads as t', 't.id', 'f.thread_id')
+      .select(['f.thread_id', 't.channel_id', 'f.following', 'f.muted', 'f.last_read_message_id'])
+      .where('f.user_id', '=', userId)
+      .where('f.thread_id', '>', cursor[0] as number)
+      .orderBy('f.thread_id')
+      .limit(PAGE)
+      .execute();
+    return keyedPage(rows, 'thread_follow', waddleId, (row) => row.thread_id);
+  },
+});
 
 /**
  * The user's notification level per channel (their overrides of the waddle level).
  *
  * ```sql
- * SELECT channel_id, level, updated_at FROM channel_notification_levels WHERE user_id = ? AND channel_id > ? ORDER BY channel_id LIMIT 500
+ * select "channel_id", "level", "updated_at" from "channel_notification_levels"
+ * where "user_id" = ? and "channel_id" > ? order by "channel_id" limit ?   -- 500, primary key (user_id, channel_id)
  * ```
  */
-export const channelNotificationLevelsExport: JobSection = {
+export const channelNotificationLevelsExport: JobSection = typedSection<WaddleSchema>({
   name: 'channel_notification_levels',
   firstCursor: [0],
   statements: 1,
-  page: (database, { userId, waddleId }, cursor) =>
-    keyedPage(
-      database,
-      'SELECT channel_id, level, updated_at FROM channel_notification_levels WHERE user_id = ? AND channel_id > ? ORDER BY channel_id LIMIT ?',
-      userId,
-      cursor[0],
-      'channel_notification_level',
-      'channel_id',
-      waddleId,
-    ),
-};
+  async page({ db }, { userId, waddleId }, cursor) {
+    const rows = await db
+      .selectFrom('channel_notification_levels')
+      .select(['channel_id', 'level', 'updated_at'])
+      .where('user_id', '=', userId)
+      .where('channel_id', '>', cursor[0] as number)
+      .orderBy('channel_id')
+      .limit(PAGE)
+      .execute();
+    return keyedPage(rows, 'channel_notification_level', waddleId, (row) => row.channel_id);
+  },
+});
