@@ -503,8 +503,9 @@ describe('erasure', () => {
     const resumed = await erasureParts(job.id);
     expect(resumed.slice(0, 3)).toEqual(interrupted.slice(0, 3));
     expect(resumed.slice(3).map(({ status, attempts, error }) => [status, attempts, error])).toEqual(Array(3).fill(['done', 2, null]));
-    // Each database erased its rows once: 3 messages, 1 reaction on another's message, 1 read state, 1 role, 1 clock, the ban in waddle 4, 1 voice session, 1 thread title.
-    expect(resumed.slice(1).map((p) => p.rowsDone)).toEqual([9, 9, 9, 10, 9]);
+    // Each database erased its rows once: 3 messages, 1 reaction on another's message, 1 read state, 1 role, 1 clock, the ban in waddle 4, 1 voice session, 1 thread title,
+    // and the user's rows in thread_follows (threads they started or posted in are followed automatically).
+    expect(resumed.slice(1).map((p) => p.rowsDone)).toEqual([11, 11, 11, 12, 11]);
     expect(await everyOccurrence()).toEqual([]);
     expect(await counterDrift()).toEqual([]);
 
