@@ -5,7 +5,8 @@ import { centralMigrations } from '@waddle/central-schema/migrations';
 import { Migrator } from '@waddle/migrator/migrator';
 import { bindingConnector, type DatabaseConnector } from '@waddle/registry/database-connectors';
 import { registerDatabaseQuery } from '@waddle/registry/register-database';
-import { type CentralDatabase, openCentralDatabase, runCentralBatch } from '../src/central/central-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import { type CentralDatabase, openCentralDatabase } from '../src/central/central-database.ts';
 import { type MonitorConfig, monitorConfig } from '../src/config/monitor-config.ts';
 import type { MonitorDependencies } from '../src/monitor-dependencies.ts';
 
@@ -52,7 +53,7 @@ export async function registerWaddle(
 
 /** Enters a waddle database in the directory alone, with no waddle pointing at it. */
 export async function registerDatabase(central: CentralDatabase, d1DatabaseId: string, d1Binding: string | null): Promise<void> {
-  await runCentralBatch(central, [
+  await runBatch(central, [
     registerDatabaseQuery({ role: 'waddle', d1DatabaseId, binding: d1Binding, schemaVersion: null }, testClock().now()),
   ]);
 }

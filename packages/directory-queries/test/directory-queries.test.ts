@@ -2,7 +2,8 @@ import { testClock } from '@waddle/clock/test-clock';
 import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEntryQuery } from '../src/audit/audit-entry.ts';
-import { type DirectoryDatabase, runDirectoryBatch } from '../src/directory-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import type { DirectoryDatabase } from '../src/directory-database.ts';
 import { isMember } from '../src/members/is-member.ts';
 import { joinWaddle } from '../src/members/join-waddle.ts';
 import { listMembers } from '../src/members/list-members.ts';
@@ -42,10 +43,7 @@ describe('the caller and their waddle', () => {
       .insertInto('global_bans')
       .values({ user_id: 3, banned_by: 1, reason: 'spam', banned_at: NOW - 10, expires_at: NOW + 1 })
       .execute();
-    const [users, waddles] = await runDirectoryBatch(directory, [
-      callerQuery(directory.db, 2, NOW),
-      waddleForCallerQuery(directory.db, 2, 11),
-    ]);
+    const [users, waddles] = await runBatch(directory, [callerQuery(directory.db, 2, NOW), waddleForCallerQuery(directory.db, 2, 11)]);
     expect(users.results).toEqual([{ id: 2, username: 'user2', deleted_at: null, banned: 0 }]);
     expect(waddles.results[0]).toMatchObject({ id: 11, d1_database_id: 'db-11', d1_binding: 'WADDLE_11', is_member: 1, was_member: 1 });
     expect((await callerQuery(directory.db, 3, NOW).executeTakeFirst())?.banned).toBe(1);
@@ -85,11 +83,9 @@ describe('memberships', () => {
   it('removes a membership and records the audit entry atomically: neither when the batch fails', async () => {
     await joinWaddle(directory, { waddleId: 10, userId: 2, joinedAt: NOW });
     // audit_log.action is NOT NULL: the entry fails, so the removal in the same batch must not happen.
-    await expect(
-      runDirectoryBatch(directory, [removeMembershipQuery(directory.db, 10, 2), audit(null as unknown as string)]),
-    ).rejects.toThrow();
+    await expect(runBatch(directory, [removeMembershipQuery(directory.db, 10, 2), audit(null as unknown as string)])).rejects.toThrow();
     expect(await isMember(directory, 10, 2)).toBe(true);
-    await runDirectoryBatch(directory, [removeMembershipQuery(directory.db, 10, 2), audit('member.kick')]);
+    await runBatch(directory, [removeMembershipQuery(directory.db, 10, 2), audit('member.kick')]);
     expect(await isMember(directory, 10, 2)).toBe(false);
     expect(await directory.db.selectFrom('audit_log').select(['user_id', 'action', 'resource_id', 'metadata']).execute()).toEqual([
       { user_id: 1, action: 'member.kick', resource_id: '10', metadata: '{"userId":2}' },

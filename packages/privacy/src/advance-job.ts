@@ -9,8 +9,9 @@ import { sectionsOf } from './job-sections.ts';
 import type { SectionPage } from './job-section.ts';
 import { CENTRAL_PART, type PrivacyJob, type PrivacyJobPart, readPrivacyJob } from './privacy-job.ts';
 import { QueryBudget } from './query-budget.ts';
-import { runBatch } from './run-batch.ts';
-import { type CentralDatabase, openTypedDatabase } from './typed-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
+import type { CentralDatabase } from './privacy-databases.ts';
 
 /** How many queries one step may send by default: well under D1's 1,000 per Worker invocation. */
 export const DEFAULT_STEP_QUERIES = 300;

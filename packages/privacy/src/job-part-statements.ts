@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { JobSection } from './job-section.ts';
-import type { CentralDatabase } from './typed-database.ts';
+import type { CentralDatabase } from './privacy-databases.ts';
 
 /**
  * The inserts that give the user's running job of `kind` its central part (0) and one part

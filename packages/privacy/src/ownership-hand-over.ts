@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { DB as CentralSchema } from '@waddle/central-schema/database';
-import type { CentralDatabase } from './typed-database.ts';
+import type { CentralDatabase } from './privacy-databases.ts';
 
 /**
  * The subquery naming a waddle's successor owner: its longest-standing member other than the

@@ -1,7 +1,7 @@
 import type { DB as CentralSchema } from '@waddle/central-schema/database';
 import type { D1DatabaseLike } from '@waddle/d1/database';
-import { runBatch } from './run-batch.ts';
-import { openTypedDatabase } from './typed-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
 
 export type PrivacyJobKind = 'export' | 'erasure';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { PrivacyJobKind } from './privacy-job.ts';
-import type { CentralDatabase } from './typed-database.ts';
+import type { CentralDatabase } from './privacy-databases.ts';
 
 /**
  * The insert that creates the user's running job of `kind`, or does nothing when one is running

@@ -7,8 +7,8 @@ import { jobPartStatements } from './job-part-statements.ts';
 import { ownershipHandOverStatements } from './ownership-hand-over.ts';
 import { type PrivacyJob, readPrivacyJob } from './privacy-job.ts';
 import { newJobQuery, runningJobQuery } from './running-job.ts';
-import { runBatch } from './run-batch.ts';
-import { openTypedDatabase } from './typed-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
 
 /**
  * Starts the erasure of a user, or returns the one already running (erasure is idempotent: a

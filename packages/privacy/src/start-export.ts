@@ -5,8 +5,8 @@ import { waddleExportSections } from './export/waddle-export-sections.ts';
 import { jobPartStatements } from './job-part-statements.ts';
 import { type PrivacyJob, readPrivacyJob } from './privacy-job.ts';
 import { newJobQuery, runningJobQuery } from './running-job.ts';
-import { runBatch } from './run-batch.ts';
-import { openTypedDatabase } from './typed-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
 
 /**
  * Starts an export of everything held about a user, or returns the one already running: a job

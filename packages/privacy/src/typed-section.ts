@@ -1,5 +1,5 @@
 import type { JobSection, SectionPage, SectionSubject } from './job-section.ts';
-import { openTypedDatabase, type TypedDatabase } from './typed-database.ts';
+import { openTypedDatabase, type TypedDatabase } from '@waddle/d1/typed-database';
 
 /** A {@link JobSection} whose page works on the typed database of one schema. */
 export interface TypedSection<Schema> extends Omit<JobSection, 'page'> {

@@ -16,7 +16,7 @@ import { advanceJob } from '../src/advance-job.ts';
 import { exportArchive } from '../src/export/export-archive.ts';
 import { startErasure } from '../src/start-erasure.ts';
 import { startExport } from '../src/start-export.ts';
-import { openTypedDatabase } from '../src/typed-database.ts';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
 
 interface SentStatement {
   readonly sql: string;

@@ -1,7 +1,7 @@
 import type { DB as CentralSchema } from '@waddle/central-schema/database';
 import type { D1DatabaseLike } from '@waddle/d1/database';
-import { Kysely } from 'kysely';
-import { D1Dialect } from 'kysely-d1';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
+import type { Kysely } from 'kysely';
 
 /**
  * Kysely over a central directory database (local D1, or the REST client of `--target remote`),
@@ -15,6 +15,5 @@ import { D1Dialect } from 'kysely-d1';
  * ```
  */
 export function centralKysely(central: D1DatabaseLike): Kysely<CentralSchema> {
-  // D1DatabaseLike is the structural part of D1Database the dialect calls (prepare, bind, all).
-  return new Kysely<CentralSchema>({ dialect: new D1Dialect({ database: central as unknown as D1Database }) });
+  return openTypedDatabase<CentralSchema>(central).db;
 }

@@ -15,7 +15,7 @@ export interface AuditEntry {
  * The statement that records an action in the central audit log, with the caller and the
  * request's address (kept only when it fits the column: at most 45 characters) and user agent
  * (its first 512 characters); `.execute()` it right after the action, or send it in the same
- * batch (`runDirectoryBatch`) as the action when the action is central. See `auditEntryQuery`.
+ * batch (`runBatch`) as the action when the action is central. See `auditEntryQuery`.
  *
  * ```sql
  * INSERT INTO audit_log (user_id, action, resource_type, resource_id, metadata, ip_address, user_agent, created_at)

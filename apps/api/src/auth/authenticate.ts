@@ -1,6 +1,7 @@
 import { InvalidAccessTokenError, KeySetUnavailableError, verifyAccessToken } from '@waddle/auth-token/access-token';
 import type { TokenKeys } from '@waddle/auth-token/token-keys';
-import { type DirectoryDatabase, runDirectoryBatch } from '@waddle/directory-queries/directory-database';
+import { runBatch } from '@waddle/d1/run-batch';
+import type { DirectoryDatabase } from '@waddle/directory-queries/directory-database';
 import { callerQuery } from '@waddle/directory-queries/users/caller-query';
 import { type WaddleForCaller, waddleForCallerQuery } from '@waddle/directory-queries/waddles/waddle-for-caller';
 import type { Caller } from '../context/request-context.ts';
@@ -49,8 +50,8 @@ export async function loadCaller(
   const user = callerQuery(directory.db, userId, now);
   const [users, waddles] =
     waddleId === undefined
-      ? await runDirectoryBatch(directory, [user])
-      : await runDirectoryBatch(directory, [user, waddleForCallerQuery(directory.db, userId, waddleId)]);
+      ? await runBatch(directory, [user])
+      : await runBatch(directory, [user, waddleForCallerQuery(directory.db, userId, waddleId)]);
   const row = users.results[0];
   if (!row || row.deleted_at !== null) throw unauthenticated('the token names no active user');
   if (row.banned) throw new ApiError(403, 'banned', 'this account is banned from the platform');

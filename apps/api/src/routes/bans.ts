@@ -1,4 +1,4 @@
-import { runDirectoryBatch } from '@waddle/directory-queries/directory-database';
+import { runBatch } from '@waddle/d1/run-batch';
 import { removeMembershipQuery } from '@waddle/directory-queries/members/remove-membership';
 import { activeUserExists } from '@waddle/directory-queries/users/active-user-exists';
 import type { BanRow } from '@waddle/queries/bans/ban-row';
@@ -76,7 +76,7 @@ export const banMember = route({
       bannedAt: context.now,
       expiresAt: body.expiresAt ?? null,
     });
-    await runDirectoryBatch(context.directory, [
+    await runBatch(context.directory, [
       removeMembershipQuery(context.directory.db, access.waddle.id, params.user),
       auditQuery(context, {
         action: 'member.ban',

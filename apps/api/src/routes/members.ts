@@ -1,4 +1,4 @@
-import { runDirectoryBatch } from '@waddle/directory-queries/directory-database';
+import { runBatch } from '@waddle/d1/run-batch';
 import { joinWaddle as insertMembership } from '@waddle/directory-queries/members/join-waddle';
 import { listMembers as readMembers } from '@waddle/directory-queries/members/list-members';
 import { removeMembershipQuery } from '@waddle/directory-queries/members/remove-membership';
@@ -119,7 +119,7 @@ export const removeMember = route({
         resourceId: String(access.waddle.id),
         metadata: { userId: params.user },
       });
-      await runDirectoryBatch(context.directory, [remove, kick]);
+      await runBatch(context.directory, [remove, kick]);
     }
   },
 });

@@ -1,6 +1,7 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { UnreachableDatabaseError } from '@waddle/registry/waddle-database-resolver';
-import { openCentralDatabase, runCentralBatch } from '../central/central-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import { openCentralDatabase } from '../central/central-database.ts';
 import { countQueries } from '../central/query-counter.ts';
 import type { MonitorConfig } from '../config/monitor-config.ts';
 import { mapConcurrently } from '../map-concurrently.ts';
@@ -119,7 +120,7 @@ export async function runOptimizeTick(
         ),
     );
   }
-  await runCentralBatch(central, [...statements, saveRegistryCursor(central, 'optimize', step.nextCursor, now)]);
+  await runBatch(central, [...statements, saveRegistryCursor(central, 'optimize', step.nextCursor, now)]);
 
   return {
     optimized: outcomes.filter((o) => o.error === null).map((o) => o.database.d1DatabaseId),

@@ -6,7 +6,8 @@ import { deliverSizeAlert, type AlertDelivery } from '../alerts/deliver-size-ale
 import { raisedAlerts } from '../alerts/raised-alerts.ts';
 import { type AlertLevel, requiredAlerts } from '../alerts/required-alerts.ts';
 import { type SizeAlert, sizeAlert } from '../alerts/size-alert.ts';
-import { type CentralDatabase, openCentralDatabase, runCentralBatch } from '../central/central-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import { type CentralDatabase, openCentralDatabase } from '../central/central-database.ts';
 import { countQueries } from '../central/query-counter.ts';
 import type { MonitorConfig } from '../config/monitor-config.ts';
 import { mapConcurrently } from '../map-concurrently.ts';
@@ -148,7 +149,7 @@ export async function runSamplingTick(
     delivery: await deliverSizeAlert(dependencies.fetch, config.alertWebhookUrl, alert),
   }));
 
-  await runCentralBatch(central, [
+  await runBatch(central, [
     ...chunks(evaluated, ROWS_PER_STATEMENT.samples).map((rows) =>
       central.db
         .insertInto('size_samples')

@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
  *
  * @example
  * ```ts
- * await runDirectoryBatch(directory, [removeMembershipQuery(directory.db, 7, 42), auditEntryQuery(directory.db, entry)]);
+ * await runBatch(directory, [removeMembershipQuery(directory.db, 7, 42), auditEntryQuery(directory.db, entry)]);
  * ```
  */
 export function removeMembershipQuery(db: Kysely<DB>, waddleId: number, userId: number) {

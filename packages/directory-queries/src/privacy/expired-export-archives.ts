@@ -1,6 +1,7 @@
 import type { DB } from '@waddle/central-schema/database';
 import { type Kysely, sql } from 'kysely';
-import { type DirectoryDatabase, runDirectoryBatch } from '../directory-database.ts';
+import { runBatch } from '@waddle/d1/run-batch';
+import type { DirectoryDatabase } from '../directory-database.ts';
 
 /**
  * The ids of finished exports whose archive is still kept and finished at or before `cutoff`,
@@ -68,7 +69,7 @@ export async function deleteArchiveChunks(
 ): Promise<ArchiveDeletionStep> {
   const { db } = directory;
   const { jobId, now } = step;
-  const [deleted, , marked] = await runDirectoryBatch(directory, [
+  const [deleted, , marked] = await runBatch(directory, [
     // (job_id, seq) is the primary key: the oldest chunks of this job, by seq.
     db
       .deleteFrom('export_chunks')

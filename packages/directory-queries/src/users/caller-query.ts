@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
  *
  * @example
  * ```ts
- * const [users] = await runDirectoryBatch(directory, [callerQuery(directory.db, 42, now)]);
+ * const [users] = await runBatch(directory, [callerQuery(directory.db, 42, now)]);
  * users.results[0]; // { id: 42, username: 'ada', deleted_at: null, banned: 0 }, or undefined
  * ```
  */

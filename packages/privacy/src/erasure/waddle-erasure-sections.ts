@@ -1,7 +1,7 @@
 import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
 import { type Compilable, sql } from 'kysely';
 import type { JobSection, SectionPage } from '../job-section.ts';
-import type { WaddleDatabase } from '../typed-database.ts';
+import type { WaddleDatabase } from '../privacy-databases.ts';
 import { typedSection } from '../typed-section.ts';
 import { channelNotificationLevelsErasure, threadFollowsErasure } from './mention-and-follow-erasure-sections.ts';
 

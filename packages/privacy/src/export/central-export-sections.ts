@@ -1,7 +1,7 @@
 import type { DB as CentralSchema } from '@waddle/central-schema/database';
 import { sql } from 'kysely';
 import type { JobSection } from '../job-section.ts';
-import { runBatch } from '../run-batch.ts';
+import { runBatch } from '@waddle/d1/run-batch';
 import { typedSection } from '../typed-section.ts';
 
 const PAGE = 500;

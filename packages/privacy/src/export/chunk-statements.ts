@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ExportRecord } from '../job-section.ts';
-import type { CentralDatabase } from '../typed-database.ts';
+import type { CentralDatabase } from '../privacy-databases.ts';
 
 /** The most characters of one chunk: a D1 row is at most 2 MB, and UTF-8 may take 3 bytes a character here. */
 export const MAX_CHUNK_CHARACTERS = 600_000;

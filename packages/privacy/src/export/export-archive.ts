@@ -1,7 +1,7 @@
 import type { DB as CentralSchema } from '@waddle/central-schema/database';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { PrivacyJob } from '../privacy-job.ts';
-import { openTypedDatabase } from '../typed-database.ts';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
 
 /** Chunks read per query while streaming an archive. */
 const CHUNKS_PER_READ = 25;

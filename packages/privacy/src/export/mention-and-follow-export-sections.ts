@@ -1,25 +1,11 @@
 import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
 import type { JobSection, SectionPage } from '../job-section.ts';
 import { typedSection } from '../typed-section.ts';
+import { keyedPage } from './keyed-page.ts';
 
 /** The user's messages read per page for their mentions (most have none). */
 const MESSAGE_PAGE = 500;
 const PAGE = 500;
-
-/** A page of the user's rows read in the order of one integer key: the next page starts after the last row's key. */
-function keyedPage<Row extends Readonly<Record<string, unknown>>>(
-  rows: readonly Row[],
-  type: string,
-  waddleId: number | null,
-  keyOf: (row: Row) => number,
-): SectionPage {
-  const last = rows.at(-1);
-  return {
-    rows: rows.length,
-    records: rows.map((data) => ({ type, waddleId: waddleId ?? undefined, data })),
-    next: rows.length < PAGE || !last ? null : [keyOf(last)],
-  };
-}
 
 /**
  * The mentions the user made: for each of their messages with mentions, who or what it mentions
@@ -88,7 +74,7 @@ export const threadFollowsExport: JobSection = typedSection<WaddleSchema>({
       .orderBy('f.thread_id')
       .limit(PAGE)
       .execute();
-    return keyedPage(rows, 'thread_follow', waddleId, (row) => row.thread_id);
+    return keyedPage(rows, PAGE, 'thread_follow', waddleId, (row) => [row.thread_id]);
   },
 });
 
@@ -113,6 +99,6 @@ export const channelNotificationLevelsExport: JobSection = typedSection<WaddleSc
       .orderBy('channel_id')
       .limit(PAGE)
       .execute();
-    return keyedPage(rows, 'channel_notification_level', waddleId, (row) => row.channel_id);
+    return keyedPage(rows, PAGE, 'channel_notification_level', waddleId, (row) => [row.channel_id]);
   },
 });

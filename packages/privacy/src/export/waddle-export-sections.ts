@@ -1,29 +1,13 @@
 import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
 import { sql } from 'kysely';
-import type { JobSection, SectionPage } from '../job-section.ts';
+import type { JobSection } from '../job-section.ts';
+import { keyedPage } from './keyed-page.ts';
 import { typedSection } from '../typed-section.ts';
 import { channelNotificationLevelsExport, mentionsMadeExport, threadFollowsExport } from './mention-and-follow-export-sections.ts';
 
 /** Messages per page: at most 10,000 characters each, so a page stays well under a chunk. */
 const MESSAGE_PAGE = 100;
 const PAGE = 500;
-
-/** A page of rows read in key order, `limit` at most: the next page starts after the last row's key. */
-function keyedPage<Row extends Readonly<Record<string, unknown>>>(
-  rows: readonly Row[],
-  limit: number,
-  type: string,
-  waddleId: number | null,
-  keyOf: (row: Row) => readonly unknown[],
-  decode: (row: Row) => Readonly<Record<string, unknown>> = (row) => row,
-): SectionPage {
-  const last = rows.at(-1);
-  return {
-    rows: rows.length,
-    records: rows.map((row) => ({ type, waddleId: waddleId ?? undefined, data: decode(row) })),
-    next: rows.length < limit || !last ? null : keyOf(last),
-  };
-}
 
 /**
  * The user's messages, tombstones included, each with its edit history and the metadata of its

@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { DB } from '@waddle/central-schema/database';
 import { openNodeSqliteDatabase } from '@waddle/d1/node-sqlite';
-import { Kysely } from 'kysely';
-import { D1Dialect } from 'kysely-d1';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
 import { localDatabaseFile } from './local-database-file.ts';
 import { LOCAL_CENTRAL_DATABASE_ID } from './local-state-directory.ts';
 
@@ -35,7 +34,7 @@ export async function findLocalUser(stateDirectory: string, userId: number): Pro
   if (!existsSync(file) || statSync(file).size === 0) return null;
   const d1 = openNodeSqliteDatabase(file, { readOnly: true });
   try {
-    const db = new Kysely<DB>({ dialect: new D1Dialect({ database: d1 as unknown as D1Database }) });
+    const { db } = openTypedDatabase<DB>(d1);
     const user = await db.selectFrom('users').select(['username', 'deleted_at']).where('id', '=', userId).executeTakeFirst();
     if (!user) return { status: 'unknown' };
     return user.deleted_at === null ? { status: 'active', username: user.username } : { status: 'erased' };
