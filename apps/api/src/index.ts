@@ -1,27 +1,25 @@
 import { systemClock } from '@waddle/clock/clock';
 import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
+import { createApiApp } from './api-app.ts';
 import { waddleConnectors } from './context/waddle-connectors.ts';
-import { handleRequest } from './http/handle-request.ts';
-import { Router } from './http/router.ts';
 import { exportArchiveDeletionCutoff, exportArchiveTtlHours } from './privacy/export-archive-expiry.ts';
-import { allRoutes } from './routes/all-routes.ts';
 import { deleteExpiredExportArchives } from './scheduled/delete-expired-export-archives.ts';
 import { resumePrivacyJobs } from './scheduled/resume-privacy-jobs.ts';
 
-const router = new Router(allRoutes);
+const app = createApiApp(systemClock);
 
 /** Exports advanced per cron pass: one step, so a pass stays under D1's 1,000 queries per invocation. */
 const EXPORTS_PER_PASS = { maxJobs: 1, stepQueries: 250 } as const;
 
 /**
- * The Waddle API Worker: every route of `routes/all-routes.ts` through one request pipeline, and
+ * The Waddle API Worker: its HTTP app (`createApiApp`: every route of `routes/all-routes.ts` on Hono), and
  * a cron (`triggers.crons` in wrangler.jsonc) that carries unfinished erasures and exports to
  * their end and deletes expired export archives. One pass stays under D1's 1,000 queries per
  * invocation: at most 601 for the erasures (two steps of 300 and the query finding them), 251 for
  * the oldest running export (one step of 250) and 121 for the archives: 973.
  */
 export default {
-  fetch: (request, env) => handleRequest(router, request, env, systemClock),
+  fetch: app.fetch,
 
   async scheduled(_controller, env) {
     const central = retryWhenBusy(env.CENTRAL_DB);

@@ -4,13 +4,10 @@ import type { TokenKeySettings } from '@waddle/auth-token/token-keys';
 import { testClock } from '@waddle/clock/test-clock';
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handleRequest } from '../src/http/handle-request.ts';
-import { Router } from '../src/http/router.ts';
-import { allRoutes } from '../src/routes/all-routes.ts';
+import { createApiApp } from '../src/api-app.ts';
 import { freshPlatform, USER } from './fixture.ts';
 import { TEST_AUTH_SECRET, TEST_SIGNING_KEY } from './test-config.ts';
 
-const router = new Router(allRoutes);
 const NEW_KEY = { kid: '2026-12', secret: 'the-next-secret-of-the-waddle-api-at-least-32-chars' } as const;
 
 beforeEach(freshPlatform);
@@ -20,7 +17,7 @@ async function me(settings: TokenKeySettings, token: string, bookmark?: string) 
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (bookmark) headers['x-waddle-bookmark'] = bookmark;
   const worker = { ...env, AUTH_SECRET: undefined, ...settings } as Env;
-  const response = await handleRequest(router, new Request('http://waddle/v1/me', { headers }), worker, testClock().now);
+  const response = await createApiApp(testClock().now).fetch(new Request('http://waddle/v1/me', { headers }), worker);
   return { status: response.status, body: await response.json<any>(), headers: response.headers };
 }
 

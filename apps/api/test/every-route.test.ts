@@ -1,11 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { allRoutes } from '../src/routes/all-routes.ts';
+import { apiOpenApiDocument } from '../src/openapi/api-openapi-document.ts';
+import { servedRoutes } from '../src/routes/all-routes.ts';
 import { call, CHANNEL, freshPlatform, MESSAGE, snapshot, THREAD } from './fixture.ts';
 import { ROUTE_EXAMPLES } from './route-examples.ts';
 
 /** Routes whose success needs more than the fixture: tested on their own (provisioning; an export's job, in privacy.test.ts). */
 const TESTED_ELSEWHERE = new Set(['POST /v1/waddles', 'GET /v1/me/export/{job}', 'POST /v1/me/export/{job}/advance']);
-const keyed = allRoutes.filter((route) => !route.public).map((route) => ({ route, key: `${route.method} ${route.path}` }));
+/** The routes the OpenAPI document lists as served without a token (`security: []`). */
+const operations = apiOpenApiDocument().paths as Record<string, Record<string, { security?: unknown[] }>>;
+const isPublic = (route: { method: string; path: string }) => operations[route.path]?.[route.method.toLowerCase()]?.security?.length === 0;
+const keyed = servedRoutes.filter((route) => !isPublic(route)).map((route) => ({ route, key: `${route.method} ${route.path}` }));
 const examples = keyed
   .filter(({ key }) => !TESTED_ELSEWHERE.has(key))
   .map(({ route, key }) => ({ route, key, example: ROUTE_EXAMPLES[key]! }));

@@ -9,6 +9,7 @@ import { postMessage } from '@waddle/queries/messages/post-message';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { Permission } from '../src/access/permissions.ts';
+import { expectContractKept } from './response-contract.ts';
 import { TEST_SIGNING_KEY, TEST_WADDLE_BINDINGS } from './test-config.ts';
 
 /** The people of the test platform, by role in the private waddle. */
@@ -106,7 +107,11 @@ export interface ApiAnswer {
   readonly headers: Headers;
 }
 
-/** Calls the API Worker's `fetch` as `who` (or without a token when `who` is null). */
+/**
+ * Calls the API Worker's `fetch` as `who` (or without a token when `who` is null). Every answer is
+ * held to the contract its route declares (`expectContractKept`): a status the route does not
+ * declare, or a body its schema for that status refuses, fails the calling test.
+ */
 export async function call(
   who: Persona | null,
   method: string,
@@ -122,7 +127,9 @@ export async function call(
   }
   const response = await exports.default.fetch(`http://waddle${path}`, init);
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  const parsed = text ? JSON.parse(text) : undefined;
+  expectContractKept(method, path, response.status, parsed);
+  return { status: response.status, body: parsed, headers: response.headers };
 }
 
 /**

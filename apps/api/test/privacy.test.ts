@@ -13,6 +13,7 @@ import { bindingConnector, type DatabaseConnector } from '@waddle/registry/datab
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index.ts';
 import { tokenFor, USER } from './fixture.ts';
+import { expectContractKept } from './response-contract.ts';
 import {
   DISTINCTIVE,
   DISTINCTIVE_TERMS,
@@ -27,7 +28,13 @@ import {
 const connectors: DatabaseConnector[] = [bindingConnector(env as unknown as Record<string, unknown>)];
 
 async function callAs(userId: number, method: string, path: string): Promise<Response> {
-  return exports.default.fetch(`http://waddle${path}`, { method, headers: { authorization: `Bearer ${await tokenFor(userId)}` } });
+  const response = await exports.default.fetch(`http://waddle${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await tokenFor(userId)}` },
+  });
+  const text = await response.clone().text();
+  expectContractKept(method, path, response.status, text ? JSON.parse(text) : undefined);
+  return response;
 }
 
 /** Every table of a database, FTS5 shadow tables included (virtual tables are read through them). */

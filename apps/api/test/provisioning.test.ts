@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import worker from '../src/index.ts';
 import { freshPlatform, snapshot, tokenFor, USER } from './fixture.ts';
+import { expectContractKept } from './response-contract.ts';
 
 /** The Worker's own fetch, with the D1 REST API of the test run configured (as a deployment sets it). */
 async function callProvisioning(who: keyof typeof USER, method: string, path: string, body?: unknown, configured = true) {
@@ -19,7 +20,9 @@ async function callProvisioning(who: keyof typeof USER, method: string, path: st
       }
     : env;
   const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, configuredEnv);
-  return { status: response.status, body: await response.json<any>() };
+  const answer = { status: response.status, body: await response.json<any>() };
+  expectContractKept(method, path, answer.status, answer.body);
+  return answer;
 }
 
 beforeEach(freshPlatform);

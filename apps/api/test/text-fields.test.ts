@@ -15,6 +15,7 @@ import {
   USER,
   WADDLE,
 } from './fixture.ts';
+import { expectContractKept } from './response-contract.ts';
 
 /*
  * Property-style: generated strings (lone surrogates, C0 and C1 controls, combining marks, emoji
@@ -402,7 +403,9 @@ async function provisioning(body: unknown, configured: boolean): Promise<ApiAnsw
       }
     : env;
   const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, configuredEnv);
-  return { status: response.status, body: await response.json(), headers: response.headers };
+  const answer = { status: response.status, body: await response.json(), headers: response.headers };
+  expectContractKept('POST', '/v1/waddles', answer.status, answer.body);
+  return answer;
 }
 
 const FIELDS: TextField[] = [

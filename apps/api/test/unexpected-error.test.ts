@@ -1,12 +1,8 @@
 import { env } from 'cloudflare:test';
 import { testClock } from '@waddle/clock/test-clock';
 import { describe, expect, it, vi } from 'vitest';
-import { handleRequest } from '../src/http/handle-request.ts';
-import { Router } from '../src/http/router.ts';
-import { allRoutes } from '../src/routes/all-routes.ts';
+import { createApiApp } from '../src/api-app.ts';
 import { tokenFor } from './fixture.ts';
-
-const router = new Router(allRoutes);
 
 describe('an error the API did not expect', () => {
   it('answers 500 internal and logs one JSON line with the route pattern and the request id', async () => {
@@ -16,7 +12,7 @@ describe('an error the API did not expect', () => {
       const request = new Request('http://waddle/v1/waddles/1', {
         headers: { authorization: `Bearer ${await tokenFor('member')}`, 'cf-ray': '8f1c2a3b4d5e6f70-AMS' },
       });
-      const response = await handleRequest(router, request, { ...env, AUTH_KEYS: 'kid=one' } as Env, testClock().now);
+      const response = await createApiApp(testClock().now).fetch(request, { ...env, AUTH_KEYS: 'kid=one' } as Env);
       expect(response.status).toBe(500);
       expect(await response.json()).toEqual({ error: { code: 'internal', message: 'something went wrong on our side' } });
       expect(errors).toHaveBeenCalledTimes(1);

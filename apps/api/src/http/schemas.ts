@@ -1,5 +1,5 @@
 import { type TextRule, textViolation } from '@waddle/queries/text/text-violation';
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 
 /**
  * Building blocks of the request schemas. Text fields follow the platform's one text rule
@@ -9,7 +9,7 @@ import { z } from 'zod';
  */
 export const id = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 
-/** The zod issue parameter naming the API error code of a refusal (`invalid_text`), read by `parseRequestInput`. */
+/** The zod issue parameter naming the API error code of a refusal (`invalid_text`), read by `validationHook`. */
 export const API_CODE = 'apiCode';
 
 /**
@@ -38,6 +38,22 @@ function keeping(schema: z.ZodString, rule: TextRule): z.ZodString {
     })
     .meta({ minLength: rule.min, maxLength: rule.max });
 }
+
+/** A path parameter id (`/v1/waddles/42`): digits without a leading zero, a positive integer below 2^53. */
+export const pathId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer id')
+  .transform(Number)
+  .refine(Number.isSafeInteger, 'must be a positive integer id')
+  .openapi({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+/** A role id in a path: 0 is the default role (`@everyone`), every other id starts at 1. */
+export const pathRoleId = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a role id (0 for the default role)')
+  .transform(Number)
+  .refine(Number.isSafeInteger, 'must be a role id (0 for the default role)')
+  .openapi({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
 /** An id in a query string (`?author=42`). */
 export const queryId = z
@@ -72,6 +88,3 @@ export const patchOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
     .strictObject(shape)
     .partial()
     .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
-
-/** The error body every non-2xx answer carries. */
-export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -1,89 +1,71 @@
-import type { Route } from '../http/route.ts';
-import { route } from '../http/route.ts';
-import { openApiDocument } from '../openapi/openapi-document.ts';
-import { banMember, listBans, unbanMember } from './bans.ts';
-import { createCategory, deleteCategory, updateCategory } from './categories.ts';
-import { archiveChannel, createChannel, listChannels, updateChannel } from './channels.ts';
-import { getMe } from './me.ts';
-import { joinWaddle, listMembers, removeMember } from './members.ts';
-import {
-  deleteMessageRoute,
-  editMessageRoute,
-  listChannelMessages,
-  listPins,
-  listThreadMessages,
-  pinMessage,
-  postChannelMessage,
-  unpinMessage,
-} from './messages.ts';
-import { advanceExportRoute, eraseMeRoute, exportJobRoute, startExportRoute } from './privacy.ts';
-import { addReaction, removeReaction } from './reactions.ts';
-import { listUnreads, markReadRoute } from './read-state.ts';
-import { createRole, deleteRole, grantRole, listRoles, revokeRole, updateRole } from './roles.ts';
-import { searchRoute } from './search.ts';
-import { health } from './service.ts';
-import { createThread, listThreads, updateThread } from './threads.ts';
-import { createWaddleRoute, getWaddle, listDirectory, listMyWaddles } from './waddles.ts';
-
-const apiRoutes: Route[] = [
-  health,
-  getMe,
-  startExportRoute,
-  exportJobRoute,
-  advanceExportRoute,
-  eraseMeRoute,
-  listMyWaddles,
-  createWaddleRoute,
-  getWaddle,
-  listDirectory,
-  listMembers,
-  joinWaddle,
-  removeMember,
-  listChannels,
-  createChannel,
-  updateChannel,
-  archiveChannel,
-  createCategory,
-  updateCategory,
-  deleteCategory,
-  listChannelMessages,
-  listThreadMessages,
-  postChannelMessage,
-  editMessageRoute,
-  deleteMessageRoute,
-  pinMessage,
-  unpinMessage,
-  listPins,
-  addReaction,
-  removeReaction,
-  listThreads,
-  createThread,
-  updateThread,
-  searchRoute,
-  markReadRoute,
-  listUnreads,
-  listRoles,
-  createRole,
-  updateRole,
-  deleteRole,
-  grantRole,
-  revokeRole,
-  listBans,
-  banMember,
-  unbanMember,
-] as Route[];
+import { createRoute, z } from '@hono/zod-openapi';
+import { errorAnswers, jsonAnswer } from '../http/responses.ts';
+import { routeGroup } from '../http/route-group.ts';
+import { NO_QUERY, PUBLIC } from '../http/route-middleware.ts';
+import type { ServedRoute } from '../http/route-not-found.ts';
+import { openApiDocumentOf } from '../openapi/openapi-document-of.ts';
+import { bans } from './bans.ts';
+import { categories } from './categories.ts';
+import { channels } from './channels.ts';
+import { me } from './me.ts';
+import { members } from './members.ts';
+import { messages } from './messages.ts';
+import { privacy } from './privacy.ts';
+import { reactions } from './reactions.ts';
+import { readState } from './read-state.ts';
+import { roles } from './roles.ts';
+import { search } from './search.ts';
+import { service } from './service.ts';
+import { threads } from './threads.ts';
+import { waddles } from './waddles.ts';
 
 /** `GET /v1/openapi.json`: the OpenAPI 3.1 document of every route, itself included (no token). */
-const openApi: Route = route({
-  method: 'GET',
+export const openApiDocumentRoute = createRoute({
+  operationId: 'openApiDocument',
+  method: 'get',
   path: '/v1/openapi.json',
-  tag: 'service',
+  tags: ['service'],
   summary: 'This OpenAPI document',
-  public: true,
-  handle: async () => document,
-}) as Route;
+  security: [],
+  middleware: PUBLIC,
+  request: { query: NO_QUERY },
+  responses: {
+    200: jsonAnswer(z.looseObject({ openapi: z.literal('3.1.0') }), 'The OpenAPI 3.1 document'),
+    ...errorAnswers([400, 500]),
+  },
+});
 
-/** Every route the API Worker serves, in the order the router tries them. */
-export const allRoutes: readonly Route[] = [...apiRoutes, openApi];
+/** The document, built once per isolate on its first request. */
+let document: Record<string, unknown> | undefined;
 
-const document = openApiDocument(allRoutes);
+/**
+ * Every route of the API (one group per resource, mounted with `app.route()`), and the OpenAPI
+ * document of them all at `GET /v1/openapi.json`. The API Worker's app (`createApiApp`) serves
+ * these behind its clock, CORS, `onError` and 404/405 answers.
+ */
+export const apiRoutes = routeGroup()
+  .route('/', service)
+  .route('/', me)
+  .route('/', privacy)
+  .route('/', waddles)
+  .route('/', members)
+  .route('/', channels)
+  .route('/', categories)
+  .route('/', messages)
+  .route('/', reactions)
+  .route('/', threads)
+  .route('/', search)
+  .route('/', readState)
+  .route('/', roles)
+  .route('/', bans);
+
+apiRoutes.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+apiRoutes.openapi(openApiDocumentRoute, (c) => {
+  document ??= openApiDocumentOf(apiRoutes);
+  return c.json(document as z.infer<(typeof openApiDocumentRoute.responses)[200]['content']['application/json']['schema']>, 200);
+});
+
+/** Every route the API serves (method and path pattern), from the routes declared above: what a 405's `Allow` lists. */
+export const servedRoutes: readonly ServedRoute[] = apiRoutes.openAPIRegistry.definitions.flatMap((definition) =>
+  definition.type === 'route' ? [{ method: definition.route.method.toUpperCase(), path: definition.route.path }] : [],
+);

@@ -1,7 +1,28 @@
+import { z } from '@hono/zod-openapi';
 import type { ChannelRow } from '@waddle/queries/channels/channel-row';
 
 /** A channel as the API returns it. */
-export function channelJson(channel: ChannelRow) {
+export const channelBody = z.strictObject({
+  id: z.int(),
+  name: z.string(),
+  type: z.enum(['text', 'voice', 'announcement', 'thread']),
+  description: z.string().nullable(),
+  position: z.int(),
+  categoryId: z.int().nullable(),
+  isPrivate: z.boolean(),
+  isArchived: z.boolean(),
+  threadMode: z.enum(['required', 'optional', 'disabled']),
+  slowModeSeconds: z.int(),
+  autoArchiveHours: z.int(),
+  createdBy: z.int(),
+  createdAt: z.int().openapi({ description: 'ms since the epoch' }),
+  messageCount: z.int(),
+  lastMessageId: z.int().nullable(),
+  lastMessageAt: z.int().nullable(),
+});
+
+/** A channel as the API returns it. */
+export function channelJson(channel: ChannelRow): z.infer<typeof channelBody> {
   return {
     id: channel.id,
     name: channel.name,

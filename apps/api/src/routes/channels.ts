@@ -1,16 +1,19 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { categoryExists } from '@waddle/queries/categories/category-exists';
 import { createChannel as insertChannel } from '@waddle/queries/channels/create-channel';
 import { listCategoriesAndChannels } from '@waddle/queries/channels/list-channels';
 import { type ChannelChanges, updateChannel as storeChannel } from '@waddle/queries/channels/update-channel';
-import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle, type WaddleAccess } from '../access/waddle-access.ts';
 import { auditQuery } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import { notFound } from '../http/api-error.ts';
-import { route } from '../http/route.ts';
-import { id, patchOf, singleLine } from '../http/schemas.ts';
-import { channelJson } from './channel-json.ts';
+import { BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http/responses.ts';
+import { routeGroup } from '../http/route-group.ts';
+import { AUTHENTICATED, AUTHENTICATED_WITH_BODY, NO_QUERY } from '../http/route-middleware.ts';
+import { id, pathId, patchOf, singleLine } from '../http/schemas.ts';
+import { categoryBody, categoryJson } from './category-json.ts';
+import { channelBody, channelJson } from './channel-json.ts';
 
 /**
  * `GET /v1/waddles/{waddle}/channels`: the categories and the channels the caller can see
@@ -21,23 +24,20 @@ import { channelJson } from './channel-json.ts';
  * SELECT * FROM channels ORDER BY position, id;
  * ```
  */
-export const listChannels = route({
-  method: 'GET',
+export const listChannels = createRoute({
+  operationId: 'listChannels',
+  method: 'get',
   path: '/v1/waddles/{waddle}/channels',
-  tag: 'channels',
+  tags: ['channels'],
   summary: 'Categories and the visible channels',
-  async handle({ params }, context) {
-    const { access } = await openWaddle(context, params.waddle);
-    const { categories, channels } = await listCategoriesAndChannels(access.database);
-    return {
-      categories: categories.map((c) => ({
-        id: c.id,
-        name: c.name,
-        position: c.position,
-        collapsedByDefault: c.collapsed_by_default === 1,
-      })),
-      channels: channels.filter((channel) => access.canSee(channel)).map(channelJson),
-    };
+  middleware: AUTHENTICATED,
+  request: { params: z.strictObject({ waddle: pathId }), query: NO_QUERY },
+  responses: {
+    200: jsonAnswer(
+      z.strictObject({ categories: z.array(categoryBody), channels: z.array(channelBody) }),
+      'Every category, and the channels the caller can see, by position',
+    ),
+    ...errorAnswers(IN_WADDLE_ERRORS),
   },
 });
 
@@ -76,33 +76,19 @@ async function audit(
  * VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
  * ```
  */
-export const createChannel = route({
-  method: 'POST',
+export const createChannel = createRoute({
+  operationId: 'createChannel',
+  method: 'post',
   path: '/v1/waddles/{waddle}/channels',
-  tag: 'channels',
+  tags: ['channels'],
   summary: 'Create a channel',
-  status: 201,
-  body: z.strictObject(channelFields),
-  async handle({ params, body }, context) {
-    const { access } = await openWaddle(context, params.waddle);
-    access.require(Permission.MANAGE_CHANNELS, 'creating a channel');
-    await requireCategory(access, body.categoryId);
-    const channel = await insertChannel(access.database, {
-      name: body.name,
-      type: body.type ?? 'text',
-      description: body.description ?? null,
-      category_id: body.categoryId ?? null,
-      position: body.position ?? 0,
-      is_private: body.isPrivate ? 1 : 0,
-      thread_mode: body.threadMode ?? 'optional',
-      slow_mode_seconds: body.slowModeSeconds ?? 0,
-      auto_archive_hours: body.autoArchiveHours ?? 168,
-      created_by: context.caller.id,
-      created_at: context.now,
-    });
-    await audit(context, access, 'channel.create', channel.id, { name: channel.name });
-    return channelJson(channel);
+  middleware: AUTHENTICATED_WITH_BODY,
+  request: {
+    params: z.strictObject({ waddle: pathId }),
+    query: NO_QUERY,
+    body: { required: true, content: { 'application/json': { schema: z.strictObject(channelFields) } } },
   },
+  responses: { 201: jsonAnswer(channelBody, 'The new channel'), ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS]) },
 });
 
 /** The channel's columns a PATCH body sets (booleans stored as 0/1); a field left out keeps its column. */
@@ -130,13 +116,78 @@ function channelChanges(body: Partial<z.infer<z.ZodObject<typeof channelFields>>
  * UPDATE channels SET <each given column> = ? WHERE id = ? RETURNING *
  * ```
  */
-export const updateChannel = route({
-  method: 'PATCH',
+export const updateChannel = createRoute({
+  operationId: 'updateChannel',
+  method: 'patch',
   path: '/v1/waddles/{waddle}/channels/{channel}',
-  tag: 'channels',
+  tags: ['channels'],
   summary: 'Update a channel',
-  body: patchOf({ ...channelFields, isArchived: z.boolean() }),
-  async handle({ params, body }, context) {
+  middleware: AUTHENTICATED_WITH_BODY,
+  request: {
+    params: z.strictObject({ waddle: pathId, channel: pathId }),
+    query: NO_QUERY,
+    body: { required: true, content: { 'application/json': { schema: patchOf({ ...channelFields, isArchived: z.boolean() }) } } },
+  },
+  responses: { 200: jsonAnswer(channelBody, 'The channel as changed'), ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS]) },
+});
+
+/**
+ * `POST /v1/waddles/{waddle}/channels/{channel}/archive` (MANAGE_CHANNELS): archives a channel:
+ * it stays readable, and nobody can post in it until it is brought back.
+ *
+ * ```sql
+ * UPDATE channels SET is_archived = 1 WHERE id = ? RETURNING *   -- updateChannel
+ * ```
+ */
+export const archiveChannel = createRoute({
+  operationId: 'archiveChannel',
+  method: 'post',
+  path: '/v1/waddles/{waddle}/channels/{channel}/archive',
+  tags: ['channels'],
+  summary: 'Archive a channel',
+  middleware: AUTHENTICATED,
+  request: { params: z.strictObject({ waddle: pathId, channel: pathId }), query: NO_QUERY },
+  responses: { 200: jsonAnswer(channelBody, 'The channel, archived'), ...errorAnswers(IN_WADDLE_ERRORS) },
+});
+
+/** The channel routes: listing (with the categories), creating, changing and archiving channels. */
+export const channels = routeGroup()
+  .openapi(listChannels, async (c) => {
+    const params = c.req.valid('param');
+    const { access } = await openWaddle(await c.var.requestContext(params.waddle), params.waddle);
+    const { categories, channels } = await listCategoriesAndChannels(access.database);
+    return c.json(
+      { categories: categories.map(categoryJson), channels: channels.filter((channel) => access.canSee(channel)).map(channelJson) },
+      200,
+    );
+  })
+  .openapi(createChannel, async (c) => {
+    const params = c.req.valid('param');
+    const body = c.req.valid('json');
+    const context = await c.var.requestContext(params.waddle);
+    const { access } = await openWaddle(context, params.waddle);
+    access.require(Permission.MANAGE_CHANNELS, 'creating a channel');
+    await requireCategory(access, body.categoryId);
+    const channel = await insertChannel(access.database, {
+      name: body.name,
+      type: body.type ?? 'text',
+      description: body.description ?? null,
+      category_id: body.categoryId ?? null,
+      position: body.position ?? 0,
+      is_private: body.isPrivate ? 1 : 0,
+      thread_mode: body.threadMode ?? 'optional',
+      slow_mode_seconds: body.slowModeSeconds ?? 0,
+      auto_archive_hours: body.autoArchiveHours ?? 168,
+      created_by: context.caller.id,
+      created_at: context.now,
+    });
+    await audit(context, access, 'channel.create', channel.id, { name: channel.name });
+    return c.json(channelJson(channel), 201);
+  })
+  .openapi(updateChannel, async (c) => {
+    const params = c.req.valid('param');
+    const body = c.req.valid('json');
+    const context = await c.var.requestContext(params.waddle);
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.MANAGE_CHANNELS, 'changing a channel');
     await requireCategory(access, body.categoryId);
@@ -148,29 +199,15 @@ export const updateChannel = route({
         .filter(([, value]) => value !== undefined)
         .map(([field]) => field),
     });
-    return channelJson(updated);
-  },
-});
-
-/**
- * `POST /v1/waddles/{waddle}/channels/{channel}/archive` (MANAGE_CHANNELS): archives a channel:
- * it stays readable, and nobody can post in it until it is brought back.
- *
- * ```sql
- * UPDATE channels SET is_archived = 1 WHERE id = ? RETURNING *   -- updateChannel
- * ```
- */
-export const archiveChannel = route({
-  method: 'POST',
-  path: '/v1/waddles/{waddle}/channels/{channel}/archive',
-  tag: 'channels',
-  summary: 'Archive a channel',
-  async handle({ params }, context) {
+    return c.json(channelJson(updated), 200);
+  })
+  .openapi(archiveChannel, async (c) => {
+    const params = c.req.valid('param');
+    const context = await c.var.requestContext(params.waddle);
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.MANAGE_CHANNELS, 'archiving a channel');
     const updated = await storeChannel(access.database, channel.id, { is_archived: 1 });
     if (!updated) throw notFound('channel');
     await audit(context, access, 'channel.archive', channel.id);
-    return channelJson(updated);
-  },
-});
+    return c.json(channelJson(updated), 200);
+  });

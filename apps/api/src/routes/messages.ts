@@ -1,3 +1,4 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { deleteMessage } from '@waddle/queries/messages/delete-message';
 import { editMessage } from '@waddle/queries/messages/edit-message';
 import { postMessage, SlowModeError } from '@waddle/queries/messages/post-message';
@@ -8,14 +9,16 @@ import { readReplyTargets } from '@waddle/queries/messages/reply-targets';
 import { setPinned } from '@waddle/queries/messages/set-pinned';
 import { slowModeLastPostAt } from '@waddle/queries/messages/slow-mode-clock';
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
-import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
 import { requirePostableChannel } from '../access/require-postable-channel.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditQuery } from '../audit/audit-log.ts';
 import { ApiError, badRequest, forbidden, notFound } from '../http/api-error.ts';
-import { route } from '../http/route.ts';
-import { cursor, id, messageContent, queryCount } from '../http/schemas.ts';
+import { BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http/responses.ts';
+import { routeGroup } from '../http/route-group.ts';
+import { AUTHENTICATED, AUTHENTICATED_WITH_BODY, NO_QUERY } from '../http/route-middleware.ts';
+import { cursor, id, messageContent, pathId, queryCount } from '../http/schemas.ts';
+import { messagePageBody } from './message-page-body.ts';
 
 const pageQuery = z.strictObject({
   anchor: z
@@ -34,7 +37,12 @@ const pageQuery = z.strictObject({
  * than `newest`, 50 newer than `oldest`, 25 each side of a message id or of the first unread.
  * With a `cursor`, say which way: `before` with `olderCursor`, `after` with `newerCursor`.
  */
-async function readPage(database: WaddleDatabase, scope: MessageScope, query: z.infer<typeof pageQuery>, viewerId: number) {
+async function readPage(
+  database: WaddleDatabase,
+  scope: MessageScope,
+  query: z.infer<typeof pageQuery>,
+  viewerId: number,
+): Promise<z.infer<typeof messagePageBody>> {
   const anchor: PageAnchor =
     query.anchor === undefined ? 'newest' : /^\d+$/.test(query.anchor) ? Number(query.anchor) : (query.anchor as PageAnchor);
   let { before, after } = query;
@@ -52,29 +60,38 @@ async function readPage(database: WaddleDatabase, scope: MessageScope, query: z.
  * a visible channel, oldest first, with reactions, attachments and replies; tombstones included
  * as placeholders. One statement; see `getMessagePage` for its SQL.
  */
-export const listChannelMessages = route({
-  method: 'GET',
+export const listChannelMessages = createRoute({
+  operationId: 'listChannelMessages',
+  method: 'get',
   path: '/v1/waddles/{waddle}/channels/{channel}/messages',
-  tag: 'messages',
+  tags: ['messages'],
   summary: 'A page of messages of a channel',
-  query: pageQuery,
-  async handle({ params, query }, context) {
-    const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    return readPage(access.database, { channelId: channel.id }, query, context.caller.id);
-  },
+  middleware: AUTHENTICATED,
+  request: { params: z.strictObject({ waddle: pathId, channel: pathId }), query: pageQuery },
+  responses: { 200: jsonAnswer(messagePageBody, 'A page of the channel, oldest first'), ...errorAnswers(IN_WADDLE_ERRORS) },
 });
 
 /** `GET /v1/waddles/{waddle}/threads/{thread}/messages`: the same for a thread of a visible channel. */
-export const listThreadMessages = route({
-  method: 'GET',
+export const listThreadMessages = createRoute({
+  operationId: 'listThreadMessages',
+  method: 'get',
   path: '/v1/waddles/{waddle}/threads/{thread}/messages',
-  tag: 'messages',
+  tags: ['messages'],
   summary: 'A page of messages of a thread',
-  query: pageQuery,
-  async handle({ params, query }, context) {
-    const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
-    return readPage(access.database, { threadId: thread.id }, query, context.caller.id);
-  },
+  middleware: AUTHENTICATED,
+  request: { params: z.strictObject({ waddle: pathId, thread: pathId }), query: pageQuery },
+  responses: { 200: jsonAnswer(messagePageBody, 'A page of the thread, oldest first'), ...errorAnswers(IN_WADDLE_ERRORS) },
+});
+
+/** A message as posting it answers. */
+const postedMessageBody = z.strictObject({
+  id: z.int(),
+  channelId: z.int(),
+  threadId: z.int().nullable(),
+  authorId: z.int(),
+  content: z.string(),
+  replyToId: z.int().nullable(),
+  createdAt: z.int(),
 });
 
 /**
@@ -91,14 +108,183 @@ export const listThreadMessages = route({
  * SELECT last_message_at FROM slow_mode_clocks WHERE channel_id = ? AND user_id = ?;  -- after a slow-mode refusal
  * ```
  */
-export const postChannelMessage = route({
-  method: 'POST',
+export const postChannelMessage = createRoute({
+  operationId: 'postChannelMessage',
+  method: 'post',
   path: '/v1/waddles/{waddle}/channels/{channel}/messages',
-  tag: 'messages',
+  tags: ['messages'],
   summary: 'Post a message',
-  status: 201,
-  body: z.strictObject({ content: messageContent, threadId: id.nullable().optional(), replyToId: id.nullable().optional() }),
-  async handle({ params, body }, context) {
+  middleware: AUTHENTICATED_WITH_BODY,
+  request: {
+    params: z.strictObject({ waddle: pathId, channel: pathId }),
+    query: NO_QUERY,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.strictObject({ content: messageContent, threadId: id.nullable().optional(), replyToId: id.nullable().optional() }),
+        },
+      },
+    },
+  },
+  responses: {
+    201: jsonAnswer(postedMessageBody, 'The message, posted'),
+    ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS, 429], {
+      400: 'Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), or a thread required (`thread_required`) or refused (`threads_disabled`) by the channel',
+      403: 'Banned, lacking SEND_MESSAGES (or MANAGE_MESSAGES in an announcement channel), an archived channel (`channel_archived`) or a locked thread (`thread_locked`)',
+      429: 'Slow mode (`slow_mode`): the caller posted in this channel less than its `slowModeSeconds` ago; `Retry-After` says how many seconds to wait',
+    }),
+  },
+});
+
+/** A message after an edit. */
+const editedMessageBody = z.strictObject({
+  id: z.int(),
+  content: z.string(),
+  editedAt: z.int().nullable().openapi({ description: 'Its last real edit; `null` when it was never edited' }),
+});
+
+/**
+ * `PATCH /v1/waddles/{waddle}/messages/{message}`: the author edits their message (the previous
+ * text goes to the edit history; see `editMessage`). An edit to the text the message already has
+ * is a success that changes nothing: 200 with the message as it is (`editedAt` of its last real
+ * edit, `null` if none), no edit recorded.
+ *
+ * ```sql
+ * SELECT content, edited_at FROM messages WHERE id = ? AND is_deleted = 0;   -- only when editMessage changed nothing
+ * ```
+ */
+export const editMessageRoute = createRoute({
+  operationId: 'editMessage',
+  method: 'patch',
+  path: '/v1/waddles/{waddle}/messages/{message}',
+  tags: ['messages'],
+  summary: "Edit one's own message",
+  middleware: AUTHENTICATED_WITH_BODY,
+  request: {
+    params: z.strictObject({ waddle: pathId, message: pathId }),
+    query: NO_QUERY,
+    body: { required: true, content: { 'application/json': { schema: z.strictObject({ content: messageContent }) } } },
+  },
+  responses: {
+    200: jsonAnswer(editedMessageBody, 'The message with its text (also when it already had this text: no edit is recorded)'),
+    ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS], { 403: 'Banned, not the author (`not_author`), or lacking SEND_MESSAGES' }),
+  },
+});
+
+/**
+ * `DELETE /v1/waddles/{waddle}/messages/{message}`: the author, or MANAGE_MESSAGES (recorded in
+ * the audit log), deletes a message; it stays as a tombstone (see `deleteMessage`).
+ */
+export const deleteMessageRoute = createRoute({
+  operationId: 'deleteMessage',
+  method: 'delete',
+  path: '/v1/waddles/{waddle}/messages/{message}',
+  tags: ['messages'],
+  summary: 'Delete a message',
+  middleware: AUTHENTICATED,
+  request: { params: z.strictObject({ waddle: pathId, message: pathId }), query: NO_QUERY },
+  responses: { 204: { description: 'The message is deleted (a tombstone stays in its place)' }, ...errorAnswers(IN_WADDLE_ERRORS) },
+});
+
+/** `PUT` or `DELETE /v1/waddles/{waddle}/messages/{message}/pin`. */
+function pinRoute(method: 'put' | 'delete') {
+  return createRoute({
+    operationId: method === 'put' ? 'pinMessage' : 'unpinMessage',
+    method,
+    path: '/v1/waddles/{waddle}/messages/{message}/pin',
+    tags: ['messages'],
+    summary: method === 'put' ? 'Pin a message' : 'Unpin a message',
+    middleware: AUTHENTICATED,
+    request: { params: z.strictObject({ waddle: pathId, message: pathId }), query: NO_QUERY },
+    responses: {
+      204: { description: method === 'put' ? 'The message is pinned' : 'The message is not pinned' },
+      ...errorAnswers(IN_WADDLE_ERRORS),
+    },
+  });
+}
+
+/**
+ * `PUT` / `DELETE /v1/waddles/{waddle}/messages/{message}/pin` (MANAGE_MESSAGES), recorded in the audit log.
+ *
+ * ```sql
+ * UPDATE messages SET is_pinned = ? WHERE id = ? AND is_deleted = 0
+ * ```
+ */
+export const pinMessage = pinRoute('put');
+export const unpinMessage = pinRoute('delete');
+
+/**
+ * `GET /v1/waddles/{waddle}/channels/{channel}/pins`: the pinned messages of a channel, newest first.
+ *
+ * ```sql
+ * SELECT id, thread_id, user_id, content, created_at, edited_at FROM messages
+ * WHERE channel_id = ? AND is_pinned = 1 ORDER BY id DESC LIMIT 100   -- index messages_pinned
+ * ```
+ */
+export const listPins = createRoute({
+  operationId: 'listPins',
+  method: 'get',
+  path: '/v1/waddles/{waddle}/channels/{channel}/pins',
+  tags: ['messages'],
+  summary: 'Pinned messages of a channel',
+  middleware: AUTHENTICATED,
+  request: { params: z.strictObject({ waddle: pathId, channel: pathId }), query: NO_QUERY },
+  responses: {
+    200: jsonAnswer(
+      z.strictObject({
+        messages: z.array(
+          z.strictObject({
+            id: z.int(),
+            threadId: z.int().nullable(),
+            authorId: z.int(),
+            content: z.string().nullable(),
+            createdAt: z.int(),
+            editedAt: z.int().nullable(),
+          }),
+        ),
+      }),
+      'The pinned messages, newest first (at most 100)',
+    ),
+    ...errorAnswers(IN_WADDLE_ERRORS),
+  },
+});
+
+/** Pins and unpins (`pinMessage`, `unpinMessage`). */
+const pinning = (pinned: boolean) =>
+  routeGroup().openapi(pinned ? pinMessage : unpinMessage, async (c) => {
+    const params = c.req.valid('param');
+    const context = await c.var.requestContext(params.waddle);
+    const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
+    if (message.is_deleted) throw notFound('message');
+    access.require(Permission.MANAGE_MESSAGES, 'pinning');
+    await setPinned(access.database, message.id, pinned);
+    await auditQuery(context, {
+      action: pinned ? 'message.pin' : 'message.unpin',
+      resourceType: 'message',
+      resourceId: `${access.waddle.id}:${message.id}`,
+    }).execute();
+    return c.body(null, 204);
+  });
+
+/** The message routes: pages of channels and threads, posting, editing, deleting, pins. */
+export const messages = routeGroup()
+  .openapi(listChannelMessages, async (c) => {
+    const params = c.req.valid('param');
+    const context = await c.var.requestContext(params.waddle);
+    const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
+    return c.json(await readPage(access.database, { channelId: channel.id }, c.req.valid('query'), context.caller.id), 200);
+  })
+  .openapi(listThreadMessages, async (c) => {
+    const params = c.req.valid('param');
+    const context = await c.var.requestContext(params.waddle);
+    const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
+    return c.json(await readPage(access.database, { threadId: thread.id }, c.req.valid('query'), context.caller.id), 200);
+  })
+  .openapi(postChannelMessage, async (c) => {
+    const params = c.req.valid('param');
+    const body = c.req.valid('json');
+    const context = await c.var.requestContext(params.waddle);
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.SEND_MESSAGES, 'posting');
     requirePostableChannel(access, channel, 'posting');
@@ -127,15 +313,18 @@ export const postChannelMessage = route({
         },
         { enforceSlowMode },
       );
-      return {
-        id: posted.id,
-        channelId: channel.id,
-        threadId,
-        authorId: context.caller.id,
-        content: body.content,
-        replyToId: body.replyToId ?? null,
-        createdAt: posted.createdAt,
-      };
+      return c.json(
+        {
+          id: posted.id,
+          channelId: channel.id,
+          threadId,
+          authorId: context.caller.id,
+          content: body.content,
+          replyToId: body.replyToId ?? null,
+          createdAt: posted.createdAt,
+        },
+        201,
+      );
     } catch (error) {
       if (!(error instanceof SlowModeError)) throw error;
       const lastPostAt = await slowModeLastPostAt(access.database, channel.id, context.caller.id);
@@ -144,50 +333,25 @@ export const postChannelMessage = route({
         'Retry-After': String(Math.ceil(waitMs / 1000)),
       });
     }
-  },
-});
-
-/**
- * `PATCH /v1/waddles/{waddle}/messages/{message}`: the author edits their message (the previous
- * text goes to the edit history; see `editMessage`). An edit to the text the message already has
- * is a success that changes nothing: 200 with the message as it is (`editedAt` of its last real
- * edit, `null` if none), no edit recorded.
- *
- * ```sql
- * SELECT content, edited_at FROM messages WHERE id = ? AND is_deleted = 0;   -- only when editMessage changed nothing
- * ```
- */
-export const editMessageRoute = route({
-  method: 'PATCH',
-  path: '/v1/waddles/{waddle}/messages/{message}',
-  tag: 'messages',
-  summary: "Edit one's own message",
-  body: z.strictObject({ content: messageContent }),
-  async handle({ params, body }, context) {
+  })
+  .openapi(editMessageRoute, async (c) => {
+    const params = c.req.valid('param');
+    const body = c.req.valid('json');
+    const context = await c.var.requestContext(params.waddle);
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
     if (message.is_deleted) throw notFound('message');
     if (message.user_id !== context.caller.id) throw forbidden('not_author', 'only the author can edit a message');
     access.require(Permission.SEND_MESSAGES, 'editing');
     const edited = await editMessage(access.database, { messageId: message.id, content: body.content, editedAt: context.now });
-    if (edited) return { id: message.id, content: body.content, editedAt: context.now };
+    if (edited) return c.json({ id: message.id, content: body.content, editedAt: context.now }, 200);
     // Nothing changed: the message already had this text, or it was deleted meanwhile.
     const current = await liveMessageText(access.database, message.id);
     if (current === undefined || current.content !== body.content) throw notFound('message');
-    return { id: message.id, content: current.content, editedAt: current.edited_at };
-  },
-});
-
-/**
- * `DELETE /v1/waddles/{waddle}/messages/{message}`: the author, or MANAGE_MESSAGES (recorded in
- * the audit log), deletes a message; it stays as a tombstone (see `deleteMessage`).
- */
-export const deleteMessageRoute = route({
-  method: 'DELETE',
-  path: '/v1/waddles/{waddle}/messages/{message}',
-  tag: 'messages',
-  summary: 'Delete a message',
-  status: 204,
-  async handle({ params }, context) {
+    return c.json({ id: message.id, content: current.content, editedAt: current.edited_at }, 200);
+  })
+  .openapi(deleteMessageRoute, async (c) => {
+    const params = c.req.valid('param');
+    const context = await c.var.requestContext(params.waddle);
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
     if (message.is_deleted) throw notFound('message');
     const byModerator = message.user_id !== context.caller.id;
@@ -201,65 +365,25 @@ export const deleteMessageRoute = route({
         metadata: { authorId: message.user_id, channelId: message.channel_id },
       }).execute();
     }
-  },
-});
-
-function pinRoute(method: 'PUT' | 'DELETE') {
-  const pinned = method === 'PUT';
-  return route({
-    method,
-    path: '/v1/waddles/{waddle}/messages/{message}/pin',
-    tag: 'messages',
-    summary: method === 'PUT' ? 'Pin a message' : 'Unpin a message',
-    status: 204,
-    async handle({ params }, context) {
-      const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
-      if (message.is_deleted) throw notFound('message');
-      access.require(Permission.MANAGE_MESSAGES, 'pinning');
-      await setPinned(access.database, message.id, pinned);
-      await auditQuery(context, {
-        action: pinned ? 'message.pin' : 'message.unpin',
-        resourceType: 'message',
-        resourceId: `${access.waddle.id}:${message.id}`,
-      }).execute();
-    },
-  });
-}
-
-/**
- * `PUT` / `DELETE /v1/waddles/{waddle}/messages/{message}/pin` (MANAGE_MESSAGES).
- *
- * ```sql
- * UPDATE messages SET is_pinned = ? WHERE id = ? AND is_deleted = 0
- * ```
- */
-export const pinMessage = pinRoute('PUT');
-export const unpinMessage = pinRoute('DELETE');
-
-/**
- * `GET /v1/waddles/{waddle}/channels/{channel}/pins`: the pinned messages of a channel, newest first.
- *
- * ```sql
- * SELECT id, thread_id, user_id, content, created_at, edited_at FROM messages
- * WHERE channel_id = ? AND is_pinned = 1 ORDER BY id DESC LIMIT 100   -- index messages_pinned
- * ```
- */
-export const listPins = route({
-  method: 'GET',
-  path: '/v1/waddles/{waddle}/channels/{channel}/pins',
-  tag: 'messages',
-  summary: 'Pinned messages of a channel',
-  async handle({ params }, context) {
+    return c.body(null, 204);
+  })
+  .route('/', pinning(true))
+  .route('/', pinning(false))
+  .openapi(listPins, async (c) => {
+    const params = c.req.valid('param');
+    const context = await c.var.requestContext(params.waddle);
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    return {
-      messages: (await pinnedMessages(access.database, channel.id)).map((m) => ({
-        id: m.id,
-        threadId: m.thread_id,
-        authorId: m.user_id,
-        content: m.content,
-        createdAt: m.created_at,
-        editedAt: m.edited_at,
-      })),
-    };
-  },
-});
+    return c.json(
+      {
+        messages: (await pinnedMessages(access.database, channel.id)).map((m) => ({
+          id: m.id,
+          threadId: m.thread_id,
+          authorId: m.user_id,
+          content: m.content,
+          createdAt: m.created_at,
+          editedAt: m.edited_at,
+        })),
+      },
+      200,
+    );
+  });

@@ -1,17 +1,35 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { getActiveThreads } from '@waddle/queries/threads/active-threads';
 import { createThread as insertThread } from '@waddle/queries/threads/create-thread';
 import type { ThreadRow } from '@waddle/queries/threads/thread-row';
 import { updateThread as storeThread } from '@waddle/queries/threads/update-thread';
-import { z } from 'zod';
 import { Permission } from '../access/permissions.ts';
 import { requirePostableChannel } from '../access/require-postable-channel.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditQuery } from '../audit/audit-log.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
-import { route } from '../http/route.ts';
-import { patchOf, queryCount, singleLine } from '../http/schemas.ts';
+import { BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http/responses.ts';
+import { routeGroup } from '../http/route-group.ts';
+import { AUTHENTICATED, AUTHENTICATED_WITH_BODY, NO_QUERY } from '../http/route-middleware.ts';
+import { pathId, patchOf, queryCount, singleLine } from '../http/schemas.ts';
 
-function threadJson(thread: ThreadRow) {
+/** The fields of a thread as the API returns it. */
+const threadFields = {
+  id: z.int(),
+  channelId: z.int(),
+  title: z.string(),
+  createdBy: z.int(),
+  createdAt: z.int(),
+  locked: z.boolean(),
+  messageCount: z.int().openapi({ description: 'Live (not deleted) messages in the thread' }),
+  lastMessageId: z.int().nullable(),
+  lastMessageAt: z.int().nullable(),
+};
+
+/** A thread as the API returns it. */
+const threadBody = z.strictObject(threadFields);
+
+function threadJson(thread: ThreadRow): z.infer<typeof threadBody> {
   return {
     id: thread.id,
     channelId: thread.channel_id,
@@ -30,21 +48,37 @@ function titleTaken(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed: threads\./.test(error.message);
 }
 
+const TITLE_TAKEN = 'A thread with this title, whatever its case, exists in the channel (`thread_exists`)';
+
 /**
  * `GET /v1/waddles/{waddle}/channels/{channel}/threads?sort=active&limit=`: the channel's threads
  * by latest activity, each with its message count and its messages of the last 24 hours. See
  * `getActiveThreads` for the SQL.
  */
-export const listThreads = route({
-  method: 'GET',
+export const listThreads = createRoute({
+  operationId: 'listThreads',
+  method: 'get',
   path: '/v1/waddles/{waddle}/channels/{channel}/threads',
-  tag: 'threads',
+  tags: ['threads'],
   summary: 'Threads of a channel by activity',
-  query: z.strictObject({ sort: z.enum(['active']).optional(), limit: queryCount(1, 100).optional() }),
-  async handle({ params, query }, context) {
-    const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    const threads = await getActiveThreads(access.database, { channelId: channel.id, limit: query.limit ?? 25, now: context.now });
-    return { threads: threads.map((thread) => ({ ...thread, channelId: channel.id })) };
+  middleware: AUTHENTICATED,
+  request: {
+    params: z.strictObject({ waddle: pathId, channel: pathId }),
+    query: z.strictObject({ sort: z.enum(['active']).optional(), limit: queryCount(1, 100).optional() }),
+  },
+  responses: {
+    200: jsonAnswer(
+      z.strictObject({
+        threads: z.array(
+          z.strictObject({
+            ...threadFields,
+            recentMessageCount: z.int().openapi({ description: 'Live messages of the last 24 hours' }),
+          }),
+        ),
+      }),
+      'The threads, latest activity first (threads without messages last)',
+    ),
+    ...errorAnswers(IN_WADDLE_ERRORS),
   },
 });
 
@@ -58,30 +92,24 @@ export const listThreads = route({
  * INSERT INTO threads (channel_id, title, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING *
  * ```
  */
-export const createThread = route({
-  method: 'POST',
+export const createThread = createRoute({
+  operationId: 'createThread',
+  method: 'post',
   path: '/v1/waddles/{waddle}/channels/{channel}/threads',
-  tag: 'threads',
+  tags: ['threads'],
   summary: 'Start a thread',
-  status: 201,
-  body: z.strictObject({ title: singleLine(1, 200) }),
-  async handle({ params, body }, context) {
-    const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    access.require(Permission.CREATE_THREADS, 'starting a thread');
-    requirePostableChannel(access, channel, 'starting a thread');
-    if (channel.thread_mode === 'disabled') throw badRequest('threads_disabled', 'this channel has no threads');
-    try {
-      const thread = await insertThread(access.database, {
-        channelId: channel.id,
-        title: body.title,
-        createdBy: context.caller.id,
-        createdAt: context.now,
-      });
-      return threadJson(thread);
-    } catch (error) {
-      if (titleTaken(error)) throw conflict('thread_exists', 'a thread with this title exists in the channel');
-      throw error;
-    }
+  middleware: AUTHENTICATED_WITH_BODY,
+  request: {
+    params: z.strictObject({ waddle: pathId, channel: pathId }),
+    query: NO_QUERY,
+    body: { required: true, content: { 'application/json': { schema: z.strictObject({ title: singleLine(1, 200) }) } } },
+  },
+  responses: {
+    201: jsonAnswer(threadBody, 'The new thread'),
+    ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS, 409], {
+      400: 'Invalid input, a channel that takes no threads (`channel_type_refuses_messages`) or has them disabled (`threads_disabled`)',
+      409: TITLE_TAKEN,
+    }),
   },
 });
 
@@ -93,13 +121,59 @@ export const createThread = route({
  * UPDATE threads SET title = coalesce(?, title), is_locked = coalesce(?, is_locked) WHERE id = ? RETURNING *
  * ```
  */
-export const updateThread = route({
-  method: 'PATCH',
+export const updateThread = createRoute({
+  operationId: 'updateThread',
+  method: 'patch',
   path: '/v1/waddles/{waddle}/threads/{thread}',
-  tag: 'threads',
+  tags: ['threads'],
   summary: 'Rename, lock or unlock a thread',
-  body: patchOf({ title: singleLine(1, 200), locked: z.boolean() }),
-  async handle({ params, body }, context) {
+  middleware: AUTHENTICATED_WITH_BODY,
+  request: {
+    params: z.strictObject({ waddle: pathId, thread: pathId }),
+    query: NO_QUERY,
+    body: { required: true, content: { 'application/json': { schema: patchOf({ title: singleLine(1, 200), locked: z.boolean() }) } } },
+  },
+  responses: {
+    200: jsonAnswer(threadBody, 'The thread as changed'),
+    ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS, 409], { 409: TITLE_TAKEN }),
+  },
+});
+
+/** The thread routes: listing by activity, starting, renaming and locking. */
+export const threads = routeGroup()
+  .openapi(listThreads, async (c) => {
+    const params = c.req.valid('param');
+    const query = c.req.valid('query');
+    const context = await c.var.requestContext(params.waddle);
+    const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
+    const threads = await getActiveThreads(access.database, { channelId: channel.id, limit: query.limit ?? 25, now: context.now });
+    return c.json({ threads: threads.map((thread) => ({ ...thread, channelId: channel.id })) }, 200);
+  })
+  .openapi(createThread, async (c) => {
+    const params = c.req.valid('param');
+    const body = c.req.valid('json');
+    const context = await c.var.requestContext(params.waddle);
+    const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
+    access.require(Permission.CREATE_THREADS, 'starting a thread');
+    requirePostableChannel(access, channel, 'starting a thread');
+    if (channel.thread_mode === 'disabled') throw badRequest('threads_disabled', 'this channel has no threads');
+    try {
+      const thread = await insertThread(access.database, {
+        channelId: channel.id,
+        title: body.title,
+        createdBy: context.caller.id,
+        createdAt: context.now,
+      });
+      return c.json(threadJson(thread), 201);
+    } catch (error) {
+      if (titleTaken(error)) throw conflict('thread_exists', 'a thread with this title exists in the channel');
+      throw error;
+    }
+  })
+  .openapi(updateThread, async (c) => {
+    const params = c.req.valid('param');
+    const body = c.req.valid('json');
+    const context = await c.var.requestContext(params.waddle);
     const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
     if (body.locked !== undefined) access.require(Permission.MANAGE_THREADS, 'locking a thread');
     if (body.title !== undefined && thread.created_by !== context.caller.id)
@@ -118,10 +192,9 @@ export const updateThread = route({
           resourceId: `${access.waddle.id}:${thread.id}`,
         }).execute();
       }
-      return threadJson(updated);
+      return c.json(threadJson(updated), 200);
     } catch (error) {
       if (titleTaken(error)) throw conflict('thread_exists', 'a thread with this title exists in the channel');
       throw error;
     }
-  },
-});
+  });

@@ -1,0 +1,63 @@
+import type { z } from '@hono/zod-openapi';
+import { errorBody } from '../src/http/responses.ts';
+import { apiRoutes } from '../src/routes/all-routes.ts';
+
+/** What a route declares it answers: status → the schema of the JSON body (none for a body-less answer). */
+type DeclaredAnswers = Readonly<Record<string, { readonly content?: { readonly 'application/json'?: { readonly schema: unknown } } }>>;
+
+interface DeclaredRoute {
+  readonly key: string;
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly answers: DeclaredAnswers;
+}
+
+/** Every route the API declares (`createRoute`), with the answers it declares. */
+const declared: readonly DeclaredRoute[] = apiRoutes.openAPIRegistry.definitions.flatMap((definition) => {
+  if (definition.type !== 'route') return [];
+  const { method, path, responses } = definition.route;
+  const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+');
+  // Every answer is declared inline (`jsonAnswer`, `errorAnswers`), never as a `$ref` to a shared response.
+  const answers = responses as DeclaredAnswers;
+  return [{ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), pattern: new RegExp(`^${source}$`), answers }];
+});
+
+function isZodSchema(schema: unknown): schema is z.ZodType {
+  return typeof schema === 'object' && schema !== null && 'safeParse' in schema;
+}
+
+/**
+ * Why an answer of the API breaks the contract its route declares, or `null` when it keeps it:
+ * the route (found by method and path) must declare the answer's status, and the body must match
+ * the schema declared for that status (response schemas are strict: a field the schema does not
+ * name is a break too), or be empty where none is declared. An answer no route gives (404 for an
+ * unknown path, 405 for another method) must be the error body.
+ *
+ * @example
+ * ```ts
+ * contractViolation('GET', '/v1/me', 200, { id: 3 }); // 'GET /v1/me answered 200 …: username: Invalid input …'
+ * ```
+ */
+export function contractViolation(method: string, path: string, status: number, body: unknown): string | null {
+  const pathname = path.split('?')[0] ?? path;
+  const route = declared.find((candidate) => candidate.method === method && candidate.pattern.test(pathname));
+  if (!route) {
+    const parsed = errorBody.safeParse(body);
+    return parsed.success ? null : `${method} ${pathname} (no route) answered ${status} without the error body: ${parsed.error.message}`;
+  }
+  const answer = route.answers[String(status)];
+  if (!answer) return `${route.key} answered ${status}, a status it does not declare (${Object.keys(route.answers).join(', ')})`;
+  const schema = answer.content?.['application/json']?.schema;
+  if (schema === undefined) return body === undefined ? null : `${route.key} answered ${status} with a body where it declares none`;
+  if (!isZodSchema(schema)) return `${route.key} declares a ${status} body that is not a zod schema`;
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return null;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  return `${route.key} answered ${status} with a body its schema refuses: ${problems.slice(0, 5).join('; ')}`;
+}
+
+/** Throws, naming the break, when an answer breaks its route's contract (see {@link contractViolation}). */
+export function expectContractKept(method: string, path: string, status: number, body: unknown): void {
+  const violation = contractViolation(method, path, status, body);
+  if (violation !== null) throw new Error(`response contract: ${violation}`);
+}
