@@ -1,6 +1,7 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { FanOutReport } from './fan-out-report.ts';
 import type { FanOutSettings } from './fan-out-settings.ts';
+import type { SliceNamespace } from './slice-namespace.ts';
 
 /** Databases a target has opened, by D1 database id, until `dispose()`. */
 export interface OpenDatabases {
@@ -20,6 +21,13 @@ export interface DatabaseTarget {
   open(databaseIds: readonly string[]): Promise<OpenDatabases>;
   /** Creates an empty database and returns its D1 id (a new one on every call). */
   createDatabase(name: string): Promise<string>;
+  /**
+   * The dispatch namespace new databases are placed into, when this target has one: then
+   * `createWaddle` uploads a slice with each new database and migrates it through the slice.
+   * Only the remote target takes one (`remoteTarget(api, id, { slices })`); the local target and
+   * a Worker's bindings have none and provision as before.
+   */
+  readonly slices?: SliceNamespace;
   /** Deletes a database and everything in it; throws when it does not exist. */
   deleteDatabase(databaseId: string): Promise<void>;
   /**

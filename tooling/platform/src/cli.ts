@@ -31,6 +31,10 @@ const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly run
     summary: 'make emoji searchable in messages indexed before they were (once, after upgrading)',
     run: async (argv) => (await import('./commands/reindex-search.ts')).reindexSearchCommand(argv, consoleIo),
   },
+  slices: {
+    summary: 'rebalance: move every database no slice reaches into slices with room (resumable)',
+    run: async (argv) => (await import('./commands/slices.ts')).slicesCommand(argv, consoleIo),
+  },
   erase: {
     summary: 'erase a user from the directory and every waddle database (or resume an erasure)',
     run: async (argv) => (await import('./commands/erase-user.ts')).eraseUserCommand(argv, consoleIo),

@@ -32,6 +32,7 @@ const commands = [
   { command: 'export', valid: ['1'] },
   { command: 'erase', valid: ['1'] },
   { command: 'reindex-search', valid: [] },
+  { command: 'slices', valid: ['rebalance'] },
 ];
 
 describe('waddle <command> --help, and usage errors', () => {
@@ -61,6 +62,7 @@ describe('waddle <command> --help, and usage errors', () => {
       ['migrate', '--target'],
       ['token', '1', '--expires-in'],
       ['export', '1', '--out'],
+      ['slices', 'rebalance', '--chunk'],
     ].map((args) => [args.join(' '), args] as const),
   )('waddle %s (an option without its value) is a usage error, never a run', async (_, args) => {
     const before = writtenFiles();

@@ -42,15 +42,26 @@ describe('local secrets and .dev.vars', () => {
     expect(refilled.monitorToken).not.toBe(first.monitorToken);
   });
 
-  it("writes each Worker's .dev.vars: the local D1 API for both, AUTH_SECRET for the api, MONITOR_TOKEN for the monitor", async () => {
+  it("writes each Worker's .dev.vars: the local D1 API and its slices for both, AUTH_SECRET for the api, MONITOR_TOKEN for the monitor", async () => {
     const root = repository();
     const secrets = await ensureLocalSecrets(root);
-    const files = await writeDevVars(root, { baseUrl: 'http://127.0.0.1:8789/client/v4', accountId: 'waddle-local' }, secrets);
+    const files = await writeDevVars(
+      root,
+      {
+        baseUrl: 'http://127.0.0.1:8789/client/v4',
+        accountId: 'waddle-local',
+        dispatchUrl: 'http://127.0.0.1:8789/dispatch/waddle-slices',
+        namespace: 'waddle-slices',
+      },
+      secrets,
+    );
     expect(files).toEqual([join(root, 'apps', 'api', '.dev.vars'), join(root, 'apps', 'monitor', '.dev.vars')]);
     const cloudflare = {
       CLOUDFLARE_API_BASE_URL: 'http://127.0.0.1:8789/client/v4',
       CLOUDFLARE_ACCOUNT_ID: 'waddle-local',
       CLOUDFLARE_API_TOKEN: secrets.cloudflareApiToken,
+      SLICES_DISPATCH_URL: 'http://127.0.0.1:8789/dispatch/waddle-slices',
+      SLICES_NAMESPACE: 'waddle-slices',
     };
     expect(devVars(files[0]!)).toEqual({ ...cloudflare, AUTH_SECRET: secrets.authSecret });
     expect(devVars(files[1]!)).toEqual({ ...cloudflare, MONITOR_TOKEN: secrets.monitorToken });

@@ -30,7 +30,12 @@ describe('provisioning and the resolver', () => {
       { name: 'ice-floe', displayName: 'Ice Floe', ownerId: 7, isPublic: true },
       { clock: clock.now },
     );
-    expect(created).toEqual({ waddleId: 1, d1DatabaseId: 'local-waddle-ice-floe', schemaVersion: waddleMigrations.at(-1)!.name });
+    expect(created).toEqual({
+      waddleId: 1,
+      d1DatabaseId: 'local-waddle-ice-floe',
+      schemaVersion: waddleMigrations.at(-1)!.name,
+      slice: null,
+    });
     expect(await listAllDatabases(directory)).toEqual([
       {
         id: 1,

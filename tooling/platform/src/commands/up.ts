@@ -9,7 +9,8 @@ import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { seedDemoPlatform } from '../demo/seed-demo-platform.ts';
 import { runFanOut } from '@waddle/provisioning/migrate-all';
 import { writeDevVars } from '../local/dev-vars.ts';
-import { LOCAL_ACCOUNT_ID, type LocalD1Api, startLocalD1Api } from '../local/local-d1-api.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_DISPATCH_NAMESPACE, type LocalD1Api, startLocalD1Api } from '../local/local-d1-api.ts';
+import { serveLocalSlices } from '../local/serve-local-slices.ts';
 import { LOCAL_STATE_DIRECTORY } from '../local/local-state-directory.ts';
 import { ensureLocalSecrets, localSecretsFile } from '../local/local-secrets.ts';
 import { registeredDatabases } from '../local/registered-databases.ts';
@@ -52,9 +53,12 @@ const LOCAL_D1_API_PORT = 8789;
  * directory of databases, provisions and seeds the demo platform once (users, three waddles with
  * roles, channels, threads, messages in several languages, reactions), prints every database of
  * the directory, then (unless `workers` is false) serves the local D1 REST API on 127.0.0.1:8789
- * (every database of the directory, and those it creates), writes both Workers' `.dev.vars` (the API's address,
- * account and token, the api's `AUTH_SECRET`, the monitor's `MONITOR_TOKEN`, generated once and
- * kept in `.wrangler/local-secrets.json`) and serves the api and monitor Workers with
+ * (every database of the directory, and those it creates) and its dispatch namespace, puts every
+ * database of the directory into a slice there (`serveLocalSlices`: the slices the directory
+ * names are uploaded again, the rest, the demo's included, moved in), writes both Workers'
+ * `.dev.vars` (the API's address, account and token, `SLICES_DISPATCH_URL` and `SLICES_NAMESPACE`,
+ * the api's `AUTH_SECRET`, the monitor's `MONITOR_TOKEN`, generated once and kept in
+ * `.wrangler/local-secrets.json`) and serves the api and monitor Workers with
  * `wrangler dev` on the same state until Ctrl-C or SIGTERM (then it stops them in order and
  * answers `true`). Running it again reuses the data and the secrets.
  */
@@ -135,7 +139,18 @@ export async function up(
     log(`the local D1 REST API did not start on 127.0.0.1:${LOCAL_D1_API_PORT}: ${String(error)}`);
     return false;
   }
-  const devVars = await writeDevVars(REPOSITORY_ROOT, { baseUrl: d1Api.baseUrl, accountId: LOCAL_ACCOUNT_ID }, secrets);
+  try {
+    for (const line of await serveLocalSlices(d1Api, secrets.cloudflareApiToken, target, clock)) log(line);
+  } catch (error) {
+    await d1Api.close();
+    log(`the local slices did not start: ${String(error)}`);
+    return false;
+  }
+  const devVars = await writeDevVars(
+    REPOSITORY_ROOT,
+    { baseUrl: d1Api.baseUrl, accountId: LOCAL_ACCOUNT_ID, dispatchUrl: d1Api.dispatchUrl, namespace: LOCAL_DISPATCH_NAMESPACE },
+    secrets,
+  );
   const workers: RunningWorker[] = [];
   try {
     workers.push(await startWorker('api', 8787), await startWorker('monitor', 8788));
