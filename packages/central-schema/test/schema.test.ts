@@ -104,6 +104,9 @@ const expectedColumns: Record<string, string[]> = {
     'size_measured_at',
     'created_at',
     'updated_at',
+    /* added: the shard map */ 'shard_waddle_id',
+    'first_message_id',
+    'message_state',
   ],
 };
 

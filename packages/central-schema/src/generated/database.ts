@@ -25,9 +25,12 @@ export interface Databases {
   binding: string | null;
   created_at: number;
   d1_database_id: string;
+  first_message_id: number | null;
   id: Generated<number>;
+  message_state: string | null;
   role: "waddle" | "message_shard";
   schema_version: string | null;
+  shard_waddle_id: number | null;
   size_bytes: number | null;
   size_measured_at: number | null;
   slice: string | null;
