@@ -3,5 +3,6 @@ declare namespace Cloudflare {
     DB: D1Database;
     SHARD_2: D1Database;
     SHARD_3: D1Database;
+    WHOLE: D1Database;
   }
 }

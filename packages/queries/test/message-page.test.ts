@@ -88,6 +88,17 @@ describe('getMessagePage', () => {
     expect(new Set(forward).size).toBe(forward.length);
   });
 
+  it('keeps its place when a poll with the newer cursor finds nothing new', async () => {
+    const T = testClock().now();
+    const posted = await postMany(3, 1, (i) => T + i);
+    const page = await getMessagePage(waddle, { channelId: 1 }, { anchor: 'newest', before: 50, viewerId: VIEWER });
+    const empty = await getMessagePage(waddle, { channelId: 1 }, { cursor: page.newerCursor, after: 50, viewerId: VIEWER });
+    expect([empty.messages, empty.foundNewest, empty.newerCursor]).toEqual([[], true, page.newerCursor]);
+    const next = (await postMessage(waddle, { channelId: 1, authorId: 2, content: 'new', createdAt: T + 9 })).id;
+    const polled = await getMessagePage(waddle, { channelId: 1 }, { cursor: empty.newerCursor, after: 50, viewerId: VIEWER });
+    expect([ids(page), ids(polled)]).toEqual([posted, [next]]);
+  });
+
   it('returns the anchor with the requested messages either side, and says what it found', async () => {
     const posted = await postMany(30, 1, (i) => 1000 + i);
     const anchor = posted[10]!;

@@ -46,7 +46,8 @@ export interface MessagePage {
 
 const LIMIT = 100;
 
-interface Window {
+/** The part of a scope a page covers, from its anchor or cursor (see {@link planMessagePage}). */
+export interface PageWindow {
   /** Messages with a smaller id than `below` (all when undefined), newest first. */
   readonly older?: { readonly below?: number | Expression<number>; readonly want: number };
   /** Messages from `from` (the anchor itself when `anchored`), oldest first. */
@@ -145,7 +146,7 @@ export function planMessagePage(waddle: WaddleDatabase, scope: MessageScope, opt
  * first `want + 2` messages from the anchor on (read as index keys only), so the older side needs
  * no bound of its own: the `LIMIT` stops it `want + 1` messages below the anchor.
  */
-function walkFor(window: Window, column: RawBuilder<unknown>, scopeId: number) {
+function walkFor(window: PageWindow, column: RawBuilder<unknown>, scopeId: number) {
   const { older, newer } = window;
   if (older && newer) {
     const newerKeys = sql`(SELECT id FROM messages WHERE ${column} = ${scopeId} AND id >= ${newer.from} ORDER BY id ASC LIMIT ${rowCount(newer.want + 2)})`;
@@ -188,7 +189,14 @@ function checkCount(field: 'before' | 'after', value: number): number {
   return value;
 }
 
-function windowFor(waddle: WaddleDatabase, scope: MessageScope, key: string, options: PageOptions, before: number, after: number): Window {
+function windowFor(
+  waddle: WaddleDatabase,
+  scope: MessageScope,
+  key: string,
+  options: PageOptions,
+  before: number,
+  after: number,
+): PageWindow {
   if (options.cursor) {
     const position = decodeCursor(options.cursor, { k: 'string', d: 'string', id: 'number' });
     if (position.k !== key) throw new InvalidQueryError('cursor', 'belongs to another channel or thread');
@@ -244,8 +252,19 @@ function assemblePage(plan: ReturnType<typeof planMessagePage>, rows: readonly P
     foundNewest,
     foundAnchor: plan.anchor === 'newest' || plan.anchor === 'oldest' || anchorRow !== undefined,
     olderCursor: foundOldest || firstId === undefined ? null : encodeCursor({ k: plan.key, d: 'o', id: firstId }),
-    newerCursor: encodeCursor({ k: plan.key, d: 'n', id: lastId ?? Math.max(0, (window.anchorId ?? 1) - 1) }),
+    newerCursor: encodeCursor({ k: plan.key, d: 'n', id: lastId ?? emptyPageNewerId(window) }),
   };
+}
+
+/**
+ * Where the newer cursor of a page without messages points: where the page started, so polling
+ * with it again finds what arrives after that point (after the cursor it was given; before an
+ * anchor id; from the start for `oldest`, `newest` and `first_unread`, which saw nothing).
+ */
+export function emptyPageNewerId(window: PageWindow): number {
+  const newer = window.newer;
+  if (!newer || typeof newer.from !== 'number') return 0;
+  return newer.anchored ? Math.max(0, newer.from - 1) : newer.from;
 }
 
 /** Where a {@link PageRow} says which side of the anchor it is on. */
