@@ -26,16 +26,17 @@ function counted(d1: D1Database): { d1: D1DatabaseLike; statements: () => number
   };
 }
 
-async function migrated(d1: D1Database): Promise<WaddleDatabase> {
+/** A fresh database of the latest waddle schema with channels 1 to 3 and thread 1 (in channel 1). */
+export async function migrated(d1: D1Database): Promise<WaddleDatabase> {
   const { error } = await new Migrator({ database: d1, migrations: waddleMigrations }).migrateToLatest();
   if (error) throw error;
   const waddle = openWaddleDatabase(d1);
   // Every shard has skeleton rows of the channels and threads its messages are in.
   await waddle.db
     .insertInto('channels')
-    .values([1, 2, 3].map((id) => ({ id, name: `channel-${id}`, created_by: 1 })))
+    .values([1, 2, 3].map((id) => ({ id, name: `channel-${id}`, created_by: 1, created_at: 0 })))
     .execute();
-  await waddle.db.insertInto('threads').values({ id: 1, channel_id: 1, title: 'topic', created_by: 1 }).execute();
+  await waddle.db.insertInto('threads').values({ id: 1, channel_id: 1, title: 'topic', created_by: 1, created_at: 0 }).execute();
   return waddle;
 }
 

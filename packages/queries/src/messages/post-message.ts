@@ -73,7 +73,10 @@ export async function postMessage(
   const clock = sql`INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (${message.channelId}, ${message.authorId}, ${createdAt})
     ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at`;
   try {
-    const results = await runBatch(waddle, [{ compile: () => clock.compile(waddle.db) }, ...postStatements(waddle, [message]).flat()]);
+    const results = await runBatch(waddle, [
+      { compile: () => clock.compile(waddle.db) },
+      ...postMessageStatements(waddle, [message]).flat(),
+    ]);
     const row = results[1]!.results[0] as { id: number; created_at: number };
     return { id: row.id, createdAt: row.created_at };
   } catch (error) {
@@ -112,7 +115,7 @@ export async function postMessages(waddle: WaddleDatabase, messages: readonly Ne
     requireValidContent(message.content, `messages[${index}].content`);
     writtenMentions(message.content, `messages[${index}].content`);
   }
-  const perMessage = postStatements(waddle, messages);
+  const perMessage = postMessageStatements(waddle, messages);
   const results = await runBatch(waddle, perMessage.flat());
   let first = 0;
   return perMessage.map((statements) => {
@@ -122,8 +125,18 @@ export async function postMessages(waddle: WaddleDatabase, messages: readonly Ne
   });
 }
 
-/** Each message's statements: its insert (returning its id and time), its index entry, and its mentions if any. */
-function postStatements(waddle: WaddleDatabase, messages: readonly NewMessage[]): Compilable[][] {
+/**
+ * Each message's statements, for a batch that writes messages with other statements (a sharded
+ * waddle's poster adds the shard's skeleton rows): its insert returning its id and time, its
+ * search index entry, and its mentions if any.
+ *
+ * ```sql
+ * INSERT INTO messages (channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at;
+ * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
+ * INSERT INTO message_mentions (message_id, kind, target_id, …) SELECT last_insert_rowid(), … -- when the content mentions someone
+ * ```
+ */
+export function postMessageStatements(waddle: WaddleDatabase, messages: readonly NewMessage[]): Compilable[][] {
   return messages.map((message) => {
     const insert = waddle.db
       .insertInto('messages')

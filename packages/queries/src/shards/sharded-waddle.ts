@@ -55,3 +55,8 @@ export function shardIndexOf(sharded: ShardedWaddle, messageId: number): number 
   }
   return low;
 }
+
+/** The database holding message `messageId` (see {@link shardIndexOf}): where it is edited, reacted to, pinned or deleted. */
+export function shardOf(sharded: ShardedWaddle, messageId: number): WaddleDatabase {
+  return sharded.shards[shardIndexOf(sharded, messageId)]!.waddle;
+}

@@ -15,7 +15,8 @@ export interface ActiveThread {
   readonly lastMessageAt: number | null;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** How far back `recentMessageCount` counts: the 24 hours before `now`. */
+export const RECENT_ACTIVITY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The threads of a channel by last activity, newest first, each with its message count and its
@@ -62,7 +63,7 @@ export function activeThreadsQuery(
 ) {
   const limit = options.limit ?? 20;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidQueryError('limit', 'must be an integer from 1 to 100');
-  const since = options.now - DAY_MS;
+  const since = options.now - RECENT_ACTIVITY_MS;
   return waddle.db
     .selectFrom('threads')
     .select((eb) => [

@@ -1,0 +1,82 @@
+import { writtenMentions } from '../mentions/mention-syntax.ts';
+import { type NewMessage, postMessage, postMessageStatements } from '../messages/post-message.ts';
+import { requireValidContent } from '../messages/require-valid-content.ts';
+import { runBatch } from '../waddle-database.ts';
+import { activityGainedStatements } from './primary-activity.ts';
+import type { ShardedWaddle } from './sharded-waddle.ts';
+
+/** A message posted into a sharded waddle. */
+export interface ShardedPost {
+  readonly id: number;
+  readonly createdAt: number;
+  /**
+   * The primary counted it (channel and thread activity, follows). `false` when that second
+   * step failed: the message exists, is paged and searched; only the counters lag until the drift
+   * check repairs them.
+   */
+  readonly activityRecorded: boolean;
+}
+
+/**
+ * Posts a message into the waddle's newest shard, which takes new messages. Into the primary (a
+ * waddle of one shard) it is {@link postMessage}: the schema's triggers count it in the same
+ * batch. Into a later shard it takes two batches, since D1 has no transaction across databases:
+ *
+ * 1. the shard, atomically: skeleton rows of the channel and thread (the foreign keys of
+ *    `messages`; nothing when they exist), then the message with its index entry and mentions:
+ *    ```sql
+ *    INSERT INTO channels (id, name, created_by) VALUES (?, ?, 0) ON CONFLICT DO NOTHING;
+ *    INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING;
+ *    INSERT INTO messages (…) VALUES (…) RETURNING id, created_at; INSERT INTO messages_fts …; …
+ *    ```
+ * 2. the primary: its channel's and thread's activity and the follows the triggers would have
+ *    written (see `activityGainedStatements`).
+ *
+ * When the first batch fails nothing is written anywhere and the error is thrown. When the second
+ * fails, the message stays (it exists for every reader) and `activityRecorded` is `false`.
+ *
+ * @example
+ * ```ts
+ * const posted = await postShardedMessage(sharded, { channelId: 1, authorId: 42, content: 'hi', createdAt: now });
+ * ```
+ */
+export async function postShardedMessage(sharded: ShardedWaddle, message: NewMessage): Promise<ShardedPost> {
+  const active = sharded.shards.at(-1)!.waddle;
+  if (active === sharded.primary) return { ...(await postMessage(sharded.primary, message)), activityRecorded: true };
+  requireValidContent(message.content, 'content');
+  const mentions = writtenMentions(message.content, 'content');
+
+  const threadId = message.threadId ?? null;
+  const skeletons = [
+    active.db
+      .insertInto('channels')
+      .values({ id: message.channelId, name: `#${message.channelId}`, created_by: 0 })
+      .onConflict((oc) => oc.doNothing()),
+    ...(threadId === null
+      ? []
+      : [
+          active.db
+            .insertInto('threads')
+            .values({ id: threadId, channel_id: message.channelId, title: `#${threadId}`, created_by: 0 })
+            .onConflict((oc) => oc.doNothing()),
+        ]),
+  ];
+  const results = await runBatch(active, [...skeletons, ...postMessageStatements(active, [message]).flat()]);
+  const row = results[skeletons.length]!.results[0] as { id: number; created_at: number };
+
+  const memberIds = new Set(message.mentionAuthority?.memberIds ?? []);
+  const placed = { id: row.id, channelId: message.channelId, threadId, authorId: message.authorId, createdAt: row.created_at };
+  try {
+    await runBatch(
+      sharded.primary,
+      activityGainedStatements(
+        sharded.primary,
+        placed,
+        mentions.userIds.filter((id) => memberIds.has(id)),
+      ),
+    );
+    return { id: row.id, createdAt: row.created_at, activityRecorded: true };
+  } catch {
+    return { id: row.id, createdAt: row.created_at, activityRecorded: false };
+  }
+}
