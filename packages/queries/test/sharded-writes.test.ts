@@ -2,6 +2,7 @@ import { env, reset } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testClock } from '@waddle/clock/test-clock';
 import { deleteMessage } from '../src/messages/delete-message.ts';
+import { editMessage } from '../src/messages/edit-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { getMessagePage } from '../src/pagination/message-page.ts';
 import { addReaction } from '../src/reactions/add-reaction.ts';
@@ -9,6 +10,7 @@ import { continueMessageIds, lastHandedOutMessageId } from '../src/shards/contin
 import { deleteShardedMessage } from '../src/shards/delete-sharded-message.ts';
 import { postShardedMessage } from '../src/shards/post-sharded-message.ts';
 import { getShardedActiveThreads } from '../src/shards/sharded-active-threads.ts';
+import { fenceShard, ShardSealedError } from '../src/shards/shard-fence.ts';
 import { getShardedMessagePage } from '../src/shards/sharded-message-page.ts';
 import { type ShardedWaddle, shardedWaddle, shardOf } from '../src/shards/sharded-waddle.ts';
 import { getActiveThreads } from '../src/threads/active-threads.ts';
@@ -117,5 +119,38 @@ describe('writing to a waddle that grows through three shards', () => {
     }
     expect(await deleteShardedMessage(sharded, 62)).toBe(false);
     expect(await deleteShardedMessage(sharded, 10_000)).toBe(false);
+  });
+
+  it('refuses a post to a fenced shard whole, the primary or a later one, while its messages stay editable, deletable and reactable', async () => {
+    for (let i = 1; i <= 5; i++) await post(i);
+    await openShard(env.SHARD_2);
+    for (let i = 6; i <= 10; i++) await post(i);
+    const fenced = async (shard: WaddleDatabase, stale: ShardedWaddle, atBefore: number) => {
+      await fenceShard(shard, T + atBefore);
+      await fenceShard(shard, T + atBefore + 1); // a resumed switch: the first time stays
+      const before = [await activity(sharded.primary, 'channels'), await shard.db.selectFrom('messages').select('id').execute()];
+      await expect(postShardedMessage(stale, { channelId: 1, authorId: 1, content: 'late', createdAt: T })).rejects.toThrow(
+        ShardSealedError,
+      );
+      expect([await activity(sharded.primary, 'channels'), await shard.db.selectFrom('messages').select('id').execute()]).toEqual(before);
+      expect(await shard.db.selectFrom('shard_fence').selectAll().execute()).toEqual([{ id: 1, sealed_at: T + atBefore }]);
+    };
+    // A poster that still has the map of one shard, and one that has the map of two.
+    await fenced(sharded.primary, shardedWaddle(sharded.primary), 100);
+    await fenced(shardOf(sharded, 6), sharded, 200);
+
+    const sealed = shardOf(sharded, 7);
+    await addReaction(sealed, { messageId: 7, emoji: '🐧', userId: 2, createdAt: T });
+    expect(await editMessage(sealed, { messageId: 10, content: 'edited after the fence', editedAt: T + 300 })).toBe(true);
+    expect(await deleteShardedMessage(sharded, 9)).toBe(true);
+    expect(await deleteShardedMessage(sharded, 2)).toBe(true);
+    const page = await getShardedMessagePage(sharded, { channelId: 1 }, { anchor: 'newest', before: 20, viewerId: 2 });
+    const byId = new Map(page.messages.map((m) => [m.id, m]));
+    expect([byId.get(7)?.reactions.length, byId.get(10)?.content, byId.get(9)?.deleted, byId.get(2)?.deleted]).toEqual([
+      1,
+      'edited after the fence',
+      true,
+      true,
+    ]);
   });
 });

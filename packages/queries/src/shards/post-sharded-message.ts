@@ -3,6 +3,7 @@ import { type NewMessage, postMessage, postMessageStatements } from '../messages
 import { requireValidContent } from '../messages/require-valid-content.ts';
 import { runBatch } from '../waddle-database.ts';
 import { activityGainedStatements } from './primary-activity.ts';
+import { isFenceRefusal, ShardSealedError } from './shard-fence.ts';
 import type { ShardedWaddle } from './sharded-waddle.ts';
 
 /** A message posted into a sharded waddle. */
@@ -32,8 +33,10 @@ export interface ShardedPost {
  * 2. the primary: its channel's and thread's activity and the follows the triggers would have
  *    written (see `activityGainedStatements`).
  *
- * When the first batch fails nothing is written anywhere and the error is thrown. When the second
- * fails, the message stays (it exists for every reader) and `activityRecorded` is `false`.
+ * When the first batch fails nothing is written anywhere and the error is thrown: a
+ * `ShardSealedError` when the shard's fence is up (a newer shard was opened since `sharded` was
+ * read; read the map again and retry). When the second fails, the message stays (it exists for
+ * every reader) and `activityRecorded` is `false`.
  *
  * @example
  * ```ts
@@ -42,7 +45,7 @@ export interface ShardedPost {
  */
 export async function postShardedMessage(sharded: ShardedWaddle, message: NewMessage): Promise<ShardedPost> {
   const active = sharded.shards.at(-1)!.waddle;
-  if (active === sharded.primary) return { ...(await postMessage(sharded.primary, message)), activityRecorded: true };
+  if (active === sharded.primary) return { ...(await refusedByFence(postMessage(sharded.primary, message))), activityRecorded: true };
   requireValidContent(message.content, 'content');
   const mentions = writtenMentions(message.content, 'content');
 
@@ -61,7 +64,7 @@ export async function postShardedMessage(sharded: ShardedWaddle, message: NewMes
             .onConflict((oc) => oc.doNothing()),
         ]),
   ];
-  const results = await runBatch(active, [...skeletons, ...postMessageStatements(active, [message]).flat()]);
+  const results = await refusedByFence(runBatch(active, [...skeletons, ...postMessageStatements(active, [message]).flat()]));
   const row = results[skeletons.length]!.results[0] as { id: number; created_at: number };
 
   const memberIds = new Set(message.mentionAuthority?.memberIds ?? []);
@@ -78,5 +81,14 @@ export async function postShardedMessage(sharded: ShardedWaddle, message: NewMes
     return { id: row.id, createdAt: row.created_at, activityRecorded: true };
   } catch {
     return { id: row.id, createdAt: row.created_at, activityRecorded: false };
+  }
+}
+
+/** The fence's refusal as a {@link ShardSealedError}; any other error as it is. */
+async function refusedByFence<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    throw isFenceRefusal(error) ? new ShardSealedError({ cause: error }) : error;
   }
 }

@@ -126,6 +126,11 @@ export interface Roles {
   position: Generated<number>;
 }
 
+export interface ShardFence {
+  id: Generated<number>;
+  sealed_at: number;
+}
+
 export interface SlowModeClocks {
   channel_id: number;
   last_message_at: number;
@@ -176,6 +181,7 @@ export interface DB {
   reactions: Reactions;
   read_states: ReadStates;
   roles: Roles;
+  shard_fence: ShardFence;
   slow_mode_clocks: SlowModeClocks;
   thread_follows: ThreadFollows;
   threads: Threads;
