@@ -10,7 +10,8 @@ export interface ReferenceAsset {
 
 /**
  * The reference page's files, by name. Swagger UI's two files are text modules (`rules` in
- * wrangler.jsonc): bundled into the Worker at build time, so the page needs no other origin. Only
+ * wrangler.jsonc, which `wrangler types` declares as strings in worker-configuration.d.ts): bundled
+ * into the Worker at build time, so the page needs no other origin. Only
  * the Worker imports this module (the reference route, on its first request): Node, which writes
  * the OpenAPI document to a file, cannot load text modules.
  */

@@ -5,8 +5,8 @@ import type { MonitorEnv } from './monitor-env.ts';
 /**
  * Serves `path` under `method` alone: the handlers (middleware first) answer that method (and
  * `HEAD` as `GET`, without its body, as Hono does), and any other method answers 405
- * `method_not_allowed` with `Allow: <method>`, before any middleware runs (no token needed to
- * learn which method a path takes).
+ * `method_not_allowed` with `Allow: <method>` without running the route's middleware (no token
+ * is needed to learn which method a path takes).
  *
  * @example
  * ```ts
