@@ -9,7 +9,7 @@ import { postMessage } from '@waddle/queries/messages/post-message';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { Permission } from '../src/access/permissions.ts';
-import { expectContractKept } from './response-contract.ts';
+import { expectContractKept, mediaTypeOf } from './response-contract.ts';
 import { TEST_SIGNING_KEY, TEST_WADDLE_BINDINGS } from './test-config.ts';
 
 /** The people of the test platform, by role in the private waddle. */
@@ -108,9 +108,11 @@ export interface ApiAnswer {
 }
 
 /**
- * Calls the API Worker's `fetch` as `who` (or without a token when `who` is null). Every answer is
- * held to the contract its route declares (`expectContractKept`): a status the route does not
- * declare, or a body its schema for that status refuses, fails the calling test.
+ * Calls the API Worker's `fetch` as `who` (or without a token when `who` is null). The body is
+ * parsed as JSON when the answer is `application/json`, else kept as text (the reference page).
+ * Every answer is held to the contract its route declares (`expectContractKept`): a status the
+ * route does not declare, a media type it does not declare for it, or a body its schema for that
+ * status refuses, fails the calling test.
  */
 export async function call(
   who: Persona | null,
@@ -126,9 +128,10 @@ export async function call(
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
   }
   const response = await exports.default.fetch(`http://waddle${path}`, init);
+  const mediaType = mediaTypeOf(response);
   const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
-  expectContractKept(method, path, response.status, parsed);
+  const parsed = text === '' ? undefined : mediaType === 'application/json' ? JSON.parse(text) : text;
+  expectContractKept(method, path, response.status, parsed, mediaType);
   return { status: response.status, body: parsed, headers: response.headers };
 }
 

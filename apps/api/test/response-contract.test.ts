@@ -33,6 +33,18 @@ describe('the response contract (every answer of the test suite is held to it, s
     expect(contractViolation('PATCH', '/v1/me', 405, { oops: true })).toMatch(/without the error body/);
   });
 
+  it('holds an answer to the media type its route declares for the status', () => {
+    expect(contractViolation('GET', '/v1/docs', 200, '<!doctype html>', 'text/html')).toBeNull();
+    expect(contractViolation('GET', '/v1/docs', 200, { page: true })).toMatch(
+      /as application\/json, which it does not declare \(text\/html\)/,
+    );
+    expect(contractViolation('GET', '/v1/docs/reference.js', 200, 'x', 'text/javascript')).toBeNull();
+    expect(contractViolation('GET', '/v1/docs/reference.js', 200, 'x', 'text/plain')).toMatch(/text\/plain, which it does not declare/);
+    expect(contractViolation('GET', '/v1/me', 200, '<html>', 'text/html')).toMatch(
+      /text\/html, which it does not declare \(application\/json\)/,
+    );
+  });
+
   it('declares, on every route, the error body for each error status, and 401 wherever a token is needed', () => {
     const routes = apiRoutes.openAPIRegistry.definitions.flatMap((definition) => (definition.type === 'route' ? [definition.route] : []));
     expect(routes.length).toBe(servedRoutes.length);

@@ -2,8 +2,8 @@ import type { z } from '@hono/zod-openapi';
 import { errorBody } from '../src/http/responses.ts';
 import { apiRoutes } from '../src/routes/all-routes.ts';
 
-/** What a route declares it answers: status → the schema of the JSON body (none for a body-less answer). */
-type DeclaredAnswers = Readonly<Record<string, { readonly content?: { readonly 'application/json'?: { readonly schema: unknown } } }>>;
+/** What a route declares it answers: status → media type → the schema of the body (no content for a body-less answer). */
+type DeclaredAnswers = Readonly<Record<string, { readonly content?: Readonly<Record<string, { readonly schema: unknown }>> }>>;
 
 interface DeclaredRoute {
   readonly key: string;
@@ -26,19 +26,32 @@ function isZodSchema(schema: unknown): schema is z.ZodType {
   return typeof schema === 'object' && schema !== null && 'safeParse' in schema;
 }
 
+/** The media type of an answer, without its parameters (`application/json` for `application/json; charset=utf-8`). */
+export function mediaTypeOf(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
 /**
  * Why an answer of the API breaks the contract its route declares, or `null` when it keeps it:
- * the route (found by method and path) must declare the answer's status, and the body must match
- * the schema declared for that status (response schemas are strict: a field the schema does not
- * name is a break too), or be empty where none is declared. An answer no route gives (404 for an
- * unknown path, 405 for another method) must be the error body.
+ * the route (found by method and path) must declare the answer's status and, for a body, its media
+ * type (`application/json` unless given), and the body must match the schema declared for them
+ * (response schemas are strict: a field the schema does not name is a break too), or be empty where
+ * none is declared. An answer no route gives (404 for an unknown path, 405 for another method)
+ * must be the error body.
  *
  * @example
  * ```ts
  * contractViolation('GET', '/v1/me', 200, { id: 3 }); // 'GET /v1/me answered 200 …: username: Invalid input …'
+ * contractViolation('GET', '/v1/docs', 200, '<!doctype html>…', 'text/html'); // null
  * ```
  */
-export function contractViolation(method: string, path: string, status: number, body: unknown): string | null {
+export function contractViolation(
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+  mediaType = 'application/json',
+): string | null {
   const pathname = path.split('?')[0] ?? path;
   const route = declared.find((candidate) => candidate.method === method && candidate.pattern.test(pathname));
   if (!route) {
@@ -47,8 +60,10 @@ export function contractViolation(method: string, path: string, status: number, 
   }
   const answer = route.answers[String(status)];
   if (!answer) return `${route.key} answered ${status}, a status it does not declare (${Object.keys(route.answers).join(', ')})`;
-  const schema = answer.content?.['application/json']?.schema;
-  if (schema === undefined) return body === undefined ? null : `${route.key} answered ${status} with a body where it declares none`;
+  if (answer.content === undefined) return body === undefined ? null : `${route.key} answered ${status} with a body where it declares none`;
+  const schema = answer.content[mediaType]?.schema;
+  if (schema === undefined)
+    return `${route.key} answered ${status} as ${mediaType || 'no media type'}, which it does not declare (${Object.keys(answer.content).join(', ')})`;
   if (!isZodSchema(schema)) return `${route.key} declares a ${status} body that is not a zod schema`;
   const parsed = schema.safeParse(body);
   if (parsed.success) return null;
@@ -57,7 +72,7 @@ export function contractViolation(method: string, path: string, status: number, 
 }
 
 /** Throws, naming the break, when an answer breaks its route's contract (see {@link contractViolation}). */
-export function expectContractKept(method: string, path: string, status: number, body: unknown): void {
-  const violation = contractViolation(method, path, status, body);
+export function expectContractKept(method: string, path: string, status: number, body: unknown, mediaType?: string): void {
+  const violation = contractViolation(method, path, status, body, mediaType);
   if (violation !== null) throw new Error(`response contract: ${violation}`);
 }

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { Migrator } from '@waddle/migrator/migrator';
+import { freePort } from '@waddle/platform/free-port';
 import { getPlatformProxy } from 'wrangler';
 
 const APP = resolve(import.meta.dirname, '..');
@@ -193,17 +193,6 @@ async function seed(central: D1DatabaseLike, now: number): Promise<void> {
     );
   }
   await central.batch(statements);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { routeDashboard } from '../src/dashboard/dashboard-routes.ts';
+import { createMonitorApp } from '../src/monitor-app.ts';
 import { runSamplingTick } from '../src/sampling/sampling-tick.ts';
 import { configWith, freshPlatform, grow, registerWaddle, testDependencies } from './monitored-platform.ts';
 
@@ -114,12 +114,11 @@ describe('the dashboard routes', () => {
     await env.CENTRAL_DB.prepare('DELETE FROM size_samples').run();
     await runSamplingTick(env.CENTRAL_DB, dependencies, configWith({}));
     clock.advance(3_600_000);
-    const dashboardEnv = { CENTRAL_DB: env.CENTRAL_DB, MONITOR_TOKEN: TOKEN };
-    const route = (path: string) =>
-      routeDashboard(new Request(`http://monitor${path}`, bearer), dashboardEnv, configWith({}), dependencies);
-    const samples = await (await route('/api/databases/test-penguins/samples?days=1'))!.json<{ samples: { sampledAt: number }[] }>();
+    const app = createMonitorApp(() => ({ config: configWith({}), dependencies }));
+    const route = async (path: string) => app.fetch(new Request(`http://monitor${path}`, bearer), env);
+    const samples = await (await route('/api/databases/test-penguins/samples?days=1')).json<{ samples: { sampledAt: number }[] }>();
     expect(samples.samples.map((sample) => sample.sampledAt)).toEqual([clock.now() - 3_600_000]);
-    const listing = await (await route('/api/databases'))!.json<{ generatedAt: number }>();
+    const listing = await (await route('/api/databases')).json<{ generatedAt: number }>();
     expect(listing.generatedAt).toBe(clock.now());
   });
 });

@@ -86,6 +86,8 @@ export async function measureApiLoad(
       name: 'waddle-api-load',
       main: join(REPOSITORY_ROOT, 'apps', 'api', 'src', 'index.ts'),
       compatibility_date: '2026-11-01',
+      // As apps/api/wrangler.jsonc: the reference page's Swagger UI files are text modules.
+      rules: [{ type: 'Text', globs: ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css'], fallthrough: true }],
       d1_databases: [
         { binding: 'CENTRAL_DB', database_name: 'central', database_id: target.centralDatabaseId },
         { binding: 'BENCH_WADDLE', database_name: 'load', database_id: WADDLE_DATABASE_ID },

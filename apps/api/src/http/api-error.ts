@@ -1,6 +1,8 @@
+import { errorAnswer } from '@waddle/worker-http/error-answer';
+
 /**
  * An answer other than success, as the API sends it: `{"error": {"code", "message"}}` with an
- * HTTP status. Thrown anywhere below a route; the request handler turns it into the response.
+ * HTTP status. Thrown anywhere below a route; the app's `onError` (`apiErrorHandler`) turns it into the response.
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -15,8 +17,9 @@ export class ApiError extends Error {
     this.headers = headers;
   }
 
+  /** The answer: `{"error": {"code", "message"}}` with the status and headers (`errorAnswer`). */
   toResponse(): Response {
-    return Response.json({ error: { code: this.code, message: this.message } }, { status: this.status, headers: this.headers });
+    return errorAnswer(this.status, this.code, this.message, this.headers);
   }
 }
 

@@ -13,6 +13,7 @@ import { messages } from './messages.ts';
 import { privacy } from './privacy.ts';
 import { reactions } from './reactions.ts';
 import { readState } from './read-state.ts';
+import { reference } from './reference.ts';
 import { roles } from './roles.ts';
 import { search } from './search.ts';
 import { service } from './service.ts';
@@ -45,6 +46,7 @@ let document: Record<string, unknown> | undefined;
  */
 export const apiRoutes = routeGroup()
   .route('/', service)
+  .route('/', reference)
   .route('/', me)
   .route('/', privacy)
   .route('/', waddles)

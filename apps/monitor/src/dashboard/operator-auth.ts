@@ -1,3 +1,7 @@
+import { errorAnswer } from '@waddle/worker-http/error-answer';
+import type { MiddlewareHandler } from 'hono';
+import type { MonitorEnv } from '../http/monitor-env.ts';
+
 /** The cookie that carries the operator token after `/?token=…`. */
 export const TOKEN_COOKIE = 'monitor_token';
 
@@ -10,7 +14,7 @@ export const TOKEN_COOKIE = 'monitor_token';
  *
  * @example
  * ```ts
- * if (!(await isOperator(request, env.MONITOR_TOKEN))) return new Response('unauthorized', { status: 401 });
+ * if (!(await isOperator(c.req.raw, c.env.MONITOR_TOKEN))) return errorAnswer(401, 'unauthorized', 'an operator token is required');
  * ```
  */
 export async function isOperator(request: Request, expectedToken: string | undefined): Promise<boolean> {
@@ -19,6 +23,28 @@ export async function isOperator(request: Request, expectedToken: string | undef
   if (presented === null) return false;
   const [a, b] = await Promise.all([sha256(presented), sha256(expectedToken)]);
   return crypto.subtle.timingSafeEqual(a, b);
+}
+
+/**
+ * The middleware of the operators' routes: a request without the operator token (see
+ * {@link isOperator}) answers 401 and shows no data, as plain text for the dashboard page
+ * (`'page'`, what a person opening it reads) or with the error body `unauthorized` for the JSON
+ * API (`'json'`); with it, the route's handler runs.
+ *
+ * @example
+ * ```ts
+ * app.get('/api/databases', requireOperator('json'), (c) => c.json(listing));
+ * ```
+ */
+export function requireOperator(answer: 'page' | 'json'): MiddlewareHandler<MonitorEnv> {
+  return async (c, next) => {
+    if (await isOperator(c.req.raw, c.env.MONITOR_TOKEN)) return next();
+    const message = c.env.MONITOR_TOKEN
+      ? 'an operator token is required: Authorization: Bearer <MONITOR_TOKEN>, or open /?token=<MONITOR_TOKEN>'
+      : 'MONITOR_TOKEN is not configured';
+    if (answer === 'json') return errorAnswer(401, 'unauthorized', message);
+    return new Response(`401 Unauthorized\n\n${message}\n`, { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  };
 }
 
 /** The token a request presents, in order: Bearer header, `?token=`, cookie. */

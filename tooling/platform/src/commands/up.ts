@@ -183,7 +183,7 @@ export async function up(
     log(token);
     log(`try: curl -H "Authorization: Bearer ${token}" ${workers[0]!.url}/v1/waddles`);
     log(`dashboard: ${workers[1]!.url}/?token=${secrets.monitorToken}`);
-    log(`API reference: ${workers[0]!.url}/v1/openapi.json`);
+    log(`API reference: ${workers[0]!.url}/v1/docs (the OpenAPI document: ${workers[0]!.url}/v1/openapi.json)`);
   }
   log('Ctrl-C stops everything.');
   await untilStopSignal(async () => {
