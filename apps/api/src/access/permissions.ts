@@ -1,3 +1,5 @@
+import { MENTION_EVERYONE } from '@waddle/queries/mentions/mention-everyone-permission';
+
 /**
  * The permission bitfield of roles (`roles.permissions`). A member's permissions are the OR of
  * the default role (`@everyone`, id 0, held by every member) and of every role granted to them;
@@ -18,6 +20,7 @@
  * | 9 | 512 | CREATE_THREADS | start threads |
  * | 10 | 1024 | VIEW_PRIVATE_CHANNELS | see private channels (otherwise they answer 404) |
  * | 11 | 2048 | ADMINISTRATOR | everything |
+ * | 12 | 4096 | MENTION_EVERYONE | mention `@everyone`, `@here` and roles that are not mentionable (the query library's `MENTION_EVERYONE`) |
  */
 export const Permission = {
   VIEW_CHANNELS: 1 << 0,
@@ -32,6 +35,7 @@ export const Permission = {
   CREATE_THREADS: 1 << 9,
   VIEW_PRIVATE_CHANNELS: 1 << 10,
   ADMINISTRATOR: 1 << 11,
+  MENTION_EVERYONE,
 } as const;
 
 export type PermissionName = keyof typeof Permission;

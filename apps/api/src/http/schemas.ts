@@ -1,3 +1,5 @@
+import { InvalidQueryError } from '@waddle/queries/invalid-query-error';
+import { MAX_MENTION_TARGETS, writtenMentions } from '@waddle/queries/mentions/mention-syntax';
 import { type TextRule, textViolation } from '@waddle/queries/text/text-violation';
 import { z } from '@hono/zod-openapi';
 
@@ -21,10 +23,20 @@ export const text = (rule: TextRule) => keeping(z.string(), rule);
 /** A single-line name or title of `min` to `max` characters (code points), trimmed first; no control characters or line separators. */
 export const singleLine = (min: number, max: number) => keeping(z.string().trim(), { min, max });
 
-/** Message text: 1 to 4,000 characters (code points), stored as given; tab, line feed and carriage return allowed; not only whitespace. */
+/**
+ * Message text: 1 to 4,000 characters (code points), stored as given; tab, line feed and carriage
+ * return allowed; not only whitespace; mentioning at most 50 distinct users and roles
+ * (`writtenMentions`).
+ */
 export const messageContent = keeping(z.string(), { min: 1, max: 4000, multiline: true }).superRefine((content, context) => {
   if (content.trim() === '')
     context.addIssue({ code: 'custom', message: 'must not be only whitespace', params: { [API_CODE]: 'invalid_text' } });
+  try {
+    writtenMentions(content);
+  } catch (error) {
+    if (!(error instanceof InvalidQueryError)) throw error;
+    context.addIssue({ code: 'custom', message: `must mention at most ${MAX_MENTION_TARGETS} distinct users and roles` });
+  }
 });
 
 /** Search text: 1 to 500 characters (code points), tab and line breaks allowed. */

@@ -9,7 +9,9 @@ import { categories } from './categories.ts';
 import { channels } from './channels.ts';
 import { me } from './me.ts';
 import { members } from './members.ts';
+import { mentions } from './mentions.ts';
 import { messages } from './messages.ts';
+import { notificationLevels } from './notification-levels.ts';
 import { privacy } from './privacy.ts';
 import { reactions } from './reactions.ts';
 import { readState } from './read-state.ts';
@@ -17,6 +19,7 @@ import { reference } from './reference.ts';
 import { roles } from './roles.ts';
 import { search } from './search.ts';
 import { service } from './service.ts';
+import { threadFollows } from './thread-follows.ts';
 import { threads } from './threads.ts';
 import { waddles } from './waddles.ts';
 
@@ -58,6 +61,9 @@ export const apiRoutes = routeGroup()
   .route('/', threads)
   .route('/', search)
   .route('/', readState)
+  .route('/', mentions)
+  .route('/', threadFollows)
+  .route('/', notificationLevels)
   .route('/', roles)
   .route('/', bans);
 

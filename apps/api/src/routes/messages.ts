@@ -9,6 +9,7 @@ import { readReplyTargets } from '@waddle/queries/messages/reply-targets';
 import { setPinned } from '@waddle/queries/messages/set-pinned';
 import { slowModeLastPostAt } from '@waddle/queries/messages/slow-mode-clock';
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
+import { mentionAuthority } from '../access/mention-authority.ts';
 import { Permission } from '../access/permissions.ts';
 import { requirePostableChannel } from '../access/require-postable-channel.ts';
 import { openWaddle } from '../access/waddle-access.ts';
@@ -310,6 +311,7 @@ export const messages = routeGroup()
           content: body.content,
           replyToId: body.replyToId ?? null,
           createdAt: context.now,
+          mentionAuthority: await mentionAuthority(context, access, body.content),
         },
         { enforceSlowMode },
       );
@@ -342,7 +344,12 @@ export const messages = routeGroup()
     if (message.is_deleted) throw notFound('message');
     if (message.user_id !== context.caller.id) throw forbidden('not_author', 'only the author can edit a message');
     access.require(Permission.SEND_MESSAGES, 'editing');
-    const edited = await editMessage(access.database, { messageId: message.id, content: body.content, editedAt: context.now });
+    const edited = await editMessage(access.database, {
+      messageId: message.id,
+      content: body.content,
+      editedAt: context.now,
+      mentionAuthority: await mentionAuthority(context, access, body.content),
+    });
     if (edited) return c.json({ id: message.id, content: body.content, editedAt: context.now }, 200);
     // Nothing changed: the message already had this text, or it was deleted meanwhile.
     const current = await liveMessageText(access.database, message.id);

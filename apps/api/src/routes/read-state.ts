@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { getUnreadMentionCounts } from '@waddle/queries/mentions/unread-mention-counts';
+import { getFollowedThreads } from '@waddle/queries/threads/followed-threads';
 import { getUnreadCounts } from '@waddle/queries/unreads/unread-counts';
 import { markRead } from '@waddle/queries/unreads/mark-read';
 import { visibleChannelIds } from '../access/visible-channels.ts';
@@ -7,6 +9,10 @@ import { BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http
 import { routeGroup } from '../http/route-group.ts';
 import { AUTHENTICATED, AUTHENTICATED_WITH_BODY, NO_QUERY } from '../http/route-middleware.ts';
 import { id, pathId } from '../http/schemas.ts';
+import { threadUnreadsBody } from './thread-unreads-body.ts';
+
+/** Followed threads with unreads listed by `GET …/unreads`; the rest through `GET …/followed-threads?onlyUnread=true&cursor=`. */
+const UNREAD_THREADS_PAGE = 50;
 
 /**
  * `PUT /v1/waddles/{waddle}/channels/{channel}/read`: moves the caller's read marker forward to
@@ -37,14 +43,17 @@ export const markReadRoute = createRoute({
 
 /**
  * `GET /v1/waddles/{waddle}/unreads`: per visible channel, the caller's unread count (capped at
- * 100), first unread message and read marker. See `getUnreadCounts` for the SQL.
+ * 100), first unread message, read marker and unread mention count (capped at 100); and the
+ * followed threads with unreads, newest activity first (the first 50, with the cursor of
+ * `GET …/followed-threads?onlyUnread=true` for more). See `getUnreadCounts`,
+ * `getUnreadMentionCounts` and `getFollowedThreads` for the SQL (three statements).
  */
 export const listUnreads = createRoute({
   operationId: 'listUnreads',
   method: 'get',
   path: '/v1/waddles/{waddle}/unreads',
   tags: ['read state'],
-  summary: 'Unread counts of the visible channels',
+  summary: 'Unread counts of the visible channels and followed threads',
   middleware: AUTHENTICATED,
   request: { params: z.strictObject({ waddle: pathId }), query: NO_QUERY },
   responses: {
@@ -57,10 +66,21 @@ export const listUnreads = createRoute({
             unreadCount: z.int().openapi({ description: 'Live messages by others after the marker, counted up to 100' }),
             capped: z.boolean().openapi({ description: 'The count stopped at 100: there are at least that many' }),
             firstUnreadMessageId: z.int().nullable(),
+            mentionCount: z.int().openapi({
+              description: 'Of the messages after the marker, those mentioning the caller (muted threads left out), up to 100',
+            }),
+            mentionsCapped: z.boolean(),
           }),
         ),
+        followedThreads: z.strictObject({
+          threads: z.array(threadUnreadsBody).readonly(),
+          nextCursor: z
+            .string()
+            .nullable()
+            .openapi({ description: 'More followed threads with unreads: `GET …/followed-threads?onlyUnread=true&cursor=`' }),
+        }),
       }),
-      'The read state of each channel the caller can see',
+      'The read state of each channel the caller can see, and of the threads they follow there',
     ),
     ...errorAnswers(IN_WADDLE_ERRORS),
   },
@@ -85,6 +105,20 @@ export const readState = routeGroup()
     const params = c.req.valid('param');
     const context = await c.var.requestContext(params.waddle);
     const { access } = await openWaddle(context, params.waddle);
-    const channels = await getUnreadCounts(access.database, { userId: context.caller.id, channelIds: await visibleChannelIds(access) });
-    return c.json({ channels }, 200);
+    const userId = context.caller.id;
+    const channelIds = await visibleChannelIds(access);
+    const unreads = await getUnreadCounts(access.database, { userId, channelIds });
+    const mentions = new Map((await getUnreadMentionCounts(access.database, { userId, channelIds })).map((m) => [m.channelId, m]));
+    const followedThreads = await getFollowedThreads(access.database, {
+      userId,
+      visibleChannelIds: channelIds,
+      onlyUnread: true,
+      limit: UNREAD_THREADS_PAGE,
+    });
+    const channels = unreads.map((channel) => ({
+      ...channel,
+      mentionCount: mentions.get(channel.channelId)?.mentionCount ?? 0,
+      mentionsCapped: mentions.get(channel.channelId)?.capped ?? false,
+    }));
+    return c.json({ channels, followedThreads }, 200);
   });

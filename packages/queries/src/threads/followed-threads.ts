@@ -3,7 +3,6 @@ import { type Kysely, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { requireCap } from '../mentions/unread-mention-counts.ts';
 import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
-import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { type ThreadUnreads, threadReadMarker, threadUnreadsQuery, toThreadUnreads } from './thread-unreads.ts';
 
@@ -37,7 +36,12 @@ export interface FollowedThreadsOptions {
  * The page is chosen from the user's follow rows (primary key `(user_id, thread_id)`) and each
  * thread's row; ordering them by activity sorts the user's followed threads (a temporary B-tree
  * as large as what they follow, not as the waddle), since keeping activity on every follow row
- * would write one row per follower for every message. Only the page's threads are counted.
+ * would write one row per follower for every message. `onlyUnread` reads no message either: the
+ * schema moves an author's marker to every message they post in a thread or move into it
+ * (migrations 0021 and 0022), so the newest live message (`threads.last_message_id`) is after the
+ * marker exactly when someone else's live message is (looking into each followed thread's
+ * messages instead made the list of 500 followed threads take 6.7 ms in-process on the
+ * 200,000-message synthetic waddle, against 0.6 ms). Only the page's threads are counted.
  *
  * ```sql
  * SELECT <threadUnreadsQuery columns> FROM threads AS t LEFT JOIN thread_follows AS f … LEFT JOIN read_states AS r …
@@ -46,7 +50,7 @@ export interface FollowedThreadsOptions {
  *   LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = t.channel_id
  *   WHERE f.user_id = ? AND f.following = 1
  *     AND t.channel_id IN (SELECT value FROM json_each(?)) [AND t.channel_id = ?]
- *     [AND EXISTS (SELECT 1 FROM messages AS m WHERE m.thread_id = t.id AND m.id > <marker> AND m.is_deleted = 0 AND m.user_id <> ?)]
+ *     [AND coalesce(t.last_message_id, 0) > <marker>]                                   -- onlyUnread
  *     [AND (coalesce(t.last_message_id, 0), t.id) < (?, ?)]
  *   ORDER BY coalesce(t.last_message_id, 0) DESC, t.id DESC LIMIT ?)
  * ```
@@ -91,11 +95,10 @@ export function followedThreadsQuery(db: Kysely<DB>, options: FollowedThreadsOpt
     .where('f.following', '=', 1)
     .where('t.channel_id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(visibleChannelIds)}))`);
   if (channelId !== undefined) page = page.where('t.channel_id', '=', channelId);
-  if (options.onlyUnread) {
-    page = page.where(({ exists }) =>
-      exists(unreadMessages(db, { threadId: sql<number>`t.id` }, userId, threadReadMarker).select(sql.lit(1).as('one'))),
-    );
-  }
+  // The thread's newest live message is never the user's own past their marker (the schema moves an author's
+  // marker to each message they post in a thread or move into it), so it is after the marker exactly when
+  // something by someone else is unread: the thread row decides, without reading its messages.
+  if (options.onlyUnread) page = page.where(activity, '>', threadReadMarker);
   if (after) page = page.where(sql<boolean>`(${activity}, t.id) < (${after.followedActivity}, ${after.followedThread})`);
   page = page
     .orderBy(activity, 'desc')
