@@ -480,9 +480,146 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Unread counts of the visible channels */
+        /** Unread counts of the visible channels and followed threads */
         get: operations["listUnreads"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/mentions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's mentions, newest first */
+        get: operations["listMentions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Badges of the visible channels, by notification level */
+        get: operations["listBadges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/followed-threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Followed threads across the waddle */
+        get: operations["listFollowedThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/channels/{channel}/followed-threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Followed threads of a channel */
+        get: operations["listChannelFollowedThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/threads/{thread}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Follow, unfollow or mute a thread */
+        put: operations["followThread"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/threads/{thread}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Move the read marker of a thread */
+        put: operations["markThreadRead"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/notification-level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notification level and its channel overrides */
+        get: operations["getNotificationLevel"];
+        /** Set the notification level of the waddle */
+        put: operations["setNotificationLevel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/channels/{channel}/notification-level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Override the notification level in a channel */
+        put: operations["setChannelNotificationLevel"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1519,7 +1656,7 @@ export interface operations {
                         createdAt: number;
                         isOwner: boolean;
                         permissions: number;
-                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR")[];
+                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
                     };
                 };
             };
@@ -4183,7 +4320,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The read state of each channel the caller can see */
+            /** @description The read state of each channel the caller can see, and of the threads they follow there */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4199,6 +4336,224 @@ export interface operations {
                             /** @description The count stopped at 100: there are at least that many */
                             capped: boolean;
                             firstUnreadMessageId: number | null;
+                            /** @description Of the messages after the marker, those mentioning the caller (muted threads left out), up to 100 */
+                            mentionCount: number;
+                            mentionsCapped: boolean;
+                        }[];
+                        followedThreads: {
+                            threads: {
+                                threadId: number;
+                                channelId: number;
+                                title: string;
+                                /** @description The newest live message of the thread (its activity) */
+                                lastMessageId: number | null;
+                                lastMessageAt: number | null;
+                                following: boolean;
+                                /** @description Muted: not followed, and its mentions raise no count */
+                                muted: boolean;
+                                /** @description The thread's read marker: its own, or the channel's when that is further (0: nothing read) */
+                                lastReadMessageId: number;
+                                /** @description Live messages by others after the marker, counted up to 100 */
+                                unreadCount: number;
+                                unreadCapped: boolean;
+                                /** @description Of those, the ones mentioning the caller (0 in a muted thread), up to 100 */
+                                mentionCount: number;
+                                mentionsCapped: boolean;
+                            }[];
+                            /** @description More followed threads with unreads: `GET …/followed-threads?onlyUnread=true&cursor=` */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMentions: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                waddle: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of mentions, newest first (50 unless `limit` says otherwise) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mentions: {
+                            messageId: number;
+                            channelId: number;
+                            threadId: number | null;
+                            authorId: number;
+                            content: string | null;
+                            createdAt: number;
+                            /**
+                             * @description The most direct way the message reaches the caller
+                             * @enum {string}
+                             */
+                            mentionedAs: "user" | "role" | "everyone" | "here";
+                        }[];
+                        /** @description Pass as `cursor` for older mentions; `null` at the oldest */
+                        olderCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBadges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The badge of each channel the caller can see, with both counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The caller's waddle level (channels may override it)
+                         * @enum {string}
+                         */
+                        level: "all" | "mentions" | "none";
+                        channels: {
+                            channelId: number;
+                            /** @enum {string} */
+                            level: "all" | "mentions" | "none";
+                            /** @enum {string} */
+                            levelSource: "channel" | "waddle";
+                            lastReadMessageId: number;
+                            unreadCount: number;
+                            unreadCapped: boolean;
+                            mentionCount: number;
+                            mentionsCapped: boolean;
+                            /** @description What to show: the unread count, the mention count, or 0, by `level` */
+                            badge: number;
+                            badgeCapped: boolean;
                         }[];
                     };
                 };
@@ -4259,6 +4614,749 @@ export interface operations {
             };
         };
     };
+    listFollowedThreads: {
+        parameters: {
+            query?: {
+                /** @description Only threads with a live message by someone else after the marker */
+                onlyUnread?: "true" | "false";
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                waddle: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of followed threads, newest activity first (threads without messages last) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        threads: {
+                            threadId: number;
+                            channelId: number;
+                            title: string;
+                            /** @description The newest live message of the thread (its activity) */
+                            lastMessageId: number | null;
+                            lastMessageAt: number | null;
+                            following: boolean;
+                            /** @description Muted: not followed, and its mentions raise no count */
+                            muted: boolean;
+                            /** @description The thread's read marker: its own, or the channel's when that is further (0: nothing read) */
+                            lastReadMessageId: number;
+                            /** @description Live messages by others after the marker, counted up to 100 */
+                            unreadCount: number;
+                            unreadCapped: boolean;
+                            /** @description Of those, the ones mentioning the caller (0 in a muted thread), up to 100 */
+                            mentionCount: number;
+                            mentionsCapped: boolean;
+                        }[];
+                        /** @description Pass as `cursor`, with the same filters, for threads of older activity; `null` after the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listChannelFollowedThreads: {
+        parameters: {
+            query?: {
+                /** @description Only threads with a live message by someone else after the marker */
+                onlyUnread?: "true" | "false";
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of followed threads, newest activity first (threads without messages last) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        threads: {
+                            threadId: number;
+                            channelId: number;
+                            title: string;
+                            /** @description The newest live message of the thread (its activity) */
+                            lastMessageId: number | null;
+                            lastMessageAt: number | null;
+                            following: boolean;
+                            /** @description Muted: not followed, and its mentions raise no count */
+                            muted: boolean;
+                            /** @description The thread's read marker: its own, or the channel's when that is further (0: nothing read) */
+                            lastReadMessageId: number;
+                            /** @description Live messages by others after the marker, counted up to 100 */
+                            unreadCount: number;
+                            unreadCapped: boolean;
+                            /** @description Of those, the ones mentioning the caller (0 in a muted thread), up to 100 */
+                            mentionCount: number;
+                            mentionsCapped: boolean;
+                        }[];
+                        /** @description Pass as `cursor`, with the same filters, for threads of older activity; `null` after the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                thread: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    state: "following" | "unfollowed" | "muted";
+                };
+            };
+        };
+        responses: {
+            /** @description The caller's state in the thread, as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        threadId: number;
+                        channelId: number;
+                        title: string;
+                        /** @description The newest live message of the thread (its activity) */
+                        lastMessageId: number | null;
+                        lastMessageAt: number | null;
+                        following: boolean;
+                        /** @description Muted: not followed, and its mentions raise no count */
+                        muted: boolean;
+                        /** @description The thread's read marker: its own, or the channel's when that is further (0: nothing read) */
+                        lastReadMessageId: number;
+                        /** @description Live messages by others after the marker, counted up to 100 */
+                        unreadCount: number;
+                        unreadCapped: boolean;
+                        /** @description Of those, the ones mentioning the caller (0 in a muted thread), up to 100 */
+                        mentionCount: number;
+                        mentionsCapped: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KiB (`body_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    markThreadRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                thread: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    messageId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The thread marker as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        threadId: number;
+                        /** @description The thread marker after the move; `null` when the caller never followed, muted or unfollowed it */
+                        lastReadMessageId: number | null;
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KiB (`body_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNotificationLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The waddle level and the channel overrides */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The caller's waddle level: `all` unread messages, only `mentions`, or `none` raise a badge
+                         * @enum {string}
+                         */
+                        level: "all" | "mentions" | "none";
+                        /** @description The overrides of the waddle level in the channels the caller can see, by channel id */
+                        channels: {
+                            channelId: number;
+                            /** @enum {string} */
+                            level: "all" | "mentions" | "none";
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setNotificationLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    level: "all" | "mentions" | "none";
+                };
+            };
+        };
+        responses: {
+            /** @description The waddle level as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        level: "all" | "mentions" | "none";
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KiB (`body_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setChannelNotificationLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description `null` removes the override
+                     * @enum {string|null}
+                     */
+                    level: "all" | "mentions" | "none" | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The level in force in the channel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channelId: number;
+                        /**
+                         * @description The channel's override, `null` for none
+                         * @enum {string|null}
+                         */
+                        override: "all" | "mentions" | "none" | null;
+                        /**
+                         * @description The level in force: the override, else the waddle level
+                         * @enum {string}
+                         */
+                        level: "all" | "mentions" | "none";
+                        /** @enum {string} */
+                        levelSource: "channel" | "waddle";
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KiB (`body_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listRoles: {
         parameters: {
             query?: never;
@@ -4283,7 +5381,7 @@ export interface operations {
                             name: string;
                             color: string | null;
                             permissions: number;
-                            permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR")[];
+                            permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
                             position: number;
                             isMentionable: boolean;
                             isDefault: boolean;
@@ -4381,7 +5479,7 @@ export interface operations {
                         name: string;
                         color: string | null;
                         permissions: number;
-                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR")[];
+                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
                         position: number;
                         isMentionable: boolean;
                         isDefault: boolean;
@@ -4572,7 +5670,7 @@ export interface operations {
                         name: string;
                         color: string | null;
                         permissions: number;
-                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR")[];
+                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
                         position: number;
                         isMentionable: boolean;
                         isDefault: boolean;
