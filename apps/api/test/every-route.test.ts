@@ -81,7 +81,7 @@ describe('every route', () => {
         : route.path.includes('{thread}')
           ? ['thread', THREAD.hidden]
           : ['message', MESSAGE.secret];
-      // A member without VIEW_PRIVATE_CHANNELS, sending what succeeds elsewhere.
+      // A member who cannot view #secret, sending what succeeds elsewhere.
       const member = example.as === 'moderator' || example.as === 'owner' ? 'member' : example.as;
       const hiddenAnswer = await call(member, route.method, withParameter(route.path, example.path, name!, String(hidden)), example.body);
       const unknownAnswer = await call(member, route.method, withParameter(route.path, example.path, name!, '999999'), example.body);

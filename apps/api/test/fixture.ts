@@ -34,8 +34,7 @@ export const MODERATOR_PERMISSIONS =
   Permission.MANAGE_CHANNELS |
   Permission.MANAGE_ROLES |
   Permission.BAN_MEMBERS |
-  Permission.KICK_MEMBERS |
-  Permission.VIEW_PRIVATE_CHANNELS;
+  Permission.KICK_MEMBERS;
 
 async function migrate(database: D1DatabaseLike, migrations: readonly Migration[]): Promise<void> {
   const { error } = await new Migrator({ database, migrations }).migrateToLatest();
@@ -45,8 +44,10 @@ async function migrate(database: D1DatabaseLike, migrations: readonly Migration[
 /**
  * Empties every test database and builds the test platform on the real migrations: users
  * (one globally banned, one erased), a private and a public waddle bound as `WADDLE_PRIVATE` and
- * `WADDLE_PUBLIC`, and in the private one channels (one private, one in slow mode, one archived,
- * one requiring threads), threads, messages (through the query library), roles and a ban.
+ * `WADDLE_PUBLIC`, and in the private one channels (one in slow mode, one archived, one requiring
+ * threads, and #secret, private: its `@everyone` overwrite denies VIEW_CHANNELS, the Moderator
+ * role's and the moderator's own overwrites allow it), threads, messages (through the query
+ * library), roles and a ban.
  */
 export async function freshPlatform(): Promise<void> {
   await reset();
@@ -77,15 +78,20 @@ export async function freshPlatform(): Promise<void> {
   await waddle.batch([
     waddle.prepare("INSERT INTO categories (id, name) VALUES (1, 'Text')"),
     waddle.prepare(
-      `INSERT INTO channels (id, name, category_id, is_private, slow_mode_seconds, is_archived, thread_mode, created_by) VALUES
-        (1, 'general', 1, 0, 0, 0, 'optional', 1), (2, 'secret', 1, 1, 0, 0, 'optional', 1), (3, 'slow', 1, 0, 60, 0, 'optional', 1),
-        (4, 'old', 1, 0, 0, 1, 'optional', 1), (5, 'topics', 1, 0, 0, 0, 'required', 1)`,
+      `INSERT INTO channels (id, name, category_id, slow_mode_seconds, is_archived, thread_mode, created_by) VALUES
+        (1, 'general', 1, 0, 0, 'optional', 1), (2, 'secret', 1, 0, 0, 'optional', 1), (3, 'slow', 1, 60, 0, 'optional', 1),
+        (4, 'old', 1, 0, 1, 'optional', 1), (5, 'topics', 1, 0, 0, 'required', 1)`,
     ),
     waddle.prepare("INSERT INTO threads (id, channel_id, title, created_by) VALUES (1, 1, 'Welcome', 3), (2, 2, 'Hidden', 1)"),
     waddle
       .prepare("INSERT INTO roles (id, name, permissions, position) VALUES (1, 'Moderator', ?, 2), (2, 'Helper', 0, 1)")
       .bind(MODERATOR_PERMISSIONS),
     waddle.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (2, 1, 1)'),
+    waddle
+      .prepare(
+        "INSERT INTO channel_overwrites (channel_id, target_kind, target_id, allow, deny) VALUES (2, 'role', 0, 0, ?1), (2, 'role', 1, ?1, 0), (2, 'member', 2, ?1, 0)",
+      )
+      .bind(Permission.VIEW_CHANNELS),
     waddle.prepare("INSERT INTO bans (user_id, reason, banned_by) VALUES (5, 'trolling', 1)"),
   ]);
   const messages = openWaddleDatabase(waddle);
@@ -108,14 +114,14 @@ export interface ApiAnswer {
 }
 
 /**
- * Calls the API Worker's `fetch` as `who` (or without a token when `who` is null). The body is
- * parsed as JSON when the answer is `application/json`, else kept as text (the reference page).
- * Every answer is held to the contract its route declares (`expectContractKept`): a status the
- * route does not declare, a media type it does not declare for it, or a body its schema for that
- * status refuses, fails the calling test.
+ * Calls the API Worker's `fetch` as `who` (a persona or a user id; without a token when `who` is
+ * null). The body is parsed as JSON when the answer is `application/json`, else kept as text (the
+ * reference page). Every answer is held to the contract its route declares
+ * (`expectContractKept`): a status the route does not declare, a media type it does not declare
+ * for it, or a body its schema for that status refuses, fails the calling test.
  */
 export async function call(
-  who: Persona | null,
+  who: Persona | number | null,
   method: string,
   path: string,
   body?: unknown,

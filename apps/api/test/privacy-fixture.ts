@@ -187,6 +187,12 @@ export async function seedSubject(): Promise<void> {
           "INSERT INTO voice_sessions (channel_id, rtk_session_id, started_by, max_participants) VALUES (1, 'rtk-zephyr', ?, 3), (1, 'rtk-owner', 1, 2)",
         )
         .bind(SUBJECT),
+      // What the subject alone may not do in #slow (their overwrite), beside the owner's and a role's.
+      d1
+        .prepare(
+          "INSERT INTO channel_overwrites (channel_id, target_kind, target_id, allow, deny) VALUES (3, 'member', ?, 0, 256), (3, 'member', 1, 4, 0), (3, 'role', 1, 0, 2)",
+        )
+        .bind(SUBJECT),
       ...(waddleId === 4
         ? [d1.prepare('INSERT INTO bans (user_id, reason, banned_by) VALUES (?, ?, 1)').bind(SUBJECT, DISTINCTIVE.banReason)]
         : []),

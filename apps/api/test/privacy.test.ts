@@ -122,6 +122,7 @@ async function othersData(): Promise<string> {
       'SELECT * FROM member_roles WHERE user_id <> ? ORDER BY 1, 2',
       'SELECT * FROM voice_sessions WHERE started_by <> ? ORDER BY id',
       'SELECT * FROM threads WHERE created_by <> ? ORDER BY id',
+      "SELECT * FROM channel_overwrites WHERE NOT (target_kind = 'member' AND target_id = ?) ORDER BY 1, 2, 3",
       "SELECT m.id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH 'owner' AND m.user_id <> ? ORDER BY m.id",
     ]) {
       parts.push(JSON.stringify((await d1.prepare(sql).bind(SUBJECT).all()).results));
@@ -246,6 +247,11 @@ describe('export', () => {
           .filter((r) => r.waddleId === id)
           .map((r) => r.data.rtk_session_id),
       ).toEqual(['rtk-zephyr']);
+      expect(
+        of('channel_overwrite')
+          .filter((r) => r.waddleId === id)
+          .map((r) => r.data),
+      ).toEqual([{ channel_id: 3, allow: 0, deny: 256 }]);
       expect(
         of('thread')
           .filter((r) => r.waddleId === id)
@@ -394,6 +400,11 @@ describe('erasure', () => {
         },
         { id: THREAD.shared, title: SHARED_THREAD_TITLE },
       ]);
+      const overwrites = await d1
+        .prepare("SELECT count(*) AS n FROM channel_overwrites WHERE target_kind = 'member' AND target_id = ?")
+        .bind(SUBJECT)
+        .first<{ n: number }>();
+      expect(overwrites!.n).toBe(0);
       for (const table of ['reactions', 'read_states', 'member_roles', 'slow_mode_clocks', 'bans']) {
         expect({
           table,
@@ -511,8 +522,8 @@ describe('erasure', () => {
     expect(resumed.slice(0, 3)).toEqual(interrupted.slice(0, 3));
     expect(resumed.slice(3).map(({ status, attempts, error }) => [status, attempts, error])).toEqual(Array(3).fill(['done', 2, null]));
     // Each database erased its rows once: 3 messages, 1 reaction on another's message, 1 read state, 1 role, 1 clock, the ban in waddle 4, 1 voice session, 1 thread title,
-    // and the user's rows in thread_follows (threads they started or posted in are followed automatically).
-    expect(resumed.slice(1).map((p) => p.rowsDone)).toEqual([11, 11, 11, 12, 11]);
+    // the user's rows in thread_follows (threads they started or posted in are followed automatically), and their channel overwrite.
+    expect(resumed.slice(1).map((p) => p.rowsDone)).toEqual([12, 12, 12, 13, 12]);
     expect(await everyOccurrence()).toEqual([]);
     expect(await counterDrift()).toEqual([]);
 

@@ -1,3 +1,4 @@
+import { Permission } from '../src/access/permissions.ts';
 import { CHANNEL, MESSAGE, type Persona, ROLE, THREAD, USER, WADDLE } from './fixture.ts';
 
 /** A request that succeeds on the fresh test platform, for one route. */
@@ -51,6 +52,35 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
     path: `${w}/channels/${CHANNEL.general}/archive`,
     as: 'moderator',
     status: 200,
+  },
+  'GET /v1/waddles/{waddle}/channels/{channel}/overwrites': {
+    path: `${w}/channels/${CHANNEL.general}/overwrites`,
+    as: 'moderator',
+    status: 200,
+  },
+  'PUT /v1/waddles/{waddle}/channels/{channel}/overwrites/roles/{role}': {
+    path: `${w}/channels/${CHANNEL.general}/overwrites/roles/${ROLE.helper}`,
+    body: { deny: Permission.SEND_MESSAGES },
+    as: 'moderator',
+    status: 200,
+    invalidBody: { allow: Permission.SEND_MESSAGES, deny: Permission.SEND_MESSAGES },
+  },
+  'DELETE /v1/waddles/{waddle}/channels/{channel}/overwrites/roles/{role}': {
+    path: `${w}/channels/${CHANNEL.secret}/overwrites/roles/${ROLE.moderator}`,
+    as: 'owner',
+    status: 204,
+  },
+  'PUT /v1/waddles/{waddle}/channels/{channel}/overwrites/members/{user}': {
+    path: `${w}/channels/${CHANNEL.general}/overwrites/members/${USER.member}`,
+    body: { allow: 0, deny: Permission.ADD_REACTIONS },
+    as: 'moderator',
+    status: 200,
+    invalidBody: { deny: Permission.BAN_MEMBERS },
+  },
+  'DELETE /v1/waddles/{waddle}/channels/{channel}/overwrites/members/{user}': {
+    path: `${w}/channels/${CHANNEL.secret}/overwrites/members/${USER.moderator}`,
+    as: 'owner',
+    status: 204,
   },
   'POST /v1/waddles/{waddle}/categories': {
     path: `${w}/categories`,

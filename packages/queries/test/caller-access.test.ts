@@ -68,7 +68,31 @@ describe('readCallerAccess', () => {
       [5, 4, 0],
     ]);
     expect(found.channel?.id).toBe(2);
+    expect(found.overwrites).toEqual([]);
     expect(found.thread).toBeUndefined();
+  });
+
+  it("reads the target channel's overwrites that reach the caller: @everyone's, their roles', their own, not others'", async () => {
+    await waddle.db
+      .insertInto('channel_overwrites')
+      .values([
+        { channel_id: 2, target_kind: 'role', target_id: 0, allow: 0, deny: 1 },
+        { channel_id: 2, target_kind: 'role', target_id: 5, allow: 1, deny: 0 },
+        { channel_id: 2, target_kind: 'role', target_id: 6, allow: 1, deny: 0 },
+        { channel_id: 2, target_kind: 'member', target_id: 7, allow: 0, deny: 2 },
+        { channel_id: 2, target_kind: 'member', target_id: 8, allow: 2, deny: 0 },
+        { channel_id: 3, target_kind: 'member', target_id: 7, allow: 4, deny: 0 },
+      ])
+      .execute();
+    const { waddle: watched, roundTrips } = counted(waddle);
+    const byThread = await readCallerAccess(watched, { userId: 7, now: NOW }, { threadId: 11 });
+    expect(roundTrips()).toBe(1);
+    const targets = (found: { overwrites: readonly { target_kind: string; target_id: number }[] }) =>
+      found.overwrites.map((o) => `${o.target_kind} ${o.target_id}`).sort();
+    expect(targets(byThread)).toEqual(['member 7', 'role 0', 'role 5']);
+    expect(targets(await readCallerAccess(waddle, { userId: 8, now: NOW }, { channelId: 2 }))).toEqual(['member 8', 'role 0', 'role 6']);
+    expect(targets(await readCallerAccess(waddle, { userId: 7, now: NOW }, { messageId: 21 }))).toEqual(['member 7']);
+    expect((await readCallerAccess(waddle, { userId: 7, now: NOW })).overwrites).toEqual([]);
   });
 
   it('finds the channel of a thread and of a message, and no channel for an unknown target', async () => {

@@ -26,8 +26,8 @@ beforeEach(async () => {
 describe('channels and categories', () => {
   it('changes only the given columns of a channel and answers undefined for an unknown one', async () => {
     const before = await waddle.db.selectFrom('channels').selectAll().where('id', '=', 2).executeTakeFirstOrThrow();
-    const after = await updateChannel(waddle, 2, { name: 'renamed', is_private: 1, description: undefined });
-    expect(after).toEqual({ ...before, name: 'renamed', is_private: 1 });
+    const after = await updateChannel(waddle, 2, { name: 'renamed', is_archived: 1, description: undefined });
+    expect(after).toEqual({ ...before, name: 'renamed', is_archived: 1 });
     expect(await updateChannel(waddle, 99, { is_archived: 1 })).toBeUndefined();
   });
 
@@ -37,7 +37,7 @@ describe('channels and categories', () => {
     expect(await updateCategory(waddle, category.id, { collapsed_by_default: 1 })).toEqual({ ...category, collapsed_by_default: 1 });
     expect(await updateCategory(waddle, 999, { name: 'x' })).toBeUndefined();
     await updateChannel(waddle, 1, { category_id: category.id });
-    const listed = await listCategoriesAndChannels(waddle);
+    const listed = await listCategoriesAndChannels(waddle, 7);
     expect([listed.categories.map((c) => c.id), listed.channels.map((c) => [c.id, c.category_id])]).toEqual([
       [category.id],
       [

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
-import { type Compilable, type Kysely, sql } from 'kysely';
+import { type Compilable, type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '../src/generated/database.ts';
 import { freshWaddleDatabase } from './migrated-database.ts';
@@ -38,7 +38,25 @@ beforeAll(async () => {
     .execute();
   await db.insertInto('roles').values({ id: 1, name: 'mods', color: '#aa00FF', permissions: 3 }).execute();
   await db.insertInto('member_roles').values({ user_id: 1, role_id: 1, granted_by: 1 }).execute();
+  await db
+    .insertInto('channel_overwrites')
+    .values([
+      { channel_id: 1, target_kind: 'role', target_id: 0, allow: 0, deny: 1 },
+      { channel_id: 1, target_kind: 'role', target_id: 1, allow: 1, deny: 0 },
+      { channel_id: 2, target_kind: 'member', target_id: 3, allow: 0, deny: 2 },
+    ])
+    .execute();
 });
+
+/** The overwrites that reach user 1: `@everyone`'s, those of their roles, their own. */
+const reachingUser = (eb: ExpressionBuilder<DB, 'channel_overwrites'>) =>
+  eb.or([
+    eb.and([
+      eb('target_kind', '=', 'role'),
+      eb.or([eb('target_id', '=', 0), eb('target_id', 'in', eb.selectFrom('member_roles').select('role_id').where('user_id', '=', 1))]),
+    ]),
+    eb.and([eb('target_kind', '=', 'member'), eb('target_id', '=', 1)]),
+  ]);
 
 /** Each hot query of the waddle database, and the index that must serve its filter and order. */
 const patterns: [string, () => Compilable, string][] = [
@@ -152,6 +170,34 @@ const patterns: [string, () => Compilable, string][] = [
     "a user's slow-mode clocks (erasure)",
     () => db.selectFrom('slow_mode_clocks').select('channel_id').where('user_id', '=', 3).orderBy('channel_id').limit(500),
     'slow_mode_clocks_by_user',
+  ],
+  [
+    'the overwrites of a channel that reach a member (every request about the channel)',
+    () => db.selectFrom('channel_overwrites').selectAll().where('channel_id', '=', 1).where(reachingUser),
+    'PRIMARY KEY',
+  ],
+  [
+    'the overwrites that reach a member in every channel (lists, search, unreads)',
+    () => db.selectFrom('channel_overwrites').selectAll().where(reachingUser),
+    'channel_overwrites_by_target',
+  ],
+  [
+    "a channel's overwrites, members then roles",
+    () => db.selectFrom('channel_overwrites').selectAll().where('channel_id', '=', 1).orderBy('target_kind').orderBy('target_id'),
+    'PRIMARY KEY',
+  ],
+  [
+    "a member's overwrites after a cursor (export, erasure)",
+    () =>
+      db
+        .selectFrom('channel_overwrites')
+        .selectAll()
+        .where('target_kind', '=', 'member')
+        .where('target_id', '=', 3)
+        .where('channel_id', '>', 0)
+        .orderBy('channel_id')
+        .limit(500),
+    'channel_overwrites_by_target',
   ],
   [
     "a user's read state in a channel",

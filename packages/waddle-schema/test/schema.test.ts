@@ -15,7 +15,7 @@ const expectedColumns: Record<string, string[]> = {
     'description',
     'position',
     'category_id',
-    'is_private',
+    /* removed by 0023: private is the @everyone overwrite */
     'is_archived',
     'thread_mode',
     'slow_mode_seconds',
@@ -64,6 +64,7 @@ const expectedColumns: Record<string, string[]> = {
   /* added */ message_mentions: ['message_id', 'kind', 'target_id', 'channel_id', 'thread_id', 'author_id'],
   /* added */ thread_follows: ['user_id', 'thread_id', 'following', 'muted', 'last_read_message_id'],
   /* added */ channel_notification_levels: ['user_id', 'channel_id', 'level', 'updated_at'],
+  /* added */ channel_overwrites: ['channel_id', 'target_kind', 'target_id', 'allow', 'deny'],
   /* added */ shard_fence: ['id', 'sealed_at'],
 };
 
@@ -122,7 +123,7 @@ describe('waddle schema', () => {
     it.each([
       ['an unknown channel type', { type: 'forum' }, /CHECK constraint failed/],
       ['an unknown thread mode', { thread_mode: 'sometimes' }, /CHECK constraint failed/],
-      ['a boolean that is not 0 or 1', { is_private: 2 }, /CHECK constraint failed/],
+      ['a boolean that is not 0 or 1', { is_archived: 2 }, /CHECK constraint failed/],
       ['a boolean given as text', { is_archived: 'yes' }, /cannot store TEXT value in INTEGER column/],
       ['a negative slow mode', { slow_mode_seconds: -1 }, /CHECK constraint failed/],
       ['an empty name', { name: '' }, /CHECK constraint failed/],

@@ -1,27 +1,33 @@
 import type { WaddleRow } from '@waddle/directory-queries/waddles/waddle-for-caller';
 import { type AccessTarget, readCallerAccess, type TargetMessage } from '@waddle/queries/access/caller-access';
+import type { ChannelOverwriteRow } from '@waddle/queries/channels/channel-overwrite-row';
 import type { ChannelRow } from '@waddle/queries/channels/channel-row';
 import type { ThreadRow } from '@waddle/queries/threads/thread-row';
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import type { RequestContext } from '../context/request-context.ts';
 import { forbidden, notFound } from '../http/api-error.ts';
+import { channelPermissions, type Overwrite, type PermissionHolder } from './channel-permissions.ts';
 import { ALL_PERMISSIONS, Permission, permissionNames } from './permissions.ts';
 
 /** What the caller may do in one waddle, and its database. */
-export interface WaddleAccess {
+export interface WaddleAccess extends PermissionHolder {
   readonly waddle: WaddleRow;
   readonly database: WaddleDatabase;
   readonly isMember: boolean;
   readonly isOwner: boolean;
-  /** The OR of the default role and the caller's roles; every bit for the owner and administrators. */
+  /**
+   * What the caller may do in what the request is about: in the target's channel, their
+   * permissions there (`channelPermissions`); for the waddle itself, `basePermissions`.
+   */
   readonly permissions: number;
   /** The highest position among the caller's granted roles (-1 without any); the owner outranks all. */
   readonly rank: number;
+  /** Whether `permissions` hold every bit of `permission`. */
   has(permission: number): boolean;
-  /** 403 `missing_permission` unless the caller has the permission. */
+  /** 403 `missing_permission` unless `permissions` hold every bit of `permission`. */
   require(permission: number, doing: string): void;
-  /** Whether the caller may see a channel: view channels, and view private channels for a private one. */
-  canSee(channel: Pick<ChannelRow, 'is_private'>): boolean;
+  /** Whether the caller may view a channel, given its overwrites that reach them. */
+  canView(overwrites: readonly Overwrite[]): boolean;
 }
 
 /** A waddle opened for the caller: what they may do there. */
@@ -29,9 +35,11 @@ export interface OpenedWaddle {
   readonly access: WaddleAccess;
 }
 
-/** A waddle opened with a channel the caller may see. */
+/** A waddle opened with a channel the caller may view; `access.permissions` are theirs in that channel. */
 export interface OpenedChannel extends OpenedWaddle {
   readonly channel: ChannelRow;
+  /** The channel's overwrites that reach the caller (`@everyone`'s among them). */
+  readonly overwrites: readonly ChannelOverwriteRow[];
 }
 
 /** A waddle opened with a thread of a channel the caller may see. */
@@ -56,9 +64,11 @@ type NoTarget = { readonly channelId?: undefined; readonly threadId?: undefined;
  * former member of a private waddle; a caller banned from it (403 `banned_from_waddle`: told only
  * to members, former members and, for a public waddle, which the directory lists, anyone); a
  * non-member (404, as if it did not exist; unless `allowNonMember`, for joining); a target that
- * does not exist or sits in a channel the caller may not see (404 naming the target's kind,
+ * does not exist or sits in a channel the caller may not view (404 naming the target's kind,
  * whichever the reason). Asked for a channel, a thread or a message, the answer carries that row
- * (and the channel), typed and never missing: every refusal above is thrown instead.
+ * (and the channel, with its overwrites that reach the caller), typed and never missing: every
+ * refusal above is thrown instead; its `access.permissions` are the caller's in that channel, so
+ * every check of a route about a channel, a thread or a message is a check in its channel.
  *
  * ```sql
  * -- see waddleForCallerQuery for the registry row; then readCallerAccess, in one batch of the waddle database:
@@ -66,6 +76,7 @@ type NoTarget = { readonly channelId?: undefined; readonly threadId?: undefined;
  * SELECT id, permissions, position, is_default FROM roles
  *   WHERE is_default = 1 OR id IN (SELECT role_id FROM member_roles WHERE user_id = ?);
  * SELECT * FROM channels WHERE id = ?;            -- or the channel of the thread / message
+ * SELECT o.* FROM channel_overwrites AS o WHERE o.channel_id = <that channel> AND <reaching the caller>;
  * SELECT * FROM threads WHERE id = ?;             -- with a thread target
  * SELECT id, channel_id, thread_id, user_id, is_deleted, is_pinned FROM messages WHERE id = ?; -- with a message target
  * ```
@@ -100,38 +111,49 @@ export async function openWaddle(
   const isOwner = waddle.owner_id === caller.id;
   const held = found.roles;
   const granted = held.reduce((bits, role) => bits | role.permissions, 0);
-  const permissions = isOwner || (granted & Permission.ADMINISTRATOR) !== 0 ? ALL_PERMISSIONS : waddle.is_member ? granted : 0;
-  const rank = isOwner ? Number.POSITIVE_INFINITY : Math.max(-1, ...held.filter((r) => !r.is_default).map((r) => r.position));
-  const access: WaddleAccess = {
+  const holder: PermissionHolder = {
+    userId: caller.id,
+    grantedRoleIds: new Set(held.filter((role) => !role.is_default).map((role) => role.id)),
+    basePermissions: isOwner || (granted & Permission.ADMINISTRATOR) !== 0 ? ALL_PERMISSIONS : waddle.is_member ? granted : 0,
+  };
+  const standing = {
+    ...holder,
     waddle,
     database,
     isMember: waddle.is_member === 1,
     isOwner,
+    rank: isOwner ? Number.POSITIVE_INFINITY : Math.max(-1, ...held.filter((r) => !r.is_default).map((r) => r.position)),
+  };
+  const waddleAccess = accessWith(standing, holder.basePermissions);
+
+  if (target.channelId === undefined && target.threadId === undefined && target.messageId === undefined) return { access: waddleAccess };
+  const kind = target.messageId !== undefined ? 'message' : target.threadId !== undefined ? 'thread' : 'channel';
+  const { channel, overwrites } = found;
+  if (!channel || !waddleAccess.canView(overwrites)) throw notFound(kind);
+  const access = accessWith(standing, channelPermissions(holder, overwrites));
+  // The target's row was read in the same snapshot as its channel, so it is there when the channel is.
+  if (target.threadId !== undefined) {
+    if (!found.thread) throw notFound('thread');
+    return { access, channel, overwrites, thread: found.thread };
+  }
+  if (target.messageId !== undefined) {
+    if (!found.message) throw notFound('message');
+    return { access, channel, overwrites, message: found.message };
+  }
+  return { access, channel, overwrites };
+}
+
+/** The caller's access with `permissions` as what applies: the base ones, or theirs in one channel. */
+function accessWith(standing: Omit<WaddleAccess, 'permissions' | 'has' | 'require' | 'canView'>, permissions: number): WaddleAccess {
+  return {
+    ...standing,
     permissions,
-    rank,
     has: (permission) => (permissions & permission) === permission,
     require(permission, doing) {
       if ((permissions & permission) !== permission) {
         throw forbidden('missing_permission', `${doing} needs ${permissionNames(permission & ~permissions).join(', ')}`);
       }
     },
-    canSee: (channel) =>
-      (permissions & Permission.VIEW_CHANNELS) !== 0 &&
-      (channel.is_private === 0 || (permissions & Permission.VIEW_PRIVATE_CHANNELS) !== 0),
+    canView: (overwrites) => (channelPermissions(standing, overwrites) & Permission.VIEW_CHANNELS) !== 0,
   };
-
-  if (target.channelId === undefined && target.threadId === undefined && target.messageId === undefined) return { access };
-  const kind = target.messageId !== undefined ? 'message' : target.threadId !== undefined ? 'thread' : 'channel';
-  const { channel } = found;
-  if (!channel || !access.canSee(channel)) throw notFound(kind);
-  // The target's row was read in the same snapshot as its channel, so it is there when the channel is.
-  if (target.threadId !== undefined) {
-    if (!found.thread) throw notFound('thread');
-    return { access, channel, thread: found.thread };
-  }
-  if (target.messageId !== undefined) {
-    if (!found.message) throw notFound('message');
-    return { access, channel, message: found.message };
-  }
-  return { access, channel };
 }

@@ -6,6 +6,7 @@ import type { ServedRoute } from '../http/route-not-found.ts';
 import { openApiDocumentOf } from '../openapi/openapi-document-of.ts';
 import { bans } from './bans.ts';
 import { categories } from './categories.ts';
+import { channelOverwrites } from './channel-overwrites.ts';
 import { channels } from './channels.ts';
 import { me } from './me.ts';
 import { members } from './members.ts';
@@ -55,6 +56,7 @@ export const apiRoutes = routeGroup()
   .route('/', waddles)
   .route('/', members)
   .route('/', channels)
+  .route('/', channelOverwrites)
   .route('/', categories)
   .route('/', messages)
   .route('/', reactions)

@@ -9,7 +9,7 @@ export const channelBody = z.strictObject({
   description: z.string().nullable(),
   position: z.int(),
   categoryId: z.int().nullable(),
-  isPrivate: z.boolean(),
+  isPrivate: z.boolean().openapi({ description: 'The `@everyone` overwrite denies VIEW_CHANNELS (see GET …/overwrites)' }),
   isArchived: z.boolean(),
   threadMode: z.enum(['required', 'optional', 'disabled']),
   slowModeSeconds: z.int(),
@@ -21,8 +21,8 @@ export const channelBody = z.strictObject({
   lastMessageAt: z.int().nullable(),
 });
 
-/** A channel as the API returns it. */
-export function channelJson(channel: ChannelRow): z.infer<typeof channelBody> {
+/** A channel as the API returns it; `isPrivate` comes from its `@everyone` overwrite (`isPrivateChannel`). */
+export function channelJson(channel: ChannelRow, isPrivate: boolean): z.infer<typeof channelBody> {
   return {
     id: channel.id,
     name: channel.name,
@@ -30,7 +30,7 @@ export function channelJson(channel: ChannelRow): z.infer<typeof channelBody> {
     description: channel.description,
     position: channel.position,
     categoryId: channel.category_id,
-    isPrivate: channel.is_private === 1,
+    isPrivate,
     isArchived: channel.is_archived === 1,
     threadMode: channel.thread_mode,
     slowModeSeconds: channel.slow_mode_seconds,

@@ -4,6 +4,7 @@ import { createChannel as insertChannel } from '@waddle/queries/channels/create-
 import { listCategoriesAndChannels } from '@waddle/queries/channels/list-channels';
 import { type ChannelChanges, updateChannel as storeChannel } from '@waddle/queries/channels/update-channel';
 import { Permission } from '../access/permissions.ts';
+import { isPrivateChannel, privacyChanges } from '../access/private-channel.ts';
 import { openWaddle, type WaddleAccess } from '../access/waddle-access.ts';
 import { auditQuery } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context/request-context.ts';
@@ -16,12 +17,13 @@ import { categoryBody, categoryJson } from './category-json.ts';
 import { channelBody, channelJson } from './channel-json.ts';
 
 /**
- * `GET /v1/waddles/{waddle}/channels`: the categories and the channels the caller can see
- * (private ones only with VIEW_PRIVATE_CHANNELS), archived ones included and marked.
+ * `GET /v1/waddles/{waddle}/channels`: the categories and the channels the caller can view
+ * (VIEW_CHANNELS after the channel's overwrites), archived ones included and marked.
  *
  * ```sql
  * SELECT * FROM categories ORDER BY position, id;
  * SELECT * FROM channels ORDER BY position, id;
+ * SELECT o.* FROM channel_overwrites AS o WHERE <reaching the caller>;
  * ```
  */
 export const listChannels = createRoute({
@@ -47,7 +49,9 @@ const channelFields = {
   description: singleLine(0, 1024).nullable().optional(),
   categoryId: id.nullable().optional(),
   position: z.int().min(0).max(1_000_000).optional(),
-  isPrivate: z.boolean().optional(),
+  isPrivate: z.boolean().optional().openapi({
+    description: "Writes the `@everyone` overwrite's VIEW_CHANNELS deny (and an allow for the caller: see docs/channel-permissions.md)",
+  }),
   threadMode: z.enum(['required', 'optional', 'disabled']).optional(),
   slowModeSeconds: z.int().min(0).max(21600).optional(),
   autoArchiveHours: z.int().min(1).max(8760).optional(),
@@ -69,11 +73,14 @@ async function audit(
 }
 
 /**
- * `POST /v1/waddles/{waddle}/channels` (MANAGE_CHANNELS).
+ * `POST /v1/waddles/{waddle}/channels` (MANAGE_CHANNELS). `isPrivate: true` creates it with an
+ * `@everyone` overwrite denying VIEW_CHANNELS and, unless the caller is the owner or an
+ * administrator, one allowing it to the caller (see `privacyChanges`), in the same batch.
  *
  * ```sql
- * INSERT INTO channels (name, type, description, category_id, position, is_private, thread_mode, slow_mode_seconds, auto_archive_hours, created_by, created_at)
- * VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
+ * INSERT INTO channels (name, type, description, category_id, position, thread_mode, slow_mode_seconds, auto_archive_hours, created_by, created_at)
+ * VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *;
+ * INSERT INTO channel_overwrites (…) SELECT id, … FROM channels WHERE id = last_insert_rowid() ON CONFLICT … DO UPDATE …;   -- isPrivate
  * ```
  */
 export const createChannel = createRoute({
@@ -93,15 +100,13 @@ export const createChannel = createRoute({
 
 /** The channel's columns a PATCH body sets (booleans stored as 0/1); a field left out keeps its column. */
 function channelChanges(body: Partial<z.infer<z.ZodObject<typeof channelFields>>> & { isArchived?: boolean }): ChannelChanges {
-  const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
   return {
     name: body.name,
     type: body.type,
     description: body.description,
     category_id: body.categoryId,
     position: body.position,
-    is_private: flag(body.isPrivate),
-    is_archived: flag(body.isArchived),
+    is_archived: body.isArchived === undefined ? undefined : body.isArchived ? 1 : 0,
     thread_mode: body.threadMode,
     slow_mode_seconds: body.slowModeSeconds,
     auto_archive_hours: body.autoArchiveHours,
@@ -109,11 +114,13 @@ function channelChanges(body: Partial<z.infer<z.ZodObject<typeof channelFields>>
 }
 
 /**
- * `PATCH /v1/waddles/{waddle}/channels/{channel}` (MANAGE_CHANNELS): changes the given fields
- * only (`isArchived: false` brings an archived channel back).
+ * `PATCH /v1/waddles/{waddle}/channels/{channel}` (MANAGE_CHANNELS in the channel): changes the
+ * given fields only (`isArchived: false` brings an archived channel back); `isPrivate` changes the
+ * `@everyone` overwrite as `privacyChanges` says, in the same batch.
  *
  * ```sql
- * UPDATE channels SET <each given column> = ? WHERE id = ? RETURNING *
+ * UPDATE channels SET <each given column> = ? WHERE id = ? RETURNING *;   -- or SELECT * FROM channels WHERE id = ? with isPrivate alone
+ * INSERT INTO channel_overwrites (…) SELECT id, … FROM channels WHERE id = ? ON CONFLICT … DO UPDATE …;   -- isPrivate
  * ```
  */
 export const updateChannel = createRoute({
@@ -155,11 +162,12 @@ export const channels = routeGroup()
   .openapi(listChannels, async (c) => {
     const params = c.req.valid('param');
     const { access } = await openWaddle(await c.var.requestContext(params.waddle), params.waddle);
-    const { categories, channels } = await listCategoriesAndChannels(access.database);
-    return c.json(
-      { categories: categories.map(categoryJson), channels: channels.filter((channel) => access.canSee(channel)).map(channelJson) },
-      200,
-    );
+    const { categories, channels, overwrites } = await listCategoriesAndChannels(access.database, access.userId);
+    const shown = channels.flatMap((channel) => {
+      const reaching = overwrites.filter((overwrite) => overwrite.channel_id === channel.id);
+      return access.canView(reaching) ? [channelJson(channel, isPrivateChannel(reaching))] : [];
+    });
+    return c.json({ categories: categories.map(categoryJson), channels: shown }, 200);
   })
   .openapi(createChannel, async (c) => {
     const params = c.req.valid('param');
@@ -168,30 +176,35 @@ export const channels = routeGroup()
     const { access } = await openWaddle(context, params.waddle);
     access.require(Permission.MANAGE_CHANNELS, 'creating a channel');
     await requireCategory(access, body.categoryId);
-    const channel = await insertChannel(access.database, {
-      name: body.name,
-      type: body.type ?? 'text',
-      description: body.description ?? null,
-      category_id: body.categoryId ?? null,
-      position: body.position ?? 0,
-      is_private: body.isPrivate ? 1 : 0,
-      thread_mode: body.threadMode ?? 'optional',
-      slow_mode_seconds: body.slowModeSeconds ?? 0,
-      auto_archive_hours: body.autoArchiveHours ?? 168,
-      created_by: context.caller.id,
-      created_at: context.now,
-    });
-    await audit(context, access, 'channel.create', channel.id, { name: channel.name });
-    return c.json(channelJson(channel), 201);
+    const isPrivate = body.isPrivate === true;
+    const channel = await insertChannel(
+      access.database,
+      {
+        name: body.name,
+        type: body.type ?? 'text',
+        description: body.description ?? null,
+        category_id: body.categoryId ?? null,
+        position: body.position ?? 0,
+        thread_mode: body.threadMode ?? 'optional',
+        slow_mode_seconds: body.slowModeSeconds ?? 0,
+        auto_archive_hours: body.autoArchiveHours ?? 168,
+        created_by: context.caller.id,
+        created_at: context.now,
+      },
+      isPrivate ? privacyChanges(true, access) : [],
+    );
+    await audit(context, access, 'channel.create', channel.id, { name: channel.name, isPrivate });
+    return c.json(channelJson(channel, isPrivate), 201);
   })
   .openapi(updateChannel, async (c) => {
     const params = c.req.valid('param');
     const body = c.req.valid('json');
     const context = await c.var.requestContext(params.waddle);
-    const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
+    const { access, channel, overwrites } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.MANAGE_CHANNELS, 'changing a channel');
     await requireCategory(access, body.categoryId);
-    const updated = await storeChannel(access.database, channel.id, channelChanges(body));
+    const privacy = body.isPrivate === undefined ? [] : privacyChanges(body.isPrivate, access);
+    const updated = await storeChannel(access.database, channel.id, channelChanges(body), privacy);
     // Deleted meanwhile by another request: as if it had not been found.
     if (!updated) throw notFound('channel');
     await audit(context, access, 'channel.update', channel.id, {
@@ -199,15 +212,15 @@ export const channels = routeGroup()
         .filter(([, value]) => value !== undefined)
         .map(([field]) => field),
     });
-    return c.json(channelJson(updated), 200);
+    return c.json(channelJson(updated, body.isPrivate ?? isPrivateChannel(overwrites)), 200);
   })
   .openapi(archiveChannel, async (c) => {
     const params = c.req.valid('param');
     const context = await c.var.requestContext(params.waddle);
-    const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
+    const { access, channel, overwrites } = await openWaddle(context, params.waddle, { channelId: params.channel });
     access.require(Permission.MANAGE_CHANNELS, 'archiving a channel');
     const updated = await storeChannel(access.database, channel.id, { is_archived: 1 });
     if (!updated) throw notFound('channel');
     await audit(context, access, 'channel.archive', channel.id);
-    return c.json(channelJson(updated), 200);
+    return c.json(channelJson(updated, isPrivateChannel(overwrites)), 200);
   });

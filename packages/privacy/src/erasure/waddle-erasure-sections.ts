@@ -199,6 +199,30 @@ export const roleGrantsErasure = boundedDeletion('member_roles', ({ db }, userId
 );
 
 /**
+ * The channel overwrites naming the user (`target_kind = 'member'`): what they were allowed or
+ * denied in a channel is about them. Overwrites of roles stay.
+ *
+ * ```sql
+ * delete from "channel_overwrites" where "target_kind" = 'member' and "target_id" = ?
+ *   and "channel_id" in (select "channel_id" from "channel_overwrites" where "target_kind" = 'member' and "target_id" = ? limit ?)   -- 500, channel_overwrites_by_target
+ * ```
+ */
+export const channelOverwritesErasure = boundedDeletion('channel_overwrites', ({ db }, userId, limit) =>
+  db
+    .deleteFrom('channel_overwrites')
+    .where('target_kind', '=', 'member')
+    .where('target_id', '=', userId)
+    .where('channel_id', 'in', (eb) =>
+      eb
+        .selectFrom('channel_overwrites')
+        .select('channel_id')
+        .where('target_kind', '=', 'member')
+        .where('target_id', '=', userId)
+        .limit(limit),
+    ),
+);
+
+/**
  * The user's slow-mode clocks.
  *
  * ```sql
@@ -283,5 +307,6 @@ export const waddleErasureSections: readonly JobSection[] = [
   threadTitlesErasure,
   threadFollowsErasure,
   channelNotificationLevelsErasure,
+  channelOverwritesErasure,
   searchIndexErasure,
 ];

@@ -2,6 +2,7 @@ import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
 import { sql } from 'kysely';
 import type { JobSection } from '../job-section.ts';
 import { keyedPage } from './keyed-page.ts';
+import { channelOverwritesExport } from './channel-overwrites-export.ts';
 import { typedSection } from '../typed-section.ts';
 import { channelNotificationLevelsExport, mentionsMadeExport, threadFollowsExport } from './mention-and-follow-export-sections.ts';
 
@@ -281,4 +282,5 @@ export const waddleExportSections: readonly JobSection[] = [
   mentionsMadeExport,
   threadFollowsExport,
   channelNotificationLevelsExport,
+  channelOverwritesExport,
 ];

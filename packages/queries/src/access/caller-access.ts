@@ -1,6 +1,8 @@
 import type { Messages, Roles } from '@waddle/waddle-schema/database';
 import type { Selectable } from 'kysely';
+import type { ChannelOverwriteRow } from '../channels/channel-overwrite-row.ts';
 import type { ChannelRow } from '../channels/channel-row.ts';
+import { overwritesReaching } from '../channels/overwrites-reaching.ts';
 import type { ThreadRow } from '../threads/thread-row.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
 
@@ -24,6 +26,8 @@ export interface CallerAccess {
   readonly roles: readonly HeldRole[];
   /** The target's channel (the channel itself, or the thread's or message's); undefined when it does not exist. */
   readonly channel?: ChannelRow;
+  /** The target channel's overwrites that reach the caller (`@everyone`'s, their roles', their own); none without a target. */
+  readonly overwrites: readonly ChannelOverwriteRow[];
   readonly thread?: ThreadRow;
   readonly message?: TargetMessage;
 }
@@ -31,8 +35,8 @@ export interface CallerAccess {
 /**
  * Reads, in one `batch()` of the waddle database (one round trip, one consistent snapshot), the
  * caller's ban in force, the roles they hold and the target of the request: a channel, a thread
- * with its channel, or a message with its channel. Decides nothing: the API's `openWaddle`
- * turns it into permissions and 403/404 answers.
+ * with its channel, or a message with its channel, with that channel's overwrites that reach the
+ * caller. Decides nothing: the API's `openWaddle` turns it into permissions and 403/404 answers.
  *
  * ```sql
  * SELECT user_id FROM bans WHERE user_id = ? AND (expires_at IS NULL OR expires_at > ?);
@@ -41,6 +45,7 @@ export interface CallerAccess {
  * SELECT * FROM channels WHERE id = ?;                                               -- a channel target, or:
  * SELECT * FROM channels WHERE id = (SELECT channel_id FROM threads WHERE id = ?);   -- a thread target
  * SELECT * FROM channels WHERE id = (SELECT channel_id FROM messages WHERE id = ?);  -- a message target
+ * SELECT o.* FROM channel_overwrites AS o WHERE o.channel_id = <the channel above> AND <reaching the caller>;   -- with a target
  * SELECT * FROM threads WHERE id = ?;                                                -- with a thread target
  * SELECT id, channel_id, thread_id, user_id, is_deleted, is_pinned FROM messages WHERE id = ?; -- with a message target
  * ```
@@ -71,30 +76,52 @@ export async function readCallerAccess(
       ]),
     );
   const channels = db.selectFrom('channels').selectAll();
+  const reaching = overwritesReaching(db, caller.userId);
   if (target.channelId !== undefined) {
-    const [bans, held, channel] = await runBatch(waddle, [ban, roles, channels.where('id', '=', target.channelId)]);
-    return { banned: bans.results.length > 0, roles: held.results, channel: channel.results[0] };
+    const [bans, held, channel, overwrites] = await runBatch(waddle, [
+      ban,
+      roles,
+      channels.where('id', '=', target.channelId),
+      reaching.where('o.channel_id', '=', target.channelId),
+    ]);
+    return { banned: bans.results.length > 0, roles: held.results, channel: channel.results[0], overwrites: overwrites.results };
   }
   if (target.threadId !== undefined) {
     const threadId = target.threadId;
-    const [bans, held, channel, thread] = await runBatch(waddle, [
+    const threadChannel = db.selectFrom('threads').select('threads.channel_id').where('threads.id', '=', threadId);
+    const [bans, held, channel, overwrites, thread] = await runBatch(waddle, [
       ban,
       roles,
-      channels.where('id', '=', (eb) => eb.selectFrom('threads').select('threads.channel_id').where('threads.id', '=', threadId)),
+      channels.where('id', '=', threadChannel),
+      reaching.where('o.channel_id', '=', threadChannel),
       db.selectFrom('threads').selectAll().where('id', '=', threadId),
     ]);
-    return { banned: bans.results.length > 0, roles: held.results, channel: channel.results[0], thread: thread.results[0] };
+    return {
+      banned: bans.results.length > 0,
+      roles: held.results,
+      channel: channel.results[0],
+      overwrites: overwrites.results,
+      thread: thread.results[0],
+    };
   }
   if (target.messageId !== undefined) {
     const messageId = target.messageId;
-    const [bans, held, channel, message] = await runBatch(waddle, [
+    const messageChannel = db.selectFrom('messages').select('messages.channel_id').where('messages.id', '=', messageId);
+    const [bans, held, channel, overwrites, message] = await runBatch(waddle, [
       ban,
       roles,
-      channels.where('id', '=', (eb) => eb.selectFrom('messages').select('messages.channel_id').where('messages.id', '=', messageId)),
+      channels.where('id', '=', messageChannel),
+      reaching.where('o.channel_id', '=', messageChannel),
       db.selectFrom('messages').select(['id', 'channel_id', 'thread_id', 'user_id', 'is_deleted', 'is_pinned']).where('id', '=', messageId),
     ]);
-    return { banned: bans.results.length > 0, roles: held.results, channel: channel.results[0], message: message.results[0] };
+    return {
+      banned: bans.results.length > 0,
+      roles: held.results,
+      channel: channel.results[0],
+      overwrites: overwrites.results,
+      message: message.results[0],
+    };
   }
   const [bans, held] = await runBatch(waddle, [ban, roles]);
-  return { banned: bans.results.length > 0, roles: held.results };
+  return { banned: bans.results.length > 0, roles: held.results, overwrites: [] };
 }

@@ -32,6 +32,14 @@ export interface ChannelNotificationLevels {
   user_id: number;
 }
 
+export interface ChannelOverwrites {
+  allow: Generated<number>;
+  channel_id: number;
+  deny: Generated<number>;
+  target_id: number;
+  target_kind: "role" | "member";
+}
+
 export interface Channels {
   auto_archive_hours: Generated<number>;
   category_id: number | null;
@@ -40,7 +48,6 @@ export interface Channels {
   description: string | null;
   id: Generated<number>;
   is_archived: Generated<0 | 1>;
-  is_private: Generated<0 | 1>;
   last_message_at: number | null;
   last_message_id: number | null;
   message_count: Generated<number>;
@@ -172,6 +179,7 @@ export interface DB {
   bans: Bans;
   categories: Categories;
   channel_notification_levels: ChannelNotificationLevels;
+  channel_overwrites: ChannelOverwrites;
   channels: Channels;
   member_roles: MemberRoles;
   message_attachments: MessageAttachments;

@@ -82,7 +82,7 @@ async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly num
   const owner = userIds[0]!;
   const waddle = openWaddleDatabase(database);
   const { db } = waddle;
-  const textChannel = { type: 'text', is_private: 0, thread_mode: 'optional', slow_mode_seconds: 0, created_by: owner } as const;
+  const textChannel = { type: 'text', thread_mode: 'optional', slow_mode_seconds: 0, created_by: owner } as const;
   await runBatch(waddle, [
     db.insertInto('categories').values([
       { id: 1, name: 'Text channels', position: 0 },
@@ -101,7 +101,7 @@ async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly num
         thread_mode: 'disabled',
         slow_mode_seconds: 30,
       },
-      { ...textChannel, id: 4, name: 'moderators', category_id: 1, position: 3, is_private: 1 },
+      { ...textChannel, id: 4, name: 'moderators', category_id: 1, position: 3 },
       { ...textChannel, id: 5, name: 'lounge', type: 'voice', category_id: 2, position: 0, thread_mode: 'disabled' },
     ]),
     db.insertInto('threads').values([
@@ -112,8 +112,13 @@ async function seedWaddleContent(database: D1DatabaseLike, userIds: readonly num
       { id: 5, channel_id: 4, title: 'Reports', created_by: owner },
     ]),
     db.insertInto('roles').values([
-      { id: 1, name: 'Moderator', color: '#2f80ed', permissions: 1276, position: 2 },
+      { id: 1, name: 'Moderator', color: '#2f80ed', permissions: 252, position: 2 },
       { id: 2, name: 'Regular', color: '#27ae60', permissions: 771, position: 1 },
+    ]),
+    // #moderators is private: @everyone may not view it (bit 0), moderators may.
+    db.insertInto('channel_overwrites').values([
+      { channel_id: 4, target_kind: 'role', target_id: 0, allow: 0, deny: 1 },
+      { channel_id: 4, target_kind: 'role', target_id: 1, allow: 1, deny: 0 },
     ]),
     ...userIds.map((userId, i) => db.insertInto('member_roles').values({ user_id: userId, role_id: i < 2 ? 1 : 2, granted_by: owner })),
   ]);
