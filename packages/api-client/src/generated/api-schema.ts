@@ -263,6 +263,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/waddles/{waddle}/channels/{channel}/overwrites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Permission overwrites of a channel */
+        get: operations["listChannelOverwrites"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/channels/{channel}/overwrites/roles/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the overwrite of a role in a channel */
+        put: operations["setRoleOverwrite"];
+        post?: never;
+        /** Delete the overwrite of a role in a channel */
+        delete: operations["deleteRoleOverwrite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/channels/{channel}/overwrites/members/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the overwrite of a member in a channel */
+        put: operations["setMemberOverwrite"];
+        post?: never;
+        /** Delete the overwrite of a member in a channel */
+        delete: operations["deleteMemberOverwrite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/waddles/{waddle}/categories": {
         parameters: {
             query?: never;
@@ -1656,7 +1709,7 @@ export interface operations {
                         createdAt: number;
                         isOwner: boolean;
                         permissions: number;
-                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
                     };
                 };
             };
@@ -2087,6 +2140,7 @@ export interface operations {
                             description: string | null;
                             position: number;
                             categoryId: number | null;
+                            /** @description The `@everyone` overwrite denies VIEW_CHANNELS (see GET …/overwrites) */
                             isPrivate: boolean;
                             isArchived: boolean;
                             /** @enum {string} */
@@ -2177,6 +2231,7 @@ export interface operations {
                     description?: string | null;
                     categoryId?: number | null;
                     position?: number;
+                    /** @description Writes the `@everyone` overwrite's VIEW_CHANNELS deny (and an allow for the caller: see docs/channel-permissions.md) */
                     isPrivate?: boolean;
                     /** @enum {string} */
                     threadMode?: "required" | "optional" | "disabled";
@@ -2200,6 +2255,7 @@ export interface operations {
                         description: string | null;
                         position: number;
                         categoryId: number | null;
+                        /** @description The `@everyone` overwrite denies VIEW_CHANNELS (see GET …/overwrites) */
                         isPrivate: boolean;
                         isArchived: boolean;
                         /** @enum {string} */
@@ -2308,6 +2364,7 @@ export interface operations {
                     description?: string | null;
                     categoryId?: number | null;
                     position?: number;
+                    /** @description Writes the `@everyone` overwrite's VIEW_CHANNELS deny (and an allow for the caller: see docs/channel-permissions.md) */
                     isPrivate?: boolean;
                     /** @enum {string} */
                     threadMode?: "required" | "optional" | "disabled";
@@ -2332,6 +2389,7 @@ export interface operations {
                         description: string | null;
                         position: number;
                         categoryId: number | null;
+                        /** @description The `@everyone` overwrite denies VIEW_CHANNELS (see GET …/overwrites) */
                         isPrivate: boolean;
                         isArchived: boolean;
                         /** @enum {string} */
@@ -2447,6 +2505,7 @@ export interface operations {
                         description: string | null;
                         position: number;
                         categoryId: number | null;
+                        /** @description The `@everyone` overwrite denies VIEW_CHANNELS (see GET …/overwrites) */
                         isPrivate: boolean;
                         isArchived: boolean;
                         /** @enum {string} */
@@ -2481,6 +2540,477 @@ export interface operations {
                 };
             };
             /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listChannelOverwrites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every overwrite of the channel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        overwrites: {
+                            channelId: number;
+                            /** @enum {string} */
+                            targetKind: "role" | "member";
+                            /** @description A role id (0 is `@everyone`) or a user id */
+                            targetId: number;
+                            allow: number;
+                            allowNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                            deny: number;
+                            denyNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, or lacking both MANAGE_ROLES and MANAGE_CHANNELS in the channel */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setRoleOverwrite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+                role: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A bitfield of channel permissions; 0 when left out */
+                    allow?: number;
+                    /** @description A bitfield of channel permissions; 0 when left out */
+                    deny?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The overwrite as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channelId: number;
+                        /** @enum {string} */
+                        targetKind: "role" | "member";
+                        /** @description A role id (0 is `@everyone`) or a user id */
+                        targetId: number;
+                        allow: number;
+                        allowNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                        deny: number;
+                        denyNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, lacking MANAGE_ROLES in the channel or a permission the change touches (`missing_permission`), or a target not below your highest role (`outranked`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KiB (`body_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteRoleOverwrite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+                role: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The target has no overwrite in the channel any more */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, lacking MANAGE_ROLES in the channel or a permission the change touches (`missing_permission`), or a target not below your highest role (`outranked`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setMemberOverwrite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+                user: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A bitfield of channel permissions; 0 when left out */
+                    allow?: number;
+                    /** @description A bitfield of channel permissions; 0 when left out */
+                    deny?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The overwrite as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channelId: number;
+                        /** @enum {string} */
+                        targetKind: "role" | "member";
+                        /** @description A role id (0 is `@everyone`) or a user id */
+                        targetId: number;
+                        allow: number;
+                        allowNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                        deny: number;
+                        denyNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, lacking MANAGE_ROLES in the channel or a permission the change touches (`missing_permission`), or a target not below your highest role (`outranked`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KiB (`body_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteMemberOverwrite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+                user: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The target has no overwrite in the channel any more */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, lacking MANAGE_ROLES in the channel or a permission the change touches (`missing_permission`), or a target not below your highest role (`outranked`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5381,7 +5911,7 @@ export interface operations {
                             name: string;
                             color: string | null;
                             permissions: number;
-                            permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                            permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
                             position: number;
                             isMentionable: boolean;
                             isDefault: boolean;
@@ -5479,7 +6009,7 @@ export interface operations {
                         name: string;
                         color: string | null;
                         permissions: number;
-                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
                         position: number;
                         isMentionable: boolean;
                         isDefault: boolean;
@@ -5670,7 +6200,7 @@ export interface operations {
                         name: string;
                         color: string | null;
                         permissions: number;
-                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "VIEW_PRIVATE_CHANNELS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
+                        permissionNames: ("VIEW_CHANNELS" | "SEND_MESSAGES" | "MANAGE_MESSAGES" | "MANAGE_THREADS" | "MANAGE_CHANNELS" | "MANAGE_ROLES" | "BAN_MEMBERS" | "KICK_MEMBERS" | "ADD_REACTIONS" | "CREATE_THREADS" | "ADMINISTRATOR" | "MENTION_EVERYONE")[];
                         position: number;
                         isMentionable: boolean;
                         isDefault: boolean;
