@@ -72,7 +72,7 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
     if (!options.dryRun) await waitForLease(centralDatabase, holder, clock, options);
     const dispatcher = target.sliceDispatcher;
     const inSlices = dispatcher ? directory.filter((row) => row.slice !== null) : [];
-    const direct = directory.filter((row) => !inSlices.includes(row));
+    const direct = dispatcher ? directory.filter((row) => row.slice === null) : directory;
     const databases = await target.open(direct.map((r) => r.d1_database_id));
     try {
       let done = 0;
@@ -127,7 +127,12 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
 /** The directory rows of databases in slices, by slice, in the order the slices first appear. */
 function bySlice(rows: readonly DatabaseDirectoryRow[]): Map<string, DatabaseDirectoryRow[]> {
   const slices = new Map<string, DatabaseDirectoryRow[]>();
-  for (const row of rows) if (row.slice !== null) slices.set(row.slice, [...(slices.get(row.slice) ?? []), row]);
+  for (const row of rows) {
+    if (row.slice === null) continue;
+    const ofSlice = slices.get(row.slice);
+    if (ofSlice) ofSlice.push(row);
+    else slices.set(row.slice, [row]);
+  }
   return slices;
 }
 
