@@ -24,7 +24,13 @@ export default defineConfig({
             miniflare: {
               // Set here, so the `.dev.vars` that `npm start` writes (the local D1 API of a running
               // platform) never leaks into tests: provisioning tests configure their own.
-              bindings: { AUTH_SECRET: TEST_AUTH_SECRET, CLOUDFLARE_API_BASE_URL: '', CLOUDFLARE_ACCOUNT_ID: '', CLOUDFLARE_API_TOKEN: '' },
+              bindings: {
+                AUTH_SECRET: TEST_AUTH_SECRET,
+                CLOUDFLARE_API_BASE_URL: '',
+                CLOUDFLARE_ACCOUNT_ID: '',
+                CLOUDFLARE_API_TOKEN: '',
+                SLICES_DISPATCH_URL: '',
+              },
               // The central database of wrangler.jsonc, plus waddle databases bound statically (the
               // registry's `d1_binding` names them, as a deployment's fast path does).
               d1Databases: { CENTRAL_DB: 'local-central', ...TEST_WADDLE_BINDINGS },

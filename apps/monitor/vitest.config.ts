@@ -28,6 +28,7 @@ export default defineConfig({
                 CLOUDFLARE_API_BASE_URL: '',
                 CLOUDFLARE_ACCOUNT_ID: '',
                 CLOUDFLARE_API_TOKEN: '',
+                SLICES_DISPATCH_URL: '',
               },
             },
           }),

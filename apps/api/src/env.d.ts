@@ -12,7 +12,13 @@ interface WaddleApiSettings {
   AUTH_JWKS_URL?: string;
   AUTH_JWT_ISSUER?: string;
   AUTH_JWT_AUDIENCE?: string;
-  /** D1 REST API of the account, for waddle databases without a binding and for creating databases. */
+  /**
+   * Locally: the local platform's dispatch namespace (`http://127.0.0.1:8789/dispatch/waddle-slices`,
+   * written by `waddle up`), used instead of the `SLICES` binding, which Miniflare only proxies to a
+   * remote account.
+   */
+  SLICES_DISPATCH_URL?: string;
+  /** D1 REST API of the account, for waddle databases no slice reaches yet and for creating databases. */
   CLOUDFLARE_API_BASE_URL?: string;
   CLOUDFLARE_ACCOUNT_ID?: string;
   CLOUDFLARE_API_TOKEN?: string;

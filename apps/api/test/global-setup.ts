@@ -10,6 +10,8 @@ declare module 'vitest' {
     d1ApiBaseUrl: string;
     d1ApiAccountId: string;
     d1ApiToken: string;
+    /** Where that API plays the dispatch namespace of the binding slices (`SLICES_DISPATCH_URL`). */
+    d1ApiDispatchUrl: string;
   }
 }
 
@@ -24,6 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('d1ApiBaseUrl', api.baseUrl);
   project.provide('d1ApiAccountId', LOCAL_ACCOUNT_ID);
   project.provide('d1ApiToken', apiToken);
+  project.provide('d1ApiDispatchUrl', api.dispatchUrl);
   return async () => {
     await api.close();
     rmSync(stateDirectory, { recursive: true, force: true });

@@ -5,7 +5,13 @@ interface WaddleMonitorSecrets {
   MONITOR_TOKEN: string;
   /** Where alerts are POSTed (optional: without it they are only recorded). */
   ALERT_WEBHOOK_URL?: string;
-  /** D1 REST API of the account, for waddle databases this Worker has no binding for. */
+  /**
+   * Locally: the local platform's dispatch namespace (`http://127.0.0.1:8789/dispatch/waddle-slices`,
+   * written by `waddle up`), used instead of the `SLICES` binding, which Miniflare only proxies to a
+   * remote account.
+   */
+  SLICES_DISPATCH_URL?: string;
+  /** D1 REST API of the account, for waddle databases no slice reaches yet. */
   CLOUDFLARE_API_BASE_URL?: string;
   CLOUDFLARE_ACCOUNT_ID?: string;
   CLOUDFLARE_API_TOKEN?: string;

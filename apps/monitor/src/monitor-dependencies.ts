@@ -1,7 +1,6 @@
 import { systemClock } from '@waddle/clock/clock';
-import { cloudflareApiSettings } from '@waddle/registry/cloudflare-api-settings';
+import { dataPathConnectors } from '@waddle/registry/data-path-connectors';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
-import { bindingConnector, restConnector } from '@waddle/registry/database-connectors';
 
 /**
  * What the monitor's jobs reach outside the central database, passed in so a test can give its
@@ -15,10 +14,11 @@ export interface MonitorDependencies {
 }
 
 /**
- * The Worker's own dependencies: a waddle database is reached through the static binding its
- * registry row names (`bindingConnector`), else over the D1 REST API when `cloudflareApiSettings`
- * finds the account's settings (`restConnector`); the global
- * `fetch`; the system clock.
+ * The Worker's own dependencies: a database is reached as on the API's data path
+ * (`dataPathConnectors`): the static binding its row names when this Worker has it, else the
+ * binding slice the directory places it in (the `SLICES` dispatch namespace binding, locally
+ * `SLICES_DISPATCH_URL`), and only for a database no slice reaches yet the D1 REST API when
+ * `cloudflareApiSettings` finds the account's settings; the global `fetch`; the system clock.
  *
  * @example
  * ```ts
@@ -26,9 +26,6 @@ export interface MonitorDependencies {
  * ```
  */
 export function monitorDependencies(env: object): MonitorDependencies {
-  const bindings = env as Readonly<Record<string, unknown>>;
-  const connectors: DatabaseConnector[] = [bindingConnector(bindings)];
-  const api = cloudflareApiSettings(bindings);
-  if (api) connectors.push(restConnector(api));
+  const connectors = dataPathConnectors(env as Readonly<Record<string, unknown>>);
   return { connectors, fetch: (input, init) => fetch(input, init), now: systemClock };
 }

@@ -1,4 +1,5 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
+import type { SliceDispatcher } from '@waddle/slice-worker/slice-dispatcher';
 import type { FanOutReport } from './fan-out-report.ts';
 import type { FanOutSettings } from './fan-out-settings.ts';
 import type { SliceNamespace } from './slice-namespace.ts';
@@ -28,6 +29,14 @@ export interface DatabaseTarget {
    * a Worker's bindings have none and provision as before.
    */
   readonly slices?: SliceNamespace;
+  /**
+   * How this target's data path reaches the binding slices (the dispatch namespace binding in a
+   * Worker, `httpSliceDispatcher` to the local platform or a `SLICES_DISPATCH_URL`): then
+   * `migrateAll` migrates every database the directory places in a slice with that slice's
+   * bounded migrate job, near the data, instead of opening it through the target. A target that
+   * places new waddles (`slices`) has it too.
+   */
+  readonly sliceDispatcher?: SliceDispatcher;
   /** Deletes a database and everything in it; throws when it does not exist. */
   deleteDatabase(databaseId: string): Promise<void>;
   /**

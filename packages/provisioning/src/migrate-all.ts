@@ -3,13 +3,15 @@ import { type Clock, systemClock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { Migration } from '@waddle/migrator/migration';
 import { Migrator } from '@waddle/migrator/migrator';
-import { describeDatabase } from '@waddle/registry/database-directory-row';
+import { type DatabaseDirectoryRow, describeDatabase } from '@waddle/registry/database-directory-row';
 import { listAllDatabases } from '@waddle/registry/list-databases';
 import { recordSchemaVersions, type SchemaVersionRecord } from '@waddle/registry/record-schema-version';
+import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
 import { waddleMigrations as currentWaddleMigrations } from '@waddle/waddle-schema/migrations';
 import type { DatabaseTarget } from './database-target.ts';
 import type { DatabaseOutcome, FanOutReport } from './fan-out-report.ts';
 import type { FanOutSettings } from './fan-out-settings.ts';
+import { migrateInSlice } from './migrate-in-slice.ts';
 import { acquireLease, releaseLease } from './migration-lease.ts';
 
 /** A migrate fan-out over `target`'s databases. */
@@ -31,6 +33,13 @@ const LEASE_TTL_MS = 120_000;
  * only what is still pending. Runs are serialized by a lease in the central database: a second
  * run waits, then finds nothing to do. A database the directory says is migrated but that is
  * empty is reported as missing and left alone, never re-created from scratch.
+ *
+ * On a target with a way to the binding slices (`target.sliceDispatcher`), every database the
+ * directory places in a slice is migrated by that slice's bounded migrate job, one job per slice
+ * (`migrateInSlice`: the statements run next to the data, none over REST; the job applies the
+ * migrations the slice was uploaded with), and only the others are opened through the target; a
+ * dry run reads each status through its slice. Slices and directly opened databases share the
+ * `concurrency`.
  *
  * ```sql
  * SELECT d.*, w.id AS waddle_id, w.name AS waddle_name FROM databases d LEFT JOIN waddles w ON w.primary_database_id = d.id
@@ -61,33 +70,47 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
     if (directory.length === 0) return report(outcomes);
     const holder = `${target.name}-${crypto.randomUUID()}`;
     if (!options.dryRun) await waitForLease(centralDatabase, holder, clock, options);
-    const databases = await target.open(directory.map((r) => r.d1_database_id));
+    const dispatcher = target.sliceDispatcher;
+    const inSlices = dispatcher ? directory.filter((row) => row.slice !== null) : [];
+    const direct = dispatcher ? directory.filter((row) => row.slice === null) : directory;
+    const databases = await target.open(direct.map((r) => r.d1_database_id));
     try {
       let done = 0;
-      const queue = [...directory];
+      let renewedAt = 0;
+      const migrateDirectly =
+        (row: DatabaseDirectoryRow, handle: D1DatabaseLike) => async (): Promise<[DatabaseDirectoryRow, DatabaseOutcome][]> => [
+          [row, await migrateOne(describeDatabase(row), row.d1_database_id, handle, waddle, row.schema_version, options.dryRun)],
+        ];
+      // A database opened through the target is a task; so is a slice (one bounded job near its
+      // data), but a dry run reads each status through the slice, since the job has no dry run.
+      const tasks = direct.map((row) => migrateDirectly(row, databases.get(row.d1_database_id)));
+      if (dispatcher) {
+        for (const [slice, rows] of bySlice(inSlices)) {
+          if (options.dryRun)
+            tasks.push(...rows.map((row) => migrateDirectly(row, sliceD1Database(dispatcher, { slice, database: row.d1_database_id }))));
+          else tasks.push(() => migrateInSlice(dispatcher, slice, rows, waddle));
+        }
+      }
       const versions = new VersionRecorder(centralDatabase, clock);
       const worker = async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) {
-          const outcome = await migrateOne(
-            describeDatabase(row),
-            row.d1_database_id,
-            databases.get(row.d1_database_id),
-            waddle,
-            row.schema_version,
-            options.dryRun,
-          );
-          // Migrated, or found at a version the directory does not say (a row registered without one, say).
-          if (!options.dryRun && outcome.status !== 'failed' && outcome.toVersion !== row.schema_version) {
-            await versions.record(row.d1_database_id, outcome.toVersion);
+        for (let task = tasks.shift(); task; task = tasks.shift()) {
+          for (const [row, outcome] of await task()) {
+            // Migrated, or found at a version the directory does not say (a row registered without one, say).
+            if (!options.dryRun && outcome.status !== 'failed' && outcome.toVersion !== row.schema_version) {
+              await versions.record(row.d1_database_id, outcome.toVersion);
+            }
+            outcomes.push(outcome);
+            done += 1;
+            options.onProgress?.({ done, total: directory.length, outcome });
           }
-          outcomes.push(outcome);
-          done += 1;
-          if (!options.dryRun && done % 50 === 0) await acquireLease(centralDatabase, LEASE, holder, LEASE_TTL_MS, clock());
-          options.onProgress?.({ done, total: directory.length, outcome });
+          if (!options.dryRun && done - renewedAt >= 50) {
+            renewedAt = done;
+            await acquireLease(centralDatabase, LEASE, holder, LEASE_TTL_MS, clock());
+          }
         }
       };
       try {
-        await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, directory.length)) }, worker));
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, tasks.length)) }, worker));
       } finally {
         await versions.flush();
       }
@@ -99,6 +122,18 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
   } finally {
     await opened.dispose();
   }
+}
+
+/** The directory rows of databases in slices, by slice, in the order the slices first appear. */
+function bySlice(rows: readonly DatabaseDirectoryRow[]): Map<string, DatabaseDirectoryRow[]> {
+  const slices = new Map<string, DatabaseDirectoryRow[]>();
+  for (const row of rows) {
+    if (row.slice === null) continue;
+    const ofSlice = slices.get(row.slice);
+    if (ofSlice) ofSlice.push(row);
+    else slices.set(row.slice, [row]);
+  }
+  return slices;
 }
 
 /**

@@ -6,6 +6,11 @@ export interface DatabaseLocation {
   readonly d1DatabaseId: string;
   /** The name of a Worker's static D1 binding for it, when the Worker has one. */
   readonly d1Binding: string | null;
+  /**
+   * The binding slice the data path reaches it through (`databases.slice`), when the directory
+   * places it in one: then `sliceConnector` answers for it and `restConnector` never does.
+   */
+  readonly slice?: string | null;
 }
 
 /** Turns a database's location into a D1 database, or `undefined` when it cannot reach it. */
@@ -22,9 +27,15 @@ export function bindingConnector(env: Readonly<Record<string, unknown>>): Databa
   };
 }
 
-/** Any database of the account, over Cloudflare's D1 REST API (tools, and Workers past the binding limit). */
+/**
+ * A database of the account that no slice reaches, over Cloudflare's D1 REST API: tools, and a
+ * database not yet moved into a slice (`waddle slices rebalance`). A database the directory places
+ * in a slice is never reached this way (the REST API allows 1,200 calls per five minutes for the
+ * whole account): it gets `undefined`, so a Worker without a way to its slice answers that the
+ * database is unavailable instead of sending its statements over REST.
+ */
 export function restConnector(api: CloudflareApi): DatabaseConnector {
-  return ({ d1DatabaseId }) => restD1Database(api, d1DatabaseId);
+  return ({ d1DatabaseId, slice }) => (slice ? undefined : restD1Database(api, d1DatabaseId));
 }
 
 function isD1Database(value: unknown): value is D1DatabaseLike {

@@ -16,9 +16,10 @@ export type DatabaseDirectoryRow = Readonly<Selectable<Databases>> & {
 };
 
 /**
- * Where a connector finds a directory row's database: its D1 id, and the binding a Worker of the
- * platform has for it. A binding of a slice is not a binding of the caller, so a database reached
- * through a slice has no `d1Binding` here (slice connectors read `slice` and `binding` themselves).
+ * Where a connector finds a directory row's database: its D1 id, the binding a Worker of the
+ * platform has for it, and its slice. A binding of a slice is not a binding of the caller, so a
+ * database reached through a slice has no `d1Binding` here, only its `slice` (the slice finds the
+ * binding from the D1 id, see `sliceBindingName`).
  *
  * @example
  * ```ts
@@ -26,7 +27,7 @@ export type DatabaseDirectoryRow = Readonly<Selectable<Databases>> & {
  * ```
  */
 export function locationOf(row: Pick<DatabaseDirectoryRow, 'd1_database_id' | 'slice' | 'binding'>): DatabaseLocation {
-  return { d1DatabaseId: row.d1_database_id, d1Binding: row.slice === null ? row.binding : null };
+  return { d1DatabaseId: row.d1_database_id, d1Binding: row.slice === null ? row.binding : null, slice: row.slice };
 }
 
 /**

@@ -151,10 +151,11 @@ describe('recording in the directory', () => {
     const [row] = await listAllDatabases(env.DB);
     expect(row).toMatchObject({ slice: 'slice-0001', binding: 'DB_7', updated_at: NOW + 1 });
     // A slice's binding is not a binding of the caller's own Worker.
-    expect(locationOf(row!)).toEqual({ d1DatabaseId: 'db-penguins', d1Binding: null });
+    expect(locationOf(row!)).toEqual({ d1DatabaseId: 'db-penguins', d1Binding: null, slice: 'slice-0001' });
     expect(locationOf({ ...row!, slice: null, binding: 'WADDLE_PENGUINS' })).toEqual({
       d1DatabaseId: 'db-penguins',
       d1Binding: 'WADDLE_PENGUINS',
+      slice: null,
     });
   });
 });
@@ -171,6 +172,6 @@ describe('createWaddleDatabaseResolver', () => {
       },
     ]);
     expect(await resolver.resolve(1)).toBe(env.DB);
-    expect(asked).toEqual([{ d1DatabaseId: 'db-penguins', d1Binding: 'WADDLE_PENGUINS' }]);
+    expect(asked).toEqual([{ d1DatabaseId: 'db-penguins', d1Binding: 'WADDLE_PENGUINS', slice: null }]);
   });
 });

@@ -35,8 +35,10 @@ export async function handleSliceRequest(request: Request, env: SliceEnv, clock:
 }
 
 function parseJobRequest(body: unknown): SliceJobRequest | string {
-  const { databases, budgetMs } = (body ?? {}) as Record<string, unknown>;
-  if (!Array.isArray(databases) || databases.some((id) => typeof id !== 'string')) return 'databases must be an array of D1 database ids';
+  const { databases, budgetMs, established } = (body ?? {}) as Record<string, unknown>;
+  const isIdList = (ids: unknown): ids is string[] => Array.isArray(ids) && ids.every((id) => typeof id === 'string');
+  if (!isIdList(databases)) return 'databases must be an array of D1 database ids';
   if (budgetMs !== undefined && (typeof budgetMs !== 'number' || !(budgetMs >= 0))) return 'budgetMs must be a number of milliseconds';
-  return { databases: databases as string[], ...(budgetMs === undefined ? {} : { budgetMs }) };
+  if (established !== undefined && !isIdList(established)) return 'established must be an array of D1 database ids';
+  return { databases, ...(budgetMs === undefined ? {} : { budgetMs }), ...(established === undefined ? {} : { established }) };
 }

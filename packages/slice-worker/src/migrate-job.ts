@@ -10,7 +10,8 @@ import type { MigrateJobOutcome, SliceJobRequest } from './slice-protocol.ts';
  * migration in one atomic batch with its record), one database after the other, next to the
  * data. Bounded: it reads a database's status (one query), then applies its pending migrations
  * only if the invocation's query and time budget still covers them (one batch each); databases
- * it did not get to are answered `not_started`. A database the slice does not bind is `failed`.
+ * it did not get to are answered `not_started`. A database the slice does not bind is `failed`, and
+ * so is an empty one the request lists as `established` (it is left empty).
  *
  * @example
  * ```ts
@@ -20,6 +21,7 @@ import type { MigrateJobOutcome, SliceJobRequest } from './slice-protocol.ts';
  */
 export async function migrateJob(env: SliceEnv, request: SliceJobRequest, clock: Clock): Promise<MigrateJobOutcome[]> {
   const budget = new JobBudget(clock, request.budgetMs);
+  const established = new Set(request.established ?? []);
   const outcomes: MigrateJobOutcome[] = [];
   for (const database of request.databases) {
     const binding = sliceDatabase(env, database);
@@ -31,17 +33,22 @@ export async function migrateJob(env: SliceEnv, request: SliceJobRequest, clock:
       outcomes.push({ database, status: 'not_started', applied: [], version: null });
       continue;
     }
-    outcomes.push(await migrateOne(database, new Migrator({ database: binding, migrations: waddleMigrations, now: clock }), budget));
+    const migrator = new Migrator({ database: binding, migrations: waddleMigrations, now: clock });
+    outcomes.push(await migrateOne(database, migrator, budget, established.has(database)));
   }
   return outcomes;
 }
 
-async function migrateOne(database: string, migrator: Migrator, budget: JobBudget): Promise<MigrateJobOutcome> {
+async function migrateOne(database: string, migrator: Migrator, budget: JobBudget, established: boolean): Promise<MigrateJobOutcome> {
   let status: Awaited<ReturnType<Migrator['getStatus']>>;
   try {
     status = await migrator.getStatus();
   } catch (error) {
     return { database, status: 'failed', applied: [], version: null, error: messageOf(error) };
+  }
+  if (established && status.version === null) {
+    const error = 'the directory records a schema version but the database is empty: it is missing or was replaced';
+    return { database, status: 'failed', applied: [], version: null, error };
   }
   if (status.pending.length === 0 && status.unknown.length === 0)
     return { database, status: 'current', applied: [], version: status.version };

@@ -6,7 +6,8 @@ import { type MigrateJobOutcome, type SampleJobOutcome, type SliceJobRequest, Sl
  * Migrates databases of one slice to the latest waddle schema, inside the slice (no statement
  * crosses the network), until every one of them is migrated, current or failed: the slice's
  * job is bounded per call, so databases it answered `not_started` are sent again in the next
- * call. Answers one outcome per database, in the order given.
+ * call. Answers one outcome per database, in the order given. Databases listed in
+ * `established` (the directory records a version for them) are never migrated from empty.
  *
  * @example
  * ```ts
@@ -18,9 +19,9 @@ export function migrateThroughSlice(
   dispatcher: SliceDispatcher,
   slice: string,
   databases: readonly string[],
-  options: { readonly budgetMs?: number } = {},
+  options: Pick<SliceJobRequest, 'budgetMs' | 'established'> = {},
 ): Promise<MigrateJobOutcome[]> {
-  return untilStarted<MigrateJobOutcome>(dispatcher, slice, SlicePath.migrate, databases, options.budgetMs);
+  return untilStarted<MigrateJobOutcome>(dispatcher, slice, SlicePath.migrate, databases, options);
 }
 
 /**
@@ -33,7 +34,7 @@ export function sampleThroughSlice(
   databases: readonly string[],
   options: { readonly budgetMs?: number } = {},
 ): Promise<SampleJobOutcome[]> {
-  return untilStarted<SampleJobOutcome>(dispatcher, slice, SlicePath.sample, databases, options.budgetMs);
+  return untilStarted<SampleJobOutcome>(dispatcher, slice, SlicePath.sample, databases, options);
 }
 
 async function untilStarted<T extends { database: string; status: string }>(
@@ -41,12 +42,12 @@ async function untilStarted<T extends { database: string; status: string }>(
   slice: string,
   path: string,
   databases: readonly string[],
-  budgetMs: number | undefined,
+  options: Omit<SliceJobRequest, 'databases'>,
 ): Promise<T[]> {
   const done = new Map<string, T>();
   let remaining = [...databases];
   while (remaining.length > 0) {
-    const request: SliceJobRequest = { databases: remaining, ...(budgetMs === undefined ? {} : { budgetMs }) };
+    const request: SliceJobRequest = { ...options, databases: remaining };
     const outcomes = await callSlice<T[]>(dispatcher, slice, path, request);
     for (const outcome of outcomes) if (outcome.status !== 'not_started') done.set(outcome.database, outcome);
     const next = remaining.filter((database) => !done.has(database));

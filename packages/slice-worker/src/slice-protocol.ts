@@ -61,6 +61,12 @@ export interface SliceJobRequest {
    * are answered `not_started`, to be sent again). Default and maximum: {@link SLICE_JOB_MAX_MS}.
    */
   readonly budgetMs?: number;
+  /**
+   * `migrate` only: databases the caller's directory records a schema version for. One of them
+   * found empty is answered `failed` and left alone instead of being migrated from scratch: it
+   * is missing or was replaced, and an empty schema would hide that.
+   */
+  readonly established?: readonly string[];
 }
 
 /**

@@ -22,7 +22,7 @@ export function answerUnexpectedError(worker: string, c: Context, error: unknown
 }
 
 /** `GET /v1/waddles/{waddle}`: the method and the pattern of the route that failed (its path when no route matched). */
-function routeName(c: Context): string {
+export function routeName(c: Context): string {
   const pattern = routePath(c, -1);
   const path = pattern === '' || pattern.includes('*') ? c.req.path : pattern.replace(/:(\w+)/g, '{$1}');
   return `${c.req.method} ${path}`;

@@ -102,7 +102,11 @@ export async function openWaddle(
   // A ban must not reveal a private waddle to someone who was never in it (they may be banned ahead of joining).
   if (!waddle.is_member && !waddle.was_member && !waddle.is_public) throw notFound('waddle');
 
-  const database = context.waddleDatabase(waddle.id, { d1DatabaseId: waddle.d1_database_id, d1Binding: waddle.d1_binding });
+  const database = context.waddleDatabase(waddle.id, {
+    d1DatabaseId: waddle.d1_database_id,
+    d1Binding: waddle.d1_binding,
+    slice: waddle.slice,
+  });
   const found = await readCallerAccess(database, { userId: caller.id, now: context.now }, target);
 
   if (found.banned) throw forbidden('banned_from_waddle', 'you are banned from this waddle');

@@ -1,12 +1,12 @@
-import { cloudflareApiSettings } from '@waddle/registry/cloudflare-api-settings';
-import { bindingConnector, type DatabaseConnector, restConnector } from '@waddle/registry/database-connectors';
+import type { DatabaseConnector } from '@waddle/registry/database-connectors';
+import { dataPathConnectors } from '@waddle/registry/data-path-connectors';
 
 /**
- * How this Worker reaches a waddle's database, in order: its static binding named by the
- * registry's `d1_binding`, then the D1 REST API when configured (`cloudflareApiSettings`).
+ * How this Worker reaches a waddle's database, in order (`dataPathConnectors`): its static binding
+ * named by the registry's `d1_binding`; the binding slice the directory places it in, through the
+ * `SLICES` dispatch namespace binding (locally `SLICES_DISPATCH_URL`); and only for a database no
+ * slice reaches yet, the D1 REST API when configured (`cloudflareApiSettings`).
  */
 export function waddleConnectors(env: Env): DatabaseConnector[] {
-  const settings = env as unknown as Readonly<Record<string, unknown>>;
-  const api = cloudflareApiSettings(settings);
-  return api ? [bindingConnector(settings), restConnector(api)] : [bindingConnector(settings)];
+  return dataPathConnectors(env as unknown as Readonly<Record<string, unknown>>);
 }

@@ -21,7 +21,7 @@ const ERROR_MEANINGS = {
   415: 'The body is not sent as `application/json` (`unsupported_media_type`)',
   429: 'Too many requests: wait the seconds of `Retry-After`',
   500: 'An error the API did not expect (`internal`), logged with the route and the request id',
-  503: "A database or the identity provider's keys cannot be reached right now (`Retry-After` when known)",
+  503: "A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable`",
 } as const;
 
 /** A status the API answers with the error body. */
@@ -63,7 +63,7 @@ export function errorAnswers<Status extends ErrorStatus>(
 /** The errors of every route that needs a token: input or bookmark (400), token (401), global ban (403), unexpected (500), keys unreachable (503). */
 export const AUTHENTICATED_ERRORS = [400, 401, 403, 500, 503] as const;
 
-/** The errors of a route inside a waddle: {@link AUTHENTICATED_ERRORS} and 404 (the waddle, or what the path names in it); 503 also when its database cannot be reached. */
+/** The errors of a route inside a waddle: {@link AUTHENTICATED_ERRORS} and 404 (the waddle, or what the path names in it); 503 `waddle_unavailable` also when its database (its binding slice) cannot be reached. */
 export const IN_WADDLE_ERRORS = [...AUTHENTICATED_ERRORS, 404] as const;
 
 /** The errors a JSON body adds: too large (413), not `application/json` (415). */

@@ -20,9 +20,10 @@ export type WaddleRow = Pick<
 
 /**
  * A waddle's registry row with whether the caller is a member of it, and whether they ever were
- * (`user_waddles` remembers every join, after a leave, kick or ban).
+ * (`user_waddles` remembers every join, after a leave, kick or ban), and the binding slice its
+ * primary database is reached through (`databases.slice`; null when none).
  */
-export type WaddleForCaller = WaddleRow & { readonly is_member: 0 | 1; readonly was_member: 0 | 1 };
+export type WaddleForCaller = WaddleRow & { readonly is_member: 0 | 1; readonly was_member: 0 | 1; readonly slice: string | null };
 
 /**
  * The query that reads a waddle's registry row and the caller's membership, present and past, in
@@ -31,9 +32,10 @@ export type WaddleForCaller = WaddleRow & { readonly is_member: 0 | 1; readonly 
  *
  * ```sql
  * SELECT w.id, w.name, w.display_name, w.description, w.icon_url, w.owner_id, w.is_public, w.member_count, w.created_at,
- *        w.d1_database_id, w.d1_binding, m.user_id IS NOT NULL AS is_member,
+ *        w.d1_database_id, w.d1_binding, d.slice, m.user_id IS NOT NULL AS is_member,
  *        EXISTS (SELECT 1 FROM user_waddles u WHERE u.user_id = ? AND u.waddle_id = w.id) AS was_member
  * FROM waddles w LEFT JOIN waddle_members m ON m.waddle_id = w.id AND m.user_id = ?
+ *   LEFT JOIN databases d ON d.id = w.primary_database_id
  * WHERE w.id = ?
  * ```
  *
@@ -46,7 +48,8 @@ export function waddleForCallerQuery(db: Kysely<DB>, callerId: number, waddleId:
   return db
     .selectFrom('waddles as w')
     .leftJoin('waddle_members as m', (join) => join.onRef('m.waddle_id', '=', 'w.id').on('m.user_id', '=', callerId))
-    .select([...SHOWN_WADDLE_COLUMNS, 'w.d1_database_id', 'w.d1_binding'])
+    .leftJoin('databases as d', 'd.id', 'w.primary_database_id')
+    .select([...SHOWN_WADDLE_COLUMNS, 'w.d1_database_id', 'w.d1_binding', 'd.slice'])
     .select((eb) => [
       eb('m.user_id', 'is not', null).$castTo<0 | 1>().as('is_member'),
       eb

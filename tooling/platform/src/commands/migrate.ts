@@ -44,7 +44,11 @@ export async function migrateCommand(argv: readonly string[], io: CommandIo = co
   if (positionals[0] !== undefined && positionals[0] !== 'status')
     return usageError(MIGRATE_COMMAND_LINE, `unknown command ${positionals[0]} (use: migrate [status])`, io);
   const statusOnly = positionals[0] === 'status' || values['dry-run'];
-  const chosen = target ?? (values.target === 'remote' ? remoteTargetFromEnvironment() : localTarget());
+  const chosen =
+    target ??
+    (values.target === 'remote'
+      ? remoteTargetFromEnvironment()
+      : localTarget(undefined, { sliceDispatchUrl: process.env.SLICES_DISPATCH_URL }));
   const started = performance.now();
   const report = await runFanOut({
     target: chosen,

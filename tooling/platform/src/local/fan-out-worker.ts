@@ -1,20 +1,25 @@
 import { migrateAll } from '@waddle/provisioning/migrate-all';
 import { bindingTarget } from '@waddle/provisioning/binding-target';
+import { httpSliceDispatcher } from '@waddle/slice-worker/http-slice-dispatcher';
 
 interface FanOutRequest {
   readonly bindingOf: Record<string, string>;
   readonly centralDatabaseId: string;
   readonly concurrency: number;
   readonly dryRun: boolean;
+  /** The local platform's dispatch namespace: databases in slices are migrated by their slices. */
+  readonly sliceDispatchUrl?: string;
 }
 
 /**
- * Runs the migrate fan-out inside workerd over the D1 bindings Miniflare gave it, streaming
- * newline-delimited JSON: `{ progress }` after each database, then `{ report }`.
+ * Runs the migrate fan-out inside workerd over the D1 bindings Miniflare gave it (and, given
+ * `sliceDispatchUrl`, the local platform's slices for the databases the directory places in
+ * them), streaming newline-delimited JSON: `{ progress }` after each database, then `{ report }`.
  */
 export default {
   async fetch(request: Request, env: Record<string, unknown>, context: ExecutionContext): Promise<Response> {
-    const { bindingOf, centralDatabaseId, concurrency, dryRun } = (await request.json()) as FanOutRequest;
+    const { bindingOf, centralDatabaseId, concurrency, dryRun, sliceDispatchUrl } = (await request.json()) as FanOutRequest;
+    const sliceDispatcher = sliceDispatchUrl ? httpSliceDispatcher(sliceDispatchUrl) : undefined;
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
     const encoder = new TextEncoder();
@@ -22,7 +27,7 @@ export default {
     const run = (async () => {
       try {
         const report = await migrateAll({
-          target: bindingTarget(env, bindingOf, centralDatabaseId),
+          target: bindingTarget(env, bindingOf, centralDatabaseId, sliceDispatcher ? { sliceDispatcher } : {}),
           concurrency,
           dryRun,
           onProgress: (progress) => void send({ progress }),

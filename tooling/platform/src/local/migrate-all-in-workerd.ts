@@ -12,13 +12,19 @@ let script: Promise<string> | undefined;
  * The local fan-out, run inside workerd: a Worker bound to the central database and to every
  * database of the directory of databases runs `migrateAll` next to them and streams its progress back.
  * Every statement then costs a call inside the runtime instead of a round trip from Node through
- * Miniflare's proxy (which cost about 14 ms a statement at 1,000 databases).
+ * Miniflare's proxy (which cost about 14 ms a statement at 1,000 databases). Given the local
+ * platform's dispatch namespace (`sliceDispatchUrl`, what `waddle up` serves), the databases the
+ * directory places in slices are not bound (the local API's workerd has their files open) but
+ * migrated by their slices' migrate jobs.
  */
 export async function migrateAllInWorkerd(
   stateDirectory: string,
   options: Omit<FanOutSettings, 'centralMigrations' | 'waddleMigrations'>,
+  sliceDispatchUrl?: string,
 ): Promise<FanOutReport> {
-  const ids = [LOCAL_CENTRAL_DATABASE_ID, ...(await registeredDatabases(stateDirectory)).map((row) => row.d1_database_id)];
+  const rows = await registeredDatabases(stateDirectory);
+  const bound = sliceDispatchUrl ? rows.filter((row) => row.slice === null) : rows;
+  const ids = [LOCAL_CENTRAL_DATABASE_ID, ...bound.map((row) => row.d1_database_id)];
   const bindingOf = bindingNames(ids);
   script ??= bundleWorker(join(import.meta.dirname, 'fan-out-worker.ts'));
   const miniflare = await startLocalMiniflare(d1DatabasesOption(bindingOf), stateDirectory, await script);
@@ -30,6 +36,7 @@ export async function migrateAllInWorkerd(
         centralDatabaseId: LOCAL_CENTRAL_DATABASE_ID,
         concurrency: options.concurrency ?? 8,
         dryRun: options.dryRun ?? false,
+        ...(sliceDispatchUrl ? { sliceDispatchUrl } : {}),
       }),
     });
     let report: FanOutReport | undefined;
