@@ -64,6 +64,7 @@ const expectedColumns: Record<string, string[]> = {
   /* added */ message_mentions: ['message_id', 'kind', 'target_id', 'channel_id', 'thread_id', 'author_id'],
   /* added */ thread_follows: ['user_id', 'thread_id', 'following', 'muted', 'last_read_message_id'],
   /* added */ channel_notification_levels: ['user_id', 'channel_id', 'level', 'updated_at'],
+  /* added */ voice_session_participants: ['id', 'session_id', 'user_id', 'joined_at', 'last_seen_at', 'left_at'],
 };
 
 /** Columns that could hold personal data; a waddle database refers to users by id only. */
