@@ -9,6 +9,7 @@ import { categories } from './categories.ts';
 import { channels } from './channels.ts';
 import { me } from './me.ts';
 import { members } from './members.ts';
+import { messageEdits } from './message-edits.ts';
 import { messages } from './messages.ts';
 import { privacy } from './privacy.ts';
 import { reactions } from './reactions.ts';
@@ -17,6 +18,7 @@ import { roles } from './roles.ts';
 import { search } from './search.ts';
 import { service } from './service.ts';
 import { threads } from './threads.ts';
+import { voiceSessions } from './voice-sessions.ts';
 import { waddles } from './waddles.ts';
 
 /** `GET /v1/openapi.json`: the OpenAPI 3.1 document of every route, itself included (no token). */
@@ -52,12 +54,14 @@ export const apiRoutes = routeGroup()
   .route('/', channels)
   .route('/', categories)
   .route('/', messages)
+  .route('/', messageEdits)
   .route('/', reactions)
   .route('/', threads)
   .route('/', search)
   .route('/', readState)
   .route('/', roles)
-  .route('/', bans);
+  .route('/', bans)
+  .route('/', voiceSessions);
 
 apiRoutes.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
 apiRoutes.openapi(openApiDocumentRoute, (c) => {
