@@ -4,6 +4,7 @@ import type { JobSection } from '../job-section.ts';
 import { keyedPage } from './keyed-page.ts';
 import { typedSection } from '../typed-section.ts';
 import { channelNotificationLevelsExport, mentionsMadeExport, threadFollowsExport } from './mention-and-follow-export-sections.ts';
+import { voiceParticipationExport } from './voice-participation-export-section.ts';
 
 /** Messages per page: at most 10,000 characters each, so a page stays well under a chunk. */
 const MESSAGE_PAGE = 100;
@@ -281,4 +282,5 @@ export const waddleExportSections: readonly JobSection[] = [
   mentionsMadeExport,
   threadFollowsExport,
   channelNotificationLevelsExport,
+  voiceParticipationExport,
 ];
