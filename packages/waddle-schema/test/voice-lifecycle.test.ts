@@ -1,7 +1,9 @@
-import { env } from 'cloudflare:test';
+import { env, reset } from 'cloudflare:test';
+import { Migrator } from '@waddle/migrator/migrator';
 import type { Kysely } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DB } from '../src/generated/database.ts';
+import { waddleMigrations } from '../src/migrations/index.ts';
 import { freshWaddleDatabase } from './migrated-database.ts';
 
 let db: Kysely<DB>;
@@ -97,5 +99,25 @@ describe('the voice session lifecycle, kept by the schema', () => {
     ).rejects.toThrow(/CHECK constraint failed/);
     await join(1, 1, 2_000);
     await expect(leave(1, 1, 1_000)).rejects.toThrow(/CHECK constraint failed/);
+  });
+
+  it('closes, at their start, the open sessions of a database migrated before participants existed', async () => {
+    await reset();
+    const before = waddleMigrations.findIndex((migration) => migration.name === '0025_create_voice_participants');
+    const older = await new Migrator({ database: env.DB, migrations: waddleMigrations.slice(0, before) }).migrateToLatest();
+    expect(older.error).toBeUndefined();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO channels (id, name, type, created_by) VALUES (1, 'lounge', 'voice', 1)"),
+      env.DB.prepare('INSERT INTO voice_sessions (channel_id, started_at) VALUES (1, 1000), (1, 2000)'),
+      env.DB.prepare('INSERT INTO voice_sessions (channel_id, started_at, ended_at) VALUES (1, 3000, 3500)'),
+    ]);
+    const latest = await new Migrator({ database: env.DB, migrations: waddleMigrations }).migrateToLatest();
+    expect(latest.error).toBeUndefined();
+    const { results } = await env.DB.prepare('SELECT started_at, ended_at FROM voice_sessions ORDER BY id').all();
+    expect(results).toEqual([
+      { started_at: 1000, ended_at: 1000 },
+      { started_at: 2000, ended_at: 2000 },
+      { started_at: 3000, ended_at: 3500 },
+    ]);
   });
 });
