@@ -92,10 +92,14 @@ describe('every route', () => {
   );
 
   it.each(
-    inWaddle.filter(({ route }) => /\{(channel|thread|message|role|user|category)\}/.test(route.path)).map((e) => [e.key, e] as const),
+    inWaddle
+      .filter(({ route }) => /\{(channel|thread|message|role|user|category|session)\}/.test(route.path))
+      .map((e) => [e.key, e] as const),
   )('%s answers 404 for an unknown id, with nothing written', async (_, { route, example }) => {
     const before = await snapshot();
-    for (const name of ['channel', 'thread', 'message', 'role', 'user', 'category'].filter((n) => route.path.includes(`{${n}}`))) {
+    for (const name of ['channel', 'thread', 'message', 'role', 'user', 'category', 'session'].filter((n) =>
+      route.path.includes(`{${n}}`),
+    )) {
       if (name === 'user' && route.path.endsWith('/members/{user}') && route.method === 'DELETE') continue; // leaving needs no membership check of others: covered below
       const answer = await call(example.as, route.method, withParameter(route.path, example.path, name, '999999'), example.body);
       expect({ name, status: answer.status }).toEqual({ name, status: 404 });

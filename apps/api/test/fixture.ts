@@ -1,6 +1,7 @@
 import { env, reset } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { signAccessToken } from '@waddle/auth-token/access-token';
+import { testClock } from '@waddle/clock/test-clock';
 import { centralMigrations } from '@waddle/central-schema/migrations';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { Migration } from '@waddle/migrator/migration';
@@ -19,12 +20,14 @@ export type Persona = keyof typeof USER;
 /** Waddle 1 is private (owner, moderator, member), waddle 2 public (owner only). */
 export const WADDLE = { private: 1, public: 2 } as const;
 
-/** Channels of the private waddle. */
-export const CHANNEL = { general: 1, secret: 2, slow: 3, archived: 4, topics: 5 } as const;
+/** Channels of the private waddle: 6 and 7 are voice channels. */
+export const CHANNEL = { general: 1, secret: 2, slow: 3, archived: 4, topics: 5, lounge: 6, stage: 7 } as const;
 /** Threads: 1 in #general, 2 in the private #secret. */
 export const THREAD = { welcome: 1, hidden: 2 } as const;
 /** Messages: 1 and 2 in #general (member's, moderator's), 3 in #secret, 4 in the welcome thread. */
 export const MESSAGE = { byMember: 1, byModerator: 2, secret: 3, inThread: 4 } as const;
+/** Voice session 1 is open in #lounge, started by the moderator, who is in it (since the fixture was built: it goes stale 5 minutes later). */
+export const VOICE_SESSION = { lounge: 1 } as const;
 /** Roles of the private waddle besides the default one (id 0). */
 export const ROLE = { moderator: 1, helper: 2 } as const;
 
@@ -45,9 +48,9 @@ async function migrate(database: D1DatabaseLike, migrations: readonly Migration[
  * Empties every test database and builds the test platform on the real migrations: users
  * (one globally banned, one erased), a private and a public waddle bound as `WADDLE_PRIVATE` and
  * `WADDLE_PUBLIC`, and in the private one channels (one in slow mode, one archived, one requiring
- * threads, and #secret, private: its `@everyone` overwrite denies VIEW_CHANNELS, the Moderator
- * role's and the moderator's own overwrites allow it), threads, messages (through the query
- * library), roles and a ban.
+ * threads, two voice channels, and #secret, private: its `@everyone` overwrite denies
+ * VIEW_CHANNELS, the Moderator role's and the moderator's own overwrites allow it), threads,
+ * messages (through the query library), roles, a ban and an open voice session.
  */
 export async function freshPlatform(): Promise<void> {
   await reset();
@@ -82,6 +85,9 @@ export async function freshPlatform(): Promise<void> {
         (1, 'general', 1, 0, 0, 'optional', 1), (2, 'secret', 1, 0, 0, 'optional', 1), (3, 'slow', 1, 60, 0, 'optional', 1),
         (4, 'old', 1, 0, 1, 'optional', 1), (5, 'topics', 1, 0, 0, 'required', 1)`,
     ),
+    waddle.prepare(
+      "INSERT INTO channels (id, name, type, category_id, created_by) VALUES (6, 'lounge', 'voice', 1, 1), (7, 'stage', 'voice', 1, 1)",
+    ),
     waddle.prepare("INSERT INTO threads (id, channel_id, title, created_by) VALUES (1, 1, 'Welcome', 3), (2, 2, 'Hidden', 1)"),
     waddle
       .prepare("INSERT INTO roles (id, name, permissions, position) VALUES (1, 'Moderator', ?, 2), (2, 'Helper', 0, 1)")
@@ -100,6 +106,13 @@ export async function freshPlatform(): Promise<void> {
   await postMessage(messages, { channelId: 2, authorId: USER.owner, content: 'the secret plan', createdAt: 12_000 });
   await postMessage(messages, { channelId: 1, threadId: 1, authorId: USER.member, content: 'first in thread', createdAt: 13_000 });
   await waddle.prepare("INSERT INTO reactions (message_id, emoji, user_id) VALUES (2, '👍', 3)").run();
+  const now = testClock().now();
+  await waddle.batch([
+    waddle.prepare('INSERT INTO voice_sessions (id, channel_id, started_by, started_at) VALUES (1, 6, 2, ?)').bind(now),
+    waddle
+      .prepare('INSERT INTO voice_session_participants (session_id, user_id, joined_at, last_seen_at) VALUES (1, 2, ?, ?)')
+      .bind(now, now),
+  ]);
 }
 
 /** A valid token for a persona (or any user id), one hour long. */

@@ -60,7 +60,7 @@ export function waddleDatabase(binding: (typeof SUBJECT_WADDLES)[number]['bindin
  * distinctive strings, membership in five waddles (each its own database; one left since), and in
  * each: messages in English, Russian and Japanese (one edited, one with an attachment), reactions
  * on their own and others' messages, read state, a role, a slow-mode clock, a voice session they
- * started, a thread only they wrote in and one the owner wrote in; a ban in waddle 4, which they left. The owner (user 1) writes, reacts and reads beside
+ * started and three stints in voice sessions, a thread only they wrote in and one the owner wrote in; a ban in waddle 4, which they left. The owner (user 1) writes, reacts and reads beside
  * them everywhere, so the test can show other users' data stays.
  */
 export async function seedSubject(): Promise<void> {
@@ -184,9 +184,16 @@ export async function seedSubject(): Promise<void> {
       d1.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (?, 1, 1)').bind(SUBJECT),
       d1
         .prepare(
-          "INSERT INTO voice_sessions (channel_id, rtk_session_id, started_by, max_participants) VALUES (1, 'rtk-zephyr', ?, 3), (1, 'rtk-owner', 1, 2)",
+          "INSERT INTO voice_sessions (id, channel_id, rtk_session_id, started_by, max_participants, started_at, ended_at) VALUES (60, 1, 'rtk-zephyr', ?, 3, ?, ?), (61, 1, 'rtk-owner', 1, 2, ?, ?)",
         )
-        .bind(SUBJECT),
+        .bind(SUBJECT, at, at + 10, at + 20, at + 30),
+      // The subject was in both sessions (twice in the owner's), the owner in theirs.
+      d1
+        .prepare(
+          `INSERT INTO voice_session_participants (session_id, user_id, joined_at, last_seen_at, left_at) VALUES
+            (60, ?1, ?2, ?2, ?3), (61, ?1, ?4, ?4, ?5), (61, ?1, ?5, ?5, ?6), (61, 1, ?4, ?6, ?6)`,
+        )
+        .bind(SUBJECT, at, at + 10, at + 20, at + 25, at + 30),
       // What the subject alone may not do in #slow (their overwrite), beside the owner's and a role's.
       d1
         .prepare(

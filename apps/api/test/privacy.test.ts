@@ -121,6 +121,7 @@ async function othersData(): Promise<string> {
       'SELECT * FROM read_states WHERE user_id <> ? ORDER BY 1, 2',
       'SELECT * FROM member_roles WHERE user_id <> ? ORDER BY 1, 2',
       'SELECT * FROM voice_sessions WHERE started_by <> ? ORDER BY id',
+      'SELECT * FROM voice_session_participants WHERE user_id <> ? ORDER BY id',
       'SELECT * FROM threads WHERE created_by <> ? ORDER BY id',
       "SELECT * FROM channel_overwrites WHERE NOT (target_kind = 'member' AND target_id = ?) ORDER BY 1, 2, 3",
       "SELECT m.id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH 'owner' AND m.user_id <> ? ORDER BY m.id",
@@ -252,6 +253,15 @@ describe('export', () => {
           .filter((r) => r.waddleId === id)
           .map((r) => r.data),
       ).toEqual([{ channel_id: 3, allow: 0, deny: 256 }]);
+      expect(
+        of('voice_participation')
+          .filter((r) => r.waddleId === id)
+          .map((r) => [r.data.session_id, r.data.left_at - r.data.joined_at]),
+      ).toEqual([
+        [60, 10],
+        [61, 5],
+        [61, 5],
+      ]);
       expect(
         of('thread')
           .filter((r) => r.waddleId === id)
@@ -405,7 +415,7 @@ describe('erasure', () => {
         .bind(SUBJECT)
         .first<{ n: number }>();
       expect(overwrites!.n).toBe(0);
-      for (const table of ['reactions', 'read_states', 'member_roles', 'slow_mode_clocks', 'bans']) {
+      for (const table of ['reactions', 'read_states', 'member_roles', 'slow_mode_clocks', 'bans', 'voice_session_participants']) {
         expect({
           table,
           rows: (await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`).bind(SUBJECT).first<{ n: number }>())!.n,
@@ -522,8 +532,8 @@ describe('erasure', () => {
     expect(resumed.slice(0, 3)).toEqual(interrupted.slice(0, 3));
     expect(resumed.slice(3).map(({ status, attempts, error }) => [status, attempts, error])).toEqual(Array(3).fill(['done', 2, null]));
     // Each database erased its rows once: 3 messages, 1 reaction on another's message, 1 read state, 1 role, 1 clock, the ban in waddle 4, 1 voice session, 1 thread title,
-    // the user's rows in thread_follows (threads they started or posted in are followed automatically), and their channel overwrite.
-    expect(resumed.slice(1).map((p) => p.rowsDone)).toEqual([12, 12, 12, 13, 12]);
+    // the user's rows in thread_follows (threads they started or posted in are followed automatically), their channel overwrite and 3 stints in voice sessions.
+    expect(resumed.slice(1).map((p) => p.rowsDone)).toEqual([15, 15, 15, 16, 15]);
     expect(await everyOccurrence()).toEqual([]);
     expect(await counterDrift()).toEqual([]);
 

@@ -1,5 +1,5 @@
 import { Permission } from '../src/access/permissions.ts';
-import { CHANNEL, MESSAGE, type Persona, ROLE, THREAD, USER, WADDLE } from './fixture.ts';
+import { CHANNEL, MESSAGE, type Persona, ROLE, THREAD, USER, VOICE_SESSION, WADDLE } from './fixture.ts';
 
 /** A request that succeeds on the fresh test platform, for one route. */
 export interface RouteExample {
@@ -16,6 +16,7 @@ export interface RouteExample {
 }
 
 const w = `/v1/waddles/${WADDLE.private}`;
+const lounge = `${w}/channels/${CHANNEL.lounge}/voice-sessions/${VOICE_SESSION.lounge}`;
 
 /** One succeeding request per route, by `METHOD path-pattern`. The tests check that every route has one. */
 export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
@@ -126,6 +127,32 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
   'DELETE /v1/waddles/{waddle}/messages/{message}': { path: `${w}/messages/${MESSAGE.byMember}`, as: 'moderator', status: 204 },
   'PUT /v1/waddles/{waddle}/messages/{message}/pin': { path: `${w}/messages/${MESSAGE.byMember}/pin`, as: 'moderator', status: 204 },
   'DELETE /v1/waddles/{waddle}/messages/{message}/pin': { path: `${w}/messages/${MESSAGE.byMember}/pin`, as: 'moderator', status: 204 },
+  'GET /v1/waddles/{waddle}/messages/{message}/edits': {
+    path: `${w}/messages/${MESSAGE.byMember}/edits?limit=10`,
+    as: 'member',
+    status: 200,
+    invalidQuery: '?limit=101',
+  },
+  'GET /v1/waddles/{waddle}/channels/{channel}/voice-sessions': {
+    path: `${w}/channels/${CHANNEL.lounge}/voice-sessions?limit=10`,
+    as: 'member',
+    status: 200,
+    invalidQuery: '?limit=0',
+  },
+  'POST /v1/waddles/{waddle}/channels/{channel}/voice-sessions': {
+    path: `${w}/channels/${CHANNEL.stage}/voice-sessions`,
+    as: 'member',
+    status: 201,
+  },
+  'POST /v1/waddles/{waddle}/channels/{channel}/voice-sessions/{session}/join': { path: `${lounge}/join`, as: 'member', status: 201 },
+  'POST /v1/waddles/{waddle}/channels/{channel}/voice-sessions/{session}/leave': { path: `${lounge}/leave`, as: 'moderator', status: 200 },
+  'POST /v1/waddles/{waddle}/channels/{channel}/voice-sessions/{session}/end': { path: `${lounge}/end`, as: 'moderator', status: 200 },
+  'GET /v1/waddles/{waddle}/channels/{channel}/voice-sessions/{session}/participants': {
+    path: `${lounge}/participants`,
+    as: 'member',
+    status: 200,
+    invalidQuery: '?cursor=not-a-cursor',
+  },
   'GET /v1/waddles/{waddle}/channels/{channel}/pins': { path: `${w}/channels/${CHANNEL.general}/pins`, as: 'member', status: 200 },
   'PUT /v1/waddles/{waddle}/messages/{message}/reactions/{emoji}': {
     path: `${w}/messages/${MESSAGE.byModerator}/reactions/${encodeURIComponent('🐧')}`,

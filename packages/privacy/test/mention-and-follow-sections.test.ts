@@ -64,6 +64,7 @@ describe('mentions, follows and thread read state in a personal-data job', () =>
     expect(await runSection(channelNotificationLevelsExport)).toEqual([
       { type: 'channel_notification_level', channel_id: 1, level: 'mentions', updated_at: 100 },
     ]);
+    // Appended in this order after the sections before them (a running job finds sections by name).
     const first = waddleExportSections.indexOf(mentionsMadeExport);
     expect(waddleExportSections.slice(first, first + 3)).toEqual([
       mentionsMadeExport,

@@ -66,6 +66,7 @@ const expectedColumns: Record<string, string[]> = {
   /* added */ channel_notification_levels: ['user_id', 'channel_id', 'level', 'updated_at'],
   /* added */ channel_overwrites: ['channel_id', 'target_kind', 'target_id', 'allow', 'deny'],
   /* added */ shard_fence: ['id', 'sealed_at'],
+  /* added */ voice_session_participants: ['id', 'session_id', 'user_id', 'joined_at', 'last_seen_at', 'left_at'],
 };
 
 /** Columns that could hold personal data; a waddle database refers to users by id only. */

@@ -11,6 +11,7 @@ import { channels } from './channels.ts';
 import { me } from './me.ts';
 import { members } from './members.ts';
 import { mentions } from './mentions.ts';
+import { messageEdits } from './message-edits.ts';
 import { messages } from './messages.ts';
 import { notificationLevels } from './notification-levels.ts';
 import { privacy } from './privacy.ts';
@@ -22,6 +23,7 @@ import { search } from './search.ts';
 import { service } from './service.ts';
 import { threadFollows } from './thread-follows.ts';
 import { threads } from './threads.ts';
+import { voiceSessions } from './voice-sessions.ts';
 import { waddles } from './waddles.ts';
 
 /** `GET /v1/openapi.json`: the OpenAPI 3.1 document of every route, itself included (no token). */
@@ -59,6 +61,7 @@ export const apiRoutes = routeGroup()
   .route('/', channelOverwrites)
   .route('/', categories)
   .route('/', messages)
+  .route('/', messageEdits)
   .route('/', reactions)
   .route('/', threads)
   .route('/', search)
@@ -67,7 +70,8 @@ export const apiRoutes = routeGroup()
   .route('/', threadFollows)
   .route('/', notificationLevels)
   .route('/', roles)
-  .route('/', bans);
+  .route('/', bans)
+  .route('/', voiceSessions);
 
 apiRoutes.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
 apiRoutes.openapi(openApiDocumentRoute, (c) => {

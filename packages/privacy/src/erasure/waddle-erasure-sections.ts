@@ -271,6 +271,24 @@ export const voiceSessionsErasure = boundedDeletion('voice_sessions', ({ db }, u
 );
 
 /**
+ * The user's voice participation, each stint in a session: when and with whom they were in a call
+ * is theirs. A session they were the last one in ends (the schema's trigger, at the latest time
+ * anyone was seen in it); what it keeps of them is a number, `max_participants`. The sessions
+ * they started stay for the others, unattributed (`voiceSessionsErasure`).
+ *
+ * ```sql
+ * delete from "voice_session_participants" where "user_id" = ?
+ *   and "id" in (select "id" from "voice_session_participants" where "user_id" = ? limit ?)   -- 500, voice_participants_by_user
+ * ```
+ */
+export const voiceParticipationErasure = boundedDeletion('voice_participations', ({ db }, userId, limit) =>
+  db
+    .deleteFrom('voice_session_participants')
+    .where('user_id', '=', userId)
+    .where('id', 'in', (eb) => eb.selectFrom('voice_session_participants').select('id').where('user_id', '=', userId).limit(limit)),
+);
+
+/**
  * Rewrites the full-text index. A contentless FTS5 index forgets a deleted message at once for
  * every query, but the tokens stay in its pages until they are merged; `optimize` merges them
  * all, so no trace of the erased messages is left in the database file.
@@ -308,5 +326,6 @@ export const waddleErasureSections: readonly JobSection[] = [
   threadFollowsErasure,
   channelNotificationLevelsErasure,
   channelOverwritesErasure,
+  voiceParticipationErasure,
   searchIndexErasure,
 ];

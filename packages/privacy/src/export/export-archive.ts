@@ -12,7 +12,8 @@ const CHUNKS_PER_READ = 25;
  * `{"format":"waddle-export/1","userId":…,"jobId":…,"createdAt":…,"finishedAt":…,"records":[{"type":"profile","data":{…}}, …]}`,
  * with records of type `profile`, `settings`, `global_ban`, `membership`, `audit_entry`,
  * `audit_entry_about`, then per waddle (`waddleId`) `message` (with `edits` and `attachments`),
- * `reaction`, `read_state`, `role`, `ban`, `voice_session`.
+ * `reaction`, `read_state`, `role`, `ban`, `voice_session`, `thread`, `mention`, `thread_follow`,
+ * `channel_notification_level`, `voice_participation`.
  *
  * ```sql
  * select "seq", "body" from "export_chunks" where "job_id" = ? and "seq" > ? order by "seq" limit ?   -- 25

@@ -5,6 +5,7 @@ import { keyedPage } from './keyed-page.ts';
 import { channelOverwritesExport } from './channel-overwrites-export.ts';
 import { typedSection } from '../typed-section.ts';
 import { channelNotificationLevelsExport, mentionsMadeExport, threadFollowsExport } from './mention-and-follow-export-sections.ts';
+import { voiceParticipationExport } from './voice-participation-export-section.ts';
 
 /** Messages per page: at most 10,000 characters each, so a page stays well under a chunk. */
 const MESSAGE_PAGE = 100;
@@ -283,4 +284,5 @@ export const waddleExportSections: readonly JobSection[] = [
   threadFollowsExport,
   channelNotificationLevelsExport,
   channelOverwritesExport,
+  voiceParticipationExport,
 ];

@@ -164,6 +164,15 @@ export interface Threads {
   title: string;
 }
 
+export interface VoiceSessionParticipants {
+  id: Generated<number>;
+  joined_at: number;
+  last_seen_at: number;
+  left_at: number | null;
+  session_id: number;
+  user_id: number;
+}
+
 export interface VoiceSessions {
   channel_id: number;
   ended_at: number | null;
@@ -193,5 +202,6 @@ export interface DB {
   slow_mode_clocks: SlowModeClocks;
   thread_follows: ThreadFollows;
   threads: Threads;
+  voice_session_participants: VoiceSessionParticipants;
   voice_sessions: VoiceSessions;
 }
