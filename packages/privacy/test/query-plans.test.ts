@@ -77,9 +77,9 @@ async function statementsOf(sections: readonly JobSection[], migrations: readonl
 describe("the statements of a privacy job's sections", () => {
   const cases: [string, readonly JobSection[], readonly Migration[], number][] = [
     ['central export', centralExportSections, centralMigrations, 6],
-    ['waddle export', waddleExportSections, waddleMigrations, 11],
+    ['waddle export', waddleExportSections, waddleMigrations, 12],
     ['central erasure', centralErasureSections, centralMigrations, 2],
-    ['waddle erasure', waddleErasureSections, waddleMigrations, 12],
+    ['waddle erasure', waddleErasureSections, waddleMigrations, 13],
   ];
   it.each(cases)(
     '%s: each runs on real D1 and is served by an index (no full scan, no temporary B-tree)',

@@ -130,8 +130,13 @@ describe('0023 turns private channels into overwrites', () => {
   it('keeps the flag on the way down', async () => {
     await seed(771);
     await migrate(waddleMigrations);
-    const { error } = await new Migrator({ database: env.DB, migrations: waddleMigrations }).migrateDown();
-    if (error) throw error;
+    // Every migration after 0023 first, then 0023 itself.
+    const migrator = new Migrator({ database: env.DB, migrations: waddleMigrations });
+    const overwrites = waddleMigrations.findIndex((m) => m.name === '0023_create_channel_overwrites');
+    for (let step = waddleMigrations.length - 1; step >= overwrites; step--) {
+      const { error } = await migrator.migrateDown();
+      if (error) throw error;
+    }
     expect(await rows('SELECT id, is_private FROM channels ORDER BY id')).toEqual([
       { id: 1, is_private: 0 },
       { id: 2, is_private: 1 },
