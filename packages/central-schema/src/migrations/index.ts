@@ -16,6 +16,7 @@ import { createPrivacyJobs } from './0014_create_privacy_jobs.ts';
 import { indexAuditLogBySubject } from './0015_index_audit_log_by_subject.ts';
 import { addExportArchiveExpiry } from './0016_add_export_archive_expiry.ts';
 import { createDatabases } from './0017_create_databases.ts';
+import { createAttachmentStorage } from './0018_create_attachment_storage.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const centralMigrations: readonly Migration[] = [
   indexAuditLogBySubject,
   addExportArchiveExpiry,
   createDatabases,
+  createAttachmentStorage,
 ];

@@ -20,6 +20,7 @@ import { addVoiceSessionStarter } from './0018_add_voice_session_starter.ts';
 import { indexThreadsByCreator } from './0019_index_threads_by_creator.ts';
 import { flagMessageDecorations } from './0020_flag_message_decorations.ts';
 import { createMentionsAndFollows } from './0021_create_mentions_and_follows.ts';
+import { trackAttachmentObjects } from './0024_track_attachment_objects.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -44,4 +45,5 @@ export const waddleMigrations: readonly Migration[] = [
   indexThreadsByCreator,
   flagMessageDecorations,
   createMentionsAndFollows,
+  trackAttachmentObjects,
 ];
