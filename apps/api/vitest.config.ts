@@ -1,6 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { TEST_AUTH_SECRET, TEST_WADDLE_BINDINGS } from './test/test-config.ts';
+import { TEST_ATTACHMENT_LIMITS, TEST_AUTH_SECRET, TEST_WADDLE_BINDINGS } from './test/test-config.ts';
 
 export default defineConfig({
   test: {
@@ -14,7 +14,15 @@ export default defineConfig({
       miniflare: {
         // Set here, so the `.dev.vars` that `npm start` writes (the local D1 API of a running
         // platform) never leaks into tests: provisioning tests configure their own.
-        bindings: { AUTH_SECRET: TEST_AUTH_SECRET, CLOUDFLARE_API_BASE_URL: '', CLOUDFLARE_ACCOUNT_ID: '', CLOUDFLARE_API_TOKEN: '' },
+        bindings: {
+          AUTH_SECRET: TEST_AUTH_SECRET,
+          CLOUDFLARE_API_BASE_URL: '',
+          CLOUDFLARE_ACCOUNT_ID: '',
+          CLOUDFLARE_API_TOKEN: '',
+          // Small upload limits, so a test sends a file just over them (wrangler.jsonc has the real ones).
+          ATTACHMENT_DIRECT_MAX_BYTES: String(TEST_ATTACHMENT_LIMITS.directMaxBytes),
+          ATTACHMENT_MAX_BYTES: String(TEST_ATTACHMENT_LIMITS.maxBytes),
+        },
         // The central database of wrangler.jsonc, plus waddle databases bound statically (the
         // registry's `d1_binding` names them, as a deployment's fast path does).
         d1Databases: { CENTRAL_DB: 'local-central', ...TEST_WADDLE_BINDINGS },

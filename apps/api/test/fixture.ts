@@ -25,6 +25,21 @@ export const CHANNEL = { general: 1, secret: 2, slow: 3, archived: 4, topics: 5 
 export const THREAD = { welcome: 1, hidden: 2 } as const;
 /** Messages: 1 and 2 in #general (member's, moderator's), 3 in #secret, 4 in the welcome thread. */
 export const MESSAGE = { byMember: 1, byModerator: 2, secret: 3, inThread: 4 } as const;
+/** The member's file attached to their message in #general (stored in the attachment bucket). */
+export const ATTACHMENT = {
+  id: 1,
+  objectKey: 'waddles/1/users/3/7e1f0c4a-0000-4000-8000-00000000a771',
+  filename: 'notes.json',
+  content: '{"notes":"penguins huddle"}',
+} as const;
+
+/** The member's multipart upload for their message in #general, its one part stored, not yet completed. */
+export const UPLOAD = {
+  id: '0b5e6c2d-0000-4000-8000-0000000000b1',
+  objectKey: 'waddles/1/users/3/0b5e6c2d-0000-4000-8000-0000000000b1',
+  content: '{"part":"one"}',
+} as const;
+
 /** Roles of the private waddle besides the default one (id 0). */
 export const ROLE = { moderator: 1, helper: 2 } as const;
 
@@ -94,6 +109,22 @@ export async function freshPlatform(): Promise<void> {
   await postMessage(messages, { channelId: 2, authorId: USER.owner, content: 'the secret plan', createdAt: 12_000 });
   await postMessage(messages, { channelId: 1, threadId: 1, authorId: USER.member, content: 'first in thread', createdAt: 13_000 });
   await waddle.prepare("INSERT INTO reactions (message_id, emoji, user_id) VALUES (2, '👍', 3)").run();
+  await env.ATTACHMENTS.put(ATTACHMENT.objectKey, ATTACHMENT.content, { httpMetadata: { contentType: 'application/json' } });
+  await waddle
+    .prepare(
+      "INSERT INTO message_attachments (id, message_id, filename, size_bytes, mime_type, url, object_key, created_at) VALUES (?, 1, ?, ?, 'application/json', ?, ?, 14000)",
+    )
+    .bind(ATTACHMENT.id, ATTACHMENT.filename, ATTACHMENT.content.length, `/v1/waddles/1/attachments/${ATTACHMENT.id}`, ATTACHMENT.objectKey)
+    .run();
+  const multipart = await env.ATTACHMENTS.createMultipartUpload(UPLOAD.objectKey, { httpMetadata: { contentType: 'application/json' } });
+  const part = await multipart.uploadPart(1, UPLOAD.content);
+  await central
+    .prepare(
+      `INSERT INTO attachment_uploads (object_key, waddle_id, message_id, user_id, filename, mime_type, size_bytes, multipart_upload_id, parts, created_at)
+        VALUES (?, 1, 1, 3, 'part.json', 'application/json', ?, ?, json_object('1', ?), ?)`,
+    )
+    .bind(UPLOAD.objectKey, UPLOAD.content.length, multipart.uploadId, part.etag, Date.now())
+    .run();
 }
 
 /** A valid token for a persona (or any user id), one hour long. */
@@ -127,7 +158,9 @@ export async function call(
   }
   const response = await exports.default.fetch(`http://waddle${path}`, init);
   const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
+  // A download answers the file itself (text here, JSON only for a JSON file); every other answer is JSON.
+  const isJson = /^application\/json\b/.test(response.headers.get('content-type') ?? '');
+  const parsed = !text ? undefined : isJson ? JSON.parse(text) : text;
   expectContractKept(method, path, response.status, parsed);
   return { status: response.status, body: parsed, headers: response.headers };
 }

@@ -48,6 +48,9 @@ export function contractViolation(method: string, path: string, status: number, 
   const answer = route.answers[String(status)];
   if (!answer) return `${route.key} answered ${status}, a status it does not declare (${Object.keys(route.answers).join(', ')})`;
   const schema = answer.content?.['application/json']?.schema;
+  // A file (a download) is declared as bytes of any type (a JSON file among them): no schema holds it.
+  if (schema === undefined && answer.content !== undefined)
+    return body === undefined ? `${route.key} answered ${status} without the file it declares` : null;
   if (schema === undefined) return body === undefined ? null : `${route.key} answered ${status} with a body where it declares none`;
   if (!isZodSchema(schema)) return `${route.key} declares a ${status} body that is not a zod schema`;
   const parsed = schema.safeParse(body);
