@@ -6,11 +6,12 @@ import { routeDashboard } from './dashboard/dashboard-routes.ts';
 import { runOptimizeTick } from './maintenance/optimize-tick.ts';
 import { monitorDependencies } from './monitor-dependencies.ts';
 import { runSamplingTick } from './sampling/sampling-tick.ts';
+import { countAttachmentUsage } from './attachments/count-attachment-usage.ts';
 
 /**
  * The size monitor Worker: `GET /health`, the operators' dashboard and its JSON API
  * (`dashboard/dashboard-routes.ts`), and two crons (sampling, and the optimize pass named by
- * `OPTIMIZE_CRON`). An error the dashboard did not expect answers 500 `internal` and is logged as
+ * `OPTIMIZE_CRON`; the sampling one also counts attachment bytes per waddle). An error the dashboard did not expect answers 500 `internal` and is logged as
  * one JSON line with the route and the request id (`@waddle/worker-log`).
  */
 export default {
@@ -49,6 +50,11 @@ export default {
     console.log(
       `sampling: ${report.measured.length} measured, ${report.failed.length} failed, ${report.alerts.length} alerts, ${report.queries} queries, next after waddle ${report.nextCursor}`,
     );
+    const usage = await countAttachmentUsage(central, dependencies, config);
+    if (usage)
+      console.log(
+        `attachments: ${usage.counted.length} waddles counted in ${usage.listCalls} list calls, next waddle ${usage.nextWaddleId}`,
+      );
   },
 } satisfies ExportedHandler<Env>;
 

@@ -12,13 +12,15 @@ export interface MonitorDependencies {
   readonly connectors: readonly DatabaseConnector[];
   readonly fetch: typeof fetch;
   readonly now: () => number;
+  /** The attachment bucket whose bytes per waddle the monitor counts; without one, nothing is counted. */
+  readonly attachments?: Pick<R2Bucket, 'list'>;
 }
 
 /**
  * The Worker's own dependencies: a waddle database is reached through the static binding its
  * registry row names (`bindingConnector`), else over the D1 REST API when `cloudflareApiSettings`
  * finds the account's settings (`restConnector`); the global
- * `fetch`; the system clock.
+ * `fetch`; the system clock; the attachment bucket (`ATTACHMENTS`) when bound.
  *
  * @example
  * ```ts
@@ -30,5 +32,6 @@ export function monitorDependencies(env: object): MonitorDependencies {
   const connectors: DatabaseConnector[] = [bindingConnector(bindings)];
   const api = cloudflareApiSettings(bindings);
   if (api) connectors.push(restConnector(api));
-  return { connectors, fetch: (input, init) => fetch(input, init), now: systemClock };
+  const attachments = bindings.ATTACHMENTS as Pick<R2Bucket, 'list'> | undefined;
+  return { connectors, fetch: (input, init) => fetch(input, init), now: systemClock, ...(attachments ? { attachments } : {}) };
 }

@@ -3,6 +3,7 @@ import { openCentralDatabase } from '../central/central-database.ts';
 import type { MonitorConfig } from '../config/monitor-config.ts';
 import type { MonitorDependencies } from '../monitor-dependencies.ts';
 import { runSamplingTick } from '../sampling/sampling-tick.ts';
+import { countAttachmentUsage } from '../attachments/count-attachment-usage.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { databaseSamples } from './database-samples.ts';
 import { listMonitoredDatabases, recentSizeAlerts } from './database-listing.ts';
@@ -23,7 +24,7 @@ const SAMPLES_PATH = /^\/api\/databases\/([^/]+)\/samples$/;
  * - `GET /api/databases` every monitored database fullest first, the limits, and the latest alerts;
  * - `GET /api/databases/{d1DatabaseId}/samples?days=7&points=400` a database's samples;
  * - `POST /api/sample` runs one sampling tick now (the cron's work, within the same query
- *   budget), for a fresh view after a deploy or on a local `wrangler dev`, where crons do not fire.
+ *   budget, and its count of attachment bytes), for a fresh view after a deploy or on a local `wrangler dev`, where crons do not fire.
  *   A browser may only send it from the dashboard's own origin.
  *
  * Returns `null` for any other path, so the caller answers 404. "Now" (the samples' window, the
@@ -32,6 +33,7 @@ const SAMPLES_PATH = /^\/api\/databases\/([^/]+)\/samples$/;
  * ```sql
  * SELECT * FROM monitored_databases ORDER BY size_bytes DESC, d1_database_id;
  * SELECT d1_database_id, level FROM size_alert_states;
+ * SELECT waddle_id, bytes, objects, measured_at FROM attachment_usage;
  * SELECT id, created_at, resource_id, metadata FROM audit_log WHERE action = 'monitor.size_alert' ORDER BY id DESC LIMIT 50;
  * SELECT sampled_at, size_bytes FROM size_samples WHERE d1_database_id = ? AND sampled_at >= ? ORDER BY sampled_at;
  * ```
@@ -71,12 +73,14 @@ export async function routeDashboard(
     if (origin !== null && origin !== url.origin)
       return jsonError(403, 'forbidden', 'sampling can only be started from the dashboard itself');
     const report = await runSamplingTick(env.CENTRAL_DB, dependencies, config);
+    const usage = await countAttachmentUsage(env.CENTRAL_DB, dependencies, config);
     return json({
       measured: report.measured.length,
       failed: report.failed,
       alertsSent: report.alerts.length,
       queries: report.queries,
       nextCursor: report.nextCursor,
+      attachmentWaddlesCounted: usage?.counted.length ?? 0,
     });
   }
 
