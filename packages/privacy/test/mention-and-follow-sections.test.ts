@@ -84,7 +84,12 @@ describe('mentions, follows and thread read state in a personal-data job', () =>
 
   it('are erased: the mentions the user made go with their messages, follows and levels are deleted; mentions of them stay as an id', async () => {
     for (const section of waddleErasureSections.filter((s) => s.name !== 'search_index')) await runSection(section);
-    expect(waddleErasureSections.map((s) => s.name).slice(-3)).toEqual(['thread_follows', 'channel_notification_levels', 'search_index']);
+    expect(waddleErasureSections.map((s) => s.name).slice(-4)).toEqual([
+      'thread_follows',
+      'channel_notification_levels',
+      'attachment_objects',
+      'search_index',
+    ]);
     expect(await count('SELECT count(*) AS n FROM message_mentions WHERE message_id IN (10, 11, 12)')).toBe(0);
     expect(await count('SELECT count(*) AS n FROM thread_follows WHERE user_id = 5')).toBe(0);
     expect(await count('SELECT count(*) AS n FROM channel_notification_levels WHERE user_id = 5')).toBe(0);
