@@ -1,6 +1,9 @@
 import { env } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { testClock } from '@waddle/clock/test-clock';
+import { exportArchive } from '@waddle/privacy/export-archive';
+import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
+import { startExport } from '@waddle/privacy/start-export';
 import { bindingConnector, type DatabaseConnector } from '@waddle/registry/database-connectors';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { deleteStaleUploads } from '../src/scheduled/delete-stale-uploads.ts';
@@ -228,6 +231,26 @@ describe('attachments in R2', () => {
     expect(await env.ATTACHMENTS.head(UPLOAD.objectKey)).toBeNull();
     expect(await env.CENTRAL_DB.prepare('SELECT count(*) AS n FROM attachment_uploads').first()).toEqual({ n: 0 });
     expect(await env.WADDLE_PRIVATE.prepare('SELECT count(*) AS n FROM attachment_object_deletions').first()).toEqual({ n: 0 });
+  });
+
+  it("lists the user's attachments in their export, each linking the download that serves it", async () => {
+    const clock = testClock();
+    const job = await startExport(env.CENTRAL_DB, 3, 'user', clock.now());
+    const done = await runJobToEnd(env.CENTRAL_DB, connectors, job.id, { clock: clock.now });
+    let text = '';
+    for await (const piece of exportArchive(env.CENTRAL_DB, done)) text += piece;
+    const records = (JSON.parse(text) as { records: { type: string; data: { id: number; attachments: unknown[] } }[] }).records;
+    const message = records.find((record) => record.type === 'message' && record.data.id === MESSAGE.byMember)!;
+    expect(message.data.attachments).toEqual([
+      {
+        filename: ATTACHMENT.filename,
+        sizeBytes: ATTACHMENT.content.length,
+        mimeType: 'application/json',
+        url: `${w}/attachments/${ATTACHMENT.id}`,
+        createdAt: expect.any(Number),
+      },
+    ]);
+    expect((await call('member', 'GET', `${w}/attachments/${ATTACHMENT.id}`)).body).toEqual(JSON.parse(ATTACHMENT.content));
   });
 
   it('removes an upload never attached once its grace period is over, and keeps the object of one attached before the request ended', async () => {
