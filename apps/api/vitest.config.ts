@@ -1,6 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { TEST_AUTH_SECRET, TEST_WADDLE_BINDINGS } from './test/test-config.ts';
+import { TEST_ATTACHMENT_LIMITS, TEST_AUTH_SECRET, TEST_WADDLE_BINDINGS } from './test/test-config.ts';
 
 /**
  * Two projects in one run (so one JSON report): `workers`, the Worker's tests inside workerd on
@@ -30,6 +30,9 @@ export default defineConfig({
                 CLOUDFLARE_ACCOUNT_ID: '',
                 CLOUDFLARE_API_TOKEN: '',
                 SLICES_DISPATCH_URL: '',
+                // Small upload limits, so a test sends a file just over them (wrangler.jsonc has the real ones).
+                ATTACHMENT_DIRECT_MAX_BYTES: String(TEST_ATTACHMENT_LIMITS.directMaxBytes),
+                ATTACHMENT_MAX_BYTES: String(TEST_ATTACHMENT_LIMITS.maxBytes),
               },
               // The central database of wrangler.jsonc, plus waddle databases bound statically (the
               // registry's `d1_binding` names them, as a deployment's fast path does).

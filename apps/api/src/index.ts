@@ -3,7 +3,9 @@ import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
 import { createApiApp } from './api-app.ts';
 import { waddleConnectors } from './context/waddle-connectors.ts';
 import { exportArchiveDeletionCutoff, exportArchiveTtlHours } from './privacy/export-archive-expiry.ts';
+import { attachmentLimits } from './attachments/attachment-limits.ts';
 import { deleteExpiredExportArchives } from './scheduled/delete-expired-export-archives.ts';
+import { deleteStaleUploads } from './scheduled/delete-stale-uploads.ts';
 import { resumePrivacyJobs } from './scheduled/resume-privacy-jobs.ts';
 
 const app = createApiApp(systemClock);
@@ -14,9 +16,10 @@ const EXPORTS_PER_PASS = { maxJobs: 1, stepQueries: 250 } as const;
 /**
  * The Waddle API Worker: its HTTP app (`createApiApp`: every route of `routes/all-routes.ts` on Hono), and
  * a cron (`triggers.crons` in wrangler.jsonc) that carries unfinished erasures and exports to
- * their end and deletes expired export archives. One pass stays under D1's 1,000 queries per
- * invocation: at most 601 for the erasures (two steps of 300 and the query finding them), 251 for
- * the oldest running export (one step of 250) and 121 for the archives: 973.
+ * their end, deletes expired export archives and removes uploads never attached after their grace
+ * period. One pass stays under D1's 1,000 queries per invocation: at most 601 for the erasures (two
+ * steps of 300 and the query finding them), 251 for the oldest running export (one step of 250),
+ * 121 for the archives and 21 for the uploads (10 of them): 994.
  */
 export default {
   fetch: app.fetch,
@@ -26,7 +29,7 @@ export default {
     const now = systemClock();
     const connectors = waddleConnectors(env);
     try {
-      const resumed = await resumePrivacyJobs(central, connectors, 'erasure', now);
+      const resumed = await resumePrivacyJobs(central, connectors, 'erasure', now, { attachments: env.ATTACHMENTS });
       for (const job of resumed)
         console.log(`erasure ${job.jobId}: ${job.finished ? 'finished' : `continues (${job.failedDatabases} databases failing)`}`);
       // GET /v1/me/export/{job} never advances a job: exports of users who only poll go on here.
@@ -41,6 +44,11 @@ export default {
           `export archives: ${expiry.deletedChunks} chunks deleted, ${expiry.expiredJobIds.length} expired${expiry.reachedLimit ? ', more on the next pass' : ''}`,
         );
       }
+      const uploads = await deleteStaleUploads(central, connectors, env.ATTACHMENTS, now - attachmentLimits(env).uploadGraceMs, 10);
+      if (uploads.removed.length + uploads.attached.length + uploads.failed.length > 0)
+        console.log(
+          `uploads: ${uploads.removed.length} never attached removed, ${uploads.attached.length} attached kept, ${uploads.failed.length} left`,
+        );
     }
   },
 } satisfies ExportedHandler<Env>;

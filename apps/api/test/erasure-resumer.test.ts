@@ -35,9 +35,10 @@ describe('the erasure resumer (cron)', () => {
   it('advances at most the configured number of jobs per pass, oldest first, and nothing once all are done', async () => {
     const first = await startErasure(env.CENTRAL_DB, USER.member, 'user', Date.now());
     const second = await startErasure(env.CENTRAL_DB, USER.moderator, 'user', Date.now());
-    const pass = await resumePrivacyJobs(env.CENTRAL_DB, [], 'erasure', Date.now(), { maxJobs: 1 });
+    const pass = await resumePrivacyJobs(env.CENTRAL_DB, [], 'erasure', Date.now(), { maxJobs: 1, attachments: env.ATTACHMENTS });
     expect(pass.map((job) => job.jobId)).toEqual([first.id]);
-    // No connector reaches the waddle databases in this pass: the job stays running, its failing database counted.
+    // No connector reaches the waddle databases in this pass (the bucket is given, as the cron gives it, for the
+    // member's unattached upload): the job stays running, its failing database counted.
     expect(pass[0]).toMatchObject({ finished: false, failedDatabases: 1 });
     await runCron();
     await runCron();

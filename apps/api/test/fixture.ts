@@ -28,6 +28,21 @@ export const THREAD = { welcome: 1, hidden: 2 } as const;
 export const MESSAGE = { byMember: 1, byModerator: 2, secret: 3, inThread: 4 } as const;
 /** Voice session 1 is open in #lounge, started by the moderator, who is in it (since the fixture was built: it goes stale 5 minutes later). */
 export const VOICE_SESSION = { lounge: 1 } as const;
+/** The member's file attached to their message in #general (stored in the attachment bucket). */
+export const ATTACHMENT = {
+  id: 1,
+  objectKey: 'waddles/1/users/3/7e1f0c4a-0000-4000-8000-00000000a771',
+  filename: 'notes.json',
+  content: '{"notes":"penguins huddle"}',
+} as const;
+
+/** The member's multipart upload for their message in #general, its one part stored, not yet completed. */
+export const UPLOAD = {
+  id: '0b5e6c2d-0000-4000-8000-0000000000b1',
+  objectKey: 'waddles/1/users/3/0b5e6c2d-0000-4000-8000-0000000000b1',
+  content: '{"part":"one"}',
+} as const;
+
 /** Roles of the private waddle besides the default one (id 0). */
 export const ROLE = { moderator: 1, helper: 2 } as const;
 
@@ -113,6 +128,22 @@ export async function freshPlatform(): Promise<void> {
       .prepare('INSERT INTO voice_session_participants (session_id, user_id, joined_at, last_seen_at) VALUES (1, 2, ?, ?)')
       .bind(now, now),
   ]);
+  await env.ATTACHMENTS.put(ATTACHMENT.objectKey, ATTACHMENT.content, { httpMetadata: { contentType: 'application/json' } });
+  await waddle
+    .prepare(
+      "INSERT INTO message_attachments (id, message_id, filename, size_bytes, mime_type, url, object_key, created_at) VALUES (?, 1, ?, ?, 'application/json', ?, ?, 14000)",
+    )
+    .bind(ATTACHMENT.id, ATTACHMENT.filename, ATTACHMENT.content.length, `/v1/waddles/1/attachments/${ATTACHMENT.id}`, ATTACHMENT.objectKey)
+    .run();
+  const multipart = await env.ATTACHMENTS.createMultipartUpload(UPLOAD.objectKey, { httpMetadata: { contentType: 'application/json' } });
+  const part = await multipart.uploadPart(1, UPLOAD.content);
+  await central
+    .prepare(
+      `INSERT INTO attachment_uploads (object_key, waddle_id, message_id, user_id, filename, mime_type, size_bytes, multipart_upload_id, parts, created_at)
+        VALUES (?, 1, 1, 3, 'part.json', 'application/json', ?, ?, json_object('1', ?), ?)`,
+    )
+    .bind(UPLOAD.objectKey, UPLOAD.content.length, multipart.uploadId, part.etag, Date.now())
+    .run();
 }
 
 /** A valid token for a persona (or any user id), one hour long. */

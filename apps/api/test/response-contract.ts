@@ -61,6 +61,9 @@ export function contractViolation(
   const answer = route.answers[String(status)];
   if (!answer) return `${route.key} answered ${status}, a status it does not declare (${Object.keys(route.answers).join(', ')})`;
   if (answer.content === undefined) return body === undefined ? null : `${route.key} answered ${status} with a body where it declares none`;
+  // A file (a download) is declared as bytes of any type (`*/*`, a JSON file among them): no schema holds it.
+  if (answer.content[mediaType] === undefined && answer.content['*/*'] !== undefined)
+    return body === undefined ? `${route.key} answered ${status} without the file it declares` : null;
   const schema = answer.content[mediaType]?.schema;
   if (schema === undefined)
     return `${route.key} answered ${status} as ${mediaType || 'no media type'}, which it does not declare (${Object.keys(answer.content).join(', ')})`;

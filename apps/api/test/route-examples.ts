@@ -1,5 +1,5 @@
 import { Permission } from '../src/access/permissions.ts';
-import { CHANNEL, MESSAGE, type Persona, ROLE, THREAD, USER, VOICE_SESSION, WADDLE } from './fixture.ts';
+import { ATTACHMENT, CHANNEL, MESSAGE, type Persona, ROLE, THREAD, UPLOAD, USER, VOICE_SESSION, WADDLE } from './fixture.ts';
 
 /** A request that succeeds on the fresh test platform, for one route. */
 export interface RouteExample {
@@ -125,6 +125,28 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
     invalidBody: { content: '   ' },
   },
   'DELETE /v1/waddles/{waddle}/messages/{message}': { path: `${w}/messages/${MESSAGE.byMember}`, as: 'moderator', status: 204 },
+  'POST /v1/waddles/{waddle}/messages/{message}/attachments': {
+    path: `${w}/messages/${MESSAGE.byMember}/attachments?filename=plan.json`,
+    body: { plan: 'more fish' },
+    as: 'member',
+    status: 201,
+    invalidQuery: '?filename=a/b',
+  },
+  'POST /v1/waddles/{waddle}/messages/{message}/uploads': {
+    path: `${w}/messages/${MESSAGE.byMember}/uploads`,
+    body: { filename: 'film.mp4', contentType: 'video/mp4', sizeBytes: 12_000_000 },
+    as: 'member',
+    status: 201,
+    invalidBody: { filename: 'film.mp4', contentType: 'video/mp4', sizeBytes: 0 },
+  },
+  'PUT /v1/waddles/{waddle}/uploads/{upload}/parts/{part}': {
+    path: `${w}/uploads/${UPLOAD.id}/parts/1`,
+    body: JSON.parse(UPLOAD.content),
+    as: 'member',
+    status: 200,
+  },
+  'POST /v1/waddles/{waddle}/uploads/{upload}/complete': { path: `${w}/uploads/${UPLOAD.id}/complete`, as: 'member', status: 201 },
+  'GET /v1/waddles/{waddle}/attachments/{attachment}': { path: `${w}/attachments/${ATTACHMENT.id}`, as: 'member', status: 200 },
   'PUT /v1/waddles/{waddle}/messages/{message}/pin': { path: `${w}/messages/${MESSAGE.byMember}/pin`, as: 'moderator', status: 204 },
   'DELETE /v1/waddles/{waddle}/messages/{message}/pin': { path: `${w}/messages/${MESSAGE.byMember}/pin`, as: 'moderator', status: 204 },
   'GET /v1/waddles/{waddle}/messages/{message}/edits': {

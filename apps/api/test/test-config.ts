@@ -13,3 +13,6 @@ export const TEST_WADDLE_BINDINGS = {
   WADDLE_FOURTH: 'test-waddle-fourth',
   WADDLE_FIFTH: 'test-waddle-fifth',
 } as const;
+
+/** The upload limits of the tests' Worker: a direct upload of at most 1 KiB, any file of at most 16 MiB (three parts of 5 MiB and a rest). */
+export const TEST_ATTACHMENT_LIMITS = { directMaxBytes: 1024, maxBytes: 16 * 1024 * 1024 } as const;

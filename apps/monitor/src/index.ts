@@ -4,13 +4,14 @@ import { runOptimizeTick } from './maintenance/optimize-tick.ts';
 import { createMonitorApp } from './monitor-app.ts';
 import { monitorDependencies } from './monitor-dependencies.ts';
 import { runSamplingTick } from './sampling/sampling-tick.ts';
+import { countAttachmentUsage } from './attachments/count-attachment-usage.ts';
 
 const app = createMonitorApp();
 
 /**
  * The size monitor Worker: its HTTP app (`createMonitorApp`: `GET /health`, the operators'
  * dashboard and its JSON API on Hono), and two crons (sampling, and the optimize pass named by
- * `OPTIMIZE_CRON`).
+ * `OPTIMIZE_CRON`; the sampling one also counts attachment bytes per waddle).
  */
 export default {
   fetch: app.fetch,
@@ -31,5 +32,10 @@ export default {
     console.log(
       `sampling: ${report.measured.length} measured, ${report.failed.length} failed, ${report.alerts.length} alerts, ${report.queries} queries, next after waddle ${report.nextCursor}`,
     );
+    const usage = await countAttachmentUsage(central, dependencies, config);
+    if (usage)
+      console.log(
+        `attachments: ${usage.counted.length} waddles counted in ${usage.listCalls} list calls, next waddle ${usage.nextWaddleId}`,
+      );
   },
 } satisfies ExportedHandler<Env>;

@@ -11,6 +11,8 @@ export interface MonitorDependencies {
   readonly connectors: readonly DatabaseConnector[];
   readonly fetch: typeof fetch;
   readonly now: () => number;
+  /** The attachment bucket whose bytes per waddle the monitor counts; without one, nothing is counted. */
+  readonly attachments?: Pick<R2Bucket, 'list'>;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface MonitorDependencies {
  * (`dataPathConnectors`): the static binding its row names when this Worker has it, else the
  * binding slice the directory places it in (the `SLICES` dispatch namespace binding, locally
  * `SLICES_DISPATCH_URL`), and only for a database no slice reaches yet the D1 REST API when
- * `cloudflareApiSettings` finds the account's settings; the global `fetch`; the system clock.
+ * `cloudflareApiSettings` finds the account's settings; the global `fetch`; the system clock; the attachment bucket (`ATTACHMENTS`) when bound.
  *
  * @example
  * ```ts
@@ -26,6 +28,8 @@ export interface MonitorDependencies {
  * ```
  */
 export function monitorDependencies(env: object): MonitorDependencies {
-  const connectors = dataPathConnectors(env as Readonly<Record<string, unknown>>);
-  return { connectors, fetch: (input, init) => fetch(input, init), now: systemClock };
+  const bindings = env as Readonly<Record<string, unknown>>;
+  const connectors = dataPathConnectors(bindings);
+  const attachments = bindings.ATTACHMENTS as Pick<R2Bucket, 'list'> | undefined;
+  return { connectors, fetch: (input, init) => fetch(input, init), now: systemClock, ...(attachments ? { attachments } : {}) };
 }

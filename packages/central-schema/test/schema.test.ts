@@ -108,6 +108,20 @@ const expectedColumns: Record<string, string[]> = {
     'first_message_id',
     'message_state',
   ],
+  /* added: uploads not yet attached */ attachment_uploads: [
+    'object_key',
+    'waddle_id',
+    'message_id',
+    'user_id',
+    'filename',
+    'mime_type',
+    'size_bytes',
+    'multipart_upload_id',
+    'parts',
+    'created_at',
+  ],
+  /* added: the monitor's count of attachment bytes */ attachment_usage: ['waddle_id', 'bytes', 'objects', 'measured_at'],
+  /* added */ attachment_usage_walk: ['name', 'waddle_id', 'list_cursor', 'bytes', 'objects', 'updated_at'],
 };
 
 let db: Kysely<DB>;

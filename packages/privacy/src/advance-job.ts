@@ -6,7 +6,7 @@ import type { DB as CentralSchema, Databases } from '@waddle/central-schema/data
 import { type Selectable, sql } from 'kysely';
 import { chunkStatements } from './export/chunk-statements.ts';
 import { sectionsOf } from './job-sections.ts';
-import type { SectionPage } from './job-section.ts';
+import type { SectionPage, SectionStorage } from './job-section.ts';
 import { CENTRAL_PART, type PrivacyJob, type PrivacyJobPart, readPrivacyJob } from './privacy-job.ts';
 import { QueryBudget } from './query-budget.ts';
 import { runBatch } from '@waddle/d1/run-batch';
@@ -32,10 +32,15 @@ export interface JobStep {
   readonly queries: number;
 }
 
+/** The attachment bucket, as the erasure of a user's files uses it. */
+export type AttachmentBucket = NonNullable<SectionStorage['attachments']>;
+
 export interface StepOptions {
   readonly now: number;
   /** The most queries the step may send; it stops before a page that might not fit. */
   readonly maxQueries?: number;
+  /** The attachment bucket, where an erasure deletes the user's files (without it, a user with files keeps the job running). */
+  readonly attachments?: AttachmentBucket;
 }
 
 /** A waddle of the job and where its primary database is reached (its directory row). */
@@ -106,7 +111,7 @@ export async function advanceJob(
             connectors,
             locations.find((l) => l.id === part.part),
           );
-    worked.push(await workOnPart(typedCentral, database, job, part, budget, options.now));
+    worked.push(await workOnPart(typedCentral, database, job, part, budget, options));
   }
   let after = (await readPrivacyJob(central, jobId))!;
   budget.spend(2);
@@ -139,8 +144,9 @@ async function workOnPart(
   job: PrivacyJob,
   part: PrivacyJobPart,
   budget: QueryBudget,
-  now: number,
+  options: StepOptions,
 ): Promise<PartWork> {
+  const { now } = options;
   const { db } = central;
   const thisPart = db.updateTable('privacy_job_parts').where('job_id', '=', job.id).where('part', '=', part.part);
   await thisPart.set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: now })).execute();
@@ -170,6 +176,7 @@ async function workOnPart(
         database,
         { userId: job.userId, waddleId: part.part === CENTRAL_PART ? null : part.part },
         cursor,
+        { attachments: options.attachments },
       );
       budget.spend(section.statements);
       const nextSection = page.next === null ? sections[index + 1] : section;

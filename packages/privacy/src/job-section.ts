@@ -14,6 +14,15 @@ export interface SectionSubject {
   readonly waddleId: number | null;
 }
 
+/**
+ * What a job reaches beyond its databases: the attachment bucket (the `ATTACHMENTS` R2 binding of
+ * the API Worker), for the sections that delete a user's files. A command line without one leaves
+ * it out; those sections then fail while the user has files, and the API's cron finishes them.
+ */
+export interface SectionStorage {
+  readonly attachments?: Pick<R2Bucket, 'delete' | 'resumeMultipartUpload'>;
+}
+
 /** What one page of a section did. */
 export interface SectionPage {
   /** Rows read (export) or changed (erasure). */
@@ -35,5 +44,5 @@ export interface JobSection {
   readonly firstCursor: readonly unknown[];
   /** How many statements one page sends to its database (for the query budget). */
   readonly statements: number;
-  page(database: D1DatabaseLike, subject: SectionSubject, cursor: readonly unknown[]): Promise<SectionPage>;
+  page(database: D1DatabaseLike, subject: SectionSubject, cursor: readonly unknown[], storage?: SectionStorage): Promise<SectionPage>;
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
-import { advanceJob, type JobStep } from './advance-job.ts';
+import { type AttachmentBucket, advanceJob, type JobStep } from './advance-job.ts';
 import type { PrivacyJob } from './privacy-job.ts';
 
 export interface RunOptions {
@@ -11,6 +11,8 @@ export interface RunOptions {
   readonly onStep?: (step: JobStep) => void;
   /** The time of each step. */
   readonly clock: Clock;
+  /** The attachment bucket, for an erasure of a user with files (see `StepOptions`). */
+  readonly attachments?: AttachmentBucket;
 }
 
 /**
@@ -28,7 +30,11 @@ export async function runJobToEnd(
   const { clock } = options;
   let failedSteps = 0;
   for (;;) {
-    const step = await advanceJob(central, connectors, jobId, { now: clock(), maxQueries: options.maxQueriesPerStep });
+    const step = await advanceJob(central, connectors, jobId, {
+      now: clock(),
+      maxQueries: options.maxQueriesPerStep,
+      attachments: options.attachments,
+    });
     options.onStep?.(step);
     if (step.job.status === 'done') return step.job;
     const progressed = step.worked.some((work) => work.pages > 0);

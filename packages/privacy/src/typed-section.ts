@@ -1,9 +1,9 @@
-import type { JobSection, SectionPage, SectionSubject } from './job-section.ts';
+import type { JobSection, SectionPage, SectionStorage, SectionSubject } from './job-section.ts';
 import { openTypedDatabase, type TypedDatabase } from '@waddle/d1/typed-database';
 
 /** A {@link JobSection} whose page works on the typed database of one schema. */
 export interface TypedSection<Schema> extends Omit<JobSection, 'page'> {
-  page(database: TypedDatabase<Schema>, subject: SectionSubject, cursor: readonly unknown[]): Promise<SectionPage>;
+  page(database: TypedDatabase<Schema>, subject: SectionSubject, cursor: readonly unknown[], storage: SectionStorage): Promise<SectionPage>;
 }
 
 /**
@@ -16,5 +16,5 @@ export interface TypedSection<Schema> extends Omit<JobSection, 'page'> {
  * ```
  */
 export function typedSection<Schema>(section: TypedSection<Schema>): JobSection {
-  return { ...section, page: (d1, subject, cursor) => section.page(openTypedDatabase<Schema>(d1), subject, cursor) };
+  return { ...section, page: (d1, subject, cursor, storage = {}) => section.page(openTypedDatabase<Schema>(d1), subject, cursor, storage) };
 }

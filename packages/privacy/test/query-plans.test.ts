@@ -78,8 +78,8 @@ describe("the statements of a privacy job's sections", () => {
   const cases: [string, readonly JobSection[], readonly Migration[], number][] = [
     ['central export', centralExportSections, centralMigrations, 6],
     ['waddle export', waddleExportSections, waddleMigrations, 12],
-    ['central erasure', centralErasureSections, centralMigrations, 2],
-    ['waddle erasure', waddleErasureSections, waddleMigrations, 13],
+    ['central erasure', centralErasureSections, centralMigrations, 3],
+    ['waddle erasure', waddleErasureSections, waddleMigrations, 14],
   ];
   it.each(cases)(
     '%s: each runs on real D1 and is served by an index (no full scan, no temporary B-tree)',

@@ -57,7 +57,8 @@ const expectedColumns: Record<string, string[]> = {
     'recording_url',
     /* added */ 'started_by',
   ],
-  message_attachments: ['id', 'message_id', 'filename', 'size_bytes', 'mime_type', 'url', 'created_at'],
+  message_attachments: ['id', 'message_id', 'filename', 'size_bytes', 'mime_type', 'url', 'created_at', /* added */ 'object_key'],
+  /* added: objects of deleted attachments, waiting to leave the bucket */ attachment_object_deletions: ['object_key', 'user_id'],
   /* added */ message_edits: ['id', 'message_id', 'previous_content', 'edited_at'],
   /* added */ read_states: ['user_id', 'channel_id', 'last_read_message_id', 'updated_at'],
   /* added */ slow_mode_clocks: ['channel_id', 'user_id', 'last_message_at'],
@@ -263,6 +264,39 @@ describe('waddle schema', () => {
     expect(await db.selectFrom('message_edits').selectAll().execute()).toEqual([]);
     expect(await db.selectFrom('reactions').selectAll().execute()).toEqual([]);
     expect(await db.selectFrom('message_attachments').selectAll().execute()).toEqual([]);
+  });
+
+  it("queues the bucket object of every attachment row deleted, with its message's author, and no row without one", async () => {
+    await db.insertInto('channels').values({ id: 1, name: 'general', created_by: 1 }).execute();
+    const { id } = await db
+      .insertInto('messages')
+      .values({ channel_id: 1, user_id: 7, content: 'files' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('message_attachments')
+      .values([
+        { message_id: id, filename: 'a.png', size_bytes: 1, url: '/v1/waddles/1/attachments/1', object_key: 'waddles/1/users/7/a' },
+        { message_id: id, filename: 'b.png', size_bytes: 1, url: 'https://cdn.example/b.png' },
+      ])
+      .execute();
+    await expect(
+      db
+        .insertInto('message_attachments')
+        .values({ message_id: id, filename: 'c.png', size_bytes: 1, url: 'x', object_key: 'waddles/1/users/7/a' })
+        .execute(),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await db.selectFrom('attachment_object_deletions').selectAll().execute()).toEqual([]);
+
+    await db.updateTable('messages').set({ is_deleted: 1, content: null }).where('id', '=', id).execute();
+
+    expect(await db.selectFrom('message_attachments').selectAll().execute()).toEqual([]);
+    expect(await db.selectFrom('attachment_object_deletions').selectAll().execute()).toEqual([
+      { object_key: 'waddles/1/users/7/a', user_id: 7 },
+    ]);
+    expect(await db.selectFrom('messages').select('decorations').where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+      decorations: 0,
+    });
   });
 
   it('has exactly one default role, which cannot be deleted', async () => {

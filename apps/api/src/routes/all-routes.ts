@@ -4,6 +4,7 @@ import { routeGroup } from '../http/route-group.ts';
 import { NO_QUERY, PUBLIC } from '../http/route-middleware.ts';
 import type { ServedRoute } from '../http/route-not-found.ts';
 import { openApiDocumentOf } from '../openapi/openapi-document-of.ts';
+import { attachments } from './attachments.ts';
 import { bans } from './bans.ts';
 import { categories } from './categories.ts';
 import { channelOverwrites } from './channel-overwrites.ts';
@@ -63,6 +64,7 @@ export const apiRoutes = routeGroup()
   .route('/', messages)
   .route('/', messageEdits)
   .route('/', reactions)
+  .route('/', attachments)
   .route('/', threads)
   .route('/', search)
   .route('/', readState)

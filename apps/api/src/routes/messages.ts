@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { deleteQueuedObjects } from '@waddle/attachment-store/delete-queued-objects';
 import { deleteMessage } from '@waddle/queries/messages/delete-message';
 import { editMessage } from '@waddle/queries/messages/edit-message';
 import { postMessage, SlowModeError } from '@waddle/queries/messages/post-message';
@@ -8,6 +9,7 @@ import { pinnedMessages } from '@waddle/queries/messages/pinned-messages';
 import { readReplyTargets } from '@waddle/queries/messages/reply-targets';
 import { setPinned } from '@waddle/queries/messages/set-pinned';
 import { slowModeLastPostAt } from '@waddle/queries/messages/slow-mode-clock';
+import { logUnexpectedError, requestIdOf } from '@waddle/worker-log/unexpected-error';
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import { mentionAuthority } from '../access/mention-authority.ts';
 import { Permission } from '../access/permissions.ts';
@@ -175,7 +177,10 @@ export const editMessageRoute = createRoute({
 
 /**
  * `DELETE /v1/waddles/{waddle}/messages/{message}`: the author, or MANAGE_MESSAGES (recorded in
- * the audit log), deletes a message; it stays as a tombstone (see `deleteMessage`).
+ * the audit log), deletes a message; it stays as a tombstone (see `deleteMessage`). Its attachment
+ * rows go with it, which queues their objects (`attachment_object_deletions`); the objects queued in
+ * this waddle are then deleted from the attachment bucket (`deleteQueuedObjects`, 100 at most). An
+ * R2 failure there is logged and leaves them queued for the next deletion: the message is deleted.
  */
 export const deleteMessageRoute = createRoute({
   operationId: 'deleteMessage',
@@ -364,6 +369,13 @@ export const messages = routeGroup()
     const byModerator = message.user_id !== context.caller.id;
     if (byModerator) access.require(Permission.MANAGE_MESSAGES, "deleting another member's message");
     await deleteMessage(access.database, message.id);
+    await deleteQueuedObjects(access.database, c.env.ATTACHMENTS, { limit: 100 }).catch((error: unknown) =>
+      logUnexpectedError(
+        'attachment objects not deleted',
+        { worker: 'waddle-api', route: 'DELETE /v1/waddles/{waddle}/messages/{message}', requestId: requestIdOf(c.req.raw) },
+        error,
+      ),
+    );
     if (byModerator) {
       await auditQuery(context, {
         action: 'message.delete',

@@ -64,7 +64,13 @@ function jobJson(job: PrivacyJob, context: RequestContext): z.infer<typeof priva
 }
 
 async function step(context: RequestContext, job: PrivacyJob, maxQueries: number): Promise<PrivacyJob> {
-  return (await advanceJob(context.central, waddleConnectors(context.env), job.id, { now: context.now, maxQueries })).job;
+  return (
+    await advanceJob(context.central, waddleConnectors(context.env), job.id, {
+      now: context.now,
+      maxQueries,
+      attachments: context.env.ATTACHMENTS,
+    })
+  ).job;
 }
 
 /** The caller's export job, or the same 404 for an unknown job, another user's, or an erasure. */

@@ -1,7 +1,7 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { openDirectoryDatabase } from '@waddle/directory-queries/directory-database';
 import { runningPrivacyJobIds } from '@waddle/directory-queries/privacy/running-privacy-jobs';
-import { advanceJob, DEFAULT_STEP_QUERIES } from '@waddle/privacy/advance-job';
+import { type AttachmentBucket, advanceJob, DEFAULT_STEP_QUERIES } from '@waddle/privacy/advance-job';
 import type { PrivacyJob } from '@waddle/privacy/privacy-job';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 
@@ -31,12 +31,16 @@ export async function resumePrivacyJobs(
   connectors: readonly DatabaseConnector[],
   kind: PrivacyJob['kind'],
   now: number,
-  options: { readonly maxJobs?: number; readonly stepQueries?: number } = {},
+  options: { readonly maxJobs?: number; readonly stepQueries?: number; readonly attachments?: AttachmentBucket } = {},
 ): Promise<ResumedJob[]> {
   const jobIds = await runningPrivacyJobIds(openDirectoryDatabase(central), kind, options.maxJobs ?? 2);
   const resumed: ResumedJob[] = [];
   for (const id of jobIds) {
-    const { job } = await advanceJob(central, connectors, id, { now, maxQueries: options.stepQueries ?? DEFAULT_STEP_QUERIES });
+    const { job } = await advanceJob(central, connectors, id, {
+      now,
+      maxQueries: options.stepQueries ?? DEFAULT_STEP_QUERIES,
+      attachments: options.attachments,
+    });
     resumed.push({
       jobId: id,
       finished: job.status === 'done',

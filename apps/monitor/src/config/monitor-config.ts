@@ -36,6 +36,8 @@ export interface MonitorConfig {
   readonly optimizeCron: string;
   /** Where alerts are POSTed; `null` records them in the audit log only. */
   readonly alertWebhookUrl: string | null;
+  /** R2 list calls one sampling tick may make to count attachment bytes (each lists up to 1,000 objects). */
+  readonly attachmentListCallsPerTick: number;
 }
 
 /** The environment variables {@link monitorConfig} reads. Numbers may come as numbers or strings. */
@@ -52,6 +54,7 @@ export interface MonitorConfigEnv {
   readonly OPTIMIZE_INTERVAL_HOURS?: string | number;
   readonly OPTIMIZE_CRON?: string;
   readonly ALERT_WEBHOOK_URL?: string;
+  readonly ATTACHMENT_LIST_CALLS_PER_TICK?: string | number;
 }
 
 /** D1's limit of queries per Worker invocation. */
@@ -60,7 +63,8 @@ export const D1_QUERIES_PER_INVOCATION = 1000;
 /**
  * Reads and checks the monitor's settings. Defaults: a 10 GB limit, warning at 80 %, critical at
  * 90 %, growth fitted over 7 days, an early warning when full within 14 days, samples kept 90
- * days, 900 queries per tick, `PRAGMA optimize` every 24 hours on the `45 * * * *` cron.
+ * days, 900 queries per tick, `PRAGMA optimize` every 24 hours on the `45 * * * *` cron, 20 R2
+ * list calls per tick to count attachment bytes.
  *
  * @throws {InvalidMonitorConfigError} naming the variable, when a value is not usable.
  *
@@ -94,6 +98,7 @@ export function monitorConfig(env: MonitorConfigEnv): MonitorConfig {
     optimizeIntervalHours: numberVar(env, 'OPTIMIZE_INTERVAL_HOURS', 24, { min: 1, max: 24 * 30 }),
     optimizeCron: env.OPTIMIZE_CRON?.trim() || '45 * * * *',
     alertWebhookUrl: webhook,
+    attachmentListCallsPerTick: numberVar(env, 'ATTACHMENT_LIST_CALLS_PER_TICK', 20, { min: 1, max: 500 }),
   };
 }
 

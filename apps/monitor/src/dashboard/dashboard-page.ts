@@ -28,7 +28,7 @@ export function dashboardPage(nonce: string): string {
     </div>
     <table id="databases">
       <thead><tr>
-        <th>Database</th><th class="num">Size</th><th>Of limit</th><th class="num">Growth / day</th><th class="num">Days to full</th><th>Last 7 days</th><th>Status</th>
+        <th>Database</th><th class="num">Size</th><th>Of limit</th><th class="num">Growth / day</th><th class="num">Days to full</th><th>Last 7 days</th><th>Status</th><th class="num" title="The waddle's files in the attachment bucket, apart from its database">Attachments</th>
       </tr></thead>
       <tbody></tbody>
     </table>
@@ -203,7 +203,7 @@ function renderRows() {
   $('shown').textContent = rows.length === data.databases.length ? '' : rows.length + ' of ' + data.databases.length + ' shown';
   const body = document.querySelector('#databases tbody');
   if (data.databases.length === 0) {
-    body.replaceChildren(el('tr', {}, el('td', { colSpan: 7, className: 'muted', textContent: 'No samples yet: the sampling cron runs every few minutes, or use Sample now.' })));
+    body.replaceChildren(el('tr', {}, el('td', { colSpan: 8, className: 'muted', textContent: 'No samples yet: the sampling cron runs every few minutes, or use Sample now.' })));
     return;
   }
   body.replaceChildren(...rows.map((db) => {
@@ -223,6 +223,7 @@ function renderRows() {
       el('td', { className: 'num', textContent: days(db.daysToFull) }),
       spark,
       status,
+      el('td', { className: 'num', textContent: db.attachments === null ? '–' : bytes(db.attachments.bytes), title: db.attachments === null ? '' : db.attachments.objects + ' files' }),
     );
     tr.dataset.id = db.d1DatabaseId;
     tr.dataset.status = db.status;

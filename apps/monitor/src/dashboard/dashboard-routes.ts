@@ -5,6 +5,7 @@ import { openCentralDatabase } from '../central/central-database.ts';
 import type { MonitorEnv, MonitorSetup } from '../http/monitor-env.ts';
 import { serveOnly } from '../http/serve-only.ts';
 import { runSamplingTick } from '../sampling/sampling-tick.ts';
+import { countAttachmentUsage } from '../attachments/count-attachment-usage.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { databaseSamples } from './database-samples.ts';
 import { listMonitoredDatabases, recentSizeAlerts } from './database-listing.ts';
@@ -19,7 +20,7 @@ import { requireOperator, tokenCookie } from './operator-auth.ts';
  * - `GET /api/databases` every monitored database fullest first, the limits, and the latest alerts;
  * - `GET /api/databases/{d1DatabaseId}/samples?days=7&points=400` a database's samples;
  * - `POST /api/sample` runs one sampling tick now (the cron's work, within the same query
- *   budget), for a fresh view after a deploy or on a local `wrangler dev`, where crons do not fire.
+ *   budget, and its count of attachment bytes), for a fresh view after a deploy or on a local `wrangler dev`, where crons do not fire.
  *   A browser may only send it from the dashboard's own origin.
  *
  * "Now" (the samples' window, the listing's `generatedAt`) is the setup's `dependencies.now`, the
@@ -28,6 +29,7 @@ import { requireOperator, tokenCookie } from './operator-auth.ts';
  * ```sql
  * SELECT * FROM monitored_databases ORDER BY size_bytes DESC, d1_database_id;
  * SELECT d1_database_id, level FROM size_alert_states;
+ * SELECT waddle_id, bytes, objects, measured_at FROM attachment_usage;
  * SELECT id, created_at, resource_id, metadata FROM audit_log WHERE action = 'monitor.size_alert' ORDER BY id DESC LIMIT 50;
  * SELECT sampled_at, size_bytes FROM size_samples WHERE d1_database_id = ? AND sampled_at >= ? ORDER BY sampled_at;
  * ```
@@ -100,12 +102,14 @@ export function dashboardRoutes(app: Hono<MonitorEnv>, setupOf: (env: Env) => Mo
     if (origin !== undefined && origin !== new URL(c.req.url).origin)
       return errorAnswer(403, 'forbidden', 'sampling can only be started from the dashboard itself');
     const report = await runSamplingTick(c.var.central, c.var.dependencies, c.var.config);
+    const usage = await countAttachmentUsage(c.var.central, c.var.dependencies, c.var.config);
     return c.json({
       measured: report.measured.length,
       failed: report.failed,
       alertsSent: report.alerts.length,
       queries: report.queries,
       nextCursor: report.nextCursor,
+      attachmentWaddlesCounted: usage?.counted.length ?? 0,
     });
   });
 }

@@ -23,6 +23,8 @@ export interface ListedDatabase {
   readonly status: 'ok' | 'warning' | 'critical' | 'unknown';
   /** The alert levels raised for it now (sent, waiting for it to drop back). */
   readonly raisedAlerts: readonly ('warning' | 'critical')[];
+  /** For a waddle's database: its attachments in the bucket as last counted, apart from `sizeBytes`; `null` before the first count. */
+  readonly attachments: { readonly bytes: number; readonly objects: number; readonly countedAt: number } | null;
 }
 
 /** A size alert from the audit log. */
@@ -44,6 +46,7 @@ export interface SentAlert {
  * ```sql
  * SELECT * FROM monitored_databases ORDER BY size_bytes DESC, d1_database_id;  -- monitored_databases_by_size
  * SELECT d1_database_id, level FROM size_alert_states;
+ * SELECT waddle_id, bytes, objects, measured_at FROM attachment_usage;
  * ```
  *
  * @example
@@ -52,10 +55,12 @@ export interface SentAlert {
  * ```
  */
 export async function listMonitoredDatabases(central: CentralDatabase, config: MonitorConfig): Promise<ListedDatabase[]> {
-  const [rows, raised] = await Promise.all([
+  const [rows, raised, usage] = await Promise.all([
     central.db.selectFrom('monitored_databases').selectAll().orderBy('size_bytes', 'desc').orderBy('d1_database_id').execute(),
     central.db.selectFrom('size_alert_states').select(['d1_database_id', 'level']).execute(),
+    central.db.selectFrom('attachment_usage').select(['waddle_id', 'bytes', 'objects', 'measured_at']).execute(),
   ]);
+  const attachmentsOf = new Map(usage.map((u) => [u.waddle_id, { bytes: u.bytes, objects: u.objects, countedAt: u.measured_at }]));
   return rows.map((row) => {
     const levels = requiredAlerts(
       row.size_bytes ?? 0,
@@ -78,6 +83,7 @@ export async function listMonitoredDatabases(central: CentralDatabase, config: M
       status:
         row.size_bytes === null ? 'unknown' : levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok',
       raisedAlerts: raised.filter((r) => r.d1_database_id === row.d1_database_id).map((r) => r.level),
+      attachments: row.waddle_id === null ? null : (attachmentsOf.get(row.waddle_id) ?? null),
     };
   });
 }

@@ -9,6 +9,35 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export interface AttachmentUploads {
+  created_at: number;
+  filename: string;
+  message_id: number;
+  mime_type: string;
+  multipart_upload_id: string | null;
+  object_key: string;
+  parts: Generated<string>;
+  size_bytes: number;
+  user_id: number;
+  waddle_id: number;
+}
+
+export interface AttachmentUsage {
+  bytes: number;
+  measured_at: number;
+  objects: number;
+  waddle_id: Generated<number>;
+}
+
+export interface AttachmentUsageWalk {
+  bytes: number;
+  list_cursor: string | null;
+  name: string;
+  objects: number;
+  updated_at: number;
+  waddle_id: number;
+}
+
 export interface AuditLog {
   action: string;
   created_at: Generated<number>;
@@ -183,6 +212,9 @@ export interface Waddles {
 }
 
 export interface DB {
+  attachment_uploads: AttachmentUploads;
+  attachment_usage: AttachmentUsage;
+  attachment_usage_walk: AttachmentUsageWalk;
   audit_log: AuditLog;
   databases: Databases;
   export_chunks: ExportChunks;

@@ -16,6 +16,7 @@ import { createPrivacyJobs } from './0014_create_privacy_jobs.ts';
 import { indexAuditLogBySubject } from './0015_index_audit_log_by_subject.ts';
 import { addExportArchiveExpiry } from './0016_add_export_archive_expiry.ts';
 import { createDatabases } from './0017_create_databases.ts';
+import { createAttachmentStorage } from './0018_create_attachment_storage.ts';
 import { addMessageShardMap } from './0019_add_message_shard_map.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
@@ -37,5 +38,6 @@ export const centralMigrations: readonly Migration[] = [
   indexAuditLogBySubject,
   addExportArchiveExpiry,
   createDatabases,
+  createAttachmentStorage,
   addMessageShardMap,
 ];

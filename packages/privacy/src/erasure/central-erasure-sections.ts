@@ -2,6 +2,7 @@ import type { DB as CentralSchema } from '@waddle/central-schema/database';
 import { sql } from 'kysely';
 import type { JobSection } from '../job-section.ts';
 import { typedSection } from '../typed-section.ts';
+import { pendingUploadsErasure } from './attachment-erasure-sections.ts';
 
 const PAGE = 500;
 const CHUNK_PAGE = 50;
@@ -74,6 +75,7 @@ export const exportArchivesErasure: JobSection = typedSection<CentralSchema>({
 
 /**
  * The central sections of an erasure that can be large; the profile, settings, memberships and
- * global ban are erased at once when the erasure starts (see `startErasure`).
+ * global ban are erased at once when the erasure starts (see `startErasure`). New sections go at
+ * the end: a job already running when a deploy adds one still reaches it.
  */
-export const centralErasureSections: readonly JobSection[] = [auditErasure, exportArchivesErasure];
+export const centralErasureSections: readonly JobSection[] = [auditErasure, exportArchivesErasure, pendingUploadsErasure];

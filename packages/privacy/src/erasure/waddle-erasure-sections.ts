@@ -3,6 +3,7 @@ import { type Compilable, sql } from 'kysely';
 import type { JobSection, SectionPage } from '../job-section.ts';
 import type { WaddleDatabase } from '../privacy-databases.ts';
 import { typedSection } from '../typed-section.ts';
+import { attachmentObjectsErasure } from './attachment-erasure-sections.ts';
 import { channelNotificationLevelsErasure, threadFollowsErasure } from './mention-and-follow-erasure-sections.ts';
 
 /** Tombstones per statement: each fires the schema's triggers (activity, search, edits, reactions, attachments). */
@@ -327,5 +328,6 @@ export const waddleErasureSections: readonly JobSection[] = [
   channelNotificationLevelsErasure,
   channelOverwritesErasure,
   voiceParticipationErasure,
+  attachmentObjectsErasure,
   searchIndexErasure,
 ];

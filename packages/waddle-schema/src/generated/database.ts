@@ -9,6 +9,11 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export interface AttachmentObjectDeletions {
+  object_key: string;
+  user_id: number | null;
+}
+
 export interface Bans {
   banned_at: Generated<number>;
   banned_by: number;
@@ -71,6 +76,7 @@ export interface MessageAttachments {
   id: Generated<number>;
   message_id: number;
   mime_type: string | null;
+  object_key: string | null;
   size_bytes: number;
   url: string;
 }
@@ -185,6 +191,7 @@ export interface VoiceSessions {
 }
 
 export interface DB {
+  attachment_object_deletions: AttachmentObjectDeletions;
   bans: Bans;
   categories: Categories;
   channel_notification_levels: ChannelNotificationLevels;

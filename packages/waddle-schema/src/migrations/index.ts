@@ -22,6 +22,7 @@ import { flagMessageDecorations } from './0020_flag_message_decorations.ts';
 import { createMentionsAndFollows } from './0021_create_mentions_and_follows.ts';
 import { followThreadsMessagesMoveInto } from './0022_follow_threads_messages_move_into.ts';
 import { createChannelOverwrites } from './0023_create_channel_overwrites.ts';
+import { trackAttachmentObjects } from './0024_track_attachment_objects.ts';
 import { createVoiceParticipants } from './0025_create_voice_participants.ts';
 import { createShardFence } from './0026_create_shard_fence.ts';
 
@@ -50,6 +51,7 @@ export const waddleMigrations: readonly Migration[] = [
   createMentionsAndFollows,
   followThreadsMessagesMoveInto,
   createChannelOverwrites,
+  trackAttachmentObjects,
   createVoiceParticipants,
   createShardFence,
 ];
