@@ -439,6 +439,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/waddles/{waddle}/messages/{message}/edits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message's edit history */
+        get: operations["listMessageEdits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/waddles/{waddle}/messages/{message}/reactions/{emoji}": {
         parameters: {
             query?: never;
@@ -452,6 +469,91 @@ export interface paths {
         post?: never;
         /** Remove one's reaction */
         delete: operations["removeReaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/messages/{message}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a file to one's own message (direct upload) */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/messages/{message}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a multipart upload of a large file for one's own message */
+        post: operations["startUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/uploads/{upload}/parts/{part}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload one part of a multipart upload */
+        put: operations["uploadPart"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/uploads/{upload}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a multipart upload and attach the file */
+        post: operations["completeUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/attachments/{attachment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment */
+        get: operations["downloadAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -769,6 +871,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/waddles/{waddle}/channels/{channel}/voice-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent voice sessions of a channel */
+        get: operations["listVoiceSessions"];
+        put?: never;
+        /** Start a voice session */
+        post: operations["startVoiceSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/channels/{channel}/voice-sessions/{session}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join a voice session, or keep one alive */
+        post: operations["joinVoiceSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/channels/{channel}/voice-sessions/{session}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave a voice session */
+        post: operations["leaveVoiceSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/channels/{channel}/voice-sessions/{session}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a voice session */
+        post: operations["endVoiceSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/waddles/{waddle}/channels/{channel}/voice-sessions/{session}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Participants of a voice session */
+        get: operations["listVoiceParticipants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1034,7 +1222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1144,7 +1332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1227,7 +1415,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1351,7 +1539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,7 +1660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1556,7 +1744,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1758,7 +1946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1841,7 +2029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1933,7 +2121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2013,7 +2201,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2097,7 +2285,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2202,7 +2390,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2334,7 +2522,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2468,7 +2656,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2566,7 +2754,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2655,7 +2843,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2770,7 +2958,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2846,7 +3034,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2961,7 +3149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3037,7 +3225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3144,7 +3332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3219,7 +3407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3327,7 +3515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3458,7 +3646,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3578,7 +3766,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3709,7 +3897,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3784,7 +3972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3890,7 +4078,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3965,7 +4153,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4040,7 +4228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4126,7 +4314,96 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMessageEdits: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                waddle: number;
+                message: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the edits, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        messageId: number;
+                        edits: {
+                            /** @description The text this edit replaced */
+                            previousContent: string | null;
+                            editedAt: number;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; `null` on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, or reading another member's edit history without MANAGE_MESSAGES (`missing_permission`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such waddle or message, a message in a channel the caller cannot see, or a deleted message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4203,7 +4480,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4280,7 +4557,486 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query: {
+                filename: string;
+            };
+            header?: never;
+            path: {
+                waddle: number;
+                message: number;
+            };
+            cookie?: never;
+        };
+        /** @description The file: its bytes, its type as Content-Type, its size as Content-Length */
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description The file, stored and attached */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        messageId: number;
+                        filename: string;
+                        sizeBytes: number;
+                        mimeType: string | null;
+                        /** @description Where members who see the channel download it: `/v1/waddles/{waddle}/attachments/{id}` */
+                        url: string;
+                        createdAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input, no `Content-Length` (`length_required`), or a channel that takes no messages */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, not the author (`not_author`), lacking SEND_MESSAGES, or an archived channel */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Larger than ATTACHMENT_DIRECT_MAX_BYTES (`attachment_too_large`): nothing was stored */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A type ATTACHMENT_ALLOWED_TYPES does not list, or none (`attachment_type_refused`): nothing was stored */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                message: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    filename: string;
+                    contentType: string;
+                    sizeBytes: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The upload, waiting for its parts */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The upload id of the paths below */
+                        upload: string;
+                        partSizeBytes: number;
+                        partCount: number;
+                        /** @description When the cron removes the upload if it is not completed by then */
+                        expiresAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, not the author (`not_author`), lacking SEND_MESSAGES, or an archived channel */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Larger than ATTACHMENT_MAX_BYTES (`attachment_too_large`), or the body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body not JSON, or a `contentType` ATTACHMENT_ALLOWED_TYPES does not list (`attachment_type_refused`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadPart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                upload: string;
+                part: number;
+            };
+            cookie?: never;
+        };
+        /** @description The part's bytes, its size as Content-Length */
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description The part, stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        partNumber: number;
+                        sizeBytes: number;
+                    };
+                };
+            };
+            /** @description Invalid input, a part number beyond `partCount`, or a part of another size than the upload said (`invalid_part`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such waddle, or no such upload of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    completeUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                upload: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, stored and attached */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        messageId: number;
+                        filename: string;
+                        sizeBytes: number;
+                        mimeType: string | null;
+                        /** @description Where members who see the channel download it: `/v1/waddles/{waddle}/attachments/{id}` */
+                        url: string;
+                        createdAt: number;
+                    };
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, not the author (`not_author`), lacking SEND_MESSAGES, or an archived channel */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such waddle, no such upload of the caller, or its message gone or out of sight */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Parts are missing (`upload_incomplete`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                attachment: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with its type and a Content-Disposition naming it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such waddle or attachment, or one in a channel the caller may not see (the same answer) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4375,7 +5131,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4496,7 +5252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4618,7 +5374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4723,7 +5479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4828,7 +5584,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4941,7 +5697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5036,7 +5792,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5133,7 +5889,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5236,7 +5992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5340,7 +6096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5460,7 +6216,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5565,7 +6321,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5653,7 +6409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5757,7 +6513,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5876,7 +6632,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5965,7 +6721,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6080,7 +6836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6155,7 +6911,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6271,7 +7027,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6347,7 +7103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6423,7 +7179,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6508,7 +7264,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6617,7 +7373,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6692,7 +7448,606 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known) */
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVoiceSessions: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the sessions, most recently started first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sessions: {
+                            id: number;
+                            channelId: number;
+                            /** @description Who started it; `null` once they are erased */
+                            startedBy: number | null;
+                            startedAt: number;
+                            /** @description `null` while it is open */
+                            endedAt: number | null;
+                            /** @description The most participants it had at once */
+                            maxParticipants: number;
+                            /** @description Participants in it now */
+                            participantCount: number;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; `null` on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input, or the channel is not a voice channel (`not_a_voice_channel`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startVoiceSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session, started, with the caller in it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        channelId: number;
+                        /** @description Who started it; `null` once they are erased */
+                        startedBy: number | null;
+                        startedAt: number;
+                        /** @description `null` while it is open */
+                        endedAt: number | null;
+                        /** @description The most participants it had at once */
+                        maxParticipants: number;
+                        /** @description Participants in it now */
+                        participantCount: number;
+                    };
+                };
+            };
+            /** @description Invalid input, or the channel is not a voice channel (`not_a_voice_channel`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, or the channel is archived (`channel_archived`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The channel has an open session (`voice_session_open`): join it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    joinVoiceSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+                session: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller was in it already: kept alive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        channelId: number;
+                        /** @description Who started it; `null` once they are erased */
+                        startedBy: number | null;
+                        startedAt: number;
+                        /** @description `null` while it is open */
+                        endedAt: number | null;
+                        /** @description The most participants it had at once */
+                        maxParticipants: number;
+                        /** @description Participants in it now */
+                        participantCount: number;
+                    };
+                };
+            };
+            /** @description Joined: the session with the caller in it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        channelId: number;
+                        /** @description Who started it; `null` once they are erased */
+                        startedBy: number | null;
+                        startedAt: number;
+                        /** @description `null` while it is open */
+                        endedAt: number | null;
+                        /** @description The most participants it had at once */
+                        maxParticipants: number;
+                        /** @description Participants in it now */
+                        participantCount: number;
+                    };
+                };
+            };
+            /** @description Invalid input, or the channel is not a voice channel (`not_a_voice_channel`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, or the channel is archived (`channel_archived`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such waddle, channel, or session in this channel (or not visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The session has ended (`voice_session_ended`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    leaveVoiceSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+                session: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller is not in it (any more): the session as it is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        channelId: number;
+                        /** @description Who started it; `null` once they are erased */
+                        startedBy: number | null;
+                        startedAt: number;
+                        /** @description `null` while it is open */
+                        endedAt: number | null;
+                        /** @description The most participants it had at once */
+                        maxParticipants: number;
+                        /** @description Participants in it now */
+                        participantCount: number;
+                    };
+                };
+            };
+            /** @description Invalid input, or the channel is not a voice channel (`not_a_voice_channel`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such waddle, channel, or session in this channel (or not visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endVoiceSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+                session: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session, ended (now or before) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        channelId: number;
+                        /** @description Who started it; `null` once they are erased */
+                        startedBy: number | null;
+                        startedAt: number;
+                        /** @description `null` while it is open */
+                        endedAt: number | null;
+                        /** @description The most participants it had at once */
+                        maxParticipants: number;
+                        /** @description Participants in it now */
+                        participantCount: number;
+                    };
+                };
+            };
+            /** @description Invalid input, or the channel is not a voice channel (`not_a_voice_channel`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned, or ending a session someone else started without MANAGE_CHANNELS (`missing_permission`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such waddle, channel, or session in this channel (or not visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVoiceParticipants: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                waddle: number;
+                channel: number;
+                session: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session and a page of its participants, in the order they joined */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        session: {
+                            id: number;
+                            channelId: number;
+                            /** @description Who started it; `null` once they are erased */
+                            startedBy: number | null;
+                            startedAt: number;
+                            /** @description `null` while it is open */
+                            endedAt: number | null;
+                            /** @description The most participants it had at once */
+                            maxParticipants: number;
+                            /** @description Participants in it now */
+                            participantCount: number;
+                        };
+                        participants: {
+                            userId: number;
+                            joinedAt: number;
+                            /** @description Their last join or keep-alive */
+                            lastSeenAt: number;
+                            /** @description `null` while they are in */
+                            leftAt: number | null;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; `null` on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input, or the channel is not a voice channel (`not_a_voice_channel`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed token, or a token of an unknown or erased user (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such waddle, channel, or session in this channel (or not visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error the API did not expect (`internal`), logged with the route and the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
