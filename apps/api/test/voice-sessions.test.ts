@@ -1,3 +1,4 @@
+import { Permission } from '../src/access/permissions.ts';
 import { env } from 'cloudflare:test';
 import { type TestClock, testClock } from '@waddle/clock/test-clock';
 import { VOICE_PARTICIPANT_TIMEOUT_MS } from '@waddle/queries/voice/stale-participations';
@@ -189,7 +190,13 @@ describe('voice sessions through the API', () => {
   it('answers a session in a voice channel the caller cannot see, and one of another channel, exactly like unknown ones', async () => {
     const waddle = env.WADDLE_PRIVATE;
     await waddle.batch([
-      waddle.prepare("INSERT INTO channels (id, name, type, is_private, created_by) VALUES (8, 'backstage', 'voice', 1, 1)"),
+      waddle.prepare("INSERT INTO channels (id, name, type, created_by) VALUES (8, 'backstage', 'voice', 1)"),
+      // Private: hidden from @everyone, shown to the moderator.
+      waddle
+        .prepare(
+          "INSERT INTO channel_overwrites (channel_id, target_kind, target_id, allow, deny) VALUES (8, 'role', 0, 0, ?1), (8, 'member', ?2, ?1, 0)",
+        )
+        .bind(Permission.VIEW_CHANNELS, USER.moderator),
       waddle.prepare('INSERT INTO voice_sessions (id, channel_id, started_by, started_at) VALUES (2, 8, 1, ?)').bind(testClock().now()),
       waddle
         .prepare('INSERT INTO voice_session_participants (session_id, user_id, joined_at, last_seen_at) VALUES (2, 1, ?, ?)')

@@ -66,7 +66,10 @@ describe('voice participation in a personal-data job', () => {
     ]);
     expect((await voiceParticipationErasure.page(env.DB, subject, [])).rows).toBe(0);
     const names = waddleErasureSections.map((section) => section.name);
-    expect(names.slice(-2)).toEqual(['voice_participations', 'search_index']);
+    // Before the index rewrite, which ends every erasure.
+    expect(names.indexOf('voice_participations')).toBeGreaterThan(-1);
+    expect(names.indexOf('voice_participations')).toBeLessThan(names.indexOf('search_index'));
+    expect(names.at(-1)).toBe('search_index');
   });
 
   it('ends a session the erased user was the last one in, at the latest time anyone was seen in it', async () => {

@@ -36,9 +36,16 @@ async function waddles(...names: string[]): Promise<void> {
   }
 }
 
+/** Sealed message shards of the first waddle (a waddle `colony` is made when there is none yet), with increasing ranges. */
 async function shards(...ids: string[]): Promise<void> {
+  if (!(await env.DB.prepare('SELECT 1 FROM waddles LIMIT 1').first())) await waddles('colony');
   for (const id of ids)
-    await statementOf(env.DB, registerDatabaseQuery({ role: 'message_shard', d1DatabaseId: id, schemaVersion: null }, NOW)).run();
+    await env.DB.prepare(
+      `INSERT INTO databases (role, d1_database_id, shard_waddle_id, first_message_id, message_state, created_at, updated_at)
+       VALUES ('message_shard', ?, (SELECT min(id) FROM waddles), (SELECT coalesce(max(first_message_id), 1) + 1 FROM databases WHERE role = 'message_shard'), 'sealed', ?, ?)`,
+    )
+      .bind(id, NOW, NOW)
+      .run();
 }
 
 describe('listDatabases', () => {
@@ -89,7 +96,8 @@ describe('listDatabases', () => {
     expect(seen).toEqual(['s1', 's2', 's3', 's5', 's6', 's7', 's8', 's9']);
     // A removed id is never handed out again, so a cursor can never land on a different database.
     await shards('s10');
-    expect((await listAllDatabases(env.DB)).at(-1)).toMatchObject({ id: 10, d1_database_id: 's10' });
+    // Ids 1 (the shards' waddle `colony`) to 10 were handed out before it.
+    expect((await listAllDatabases(env.DB)).at(-1)).toMatchObject({ id: 11, d1_database_id: 's10' });
   });
 
   it('refuses a page size outside 1 to 1,000', async () => {
@@ -136,7 +144,7 @@ describe('recording in the directory', () => {
       ids.map((d1DatabaseId, i) => ({ d1DatabaseId, sizeBytes: 1000 * i })),
       NOW + 9,
     );
-    const all = await listAllDatabases(env.DB);
+    const all = await listAllDatabases(env.DB, { role: 'message_shard' });
     expect(all.map((d) => d.size_bytes)).toEqual(ids.map((_, i) => 1000 * i));
     expect(new Set(all.map((d) => d.size_measured_at))).toEqual(new Set([NOW + 9]));
   });

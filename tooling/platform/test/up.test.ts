@@ -12,7 +12,7 @@ describe('waddle up (data part)', () => {
     expect(first.filter((l) => l.startsWith('provisioned waddle'))).toHaveLength(3);
     const table = (lines: string[]) => lines.slice(lines.findIndex((l) => l.startsWith('database')));
     expect(table(first).join('\n')).toMatch(
-      new RegExp(`waddle penguins \\(#1\\) +local-waddle-penguins +${waddleMigrations.at(-1)!.name} +17 +\\d+`),
+      new RegExp(`waddle penguins \\(#1\\) +local-waddle-penguins +${waddleMigrations.at(-1)!.name} +20 +\\d+`),
     );
 
     const second: string[] = [];

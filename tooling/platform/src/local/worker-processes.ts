@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPOSITORY_ROOT } from './repository-root.ts';
 
 /** A Worker served by `wrangler dev` on loopback. */
@@ -31,6 +31,8 @@ export interface WorkerProcessOptions {
 export async function startWorker(app: 'api' | 'monitor', port: number, options: WorkerProcessOptions = {}): Promise<RunningWorker> {
   const directory = join(REPOSITORY_ROOT, 'apps', app);
   const logFile = options.logFile ?? join(REPOSITORY_ROOT, '.wrangler', `${app}-dev.log`);
+  // A fresh clone has no .wrangler yet: the log's directory is made first.
+  mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
   const args = [
     'dev',
