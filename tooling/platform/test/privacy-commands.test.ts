@@ -9,8 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { eraseUserCommand } from '../src/commands/erase-user.ts';
 import { exportUserCommand } from '../src/commands/export-user.ts';
 import type { CommandIo } from '../src/commands/command-io.ts';
+import { openLocalAttachmentBucket } from '../src/local/local-attachment-bucket.ts';
 import { localTarget } from '../src/targets/local-target.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
+
+const WALRUS_FILE = 'waddles/1/users/2/7e1f0c4a-0000-4000-8000-000000000001';
+const WALRUS_UPLOAD = 'waddles/1/users/2/7e1f0c4a-0000-4000-8000-000000000002';
+const OWNER_FILE = 'waddles/1/users/1/7e1f0c4a-0000-4000-8000-000000000003';
 
 function capture(): CommandIo & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
@@ -52,6 +57,26 @@ describe('waddle export and waddle erase', () => {
         });
         await postMessage(openWaddleDatabase(d1), { channelId: 1, authorId: 1, content: 'owner here', createdAt: Date.now() });
       }
+      // Files in the local bucket: the walrus's attached to their message in waddle one, one they never attached, and the owner's.
+      const files = await openLocalAttachmentBucket(state);
+      try {
+        for (const key of [WALRUS_FILE, WALRUS_UPLOAD, OWNER_FILE]) await (files.bucket as unknown as R2Bucket).put(key, `bytes of ${key}`);
+      } finally {
+        await files.dispose();
+      }
+      await opened
+        .get(ids[0]!)
+        .prepare(
+          "INSERT INTO message_attachments (message_id, filename, size_bytes, mime_type, url, object_key) VALUES (1, 'tusks.txt', 9, 'text/plain', '/x', ?), (2, 'owner.txt', 9, 'text/plain', '/y', ?)",
+        )
+        .bind(WALRUS_FILE, OWNER_FILE)
+        .run();
+      await central
+        .prepare(
+          "INSERT INTO attachment_uploads (object_key, waddle_id, message_id, user_id, filename, mime_type, size_bytes, created_at) VALUES (?, 1, 1, 2, 'later.txt', 'text/plain', 9, 1000)",
+        )
+        .bind(WALRUS_UPLOAD)
+        .run();
     } finally {
       await opened.dispose();
     }
@@ -91,6 +116,13 @@ describe('waddle export and waddle erase', () => {
       }
     } finally {
       await after.dispose();
+    }
+    const files = await openLocalAttachmentBucket(state);
+    try {
+      const left = await (files.bucket as unknown as R2Bucket).list();
+      expect(left.objects.map((object) => object.key)).toEqual([OWNER_FILE]);
+    } finally {
+      await files.dispose();
     }
     expect(await eraseUserCommand(['2'], capture(), target)).toBe(0);
     const refused = capture();

@@ -40,6 +40,7 @@ export async function eraseUserCommand(argv: readonly string[], io: CommandIo, t
     }
     const started = await startErasure(databases.central, args.userId, 'operator', systemClock());
     const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
+      ...(databases.attachments ? { attachments: databases.attachments } : {}),
       maxQueriesPerStep: 900,
       clock: systemClock,
       onStep: (step) =>

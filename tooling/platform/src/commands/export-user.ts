@@ -46,6 +46,7 @@ export async function exportUserCommand(argv: readonly string[], io: CommandIo, 
     }
     const started = await startExport(databases.central, args.userId, 'operator', systemClock());
     const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
+      ...(databases.attachments ? { attachments: databases.attachments } : {}),
       maxQueriesPerStep: 900,
       clock: systemClock,
       onStep: (step) =>

@@ -1,8 +1,10 @@
 import { type CommandLine, type CommandLineOutput, parseCommandLine, usageError } from '@waddle/command-line/parse-command-line';
 import type { D1DatabaseLike } from '@waddle/d1/database';
+import type { AttachmentBucket } from '@waddle/privacy/advance-job';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { sql } from 'kysely';
 import { centralKysely } from '../central-kysely.ts';
+import { openLocalAttachmentBucket } from '../local/local-attachment-bucket.ts';
 import { localConnector } from '../local/local-connector.ts';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { localTarget } from '../targets/local-target.ts';
@@ -13,6 +15,12 @@ import { userIdArgument } from './user-id-argument.ts';
 export interface PrivacyDatabases {
   readonly central: D1DatabaseLike;
   readonly connectors: readonly DatabaseConnector[];
+  /**
+   * The attachment bucket, locally (Miniflare's R2 beside the D1 state), so an erasure deletes the
+   * user's files from it. The remote target has none: a remote erasure of a user with files is
+   * finished by the API's cron, which has the binding.
+   */
+  readonly attachments?: AttachmentBucket;
   dispose(): Promise<void>;
 }
 
@@ -73,5 +81,15 @@ export async function openPrivacyDatabases(chosen: 'local' | 'remote', userId: n
     await first.dispose();
   }
   const opened = await target.open([target.centralDatabaseId, ...databaseIds]);
-  return { central: opened.get(target.centralDatabaseId), connectors: [localConnector(opened)], dispose: () => opened.dispose() };
+  const bucket =
+    target.name === 'local' && 'stateDirectory' in opened ? await openLocalAttachmentBucket(String(opened.stateDirectory)) : undefined;
+  return {
+    central: opened.get(target.centralDatabaseId),
+    connectors: [localConnector(opened)],
+    ...(bucket ? { attachments: bucket.bucket } : {}),
+    dispose: async () => {
+      await bucket?.dispose();
+      await opened.dispose();
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { convertV4MiniflareOptions, Miniflare, type MiniflareOptions } from 'min
 import type { UploadedScript } from './parse-script-upload.ts';
 
 /** A Worker that only hosts the D1 bindings, for tools that reach the databases from Node. */
-const BINDINGS_ONLY_WORKER = 'export default { fetch() { return new Response(null, { status: 404 }); } }';
+export const BINDINGS_ONLY_WORKER = 'export default { fetch() { return new Response(null, { status: 404 }); } }';
 
 /** Startups tried while another process holds the state directory's D1 metadata: pauses of 50 ms doubling up to 1 s, about 5.5 s in all. */
 const STARTUP_RETRY = { attempts: 10, pauseMs: 50 } as const;
