@@ -52,7 +52,8 @@ export interface OpenedShard {
  *    (`INSERT INTO shard_fence …`): a post that read the old map is refused from now on and
  *    retried by its poster, so every message it holds has an id below what step 4 reads;
  * 4. **continued**: the new shard's id sequence set past the sealed one's last id
- *    (`lastHandedOutMessageId`, hard-deleted ids included; `continueMessageIds`);
+ *    (`lastHandedOutMessageId`, hard-deleted ids included; `continueMessageIds`), and past its
+ *    first id when it took no message (its range stays empty, one id is skipped);
  * 5. **activated**: its range fixed and it takes new messages:
  *    `UPDATE databases SET first_message_id = ?, message_state = 'active' WHERE id = ?`.
  *
@@ -106,7 +107,8 @@ export async function openMessageShard(
       await fenceShard(openWaddleDatabase(opened.get(old.d1DatabaseId)), options.clock());
       await options.afterStep?.('sealed');
 
-      const last = await lastHandedOutMessageId(openWaddleDatabase(opened.get(old.d1DatabaseId)));
+      // A replaced shard that took no message would leave the new one its own first id: start one above it then.
+      const last = Math.max(await lastHandedOutMessageId(openWaddleDatabase(opened.get(old.d1DatabaseId))), old.firstMessageId);
       await continueMessageIds(openWaddleDatabase(fresh), last);
       await options.afterStep?.('continued');
 

@@ -35,6 +35,10 @@ const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly run
     summary: 'rebalance: move every database no slice reaches into slices with room (resumable)',
     run: async (argv) => (await import('./commands/slices.ts')).slicesCommand(argv, consoleIo),
   },
+  shard: {
+    summary: 'open: open a new message shard for a waddle, sealing its newest (resumable)',
+    run: async (argv) => (await import('./commands/shard.ts')).shardCommand(argv, consoleIo),
+  },
   erase: {
     summary: 'erase a user from the directory and every waddle database (or resume an erasure)',
     run: async (argv) => (await import('./commands/erase-user.ts')).eraseUserCommand(argv, consoleIo),

@@ -33,6 +33,7 @@ const commands = [
   { command: 'erase', valid: ['1'] },
   { command: 'reindex-search', valid: [] },
   { command: 'slices', valid: ['rebalance'] },
+  { command: 'shard', valid: ['open', '1'] },
 ];
 
 describe('waddle <command> --help, and usage errors', () => {
