@@ -60,10 +60,10 @@ export async function getShardedMessagePage(sharded: ShardedWaddle, scope: Messa
   const newerInPage = page.messages.filter((m) => anchorId === undefined || m.id > anchorId).length;
   const [older, newer] = await Promise.all([
     window.older && page.foundOldest && home > 0
-      ? olderFromShards(sharded, scope, options.viewerId, home - 1, window.older.want - (window.newer ? olderInPage : page.messages.length))
+      ? restFromShards(sharded, scope, options.viewerId, 'older', home - 1, window.older.want - olderInPage)
       : { messages: [], exhausted: page.foundOldest },
     window.newer && page.foundNewest && home < last
-      ? newerFromShards(sharded, scope, options.viewerId, home + 1, window.newer.want - (window.older ? newerInPage : page.messages.length))
+      ? restFromShards(sharded, scope, options.viewerId, 'newer', home + 1, window.newer.want - newerInPage)
       : { messages: [], exhausted: page.foundNewest },
   ]);
 
@@ -87,43 +87,34 @@ interface ShardRun {
 }
 
 /**
- * The newest `need` messages of the scope in the shards from `from` down to the primary, and
- * whether none is left older than them. Asks for at least one, so that a side already full learns
- * whether it reached the oldest message.
+ * The `need` messages of the scope nearest the page on one side, from shard `from` outwards (down
+ * to the primary for `older`, up to the newest shard for `newer`), and whether none is left beyond
+ * them. Each shard is read with the page's statement anchored at its edge facing the page, asking
+ * for at least one message, so that a side already full learns whether it reached the end.
  */
-async function olderFromShards(
+async function restFromShards(
   sharded: ShardedWaddle,
   scope: MessageScope,
   viewerId: number,
+  side: 'older' | 'newer',
   from: number,
   need: number,
 ): Promise<ShardRun> {
+  const older = side === 'older';
   const runs: PageMessage[][] = [];
-  for (let index = from; index >= 0; index--) {
-    const page = await getMessagePage(sharded.shards[index]!.waddle, scope, { anchor: 'newest', before: Math.max(need, 1), viewerId });
-    const taken = need > 0 ? page.messages.slice(-need) : [];
-    runs.unshift(taken);
+  for (let index = from; index >= 0 && index < sharded.shards.length; index += older ? -1 : 1) {
+    const want = Math.max(need, 1);
+    const page = await getMessagePage(
+      sharded.shards[index]!.waddle,
+      scope,
+      older ? { anchor: 'newest', before: want, viewerId } : { anchor: 'oldest', after: want, viewerId },
+    );
+    const taken = need <= 0 ? [] : older ? page.messages.slice(-need) : page.messages.slice(0, need);
+    if (older) runs.unshift(taken);
+    else runs.push(taken);
     need -= taken.length;
-    if (!page.foundOldest || page.messages.length > taken.length) return { messages: runs.flat(), exhausted: false };
-  }
-  return { messages: runs.flat(), exhausted: true };
-}
-
-/** The oldest `need` messages of the scope in the shards from `from` up, the mirror of {@link olderFromShards}. */
-async function newerFromShards(
-  sharded: ShardedWaddle,
-  scope: MessageScope,
-  viewerId: number,
-  from: number,
-  need: number,
-): Promise<ShardRun> {
-  const runs: PageMessage[][] = [];
-  for (let index = from; index < sharded.shards.length; index++) {
-    const page = await getMessagePage(sharded.shards[index]!.waddle, scope, { anchor: 'oldest', after: Math.max(need, 1), viewerId });
-    const taken = need > 0 ? page.messages.slice(0, need) : [];
-    runs.push(taken);
-    need -= taken.length;
-    if (!page.foundNewest || page.messages.length > taken.length) return { messages: runs.flat(), exhausted: false };
+    const reachedEnd = older ? page.foundOldest : page.foundNewest;
+    if (!reachedEnd || page.messages.length > taken.length) return { messages: runs.flat(), exhausted: false };
   }
   return { messages: runs.flat(), exhausted: true };
 }
