@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     // Cold workerd starts on a loaded 2-core machine can take seconds; assertions, not timers, decide.
     testTimeout: 30_000,
+    // The same for hooks: a beforeEach migrating a fresh database waits on the same workerd.
+    hookTimeout: 30_000,
   },
   plugins: [cloudflareTest({ miniflare: { compatibilityDate: '2026-11-01', d1Databases: ['DB'] } })],
 });

@@ -16,6 +16,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           // Cold workerd starts on a loaded 2-core machine can take seconds; assertions, not timers, decide.
           testTimeout: 30_000,
+          hookTimeout: 30_000,
           globalSetup: ['./test/global-setup.ts'],
         },
         plugins: [

@@ -38,6 +38,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           // Cold workerd starts on a loaded 2-core machine can take seconds; assertions, not timers, decide.
           testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       './vitest.page.config.ts',

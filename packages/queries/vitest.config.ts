@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     // Cold workerd starts on a loaded 2-core machine can take seconds; assertions, not timers, decide.
     testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
   plugins: [cloudflareTest({ miniflare: { compatibilityDate: '2026-11-01', d1Databases: ['DB', 'SHARD_2', 'SHARD_3', 'WHOLE'] } })],
 });
