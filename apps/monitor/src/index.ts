@@ -4,14 +4,16 @@ import { runOptimizeTick } from './maintenance/optimize-tick.ts';
 import { createMonitorApp } from './monitor-app.ts';
 import { monitorDependencies } from './monitor-dependencies.ts';
 import { runSamplingTick } from './sampling/sampling-tick.ts';
+import { runShardTick } from './shards/shard-tick.ts';
 import { countAttachmentUsage } from './attachments/count-attachment-usage.ts';
 
 const app = createMonitorApp();
 
 /**
  * The size monitor Worker: its HTTP app (`createMonitorApp`: `GET /health`, the operators'
- * dashboard and its JSON API on Hono), and two crons (sampling, and the optimize pass named by
- * `OPTIMIZE_CRON`; the sampling one also counts attachment bytes per waddle).
+ * dashboard and its JSON API on Hono), and three crons (sampling, the optimize pass named by
+ * `OPTIMIZE_CRON`, the shard pass named by `SHARD_CRON`; the sampling one also counts attachment
+ * bytes per waddle).
  */
 export default {
   fetch: app.fetch,
@@ -25,6 +27,13 @@ export default {
       const report = await runOptimizeTick(central, dependencies, config);
       console.log(
         `optimize: ${report.optimized.length} optimized, ${report.failed.length} failed, ${report.notDue} not due, ${report.queries} queries`,
+      );
+      return;
+    }
+    if (controller.cron === config.shardCron) {
+      const report = await runShardTick(central, dependencies, config);
+      console.log(
+        `shards: ${report.opened.length} opened, ${report.busy.length} busy, ${report.failed.length} failed, ${report.deferred.length} deferred, ${report.queries} queries`,
       );
       return;
     }

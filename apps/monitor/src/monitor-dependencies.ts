@@ -1,5 +1,8 @@
 import { systemClock } from '@waddle/clock/clock';
 import { dataPathConnectors } from '@waddle/registry/data-path-connectors';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
+import { remoteTarget } from '@waddle/provisioning/remote-target';
+import { cloudflareApiSettings } from '@waddle/registry/cloudflare-api-settings';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 
 /**
@@ -13,6 +16,11 @@ export interface MonitorDependencies {
   readonly now: () => number;
   /** The attachment bucket whose bytes per waddle the monitor counts; without one, nothing is counted. */
   readonly attachments?: Pick<R2Bucket, 'list'>;
+  /**
+   * Where the shard pass creates new message shards and reaches the databases a switch touches;
+   * without one, no shard is opened (the pass reports what is due).
+   */
+  readonly shardTarget?: DatabaseTarget;
 }
 
 /**
@@ -20,7 +28,10 @@ export interface MonitorDependencies {
  * (`dataPathConnectors`): the static binding its row names when this Worker has it, else the
  * binding slice the directory places it in (the `SLICES` dispatch namespace binding, locally
  * `SLICES_DISPATCH_URL`), and only for a database no slice reaches yet the D1 REST API when
- * `cloudflareApiSettings` finds the account's settings; the global `fetch`; the system clock; the attachment bucket (`ATTACHMENTS`) when bound.
+ * `cloudflareApiSettings` finds the account's settings; the global `fetch`; the system clock; the attachment bucket (`ATTACHMENTS`) when bound;
+ * with those account settings, the D1 REST API as the shard pass's target (`remoteTarget`: a new
+ * shard is created with `POST /accounts/{account_id}/d1/database`, and the switch's statements on
+ * the replaced and the new shard go over REST).
  *
  * @example
  * ```ts
@@ -31,5 +42,13 @@ export function monitorDependencies(env: object): MonitorDependencies {
   const bindings = env as Readonly<Record<string, unknown>>;
   const connectors = dataPathConnectors(bindings);
   const attachments = bindings.ATTACHMENTS as Pick<R2Bucket, 'list'> | undefined;
-  return { connectors, fetch: (input, init) => fetch(input, init), now: systemClock, ...(attachments ? { attachments } : {}) };
+  const api = cloudflareApiSettings(bindings);
+  return {
+    connectors,
+    fetch: (input, init) => fetch(input, init),
+    now: systemClock,
+    ...(attachments ? { attachments } : {}),
+    // The central database is this Worker's binding; the target reaches only the waddle's databases.
+    ...(api ? { shardTarget: remoteTarget(api, '') } : {}),
+  };
 }

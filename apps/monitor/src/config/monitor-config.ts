@@ -1,3 +1,5 @@
+import { DEFAULT_SHARD_THRESHOLD_BYTES } from '@waddle/provisioning/message-shard-threshold';
+
 /** A monitor setting from the environment that is missing or out of range. */
 export class InvalidMonitorConfigError extends Error {
   override readonly name = 'InvalidMonitorConfigError';
@@ -38,6 +40,14 @@ export interface MonitorConfig {
   readonly alertWebhookUrl: string | null;
   /** R2 list calls one sampling tick may make to count attachment bytes (each lists up to 1,000 objects). */
   readonly attachmentListCallsPerTick: number;
+  /**
+   * The size at which a waddle's message-taking database (its primary, or its active shard) gets a
+   * new message shard: when its last sample passes it, or its growth reaches it within
+   * `projectionHorizonDays`. Below `sizeLimitBytes`.
+   */
+  readonly shardThresholdBytes: number;
+  /** The cron expression (one of `triggers.crons`) that runs the shard pass (opening and resuming message shards). */
+  readonly shardCron: string;
 }
 
 /** The environment variables {@link monitorConfig} reads. Numbers may come as numbers or strings. */
@@ -55,6 +65,8 @@ export interface MonitorConfigEnv {
   readonly OPTIMIZE_CRON?: string;
   readonly ALERT_WEBHOOK_URL?: string;
   readonly ATTACHMENT_LIST_CALLS_PER_TICK?: string | number;
+  readonly SHARD_THRESHOLD_BYTES?: string | number;
+  readonly SHARD_CRON?: string;
 }
 
 /** D1's limit of queries per Worker invocation. */
@@ -64,7 +76,8 @@ export const D1_QUERIES_PER_INVOCATION = 1000;
  * Reads and checks the monitor's settings. Defaults: a 10 GB limit, warning at 80 %, critical at
  * 90 %, growth fitted over 7 days, an early warning when full within 14 days, samples kept 90
  * days, 900 queries per tick, `PRAGMA optimize` every 24 hours on the `45 * * * *` cron, 20 R2
- * list calls per tick to count attachment bytes.
+ * list calls per tick to count attachment bytes, a new message shard at
+ * `DEFAULT_SHARD_THRESHOLD_BYTES` (400 MB), the shard pass every 10 minutes.
  *
  * @throws {InvalidMonitorConfigError} naming the variable, when a value is not usable.
  *
@@ -83,11 +96,18 @@ export function monitorConfig(env: MonitorConfigEnv): MonitorConfig {
   const sampleRetentionDays = numberVar(env, 'SAMPLE_RETENTION_DAYS', 90, { min: 1, max: 3650 });
   if (sampleRetentionDays < projectionWindowDays)
     throw new InvalidMonitorConfigError('SAMPLE_RETENTION_DAYS', `must cover PROJECTION_WINDOW_DAYS (${projectionWindowDays})`);
+  const sizeLimitBytes = numberVar(env, 'SIZE_LIMIT_BYTES', 10_000_000_000, { min: 1, max: Number.MAX_SAFE_INTEGER });
+  const shardThresholdBytes = numberVar(env, 'SHARD_THRESHOLD_BYTES', DEFAULT_SHARD_THRESHOLD_BYTES, {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+  });
+  if (shardThresholdBytes >= sizeLimitBytes)
+    throw new InvalidMonitorConfigError('SHARD_THRESHOLD_BYTES', `must be below SIZE_LIMIT_BYTES (${sizeLimitBytes})`);
   const webhook = env.ALERT_WEBHOOK_URL?.trim() || null;
   if (webhook !== null && !URL.canParse(webhook)) throw new InvalidMonitorConfigError('ALERT_WEBHOOK_URL', 'is not a URL');
   return {
     centralDatabaseId: env.CENTRAL_D1_DATABASE_ID?.trim() || 'central',
-    sizeLimitBytes: numberVar(env, 'SIZE_LIMIT_BYTES', 10_000_000_000, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+    sizeLimitBytes,
     warningPercent,
     criticalPercent,
     alertClearMarginPercent: numberVar(env, 'ALERT_CLEAR_MARGIN_PERCENT', 2, { min: 0, max: 50 }),
@@ -99,6 +119,8 @@ export function monitorConfig(env: MonitorConfigEnv): MonitorConfig {
     optimizeCron: env.OPTIMIZE_CRON?.trim() || '45 * * * *',
     alertWebhookUrl: webhook,
     attachmentListCallsPerTick: numberVar(env, 'ATTACHMENT_LIST_CALLS_PER_TICK', 20, { min: 1, max: 500 }),
+    shardThresholdBytes,
+    shardCron: env.SHARD_CRON?.trim() || '*/10 * * * *',
   };
 }
 
