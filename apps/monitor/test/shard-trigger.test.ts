@@ -15,6 +15,7 @@ import { InvalidMonitorConfigError, monitorConfig } from '../src/config/monitor-
 import { runSamplingTick } from '../src/sampling/sampling-tick.ts';
 import { QUERIES_PER_SWITCH, runShardTick, SHARD_OPENED_ACTION } from '../src/shards/shard-tick.ts';
 import worker from '../src/index.ts';
+import { createMonitorApp } from '../src/monitor-app.ts';
 import { configWith, freshPlatform, grow, registerWaddle, testDependencies } from './monitored-platform.ts';
 import { measureDatabaseSize } from '../src/sampling/measure-database-size.ts';
 
@@ -119,6 +120,29 @@ describe('the shard pass', () => {
       ['test-penguins', 1, 'sealed'],
       ['test-puffins', 4, 'active'],
     ]);
+
+    // The dashboard shows the threshold, and each database's place among the waddle's shards.
+    const app = createMonitorApp(() => ({ config, dependencies: sampling }));
+    const response = await app.fetch(
+      new Request('http://monitor/api/databases', { headers: { authorization: 'Bearer test-operator-token' } }),
+      env,
+    );
+    const body = await response.json<{
+      shardThresholdBytes: number;
+      databases: { d1DatabaseId: string; sizeBytes: number; messageShard: unknown }[];
+    }>();
+    expect(body.shardThresholdBytes).toBe(config.shardThresholdBytes);
+    const puffins = body.databases.find((d) => d.d1DatabaseId === 'test-puffins')!;
+    expect(Object.fromEntries(body.databases.map((d) => [d.d1DatabaseId, d.messageShard]))).toEqual({
+      'local-central': null,
+      'test-penguins': { waddleId, state: 'sealed', firstMessageId: 1, percentOfThreshold: null },
+      'test-puffins': {
+        waddleId,
+        state: 'active',
+        firstMessageId: 4,
+        percentOfThreshold: Math.round((puffins.sizeBytes / config.shardThresholdBytes) * 1000) / 10,
+      },
+    });
   });
 
   it('opens a shard when the growth reaches the threshold within the projection horizon, not when the horizon is shorter', async () => {

@@ -28,7 +28,7 @@ export function dashboardPage(nonce: string): string {
     </div>
     <table id="databases">
       <thead><tr>
-        <th>Database</th><th class="num">Size</th><th>Of limit</th><th class="num">Growth / day</th><th class="num">Days to full</th><th>Last 7 days</th><th>Status</th><th class="num" title="The waddle's files in the attachment bucket, apart from its database">Attachments</th>
+        <th>Database</th><th class="num">Size</th><th>Of limit</th><th class="num">Growth / day</th><th class="num">Days to full</th><th>Last 7 days</th><th>Status</th><th class="num" title="The waddle's files in the attachment bucket, apart from its database">Attachments</th><th title="Its place among the waddle's message shards; the one taking new messages shows how near the shard threshold it is">Messages</th>
       </tr></thead>
       <tbody></tbody>
     </table>
@@ -190,7 +190,7 @@ function renderSummary(data) {
   const summary = $('summary');
   summary.replaceChildren(
     el('b', { textContent: String(data.databases.length) }), ' databases · limit ' + bytes(data.limitBytes) +
-    ' · warning at ' + data.warningPercent + ' % (or full within ' + data.projectionHorizonDays + ' days) · critical at ' + data.criticalPercent + ' % · ',
+    ' · warning at ' + data.warningPercent + ' % (or full within ' + data.projectionHorizonDays + ' days) · critical at ' + data.criticalPercent + ' % · new message shard at ' + bytes(data.shardThresholdBytes) + ' · ',
     el('b', { textContent: String(count('critical')) }), ' critical, ', el('b', { textContent: String(count('warning')) }), ' warning, ',
     el('b', { textContent: String(errors) }), ' not reachable · updated ' + new Date(data.generatedAt).toLocaleTimeString(),
   );
@@ -203,7 +203,7 @@ function renderRows() {
   $('shown').textContent = rows.length === data.databases.length ? '' : rows.length + ' of ' + data.databases.length + ' shown';
   const body = document.querySelector('#databases tbody');
   if (data.databases.length === 0) {
-    body.replaceChildren(el('tr', {}, el('td', { colSpan: 8, className: 'muted', textContent: 'No samples yet: the sampling cron runs every few minutes, or use Sample now.' })));
+    body.replaceChildren(el('tr', {}, el('td', { colSpan: 9, className: 'muted', textContent: 'No samples yet: the sampling cron runs every few minutes, or use Sample now.' })));
     return;
   }
   body.replaceChildren(...rows.map((db) => {
@@ -224,6 +224,7 @@ function renderRows() {
       spark,
       status,
       el('td', { className: 'num', textContent: db.attachments === null ? '–' : bytes(db.attachments.bytes), title: db.attachments === null ? '' : db.attachments.objects + ' files' }),
+      el('td', { className: 'shard', textContent: shardText(db.messageShard), title: db.messageShard === null ? '' : 'waddle ' + db.messageShard.waddleId + ', messages from id ' + db.messageShard.firstMessageId }),
     );
     tr.dataset.id = db.d1DatabaseId;
     tr.dataset.status = db.status;
@@ -231,6 +232,11 @@ function renderRows() {
     tr.addEventListener('click', () => select(db));
     return tr;
   }));
+}
+
+function shardText(shard) {
+  if (shard === null) return '–';
+  return shard.state + (shard.percentOfThreshold === null ? '' : ' · ' + shard.percentOfThreshold.toFixed(1) + ' % of threshold');
 }
 
 async function select(db) {

@@ -17,7 +17,8 @@ import { requireOperator, tokenCookie } from './operator-auth.ts';
  * and its clock, before the token is checked):
  *
  * - `GET /` the dashboard page; `/?token=…` sets the HttpOnly cookie and redirects to `/`;
- * - `GET /api/databases` every monitored database fullest first, the limits, and the latest alerts;
+ * - `GET /api/databases` every monitored database fullest first (each with its place among its
+ *   waddle's message shards), the limits and the shard threshold, and the latest alerts;
  * - `GET /api/databases/{d1DatabaseId}/samples?days=7&points=400` a database's samples;
  * - `POST /api/sample` runs one sampling tick now (the cron's work, within the same query
  *   budget, and its count of attachment bytes), for a fresh view after a deploy or on a local `wrangler dev`, where crons do not fire.
@@ -76,6 +77,7 @@ export function dashboardRoutes(app: Hono<MonitorEnv>, setupOf: (env: Env) => Mo
       criticalPercent: config.criticalPercent,
       projectionWindowDays: config.projectionWindowDays,
       projectionHorizonDays: config.projectionHorizonDays,
+      shardThresholdBytes: config.shardThresholdBytes,
       databases,
       alerts,
     });

@@ -25,6 +25,19 @@ export interface ListedDatabase {
   readonly raisedAlerts: readonly ('warning' | 'critical')[];
   /** For a waddle's database: its attachments in the bucket as last counted, apart from `sizeBytes`; `null` before the first count. */
   readonly attachments: { readonly bytes: number; readonly objects: number; readonly countedAt: number } | null;
+  /**
+   * Its place among its waddle's message databases (the directory's shard map): `taking` (a primary
+   * that still takes new messages, the waddle's only one), `active` (the shard that takes them),
+   * `sealed`, or `opening` (a switch in progress), with the first message id of its range; null for
+   * the central database and a database no waddle has.
+   */
+  readonly messageShard: {
+    readonly waddleId: number;
+    readonly state: 'taking' | 'active' | 'sealed' | 'opening';
+    readonly firstMessageId: number;
+    /** Percent of the shard threshold, one decimal, for the database that takes new messages (`taking`, `active`); else null. */
+    readonly percentOfThreshold: number | null;
+  } | null;
 }
 
 /** A size alert from the audit log. */
@@ -47,6 +60,8 @@ export interface SentAlert {
  * SELECT * FROM monitored_databases ORDER BY size_bytes DESC, d1_database_id;  -- monitored_databases_by_size
  * SELECT d1_database_id, level FROM size_alert_states;
  * SELECT waddle_id, bytes, objects, measured_at FROM attachment_usage;
+ * SELECT d.d1_database_id, d.message_state, d.first_message_id, coalesce(d.shard_waddle_id, w.id) AS waddle_id
+ *   FROM databases d LEFT JOIN waddles w ON w.primary_database_id = d.id WHERE d.shard_waddle_id IS NOT NULL OR w.id IS NOT NULL;
  * ```
  *
  * @example
@@ -55,11 +70,23 @@ export interface SentAlert {
  * ```
  */
 export async function listMonitoredDatabases(central: CentralDatabase, config: MonitorConfig): Promise<ListedDatabase[]> {
-  const [rows, raised, usage] = await Promise.all([
+  const [rows, raised, usage, shards] = await Promise.all([
     central.db.selectFrom('monitored_databases').selectAll().orderBy('size_bytes', 'desc').orderBy('d1_database_id').execute(),
     central.db.selectFrom('size_alert_states').select(['d1_database_id', 'level']).execute(),
     central.db.selectFrom('attachment_usage').select(['waddle_id', 'bytes', 'objects', 'measured_at']).execute(),
+    central.db
+      .selectFrom('databases as d')
+      .leftJoin('waddles as w', 'w.primary_database_id', 'd.id')
+      .select((eb) => [
+        'd.d1_database_id',
+        'd.message_state',
+        'd.first_message_id',
+        eb.fn.coalesce('d.shard_waddle_id', 'w.id').as('waddle_id'),
+      ])
+      .where((eb) => eb.or([eb('d.shard_waddle_id', 'is not', null), eb('w.id', 'is not', null)]))
+      .execute(),
   ]);
+  const shardOf = new Map(shards.map((shard) => [shard.d1_database_id, shard]));
   const attachmentsOf = new Map(usage.map((u) => [u.waddle_id, { bytes: u.bytes, objects: u.objects, countedAt: u.measured_at }]));
   return rows.map((row) => {
     const levels = requiredAlerts(
@@ -84,8 +111,25 @@ export async function listMonitoredDatabases(central: CentralDatabase, config: M
         row.size_bytes === null ? 'unknown' : levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok',
       raisedAlerts: raised.filter((r) => r.d1_database_id === row.d1_database_id).map((r) => r.level),
       attachments: row.waddle_id === null ? null : (attachmentsOf.get(row.waddle_id) ?? null),
+      messageShard: messageShardOf(shardOf.get(row.d1_database_id), row.size_bytes, config),
     };
   });
+}
+
+function messageShardOf(
+  shard: { message_state: string | null; first_message_id: number | null; waddle_id: number | null } | undefined,
+  sizeBytes: number | null,
+  config: MonitorConfig,
+): ListedDatabase['messageShard'] {
+  if (!shard || shard.waddle_id === null) return null;
+  const state = (shard.message_state ?? 'taking') as 'taking' | 'active' | 'sealed' | 'opening';
+  const takes = state === 'taking' || state === 'active';
+  return {
+    waddleId: shard.waddle_id,
+    state,
+    firstMessageId: shard.first_message_id ?? 1,
+    percentOfThreshold: takes && sizeBytes !== null ? Math.round((sizeBytes / config.shardThresholdBytes) * 1000) / 10 : null,
+  };
 }
 
 /**
