@@ -33,6 +33,8 @@ import { measureApiLoad } from './api-load.ts';
 import { timeMigrateFanOut } from './migrate-fanout.ts';
 import { storageReport } from './storage-report.ts';
 import { buildSyntheticWaddle, DEFAULT_SHAPE } from './synthetic-waddle.ts';
+import { measureMessageShards } from './message-shards-bench.ts';
+import { shardResults, shardTableRows } from './shard-results.ts';
 
 const COMMAND_LINE = {
   command: 'pnpm bench',
@@ -42,7 +44,8 @@ const COMMAND_LINE = {
     'the same code in-process on node:sqlite (median), each case warmed up first, the page and the bare',
     'read of its rows timed in alternation. Besides the library: migrate_fanout (one migration over',
     '1,000 local waddle databases), api_load (the api Worker under wrangler dev on loopback, listing and',
-    'posting) and privacy_scale (export then erasure of a user with 300,000 messages across 100 waddles).',
+    'posting), privacy_scale (export then erasure of a user with 300,000 messages across 100 waddles) and',
+    'message_shards (the same messages split over 3 message shards by id ranges: pages, search, a switch).',
     'Prints a Markdown table, and with --json writes the figures as JSON.',
   ].join('\n'),
   options: {
@@ -91,7 +94,8 @@ const only = asked?.some((name) => (MENTION_CASES as readonly string[]).includes
 if (only) {
   const unknown = only.filter(
     (name) =>
-      !['migrate_fanout', 'api_load', 'privacy_scale'].includes(name) && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase),
+      !['migrate_fanout', 'api_load', 'privacy_scale', 'message_shards'].includes(name) &&
+      ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase),
   );
   if (unknown.length > 0) process.exit(usageError(COMMAND_LINE, `unknown cases: ${unknown.join(', ')}`));
 }
@@ -141,6 +145,11 @@ if (only?.includes('privacy_scale')) {
 if (only?.includes('api_load')) {
   log('api under load (wrangler dev on loopback)');
   await measureApiLoad(join(dataDirectory, 'api-load'), log);
+}
+if (only?.includes('message_shards')) {
+  log('the same messages over 3 message shards (local D1)');
+  const measured = await measureMessageShards(source, dataDirectory, calls, log);
+  log(`  ${JSON.stringify(shardResults(measured, { messages, optimizeMs: null }, storage.bytesPerMessage))}`);
 }
 if (only) {
   log(`local D1 in workerd: mean of ${calls} sequential calls per case`);
@@ -192,6 +201,9 @@ if (privacy.archivedMessages !== privacy.messages || privacy.contentLeft !== 0) 
 log('api under load (wrangler dev on loopback)');
 const load = await measureApiLoad(join(dataDirectory, 'api-load'), log);
 
+log('the same messages over 3 message shards (local D1)');
+const shards = await measureMessageShards(source, dataDirectory, calls, log);
+
 const r = (value: number, digits = 3) => Number(value.toFixed(digits));
 const results = {
   messages,
@@ -231,6 +243,7 @@ const results = {
   'writes.batched_per_s': Math.round((BATCH_SIZE * 1000) / d1.write_batched!),
   'kysely.page_overhead': r(d1.kysely_page! / d1.raw_page!, 2),
   'erasure.optimize_ms': Math.round(d1.erasure_optimize!),
+  ...shardResults(shards, { messages, optimizeMs: d1.erasure_optimize! }, storage.bytesPerMessage),
   'migrate.fanout_1000_s': r(fanOutSeconds, 1),
   'privacy.export_steps': privacy.exportSteps,
   'privacy.erasure_steps': privacy.erasureSteps,
@@ -353,6 +366,7 @@ function markdownTable(result: typeof results): string {
       String(result['erasure.optimize_ms']),
       '',
     ],
+    ...shardTableRows(result),
     ['migrate.fanout_1000_s (one migration, 1,000 databases, concurrency 8)', String(result['migrate.fanout_1000_s']), ''],
     [
       `privacy.export_steps / erasure_steps (one user, ${(PRIVACY_WADDLES * PRIVACY_MESSAGES_PER_WADDLE).toLocaleString('en')} messages in ${PRIVACY_WADDLES} waddles)`,
