@@ -52,7 +52,7 @@ export async function measureMessageShards(
   log: (line: string) => void,
 ): Promise<MessageShardMeasures> {
   const split = splitIntoShards(source, BENCH_SHARDS, log);
-  const parameters = shardParameters(split);
+  const parameters = shardCaseParameters(split);
   const messagesPerShard = split.files.map((file) => {
     const db = new DatabaseSync(file, { readOnly: true });
     const { count } = db.prepare('SELECT count(*) AS count FROM messages').get() as { count: number };
@@ -104,8 +104,16 @@ export async function measureMessageShards(
   };
 }
 
-/** Channel 1, the oldest message of channel 1 in the newest shard as the boundary anchor, every channel visible, viewer 1. */
-function shardParameters(split: ShardSplit): ShardCaseParameters {
+/**
+ * What the shard cases read: channel 1, its oldest message in the newest shard as the boundary
+ * anchor, every channel visible, viewer 1. Reads each file once:
+ *
+ * ```sql
+ * SELECT min(id) AS id FROM messages WHERE channel_id = 1;  -- the newest shard
+ * SELECT id FROM channels ORDER BY id;                      -- the primary
+ * ```
+ */
+export function shardCaseParameters(split: ShardSplit): ShardCaseParameters {
   const newest = new DatabaseSync(split.files.at(-1)!, { readOnly: true });
   const { id } = newest.prepare('SELECT min(id) AS id FROM messages WHERE channel_id = 1').get() as { id: number };
   newest.close();
