@@ -51,8 +51,8 @@ export interface ShardTickReport {
  * `projectionHorizonDays` (`dueShardSwitches`, from the sampling's last size and growth), and
  * completes every switch that stopped (an `opening` shard in the directory), with
  * `openMessageShard` under the waddle's lease. A switch replaces the database that was measured,
- * so a waddle whose switch someone else completed meanwhile gets nothing more (the switch returns
- * the newer shard). One busy lease leaves that waddle to its holder; one failed switch is reported
+ * so a waddle whose switch someone else completed meanwhile gets no second shard (the switch
+ * returns the newer one, which is reported and logged as opened). One busy lease leaves that waddle to its holder; one failed switch is reported
  * and resumed by the next pass; neither stops the others. Each opened shard is recorded in the
  * audit log. Switches run one after another while one more fits in `maxQueriesPerTick`
  * ({@link QUERIES_PER_SWITCH}). Without `shardTarget` (no D1 REST API configured) nothing is
