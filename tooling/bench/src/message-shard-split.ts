@@ -40,6 +40,19 @@ const MESSAGE_CHILD_TABLES = ['message_edits', 'reactions', 'message_attachments
  * shard's id sequence ends where the next one's range starts (the continued sequence). A reply to
  * a message of another shard loses its reference, as across shards today. Files are
  * `<source>.shard-<k>-of-<count>.sqlite`, rebuilt when older than the source, else reused.
+ *
+ * ```sql
+ * SELECT max(id) AS last FROM messages;                                  -- the source, for the ranges
+ * -- on each copy, foreign keys off, in one transaction (outside: id < low OR id >= high):
+ * DELETE FROM message_edits WHERE message_id < ? OR message_id >= ?;    -- and reactions, message_attachments, message_mentions
+ * UPDATE messages SET reply_to_id = NULL WHERE reply_to_id IS NOT NULL AND (reply_to_id < ? OR reply_to_id >= ?);
+ * DELETE FROM messages WHERE id < ? OR id >= ?;                         -- the triggers take the index entries and activity
+ * DELETE FROM categories; …                                              -- later shards: the primary's own tables
+ * DELETE FROM threads WHERE id NOT IN (SELECT thread_id FROM messages WHERE thread_id IS NOT NULL);
+ * DELETE FROM channels WHERE id NOT IN (SELECT channel_id FROM messages);
+ * UPDATE sqlite_sequence SET seq = ? WHERE name = 'messages';           -- every shard but the newest
+ * VACUUM;
+ * ```
  */
 export function splitIntoShards(source: string, count: number, log: (line: string) => void): ShardSplit {
   const pristine = new DatabaseSync(source, { readOnly: true });

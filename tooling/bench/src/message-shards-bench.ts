@@ -44,6 +44,12 @@ export interface MessageShardMeasures {
  * through local D1 inside workerd with the shards bound, times the shard cases (`shard-cases.ts`)
  * `calls` times each in alternation and the erasure's index rewrite on each shard; and times one
  * switch (`openMessageShard`) on a fresh local platform.
+ *
+ * ```sql
+ * SELECT count(*) AS count FROM messages;                                  -- each shard
+ * SELECT channel_id, count(*) AS n FROM messages GROUP BY channel_id;      -- each shard, for shards.lost
+ * -- then the library's page, search and erasure statements, and openMessageShard's
+ * ```
  */
 export async function measureMessageShards(
   source: string,
