@@ -50,6 +50,7 @@ const MESSAGE_CHILD_TABLES = ['message_edits', 'reactions', 'message_attachments
  * DELETE FROM categories; …                                              -- later shards: the primary's own tables
  * DELETE FROM threads WHERE id NOT IN (SELECT thread_id FROM messages WHERE thread_id IS NOT NULL);
  * DELETE FROM channels WHERE id NOT IN (SELECT channel_id FROM messages);
+ * UPDATE channels SET category_id = NULL;
  * UPDATE sqlite_sequence SET seq = ? WHERE name = 'messages';           -- every shard but the newest
  * VACUUM;
  * ```
@@ -80,6 +81,8 @@ export function splitIntoShards(source: string, count: number, log: (line: strin
       for (const table of PRIMARY_ONLY_TABLES) db.exec(`DELETE FROM ${table}`);
       db.exec('DELETE FROM threads WHERE id NOT IN (SELECT thread_id FROM messages WHERE thread_id IS NOT NULL)');
       db.exec('DELETE FROM channels WHERE id NOT IN (SELECT channel_id FROM messages)');
+      // What the foreign key's ON DELETE SET NULL does once the categories are gone.
+      db.exec('UPDATE channels SET category_id = NULL');
     }
     if (high !== Number.MAX_SAFE_INTEGER) db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'messages'").run(high - 1);
     db.exec('COMMIT');

@@ -57,6 +57,7 @@ describe('the benchmark over message shards', () => {
     }
     for (const file of split.files.slice(1)) {
       expect(rows(file, 'SELECT * FROM read_states')).toEqual([]);
+      expect(rows(file, 'SELECT id FROM channels WHERE category_id IS NOT NULL')).toEqual([]);
       expect(rows(file, 'SELECT id FROM channels WHERE id NOT IN (SELECT channel_id FROM messages)')).toEqual([]);
       expect(rows(file, 'SELECT id FROM threads WHERE id NOT IN (SELECT thread_id FROM messages WHERE thread_id IS NOT NULL)')).toEqual([]);
     }
