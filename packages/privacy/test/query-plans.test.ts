@@ -8,7 +8,9 @@ import type { Migration } from '@waddle/migrator/migration';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { centralErasureSections } from '../src/erasure/central-erasure-sections.ts';
+import { shardErasureSections } from '../src/erasure/shard-erasure-sections.ts';
 import { waddleErasureSections } from '../src/erasure/waddle-erasure-sections.ts';
+import { shardExportSections } from '../src/export/shard-export-sections.ts';
 import { centralExportSections } from '../src/export/central-export-sections.ts';
 import { waddleExportSections } from '../src/export/waddle-export-sections.ts';
 import type { JobSection } from '../src/job-section.ts';
@@ -63,28 +65,41 @@ async function problemsOf(sent: readonly SentStatement[]): Promise<string[]> {
   return problems;
 }
 
-/** Runs the first page of every section on a freshly migrated database and returns what they sent. */
-async function statementsOf(sections: readonly JobSection[], migrations: readonly Migration[]): Promise<SentStatement[]> {
+/**
+ * Runs the first page of every section on a freshly migrated database and returns what they sent;
+ * with `asLaterShard`, that database is also the waddle's one later message shard (from id 1).
+ */
+async function statementsOf(
+  sections: readonly JobSection[],
+  migrations: readonly Migration[],
+  asLaterShard = false,
+): Promise<SentStatement[]> {
   await reset();
   const { error } = await new Migrator({ database: env.DB, migrations }).migrateToLatest();
   if (error) throw error;
   const sent: SentStatement[] = [];
   const database = recording(env.DB, sent);
-  for (const section of sections) await section.page(database, { userId: 1, waddleId: 1 }, section.firstCursor);
+  const storage = asLaterShard ? { laterShards: [{ firstMessageId: 1, database }] } : {};
+  for (const section of sections) await section.page(database, { userId: 1, waddleId: 1 }, section.firstCursor, storage);
   return sent;
 }
 
 describe("the statements of a privacy job's sections", () => {
-  const cases: [string, readonly JobSection[], readonly Migration[], number][] = [
+  const cases: [string, readonly JobSection[], readonly Migration[], number, boolean?][] = [
     ['central export', centralExportSections, centralMigrations, 6],
     ['waddle export', waddleExportSections, waddleMigrations, 12],
     ['central erasure', centralErasureSections, centralMigrations, 3],
     ['waddle erasure', waddleErasureSections, waddleMigrations, 14],
+    // Without a later shard these send nothing; in one, each page is its section's statement there.
+    ['later-shard export', shardExportSections, waddleMigrations, 0],
+    ['later-shard export in a shard', shardExportSections, waddleMigrations, 3, true],
+    ['later-shard erasure', shardErasureSections, waddleMigrations, 0],
+    ['later-shard erasure in a shard', shardErasureSections, waddleMigrations, 5, true],
   ];
   it.each(cases)(
     '%s: each runs on real D1 and is served by an index (no full scan, no temporary B-tree)',
-    async (_, sections, migrations, count) => {
-      const sent = await statementsOf(sections, migrations);
+    async (_, sections, migrations, count, asLaterShard = false) => {
+      const sent = await statementsOf(sections, migrations, asLaterShard);
       expect(sent).toHaveLength(count);
       expect(await problemsOf(sent)).toEqual([]);
     },
