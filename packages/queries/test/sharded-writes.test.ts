@@ -2,6 +2,7 @@ import { env, reset } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testClock } from '@waddle/clock/test-clock';
 import { deleteMessage } from '../src/messages/delete-message.ts';
+import { writtenMentions } from '../src/mentions/mention-syntax.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { getMessagePage } from '../src/pagination/message-page.ts';
@@ -12,6 +13,7 @@ import { postShardedMessage } from '../src/shards/post-sharded-message.ts';
 import { getShardedActiveThreads } from '../src/shards/sharded-active-threads.ts';
 import { fenceShard, ShardSealedError } from '../src/shards/shard-fence.ts';
 import { getShardedMessagePage } from '../src/shards/sharded-message-page.ts';
+import { shardMentionAuthority } from '../src/shards/shard-mention-authority.ts';
 import { type ShardedWaddle, shardedWaddle, shardOf } from '../src/shards/sharded-waddle.ts';
 import { getActiveThreads } from '../src/threads/active-threads.ts';
 import type { WaddleDatabase } from '../src/waddle-database.ts';
@@ -119,6 +121,62 @@ describe('writing to a waddle that grows through three shards', () => {
     }
     expect(await deleteShardedMessage(sharded, 62)).toBe(false);
     expect(await deleteShardedMessage(sharded, 10_000)).toBe(false);
+  });
+
+  it('records role mentions in every shard as one database does: mentionable roles, or any for an author who may mention everyone, in posts and edits', async () => {
+    for (const waddle of [whole, sharded.primary])
+      await waddle.db
+        .insertInto('roles')
+        .values([
+          { id: 7, name: 'krill watchers', is_mentionable: 1 },
+          { id: 8, name: 'moderators', is_mentionable: 0 },
+        ])
+        .execute();
+    const plain = { memberIds: [6], mayMentionEveryone: false };
+    const everyone = { memberIds: [6], mayMentionEveryone: true };
+    const both = async (i: number, mentionAuthority: typeof plain) => {
+      const message = { channelId: 1, authorId: 2, content: `<@&7> <@&8> <@&99> <@6> ${i}`, createdAt: T + i, mentionAuthority };
+      const [expected, posted] = [await postMessage(whole, message), await postShardedMessage(sharded, message)];
+      expect(posted.id).toBe(expected.id);
+      return posted.id;
+    };
+    const ids: number[] = [];
+    for (const shard of [undefined, env.SHARD_2, env.SHARD_3]) {
+      if (shard) await openShard(shard);
+      ids.push(await both(ids.length, plain), await both(ids.length + 1, everyone));
+    }
+    // An edit in the newest shard that takes role 7 out and keeps role 8 (the author may mention everyone).
+    const edited = ids.at(-1)!;
+    const content = '<@&8> only now';
+    const authority = await shardMentionAuthority(sharded, shardOf(sharded, edited), writtenMentions(content), everyone);
+    expect(authority.mentionableRoleIds).toEqual([8]);
+    for (const [waddle, mentionAuthority] of [
+      [whole, everyone],
+      [shardOf(sharded, edited), authority],
+    ] as const)
+      await editMessage(waddle, { messageId: edited, content, editedAt: T + 100, mentionAuthority });
+
+    const mentionsIn = (waddle: WaddleDatabase, from: number, to: number) =>
+      waddle.db
+        .selectFrom('message_mentions')
+        .select(['message_id', 'kind', 'target_id'])
+        .where('message_id', '>=', from)
+        .where('message_id', '<', to)
+        .orderBy('message_id')
+        .orderBy('kind')
+        .orderBy('target_id')
+        .execute();
+    const [first, second, third] = sharded.shards;
+    const everyShard = [
+      ...(await mentionsIn(first!.waddle, 1, second!.firstMessageId)),
+      ...(await mentionsIn(second!.waddle, second!.firstMessageId, third!.firstMessageId)),
+      ...(await mentionsIn(third!.waddle, third!.firstMessageId, 1e9)),
+    ];
+    expect(everyShard).toEqual(await mentionsIn(whole, 1, 1e9));
+    // What that is: role 7 for everyone's posts, role 8 only with the permission, the unknown role 99 never.
+    expect(everyShard.filter((m) => m.kind === 'role' && m.message_id === ids[2]).map((m) => m.target_id)).toEqual([7]);
+    expect(everyShard.filter((m) => m.kind === 'role' && m.message_id === ids[3]).map((m) => m.target_id)).toEqual([7, 8]);
+    expect(everyShard.filter((m) => m.kind === 'role' && m.message_id === edited).map((m) => m.target_id)).toEqual([8]);
   });
 
   it('refuses a post to a fenced shard whole, the primary or a later one, while its messages stay editable, deletable and reactable', async () => {
