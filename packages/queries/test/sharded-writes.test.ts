@@ -179,6 +179,64 @@ describe('writing to a waddle that grows through three shards', () => {
     expect(everyShard.filter((m) => m.kind === 'role' && m.message_id === edited).map((m) => m.target_id)).toEqual([8]);
   });
 
+  it('keeps replies to messages of older shards and pages them as one database does, after a tombstone and a hard delete of what they reply to', async () => {
+    const both = async (content: string, replyToId: number | null = null) => {
+      const message = { channelId: 1, authorId: 3, content, createdAt: T, replyToId };
+      const [expected, posted] = [await postMessage(whole, message), await postShardedMessage(sharded, message)];
+      expect(posted.id).toBe(expected.id);
+      return posted.id;
+    };
+    const first = await both('in the primary');
+    const tombstoned = await both('soon a tombstone');
+    await openShard(env.SHARD_2);
+    const second = await both('in the second shard', first);
+    const doomed = await both('soon hard-deleted');
+    await openShard(env.SHARD_3);
+    const replies = [await both('to the primary', first), await both('to the second', second), await both('to a tombstone', tombstoned)];
+    replies.push(await both('to the doomed one', doomed), await both('to this shard', replies[0]));
+    // In the newest shard only the local reply is a foreign key; the others keep their id aside.
+    expect(
+      await shardOf(sharded, replies[0]!)
+        .db.selectFrom('messages')
+        .select(['reply_to_id', 'reply_to_elsewhere_id'])
+        .where('id', 'in', replies)
+        .orderBy('id')
+        .execute(),
+    ).toEqual([
+      { reply_to_id: null, reply_to_elsewhere_id: first },
+      { reply_to_id: null, reply_to_elsewhere_id: second },
+      { reply_to_id: null, reply_to_elsewhere_id: tombstoned },
+      { reply_to_id: null, reply_to_elsewhere_id: doomed },
+      { reply_to_id: replies[0], reply_to_elsewhere_id: null },
+    ]);
+
+    const pages = async () => {
+      const options = { anchor: 'newest', before: 20, viewerId: 3 } as const;
+      const [expected, actual] = [
+        await getMessagePage(whole, { channelId: 1 }, options),
+        await getShardedMessagePage(sharded, { channelId: 1 }, options),
+      ];
+      expect(actual).toEqual(expected);
+      // A page from the second shard on, across the boundary: the reply to the primary is completed too.
+      const around = { anchor: second, before: 0, after: 20, viewerId: 3 } as const;
+      expect(await getShardedMessagePage(sharded, { channelId: 1 }, around)).toEqual(await getMessagePage(whole, { channelId: 1 }, around));
+      return actual.messages.filter((m) => replies.includes(m.id)).map((m) => m.replyTo);
+    };
+    expect(await pages()).toEqual([
+      { id: first, authorId: 3, excerpt: 'in the primary', deleted: false },
+      { id: second, authorId: 3, excerpt: 'in the second shard', deleted: false },
+      { id: tombstoned, authorId: 3, excerpt: 'soon a tombstone', deleted: false },
+      { id: doomed, authorId: 3, excerpt: 'soon hard-deleted', deleted: false },
+      { id: replies[0], authorId: 3, excerpt: 'to the primary', deleted: false },
+    ]);
+    await deleteMessage(whole, tombstoned);
+    await deleteShardedMessage(sharded, tombstoned);
+    for (const waddle of [whole, shardOf(sharded, doomed)]) await waddle.db.deleteFrom('messages').where('id', '=', doomed).execute();
+    const after = await pages();
+    expect(after[2]).toEqual({ id: tombstoned, authorId: 3, excerpt: null, deleted: true });
+    expect(after[3]).toBeNull();
+  });
+
   it('refuses a post to a fenced shard whole, the primary or a later one, while its messages stay editable, deletable and reactable', async () => {
     for (let i = 1; i <= 5; i++) await post(i);
     await openShard(env.SHARD_2);

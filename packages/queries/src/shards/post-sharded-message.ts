@@ -28,7 +28,9 @@ export interface ShardedPost {
  * the author may mention, `shardMentionAuthority`, since only the primary holds `roles`):
  *
  * 1. the shard, atomically: skeleton rows of the channel and thread (the foreign keys of
- *    `messages`; nothing when they exist), then the message with its index entry and mentions:
+ *    `messages`; nothing when they exist), then the message with its index entry and mentions (a
+ *    reply to a message of an older shard, below this shard's first id, keeps that id in
+ *    `reply_to_elsewhere_id` instead of `reply_to_id`, which is a foreign key of this database):
  *    ```sql
  *    INSERT INTO channels (id, name, created_by) VALUES (?, ?, 0) ON CONFLICT DO NOTHING;
  *    INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING;
@@ -69,8 +71,11 @@ export async function postShardedMessage(sharded: ShardedWaddle, message: NewMes
         ]),
   ];
   const mentionAuthority = await shardMentionAuthority(sharded, active, mentions, message.mentionAuthority ?? NO_MENTION_AUTHORITY);
+  // A reply to a message of an older shard cannot be a foreign key here: it is kept as `reply_to_elsewhere_id`.
+  const repliesElsewhere = message.replyToId != null && message.replyToId < sharded.shards.at(-1)!.firstMessageId;
+  const placedMessage = repliesElsewhere ? { ...message, replyToId: null, replyToElsewhereId: message.replyToId } : message;
   const results = await refusedByFence(
-    runBatch(active, [...skeletons, ...postMessageStatements(active, [{ ...message, mentionAuthority }]).flat()]),
+    runBatch(active, [...skeletons, ...postMessageStatements(active, [{ ...placedMessage, mentionAuthority }]).flat()]),
   );
   const row = results[skeletons.length]!.results[0] as { id: number; created_at: number };
 
