@@ -1,4 +1,5 @@
 import { env, reset } from 'cloudflare:test';
+import type { D1DatabaseLike } from '@waddle/d1/database';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testClock } from '@waddle/clock/test-clock';
 import { deleteMessage } from '../src/messages/delete-message.ts';
@@ -14,9 +15,11 @@ import { getShardedActiveThreads } from '../src/shards/sharded-active-threads.ts
 import { fenceShard, ShardSealedError } from '../src/shards/shard-fence.ts';
 import { getShardedMessagePage } from '../src/shards/sharded-message-page.ts';
 import { shardMentionAuthority } from '../src/shards/shard-mention-authority.ts';
+import { findShardedActivityDrift, repairShardedActivityDrift } from '../src/shards/sharded-activity-drift.ts';
 import { type ShardedWaddle, shardedWaddle, shardOf } from '../src/shards/sharded-waddle.ts';
 import { getActiveThreads } from '../src/threads/active-threads.ts';
-import type { WaddleDatabase } from '../src/waddle-database.ts';
+import type { ActivityDrift } from '../src/threads/activity-drift.ts';
+import { openWaddleDatabase, type WaddleDatabase } from '../src/waddle-database.ts';
 import { migrated } from './three-shards.ts';
 
 const T = testClock().now();
@@ -235,6 +238,68 @@ describe('writing to a waddle that grows through three shards', () => {
     const after = await pages();
     expect(after[2]).toEqual({ id: tombstoned, authorId: 3, excerpt: null, deleted: true });
     expect(after[3]).toBeNull();
+  });
+
+  it("repairs, with the shard-aware drift check, the primary's counters a post's failed second step left behind, and a shard's decoration flags", async () => {
+    for (let i = 1; i <= 20; i++) await post(i);
+    await openShard(env.SHARD_2);
+    for (let i = 21; i <= 40; i++) await post(i);
+    await openShard(env.SHARD_3);
+    for (let i = 41; i <= 50; i++) await post(i);
+    // The next post's second step fails: the primary takes no write (its batches throw).
+    const unreachable: D1DatabaseLike = {
+      prepare: (query) => env.DB.prepare(query),
+      batch: () => Promise.reject(new Error('primary unavailable')),
+    };
+    const broken = shardedWaddle(openWaddleDatabase(unreachable), sharded.shards.slice(1));
+    const message = { channelId: 1, threadId: 1, authorId: 2, content: 'the count lags', createdAt: T + 51 * 10 * MINUTE };
+    await postMessage(whole, message);
+    expect(await postShardedMessage(broken, message)).toMatchObject({ activityRecorded: false });
+    // A reaction whose flag was lost in a sealed shard.
+    for (const waddle of [whole, shardOf(sharded, 30)]) await addReaction(waddle, { messageId: 30, emoji: '🐧', userId: 5, createdAt: T });
+    await shardOf(sharded, 30).db.updateTable('messages').set({ decorations: 0 }).where('id', '=', 30).execute();
+
+    const scanAll = async () => {
+      const drift: ActivityDrift[] = [];
+      let scan = await findShardedActivityDrift(sharded, { limit: 1 });
+      drift.push(...scan.drift);
+      while (scan.next) {
+        scan = await findShardedActivityDrift(sharded, { after: scan.next, limit: 7 });
+        drift.push(...scan.drift);
+      }
+      return drift;
+    };
+    const drift = await scanAll();
+    const wholeActivity = async (table: 'channels' | 'threads', id: number) => {
+      const row = (await activity(whole, table)).find((r) => r.id === id)!;
+      return { messageCount: row.message_count, lastMessageId: row.last_message_id, lastMessageAt: row.last_message_at };
+    };
+    expect(drift).toEqual([
+      { kind: 'thread', id: 1, stored: expect.anything(), actual: await wholeActivity('threads', 1) },
+      { kind: 'channel', id: 1, stored: expect.anything(), actual: await wholeActivity('channels', 1) },
+      { kind: 'message', id: 30, stored: { reactions: false, attachments: false }, actual: { reactions: true, attachments: false } },
+    ]);
+    // The counters and flags, as one database has them (the author's follow of the failed step is not the drift check's yet).
+    const sameCounters = async () => {
+      for (const table of ['channels', 'threads'] as const)
+        expect(await activity(sharded.primary, table)).toEqual(await activity(whole, table));
+      expect(await getShardedActiveThreads(sharded, { channelId: 1, now: T + 60 * 60 * MINUTE })).toEqual(
+        await getActiveThreads(whole, { channelId: 1, now: T + 60 * 60 * MINUTE }),
+      );
+      const flags = await shardOf(sharded, 30)
+        .db.selectFrom('messages')
+        .select('decorations')
+        .where('id', '=', 30)
+        .executeTakeFirstOrThrow();
+      expect(flags).toEqual(await whole.db.selectFrom('messages').select('decorations').where('id', '=', 30).executeTakeFirstOrThrow());
+    };
+    expect(await repairShardedActivityDrift(sharded, drift)).toBe(3);
+    await sameCounters();
+    expect(await scanAll()).toEqual([]);
+    // Idempotent: the same repair again leaves every value as it is (the counters' updates apply to nothing; the flag is recomputed to what it is).
+    expect(await repairShardedActivityDrift(sharded, drift)).toBe(1);
+    await sameCounters();
+    expect(await scanAll()).toEqual([]);
   });
 
   it('refuses a post to a fenced shard whole, the primary or a later one, while its messages stay editable, deletable and reactable', async () => {
