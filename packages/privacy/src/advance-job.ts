@@ -197,14 +197,15 @@ async function workOnPart(
       const index = sections.findIndex((s) => s.name === sectionName);
       const section = sections[index];
       if (!section) throw new Error(`unknown section ${sectionName}`);
-      if (!budget.allows(section.statements + PAGE_OVERHEAD)) break;
+      const statements = section.statements + (section.statementsPerLaterShard ?? 0) * laterShards.length;
+      if (!budget.allows(statements + PAGE_OVERHEAD)) break;
       const page: SectionPage = await section.page(
         database,
         { userId: job.userId, waddleId: part.part === CENTRAL_PART ? null : part.part },
         cursor,
         { attachments: options.attachments, laterShards },
       );
-      budget.spend(section.statements);
+      budget.spend(statements);
       const nextSection = page.next === null ? sections[index + 1] : section;
       const nextCursor = page.next ?? nextSection?.firstCursor ?? [];
       const finished = nextSection === undefined;

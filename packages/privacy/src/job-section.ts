@@ -55,5 +55,7 @@ export interface JobSection {
   readonly firstCursor: readonly unknown[];
   /** How many statements one page sends to its database (for the query budget). */
   readonly statements: number;
+  /** How many more a page sends per later message shard of the waddle (`storage.laterShards`), if any. */
+  readonly statementsPerLaterShard?: number;
   page(database: D1DatabaseLike, subject: SectionSubject, cursor: readonly unknown[], storage?: SectionStorage): Promise<SectionPage>;
 }

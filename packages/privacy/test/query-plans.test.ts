@@ -9,7 +9,7 @@ import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { centralErasureSections } from '../src/erasure/central-erasure-sections.ts';
 import { shardErasureSections } from '../src/erasure/shard-erasure-sections.ts';
-import { waddleErasureSections } from '../src/erasure/waddle-erasure-sections.ts';
+import { threadTitlesErasure, waddleErasureSections } from '../src/erasure/waddle-erasure-sections.ts';
 import { shardExportSections } from '../src/export/shard-export-sections.ts';
 import { centralExportSections } from '../src/export/central-export-sections.ts';
 import { waddleExportSections } from '../src/export/waddle-export-sections.ts';
@@ -104,6 +104,31 @@ describe("the statements of a privacy job's sections", () => {
       expect(await problemsOf(sent)).toEqual([]);
     },
   );
+
+  it('the retitling of threads over later shards (candidates in the primary, a check in each shard, the update) is served by indexes', async () => {
+    await reset();
+    const { error } = await new Migrator({ database: env.DB, migrations: waddleMigrations }).migrateToLatest();
+    if (error) throw error;
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', 1)"),
+      env.DB.prepare("INSERT INTO threads (id, channel_id, title, created_by) VALUES (1, 1, 'mine', 1), (2, 1, 'ours', 1)"),
+      env.DB.prepare("INSERT INTO messages (channel_id, thread_id, user_id, content) VALUES (1, 2, 2, 'someone else')"),
+    ]);
+    const sent: SentStatement[] = [];
+    const database = recording(env.DB, sent);
+    // The database is its own later shard here: thread 2 has another's message "there", thread 1 none.
+    const page = await threadTitlesErasure.page(database, { userId: 1, waddleId: 1 }, threadTitlesErasure.firstCursor, {
+      laterShards: [{ firstMessageId: 2, database }],
+    });
+    expect(page).toEqual({ rows: 1, records: [], next: null });
+    expect(sent).toHaveLength(3);
+    expect(threadTitlesErasure.statements + threadTitlesErasure.statementsPerLaterShard!).toBe(3);
+    expect(await problemsOf(sent)).toEqual([]);
+    expect((await env.DB.prepare('SELECT title FROM threads ORDER BY id').all()).results).toEqual([
+      { title: 'erased topic 1' },
+      { title: 'ours' },
+    ]);
+  });
 
   it('the bookkeeping of a job in the central directory (start, steps, finish, archive) is served by indexes too', async () => {
     await reset();

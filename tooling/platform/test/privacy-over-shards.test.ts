@@ -28,6 +28,11 @@ const DATABASES = [PRIMARY, ...SHARDS];
 const FOUNDER = 7;
 const SUBJECT = 2;
 const THREAD = 1;
+/** Threads the subject started: one only they write in, one the founder writes in only in the newest shard. */
+const SOLO_THREAD = 2;
+const SHARED_THREAD = 3;
+const SOLO_TITLE = 'walrus ponderings';
+const SHARED_TITLE = 'floe gossip';
 /** What only the subject wrote in each database (current text, edited-away draft, file name): the erasure must leave none. */
 const WORDS = ['glimmerwhorl', 'quillfeather', 'marmoset'];
 const DRAFTS = WORDS.map((_, i) => `flibbertigibbet${i}`);
@@ -83,7 +88,14 @@ async function colonyOfThreeShards() {
   await central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, 2)').run();
   const primary = openWaddleDatabase(shared.get(PRIMARY));
   await primary.db.insertInto('channels').values({ id: 1, name: 'general', created_by: FOUNDER }).execute();
-  await primary.db.insertInto('threads').values({ id: THREAD, channel_id: 1, title: 'ice floes', created_by: FOUNDER }).execute();
+  await primary.db
+    .insertInto('threads')
+    .values([
+      { id: THREAD, channel_id: 1, title: 'ice floes', created_by: FOUNDER },
+      { id: SOLO_THREAD, channel_id: 1, title: SOLO_TITLE, created_by: SUBJECT },
+      { id: SHARED_THREAD, channel_id: 1, title: SHARED_TITLE, created_by: SUBJECT },
+    ])
+    .execute();
   const target: DatabaseTarget = {
     ...local,
     createDatabase: async (name) => `local-${name}`,
@@ -140,6 +152,29 @@ async function colonyOfThreeShards() {
     await bucket.put(objectKey(SUBJECT, i), `bytes of ${FILES[i]}`);
     await bucket.put(objectKey(FOUNDER, i), `bytes of founder-${i}.png`);
     subjectMessages.push(mine.id);
+    await postShardedMessage(sharded, {
+      channelId: 1,
+      threadId: SOLO_THREAD,
+      authorId: SUBJECT,
+      content: `alone ${i}`,
+      createdAt: clock.now(),
+    });
+    if (i === 0)
+      await postShardedMessage(sharded, {
+        channelId: 1,
+        threadId: SHARED_THREAD,
+        authorId: SUBJECT,
+        content: 'who saw',
+        createdAt: clock.now(),
+      });
+    if (i === 2)
+      await postShardedMessage(sharded, {
+        channelId: 1,
+        threadId: SHARED_THREAD,
+        authorId: FOUNDER,
+        content: 'I did',
+        createdAt: clock.now(),
+      });
   }
   return { central, bucket, subjectMessages };
 }
@@ -164,7 +199,10 @@ describe('export and erasure of a user over a waddle of three message shards', (
     const records = (JSON.parse(text) as { records: { type: string; waddleId?: number; data: any }[] }).records.filter(
       (r) => r.waddleId === 1,
     );
-    expect(records.filter((r) => r.type === 'message').map((r) => r.data)).toEqual(
+    expect(records.filter((r) => r.type === 'message' && r.data.thread_id === SOLO_THREAD).map((r) => r.data.content)).toEqual(
+      WORDS.map((_, i) => `alone ${i}`),
+    );
+    expect(records.filter((r) => r.type === 'message' && r.data.thread_id === THREAD).map((r) => r.data)).toEqual(
       WORDS.map((word, i) =>
         expect.objectContaining({
           id: subjectMessages[i],
@@ -183,7 +221,7 @@ describe('export and erasure of a user over a waddle of three message shards', (
       subjectMessages.map((id) => [id, 'user', FOUNDER]),
     );
 
-    const strings = [...WORDS, ...DRAFTS, ...FILES];
+    const strings = [...WORDS, ...DRAFTS, ...FILES, SOLO_TITLE];
     const everyOccurrence = async () => {
       const found: string[] = [];
       for (const id of DATABASES) {
@@ -211,7 +249,14 @@ describe('export and erasure of a user over a waddle of three message shards', (
     expect(await everyOccurrence()).toEqual([]);
     for (const id of DATABASES) {
       const database = openWaddleDatabase(opened!.get(id));
-      expect(await database.db.selectFrom('messages').select(['user_id', 'content', 'is_deleted']).orderBy('id').execute()).toEqual([
+      expect(
+        await database.db
+          .selectFrom('messages')
+          .select(['user_id', 'content', 'is_deleted'])
+          .where('thread_id', '=', THREAD)
+          .orderBy('id')
+          .execute(),
+      ).toEqual([
         { user_id: SUBJECT, content: null, is_deleted: 1 },
         { user_id: FOUNDER, content: expect.stringMatching(/^founder here \d$/), is_deleted: 0 },
       ]);
@@ -223,6 +268,18 @@ describe('export and erasure of a user over a waddle of three message shards', (
       ]);
       expect(left).toEqual([[], [], [], []]);
     }
+    // The thread the founder wrote in (only in the newest shard) keeps its title; the subject's own is retitled.
+    expect(
+      await openWaddleDatabase(opened!.get(PRIMARY))
+        .db.selectFrom('threads')
+        .select(['id', 'title'])
+        .where('id', 'in', [SOLO_THREAD, SHARED_THREAD])
+        .orderBy('id')
+        .execute(),
+    ).toEqual([
+      { id: SOLO_THREAD, title: `erased topic ${SOLO_THREAD}` },
+      { id: SHARED_THREAD, title: SHARED_TITLE },
+    ]);
     // Only the founder's files are left in the bucket.
     expect((await bucket.list()).objects.map((object) => object.key).sort()).toEqual(WORDS.map((_, i) => objectKey(FOUNDER, i)).sort());
     expect(Math.max(...stepQueries)).toBeLessThanOrEqual(300);
