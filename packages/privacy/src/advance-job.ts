@@ -63,7 +63,8 @@ const PAGE_OVERHEAD = 4;
  * (unreachable, an error) keeps its cursor, counts the attempt and its error, and is retried by a
  * later step; the others go on. When every part is done the job is finished (an erasure also
  * forgets `user_waddles` and records `user.erase.done`). A part whose waddle has left the registry
- * (deleted with its database) is done, with that noted as its error.
+ * (deleted with its database) is done, with that noted as its error. A message shard out of reach
+ * fails its waddle's part for the step, as an unreachable primary does.
  *
  * ```sql
  * select * from "privacy_jobs" where "id" = ?;                                    -- readPrivacyJob
