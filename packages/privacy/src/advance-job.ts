@@ -6,7 +6,7 @@ import type { DB as CentralSchema, Databases } from '@waddle/central-schema/data
 import { type Selectable, sql } from 'kysely';
 import { chunkStatements } from './export/chunk-statements.ts';
 import { sectionsOf } from './job-sections.ts';
-import type { SectionPage, SectionStorage } from './job-section.ts';
+import type { LaterShard, SectionPage, SectionStorage } from './job-section.ts';
 import { CENTRAL_PART, type PrivacyJob, type PrivacyJobPart, readPrivacyJob } from './privacy-job.ts';
 import { QueryBudget } from './query-budget.ts';
 import { runBatch } from '@waddle/d1/run-batch';
@@ -43,15 +43,19 @@ export interface StepOptions {
   readonly attachments?: AttachmentBucket;
 }
 
-/** A waddle of the job and where its primary database is reached (its directory row). */
-type WaddleLocation = { id: number } & Pick<Selectable<Databases>, 'd1_database_id' | 'slice' | 'binding'>;
+/** A database of a waddle of the job and where it is reached (its directory row): the primary (no `first_message_id`) or a message shard. */
+type WaddleLocation = { id: number } & Pick<Selectable<Databases>, 'd1_database_id' | 'slice' | 'binding' | 'first_message_id'>;
+
+/** A part's databases, reached: the one of its sections, and a waddle's later message shards in id order. */
+type ReachedPart = { readonly database: D1DatabaseLike; readonly laterShards: readonly LaterShard[] };
 
 /** The queries a page costs at most beyond its own reads: its chunks of archive and its progress. */
 const PAGE_OVERHEAD = 4;
 
 /**
  * Advances a job by one bounded step: it works through the pending parts in order (the central
- * directory first, then each waddle database reached through its directory row and `connectors`),
+ * directory first, then each waddle reached through its directory rows and `connectors`: its
+ * primary database, then its later message shards, each section shard after shard),
  * a page at a time, until the query budget would be exceeded or the job is finished. After each
  * page it records the part's new section and cursor in one central batch, together with the
  * page's archive chunks for an export; both are conditional on the part still being where the
@@ -59,13 +63,15 @@ const PAGE_OVERHEAD = 4;
  * (unreachable, an error) keeps its cursor, counts the attempt and its error, and is retried by a
  * later step; the others go on. When every part is done the job is finished (an erasure also
  * forgets `user_waddles` and records `user.erase.done`). A part whose waddle has left the registry
- * (deleted with its database) is done, with that noted as its error.
+ * (deleted with its database) is done, with that noted as its error. A message shard out of reach
+ * fails its waddle's part for the step, as an unreachable primary does.
  *
  * ```sql
  * select * from "privacy_jobs" where "id" = ?;                                    -- readPrivacyJob
  * select … from "privacy_job_parts" where "job_id" = ? order by "part";
- * select "w"."id", "d"."d1_database_id", "d"."slice", "d"."binding" from "waddles" as "w"
- *   inner join "databases" as "d" on "d"."id" = "w"."primary_database_id"
+ * select "w"."id", "d"."d1_database_id", "d"."slice", "d"."binding", "d"."first_message_id" from "waddles" as "w"
+ *   inner join "databases" as "d" on ("d"."id" = "w"."primary_database_id"
+ *     or ("d"."shard_waddle_id" = "w"."id" and "d"."message_state" in ('active', 'sealed')))   -- the primary, the serving shards
  *   where "w"."id" in (select "part" from "privacy_job_parts" where "job_id" = ? and "status" = 'pending');
  * update "privacy_job_parts" set "attempts" = "attempts" + ?, "updated_at" = ? where "job_id" = ? and "part" = ?;   -- once per part per step
  * -- a page of the part's section, then in one batch:
@@ -93,8 +99,15 @@ export async function advanceJob(
   const typedCentral = openTypedDatabase<CentralSchema>(central);
   const locations = await typedCentral.db
     .selectFrom('waddles as w')
-    .innerJoin('databases as d', 'd.id', 'w.primary_database_id')
-    .select(['w.id', 'd.d1_database_id', 'd.slice', 'd.binding'])
+    .innerJoin('databases as d', (join) =>
+      join.on((eb) =>
+        eb.or([
+          eb('d.id', '=', eb.ref('w.primary_database_id')),
+          eb.and([eb('d.shard_waddle_id', '=', eb.ref('w.id')), eb('d.message_state', 'in', [sql.lit('active'), sql.lit('sealed')])]),
+        ]),
+      ),
+    )
+    .select(['w.id', 'd.d1_database_id', 'd.slice', 'd.binding', 'd.first_message_id'])
     .where('w.id', 'in', (eb) =>
       eb.selectFrom('privacy_job_parts').select('part').where('job_id', '=', jobId).where('status', '=', sql.lit('pending')),
     )
@@ -104,14 +117,14 @@ export async function advanceJob(
   for (const part of job.parts) {
     if (part.status === 'done') continue;
     if (!budget.allows(1 + maxPageCost(job, part))) break;
-    const database =
+    const reached =
       part.part === CENTRAL_PART
-        ? central
+        ? { database: central, laterShards: [] }
         : connect(
             connectors,
-            locations.find((l) => l.id === part.part),
+            locations.filter((l) => l.id === part.part),
           );
-    worked.push(await workOnPart(typedCentral, database, job, part, budget, options));
+    worked.push(await workOnPart(typedCentral, reached, job, part, budget, options));
   }
   let after = (await readPrivacyJob(central, jobId))!;
   budget.spend(2);
@@ -133,14 +146,27 @@ class WaddleGoneError extends Error {
   override readonly name = 'WaddleGoneError';
 }
 
-function connect(connectors: readonly DatabaseConnector[], location: WaddleLocation | undefined): D1DatabaseLike | Error {
-  if (!location) return new WaddleGoneError('the waddle is no longer in the registry');
-  return reachDatabase(connectors, locationOf(location)) ?? new Error(`no connector reaches database ${location.d1_database_id}`);
+/** The primary and the later shards of a waddle part, each through `connectors`; an error when any is out of reach or the waddle is gone. */
+function connect(connectors: readonly DatabaseConnector[], locations: readonly WaddleLocation[]): ReachedPart | Error {
+  const primary = locations.find((location) => location.first_message_id === null);
+  if (!primary) return new WaddleGoneError('the waddle is no longer in the registry');
+  const reach = (location: WaddleLocation) =>
+    reachDatabase(connectors, locationOf(location)) ?? new Error(`no connector reaches database ${location.d1_database_id}`);
+  const database = reach(primary);
+  if (database instanceof Error) return database;
+  const laterShards: LaterShard[] = [];
+  for (const shard of locations.filter((location) => location.first_message_id !== null)) {
+    const reached = reach(shard);
+    if (reached instanceof Error) return reached;
+    laterShards.push({ firstMessageId: shard.first_message_id!, database: reached });
+  }
+  laterShards.sort((a, b) => a.firstMessageId - b.firstMessageId);
+  return { database, laterShards };
 }
 
 async function workOnPart(
   central: CentralDatabase,
-  database: D1DatabaseLike | Error,
+  reached: ReachedPart | Error,
   job: PrivacyJob,
   part: PrivacyJobPart,
   budget: QueryBudget,
@@ -156,29 +182,31 @@ async function workOnPart(
   let cursor = part.cursor;
   let pages = 0;
   let rows = 0;
-  if (database instanceof WaddleGoneError) {
+  if (reached instanceof WaddleGoneError) {
     // The waddle was deleted with its database: nothing of the user is left there.
     await thisPart
-      .set({ status: sql.lit('done'), error: database.message, updated_at: now, finished_at: now })
+      .set({ status: sql.lit('done'), error: reached.message, updated_at: now, finished_at: now })
       .where('status', '=', sql.lit('pending'))
       .execute();
     budget.spend(1);
     return { part: part.part, pages: 0, rows: 0 };
   }
   try {
-    if (database instanceof Error) throw database;
+    if (reached instanceof Error) throw reached;
+    const { database, laterShards } = reached;
     for (;;) {
       const index = sections.findIndex((s) => s.name === sectionName);
       const section = sections[index];
       if (!section) throw new Error(`unknown section ${sectionName}`);
-      if (!budget.allows(section.statements + PAGE_OVERHEAD)) break;
+      const statements = section.statements + (section.statementsPerLaterShard ?? 0) * laterShards.length;
+      if (!budget.allows(statements + PAGE_OVERHEAD)) break;
       const page: SectionPage = await section.page(
         database,
         { userId: job.userId, waddleId: part.part === CENTRAL_PART ? null : part.part },
         cursor,
-        { attachments: options.attachments },
+        { attachments: options.attachments, laterShards },
       );
-      budget.spend(section.statements);
+      budget.spend(statements);
       const nextSection = page.next === null ? sections[index + 1] : section;
       const nextCursor = page.next ?? nextSection?.firstCursor ?? [];
       const finished = nextSection === undefined;

@@ -14,13 +14,24 @@ export interface SectionSubject {
   readonly waddleId: number | null;
 }
 
+/** A message shard of a waddle after its primary (docs/message-shards.md), as a job reaches it. */
+export interface LaterShard {
+  /** The first message id of its range (the directory's `first_message_id`). */
+  readonly firstMessageId: number;
+  readonly database: D1DatabaseLike;
+}
+
 /**
- * What a job reaches beyond its databases: the attachment bucket (the `ATTACHMENTS` R2 binding of
- * the API Worker), for the sections that delete a user's files. A command line without one leaves
- * it out; those sections then fail while the user has files, and the API's cron finishes them.
+ * What a job reaches beyond the database of its part: the attachment bucket (the `ATTACHMENTS` R2
+ * binding of the API Worker), for the sections that delete a user's files. A command line without
+ * one leaves it out; those sections then fail while the user has files, and the API's cron
+ * finishes them. In a waddle part, also the waddle's later message shards, in id order (none for
+ * a waddle of one database), and, for a section working in one of them, the primary.
  */
 export interface SectionStorage {
   readonly attachments?: Pick<R2Bucket, 'delete' | 'resumeMultipartUpload'>;
+  readonly laterShards?: readonly LaterShard[];
+  readonly primary?: D1DatabaseLike;
 }
 
 /** What one page of a section did. */
@@ -44,5 +55,7 @@ export interface JobSection {
   readonly firstCursor: readonly unknown[];
   /** How many statements one page sends to its database (for the query budget). */
   readonly statements: number;
+  /** How many more a page sends per later message shard of the waddle (`storage.laterShards`), if any. */
+  readonly statementsPerLaterShard?: number;
   page(database: D1DatabaseLike, subject: SectionSubject, cursor: readonly unknown[], storage?: SectionStorage): Promise<SectionPage>;
 }

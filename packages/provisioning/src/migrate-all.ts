@@ -27,7 +27,9 @@ const LEASE_TTL_MS = 120_000;
 /**
  * `turbo run migrate`: brings the central database, then every waddle database of its directory
  * of databases (`role = 'waddle'`, read a page at a time: a database registered there is migrated
- * whether or not a waddle row points at it), to the latest schema, `concurrency` at a time. Each
+ * whether or not a waddle row points at it) and every message shard of a waddle (`role =
+ * 'message_shard'`, whatever its state: an `opening` one too, which its switch also migrates), to
+ * the latest waddle schema, `concurrency` at a time. Each
  * database's version is recorded in its directory row when it changed (or the row did not have it). Each migration is atomic (one D1 batch with its
  * record), so a failure leaves its database as it was and does not stop the others; a rerun does
  * only what is still pending. Runs are serialized by a lease in the central database: a second
@@ -43,7 +45,7 @@ const LEASE_TTL_MS = 120_000;
  *
  * ```sql
  * SELECT d.*, w.id AS waddle_id, w.name AS waddle_name FROM databases d LEFT JOIN waddles w ON w.primary_database_id = d.id
- *   WHERE d.id > ? AND d.role = 'waddle' ORDER BY d.id LIMIT 1000;                  -- per page of the directory
+ *   WHERE d.id > ? AND d.role = ? ORDER BY d.id LIMIT 1000;          -- per page of the directory, 'waddle' then 'message_shard'
  * UPDATE databases SET schema_version = ?, updated_at = ? WHERE d1_database_id = ?;   -- ×25 per batch, for the migrated ones
  * ```
  *
@@ -66,7 +68,11 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
     // A dry run over a central database from before the directory of databases has no directory to list yet.
     if (options.dryRun && centralOutcome.migrations.includes(DIRECTORY_MIGRATION)) return report(outcomes);
 
-    const directory = await listAllDatabases(centralDatabase, { role: 'waddle' });
+    // A waddle's message shards have the waddle schema too (docs/message-shards.md): the same walk migrates them.
+    const directory = [
+      ...(await listAllDatabases(centralDatabase, { role: 'waddle' })),
+      ...(await listAllDatabases(centralDatabase, { role: 'message_shard' })),
+    ];
     if (directory.length === 0) return report(outcomes);
     const holder = `${target.name}-${crypto.randomUUID()}`;
     if (!options.dryRun) await waitForLease(centralDatabase, holder, clock, options);

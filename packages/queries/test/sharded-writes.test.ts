@@ -1,7 +1,9 @@
 import { env, reset } from 'cloudflare:test';
+import type { D1DatabaseLike } from '@waddle/d1/database';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testClock } from '@waddle/clock/test-clock';
 import { deleteMessage } from '../src/messages/delete-message.ts';
+import { writtenMentions } from '../src/mentions/mention-syntax.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { getMessagePage } from '../src/pagination/message-page.ts';
@@ -12,9 +14,12 @@ import { postShardedMessage } from '../src/shards/post-sharded-message.ts';
 import { getShardedActiveThreads } from '../src/shards/sharded-active-threads.ts';
 import { fenceShard, ShardSealedError } from '../src/shards/shard-fence.ts';
 import { getShardedMessagePage } from '../src/shards/sharded-message-page.ts';
+import { shardMentionAuthority } from '../src/shards/shard-mention-authority.ts';
+import { findShardedActivityDrift, repairShardedActivityDrift } from '../src/shards/sharded-activity-drift.ts';
 import { type ShardedWaddle, shardedWaddle, shardOf } from '../src/shards/sharded-waddle.ts';
 import { getActiveThreads } from '../src/threads/active-threads.ts';
-import type { WaddleDatabase } from '../src/waddle-database.ts';
+import type { ActivityDrift } from '../src/threads/activity-drift.ts';
+import { openWaddleDatabase, type WaddleDatabase } from '../src/waddle-database.ts';
 import { migrated } from './three-shards.ts';
 
 const T = testClock().now();
@@ -119,6 +124,182 @@ describe('writing to a waddle that grows through three shards', () => {
     }
     expect(await deleteShardedMessage(sharded, 62)).toBe(false);
     expect(await deleteShardedMessage(sharded, 10_000)).toBe(false);
+  });
+
+  it('records role mentions in every shard as one database does: mentionable roles, or any for an author who may mention everyone, in posts and edits', async () => {
+    for (const waddle of [whole, sharded.primary])
+      await waddle.db
+        .insertInto('roles')
+        .values([
+          { id: 7, name: 'krill watchers', is_mentionable: 1 },
+          { id: 8, name: 'moderators', is_mentionable: 0 },
+        ])
+        .execute();
+    const plain = { memberIds: [6], mayMentionEveryone: false };
+    const everyone = { memberIds: [6], mayMentionEveryone: true };
+    const both = async (i: number, mentionAuthority: typeof plain) => {
+      const message = { channelId: 1, authorId: 2, content: `<@&7> <@&8> <@&99> <@6> ${i}`, createdAt: T + i, mentionAuthority };
+      const [expected, posted] = [await postMessage(whole, message), await postShardedMessage(sharded, message)];
+      expect(posted.id).toBe(expected.id);
+      return posted.id;
+    };
+    const ids: number[] = [];
+    for (const shard of [undefined, env.SHARD_2, env.SHARD_3]) {
+      if (shard) await openShard(shard);
+      ids.push(await both(ids.length, plain), await both(ids.length + 1, everyone));
+    }
+    // An edit in the newest shard that takes role 7 out and keeps role 8 (the author may mention everyone).
+    const edited = ids.at(-1)!;
+    const content = '<@&8> only now';
+    const authority = await shardMentionAuthority(sharded, shardOf(sharded, edited), writtenMentions(content), everyone);
+    expect(authority.mentionableRoleIds).toEqual([8]);
+    for (const [waddle, mentionAuthority] of [
+      [whole, everyone],
+      [shardOf(sharded, edited), authority],
+    ] as const)
+      await editMessage(waddle, { messageId: edited, content, editedAt: T + 100, mentionAuthority });
+
+    const mentionsIn = (waddle: WaddleDatabase, from: number, to: number) =>
+      waddle.db
+        .selectFrom('message_mentions')
+        .select(['message_id', 'kind', 'target_id'])
+        .where('message_id', '>=', from)
+        .where('message_id', '<', to)
+        .orderBy('message_id')
+        .orderBy('kind')
+        .orderBy('target_id')
+        .execute();
+    const [first, second, third] = sharded.shards;
+    const everyShard = [
+      ...(await mentionsIn(first!.waddle, 1, second!.firstMessageId)),
+      ...(await mentionsIn(second!.waddle, second!.firstMessageId, third!.firstMessageId)),
+      ...(await mentionsIn(third!.waddle, third!.firstMessageId, 1e9)),
+    ];
+    expect(everyShard).toEqual(await mentionsIn(whole, 1, 1e9));
+    // What that is: role 7 for everyone's posts, role 8 only with the permission, the unknown role 99 never.
+    expect(everyShard.filter((m) => m.kind === 'role' && m.message_id === ids[2]).map((m) => m.target_id)).toEqual([7]);
+    expect(everyShard.filter((m) => m.kind === 'role' && m.message_id === ids[3]).map((m) => m.target_id)).toEqual([7, 8]);
+    expect(everyShard.filter((m) => m.kind === 'role' && m.message_id === edited).map((m) => m.target_id)).toEqual([8]);
+  });
+
+  it('keeps replies to messages of older shards and pages them as one database does, after a tombstone and a hard delete of what they reply to', async () => {
+    const both = async (content: string, replyToId: number | null = null) => {
+      const message = { channelId: 1, authorId: 3, content, createdAt: T, replyToId };
+      const [expected, posted] = [await postMessage(whole, message), await postShardedMessage(sharded, message)];
+      expect(posted.id).toBe(expected.id);
+      return posted.id;
+    };
+    const first = await both('in the primary');
+    const tombstoned = await both('soon a tombstone');
+    await openShard(env.SHARD_2);
+    const second = await both('in the second shard', first);
+    const doomed = await both('soon hard-deleted');
+    await openShard(env.SHARD_3);
+    const replies = [await both('to the primary', first), await both('to the second', second), await both('to a tombstone', tombstoned)];
+    replies.push(await both('to the doomed one', doomed), await both('to this shard', replies[0]));
+    // In the newest shard only the local reply is a foreign key; the others keep their id aside.
+    expect(
+      await shardOf(sharded, replies[0]!)
+        .db.selectFrom('messages')
+        .select(['reply_to_id', 'reply_to_elsewhere_id'])
+        .where('id', 'in', replies)
+        .orderBy('id')
+        .execute(),
+    ).toEqual([
+      { reply_to_id: null, reply_to_elsewhere_id: first },
+      { reply_to_id: null, reply_to_elsewhere_id: second },
+      { reply_to_id: null, reply_to_elsewhere_id: tombstoned },
+      { reply_to_id: null, reply_to_elsewhere_id: doomed },
+      { reply_to_id: replies[0], reply_to_elsewhere_id: null },
+    ]);
+
+    const pages = async () => {
+      const options = { anchor: 'newest', before: 20, viewerId: 3 } as const;
+      const [expected, actual] = [
+        await getMessagePage(whole, { channelId: 1 }, options),
+        await getShardedMessagePage(sharded, { channelId: 1 }, options),
+      ];
+      expect(actual).toEqual(expected);
+      // A page from the second shard on, across the boundary: the reply to the primary is completed too.
+      const around = { anchor: second, before: 0, after: 20, viewerId: 3 } as const;
+      expect(await getShardedMessagePage(sharded, { channelId: 1 }, around)).toEqual(await getMessagePage(whole, { channelId: 1 }, around));
+      return actual.messages.filter((m) => replies.includes(m.id)).map((m) => m.replyTo);
+    };
+    expect(await pages()).toEqual([
+      { id: first, authorId: 3, excerpt: 'in the primary', deleted: false },
+      { id: second, authorId: 3, excerpt: 'in the second shard', deleted: false },
+      { id: tombstoned, authorId: 3, excerpt: 'soon a tombstone', deleted: false },
+      { id: doomed, authorId: 3, excerpt: 'soon hard-deleted', deleted: false },
+      { id: replies[0], authorId: 3, excerpt: 'to the primary', deleted: false },
+    ]);
+    await deleteMessage(whole, tombstoned);
+    await deleteShardedMessage(sharded, tombstoned);
+    for (const waddle of [whole, shardOf(sharded, doomed)]) await waddle.db.deleteFrom('messages').where('id', '=', doomed).execute();
+    const after = await pages();
+    expect(after[2]).toEqual({ id: tombstoned, authorId: 3, excerpt: null, deleted: true });
+    expect(after[3]).toBeNull();
+  });
+
+  it("repairs, with the shard-aware drift check, the primary's counters a post's failed second step left behind, and a shard's decoration flags", async () => {
+    for (let i = 1; i <= 20; i++) await post(i);
+    await openShard(env.SHARD_2);
+    for (let i = 21; i <= 40; i++) await post(i);
+    await openShard(env.SHARD_3);
+    for (let i = 41; i <= 50; i++) await post(i);
+    // The next post's second step fails: the primary takes no write (its batches throw).
+    const unreachable: D1DatabaseLike = {
+      prepare: (query) => env.DB.prepare(query),
+      batch: () => Promise.reject(new Error('primary unavailable')),
+    };
+    const broken = shardedWaddle(openWaddleDatabase(unreachable), sharded.shards.slice(1));
+    const message = { channelId: 1, threadId: 1, authorId: 2, content: 'the count lags', createdAt: T + 51 * 10 * MINUTE };
+    await postMessage(whole, message);
+    expect(await postShardedMessage(broken, message)).toMatchObject({ activityRecorded: false });
+    // A reaction whose flag was lost in a sealed shard.
+    for (const waddle of [whole, shardOf(sharded, 30)]) await addReaction(waddle, { messageId: 30, emoji: '🐧', userId: 5, createdAt: T });
+    await shardOf(sharded, 30).db.updateTable('messages').set({ decorations: 0 }).where('id', '=', 30).execute();
+
+    const scanAll = async () => {
+      const drift: ActivityDrift[] = [];
+      let scan = await findShardedActivityDrift(sharded, { limit: 1 });
+      drift.push(...scan.drift);
+      while (scan.next) {
+        scan = await findShardedActivityDrift(sharded, { after: scan.next, limit: 7 });
+        drift.push(...scan.drift);
+      }
+      return drift;
+    };
+    const drift = await scanAll();
+    const wholeActivity = async (table: 'channels' | 'threads', id: number) => {
+      const row = (await activity(whole, table)).find((r) => r.id === id)!;
+      return { messageCount: row.message_count, lastMessageId: row.last_message_id, lastMessageAt: row.last_message_at };
+    };
+    expect(drift).toEqual([
+      { kind: 'thread', id: 1, stored: expect.anything(), actual: await wholeActivity('threads', 1) },
+      { kind: 'channel', id: 1, stored: expect.anything(), actual: await wholeActivity('channels', 1) },
+      { kind: 'message', id: 30, stored: { reactions: false, attachments: false }, actual: { reactions: true, attachments: false } },
+    ]);
+    // The counters and flags, as one database has them (the author's follow of the failed step is not the drift check's yet).
+    const sameCounters = async () => {
+      for (const table of ['channels', 'threads'] as const)
+        expect(await activity(sharded.primary, table)).toEqual(await activity(whole, table));
+      expect(await getShardedActiveThreads(sharded, { channelId: 1, now: T + 60 * 60 * MINUTE })).toEqual(
+        await getActiveThreads(whole, { channelId: 1, now: T + 60 * 60 * MINUTE }),
+      );
+      const flags = await shardOf(sharded, 30)
+        .db.selectFrom('messages')
+        .select('decorations')
+        .where('id', '=', 30)
+        .executeTakeFirstOrThrow();
+      expect(flags).toEqual(await whole.db.selectFrom('messages').select('decorations').where('id', '=', 30).executeTakeFirstOrThrow());
+    };
+    expect(await repairShardedActivityDrift(sharded, drift)).toBe(3);
+    await sameCounters();
+    expect(await scanAll()).toEqual([]);
+    // Idempotent: the same repair again leaves every value as it is (the counters' updates apply to nothing; the flag is recomputed to what it is).
+    expect(await repairShardedActivityDrift(sharded, drift)).toBe(1);
+    await sameCounters();
+    expect(await scanAll()).toEqual([]);
   });
 
   it('refuses a post to a fenced shard whole, the primary or a later one, while its messages stay editable, deletable and reactable', async () => {

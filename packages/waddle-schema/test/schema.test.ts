@@ -41,6 +41,7 @@ const expectedColumns: Record<string, string[]> = {
     'created_at',
     'edited_at',
     /* added: what a page looks up */ 'decorations',
+    /* added: a reply to a message of an older shard */ 'reply_to_elsewhere_id',
   ],
   reactions: ['message_id', 'emoji', 'user_id', 'created_at'],
   threads: ['id', 'channel_id', 'title', 'created_by', 'message_count', 'last_message_id', 'last_message_at', 'is_locked', 'created_at'],
@@ -211,6 +212,31 @@ describe('waddle schema', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     expect(second.id).toBeGreaterThan(first.id);
+  });
+
+  it('keeps a reply to a message of another shard without a foreign key, never beside a local reply', async () => {
+    await db.insertInto('channels').values({ id: 1, name: 'general', created_by: 1 }).execute();
+    const local = await db
+      .insertInto('messages')
+      .values({ channel_id: 1, user_id: 1, content: 'a' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Message 5000 is in another database: no foreign key refuses it.
+    const elsewhere = await db
+      .insertInto('messages')
+      .values({ channel_id: 1, user_id: 1, content: 'b', reply_to_elsewhere_id: 5000 })
+      .returning(['reply_to_id', 'reply_to_elsewhere_id'])
+      .executeTakeFirstOrThrow();
+    expect(elsewhere).toEqual({ reply_to_id: null, reply_to_elsewhere_id: 5000 });
+    await expect(
+      db
+        .insertInto('messages')
+        .values({ channel_id: 1, user_id: 1, content: 'c', reply_to_id: local.id, reply_to_elsewhere_id: 5000 })
+        .execute(),
+    ).rejects.toThrow(/CHECK constraint failed/);
+    await expect(
+      db.insertInto('messages').values({ channel_id: 1, user_id: 1, content: 'd', reply_to_elsewhere_id: 0 }).execute(),
+    ).rejects.toThrow(/CHECK constraint failed/);
   });
 
   it('records the previous text of every edit and counts it', async () => {

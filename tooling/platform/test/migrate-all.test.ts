@@ -1,3 +1,4 @@
+import { Migrator } from '@waddle/migrator/migrator';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { describe, expect, it } from 'vitest';
 import { migrateCommand } from '../src/commands/migrate.ts';
@@ -126,6 +127,55 @@ describe('migrate fan-out on the local target', () => {
     } finally {
       await after.dispose();
     }
+  });
+
+  it("migrates a waddle's message shards in the directory, whatever their state, and records their versions", async () => {
+    const target = localTarget(temporaryStateDirectory());
+    const [waddle] = await seedRegistry(target, 1);
+    const shards = ['test-shard-2', 'test-shard-3', 'test-shard-4'];
+    const opened = await target.open([target.centralDatabaseId, ...shards]);
+    try {
+      // The second shard is half migrated (say, by a switch that died): only what it lacks is applied.
+      const half = waddleMigrations.slice(0, 10);
+      expect((await new Migrator({ database: opened.get(shards[1]!), migrations: half }).migrateToLatest()).error).toBeUndefined();
+      await opened
+        .get(target.centralDatabaseId)
+        .prepare(
+          `INSERT INTO databases (role, d1_database_id, shard_waddle_id, first_message_id, message_state, schema_version, created_at, updated_at)
+           VALUES ('message_shard', ?, 1, 101, 'sealed', NULL, 0, 0), ('message_shard', ?, 1, 201, 'active', ?, 0, 0),
+                  ('message_shard', ?, 1, 9007199254740991, 'opening', NULL, 0, 0)`,
+        )
+        .bind(shards[0], shards[1], half.at(-1)!.name, shards[2])
+        .run();
+    } finally {
+      await opened.dispose();
+    }
+
+    const report = await migrateAll({ target });
+    expect(report.failed).toEqual([]);
+    expect(shards.map((id) => report.outcomes.find((o) => o.d1DatabaseId === id))).toEqual([
+      expect.objectContaining({ database: 'message_shard test-shard-2', status: 'migrated', migrations: latest }),
+      expect.objectContaining({ database: 'message_shard test-shard-3', status: 'migrated', migrations: latest.slice(10) }),
+      expect.objectContaining({ database: 'message_shard test-shard-4', status: 'migrated', migrations: latest }),
+    ]);
+    const { directory } = await inspect(target, [waddle!]);
+    expect(directory.slice(-3)).toEqual(shards.map((id) => ({ d1_database_id: id, schema_version: latest.at(-1) })));
+    const after = await target.open(shards);
+    try {
+      for (const id of shards) {
+        const { results } = await after.get(id).prepare('SELECT name FROM schema_migrations ORDER BY name').all();
+        expect(results.map((r) => r.name)).toEqual(latest);
+      }
+    } finally {
+      await after.dispose();
+    }
+    // A second run finds them current.
+    const again = await migrateAll({ target });
+    expect(shards.map((id) => again.outcomes.find((o) => o.d1DatabaseId === id)?.status)).toEqual([
+      'up-to-date',
+      'up-to-date',
+      'up-to-date',
+    ]);
   });
 
   it('reports a database the directory knows but that is empty as missing, and does not recreate it', async () => {

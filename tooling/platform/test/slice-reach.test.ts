@@ -206,7 +206,7 @@ describe('waddles in several slices, reached by the Workers through the slices',
     }
   });
 
-  it('are migrated by their slices, with an empty database the directory calls migrated left alone', async () => {
+  it('are migrated by their slices, a message shard among them, with an empty database the directory calls migrated left alone', async () => {
     // The Workers are done: the fan-out's workerd opens the central database alone.
     await apiWorker?.stop();
     await monitorWorker?.stop();
@@ -233,6 +233,15 @@ describe('waddles in several slices, reached by the Workers through the slices',
           ),
         ),
       ),
+    );
+    // The second one is a sealed message shard of the first waddle: migrated through its slice like a waddle's database.
+    await withCentral((central) =>
+      central
+        .prepare(
+          "UPDATE databases SET role = 'message_shard', shard_waddle_id = ?, first_message_id = 1000, message_state = 'sealed' WHERE d1_database_id = ?",
+        )
+        .bind(created[0]!.waddleId, bare[1])
+        .run(),
     );
     const report = await runFanOut({ target: localTarget(stateDirectory, { sliceDispatchUrl: localApi.dispatchUrl }), clock: clock.now });
     const status = new Map(report.outcomes.map((outcome) => [outcome.d1DatabaseId, outcome]));

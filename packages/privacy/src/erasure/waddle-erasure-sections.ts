@@ -1,4 +1,5 @@
 import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
+import { openTypedDatabase } from '@waddle/d1/typed-database';
 import { type Compilable, sql } from 'kysely';
 import type { JobSection, SectionPage } from '../job-section.ts';
 import type { WaddleDatabase } from '../privacy-databases.ts';
@@ -63,6 +64,10 @@ export const messagesErasure: JobSection = typedSection<WaddleSchema>({
  * is `erased topic <id>`, or with a random suffix in the unlikely case that a thread of the
  * channel already has that title (titles are unique in a channel, whatever their case).
  *
+ * In a waddle of several message shards, others may have written in a thread only in a later
+ * shard: the page then first takes its candidates in the primary, asks each later shard which of
+ * them others wrote in (one statement each), and retitles the rest (one more statement).
+ *
  * ```sql
  * update "threads" set "title" = case
  *     when exists (select 1 as "one" from "threads" as "o" where "o"."channel_id" = "threads"."channel_id" and "o"."id" <> "threads"."id"
@@ -72,16 +77,37 @@ export const messagesErasure: JobSection = typedSection<WaddleSchema>({
  *                  and not exists (select 1 as "one" from "messages" as "m" where "m"."thread_id" = "t"."id" and "m"."user_id" <> ?)   -- messages_by_thread
  *                order by "t"."id" limit ?)   -- 200
  * returning "id"
+ * -- with later shards: the subquery above alone (select "t"."id" …), then in each later shard
+ * select "t"."id" from "threads" as "t" where "t"."id" in (?, …)   -- the skeletons of the candidates there
+ *   and exists (select 1 as "one" from "messages" as "m" where "m"."thread_id" = "t"."id" and "m"."user_id" <> ?)   -- messages_by_thread
+ * -- then the update with "where "id" in (?, …)" (the candidates no shard had others' messages in)
  * ```
  */
-export const threadTitlesErasure: JobSection = typedSection<WaddleSchema>({
-  name: 'thread_titles',
-  firstCursor: [0],
-  statements: 1,
-  async page({ db }, { userId }, cursor) {
-    const results = await db
-      .updateTable('threads')
-      .set((eb) => {
+export const threadTitlesErasure: JobSection = {
+  ...typedSection<WaddleSchema>({
+    name: 'thread_titles',
+    firstCursor: [0],
+    statements: 1,
+    async page({ db }, { userId }, cursor, { laterShards = [] }) {
+      const candidates = db
+        .selectFrom('threads as t')
+        .select('t.id')
+        .where('t.created_by', '=', userId)
+        .where('t.id', '>', cursor[0] as number)
+        .where((inner) =>
+          inner.not(
+            inner.exists(
+              inner
+                .selectFrom('messages as m')
+                .select(inner.lit(1).as('one'))
+                .whereRef('m.thread_id', '=', 't.id')
+                .where('m.user_id', '<>', userId),
+            ),
+          ),
+        )
+        .orderBy('t.id')
+        .limit(TOMBSTONE_PAGE);
+      const retitle = db.updateTable('threads').set((eb) => {
         const erasedTitle = eb(sql.lit('erased topic '), '||', eb.ref('threads.id').$castTo<string>());
         const taken = eb.exists(
           eb
@@ -101,32 +127,37 @@ export const threadTitlesErasure: JobSection = typedSection<WaddleSchema>({
             .else(erasedTitle)
             .end(),
         };
-      })
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('threads as t')
+      });
+      if (laterShards.length === 0) return updatedIdsPage(await retitle.where('id', 'in', candidates).returning('id').execute());
+
+      const ids = (await candidates.execute()).map((row) => row.id);
+      if (ids.length === 0) return { rows: 0, records: [], next: null };
+      const othersWrote = new Set<number>();
+      for (const shard of laterShards) {
+        const rows = await openTypedDatabase<WaddleSchema>(shard.database)
+          .db.selectFrom('threads as t')
           .select('t.id')
-          .where('t.created_by', '=', userId)
-          .where('t.id', '>', cursor[0] as number)
+          .where('t.id', 'in', ids)
           .where((inner) =>
-            inner.not(
-              inner.exists(
-                inner
-                  .selectFrom('messages as m')
-                  .select(inner.lit(1).as('one'))
-                  .whereRef('m.thread_id', '=', 't.id')
-                  .where('m.user_id', '<>', userId),
-              ),
+            inner.exists(
+              inner
+                .selectFrom('messages as m')
+                .select(inner.lit(1).as('one'))
+                .whereRef('m.thread_id', '=', 't.id')
+                .where('m.user_id', '<>', userId),
             ),
           )
-          .orderBy('t.id')
-          .limit(TOMBSTONE_PAGE),
-      )
-      .returning('id')
-      .execute();
-    return updatedIdsPage(results);
-  },
-});
+          .execute();
+        for (const row of rows) othersWrote.add(row.id);
+      }
+      const own = ids.filter((id) => !othersWrote.has(id));
+      const retitled = own.length === 0 ? [] : await retitle.where('id', 'in', own).returning('id').execute();
+      return { rows: retitled.length, records: [], next: ids.length < TOMBSTONE_PAGE ? null : [Math.max(...ids)] };
+    },
+  }),
+  statementsPerLaterShard: 1,
+  statements: 2,
+};
 
 /** A section that deletes (or updates) at most `limit` of the user's rows per page, until fewer remain. */
 function boundedDeletion(

@@ -15,6 +15,13 @@ export interface MentionAuthority {
   readonly memberIds: readonly number[];
   /** The author holds `MENTION_EVERYONE`: `@everyone`, `@here` and non-mentionable roles are recorded. */
   readonly mayMentionEveryone: boolean;
+  /**
+   * The role ids of the content that the waddle's primary (which alone holds `roles`) found
+   * mentionable by this author, for a message in a later message shard, whose `roles` is empty
+   * (`shardMentionAuthority` reads them). When given, these roles are recorded as they are and the
+   * statement does not look them up in the message's database.
+   */
+  readonly mentionableRoleIds?: readonly number[];
 }
 
 /** Without an authority: no member is known and nothing needs a permission (only mentionable roles are recorded). */
@@ -26,7 +33,9 @@ export const NO_MENTION_AUTHORITY: MentionAuthority = { memberIds: [], mayMentio
  * they are members; roles when they exist, are not the default role (`@everyone` is written as
  * such) and are mentionable or the author may mention everyone; `@everyone` and `@here` only when
  * the author may. The place (channel, thread) and the author are copied from the message, and nothing is written
- * unless the message is live. An existing row stays (an edit that keeps a mention). The targets
+ * unless the message is live. An existing row stays (an edit that keeps a mention). With
+ * `authority.mentionableRoleIds` (a message in a later shard) the roles are those, checked in the
+ * primary already, and the `EXISTS` on `roles` is left out. The targets
  * travel as one JSON array of `[kind, id]` pairs, read by `json_each` (a table-valued function,
  * which Kysely has no builder for), so a message of 50 mentions binds 3 values, not 150.
  *
@@ -47,9 +56,10 @@ export function mentionStatement(
   authority: MentionAuthority,
 ): Compilable | null {
   const members = new Set(authority.memberIds);
+  const checkedRoles = authority.mentionableRoleIds === undefined ? undefined : new Set(authority.mentionableRoleIds);
   const targets: [MentionKind, number][] = [
     ...written.userIds.filter((id) => members.has(id)).map((id): [MentionKind, number] => ['user', id]),
-    ...written.roleIds.map((id): [MentionKind, number] => ['role', id]),
+    ...written.roleIds.filter((id) => checkedRoles?.has(id) ?? true).map((id): [MentionKind, number] => ['role', id]),
     ...(authority.mayMentionEveryone && written.everyone ? [['everyone', 0] as [MentionKind, number]] : []),
     ...(authority.mayMentionEveryone && written.here ? [['here', 0] as [MentionKind, number]] : []),
   ];
@@ -65,18 +75,20 @@ export function mentionStatement(
         .select(['m.id', kind.as('kind'), targetId.as('target_id'), 'm.channel_id', 'm.thread_id', 'm.user_id'])
         .where('m.id', '=', messageId)
         .where('m.is_deleted', '=', 0)
-        .where((eb) =>
-          eb.or([
-            eb(kind, '<>', 'role'),
-            eb.exists(
-              eb
-                .selectFrom('roles as r')
-                .select(sql.lit(1).as('one'))
-                .where('r.id', '=', targetId)
-                .where('r.is_default', '=', 0)
-                .where((inner) => inner.or([inner('r.is_mentionable', '=', 1), inner.lit(authority.mayMentionEveryone)])),
-            ),
-          ]),
+        .$if(checkedRoles === undefined, (query) =>
+          query.where((eb) =>
+            eb.or([
+              eb(kind, '<>', 'role'),
+              eb.exists(
+                eb
+                  .selectFrom('roles as r')
+                  .select(sql.lit(1).as('one'))
+                  .where('r.id', '=', targetId)
+                  .where('r.is_default', '=', 0)
+                  .where((inner) => inner.or([inner('r.is_mentionable', '=', 1), inner.lit(authority.mayMentionEveryone)])),
+              ),
+            ]),
+          ),
         ),
     )
     .onConflict((conflict) => conflict.doNothing());

@@ -15,6 +15,11 @@ export interface NewMessage {
   /** Any JSON value (embeds, mentions); stored as JSON text. */
   readonly metadata?: unknown;
   readonly replyToId?: number | null;
+  /**
+   * The message replied to when it is in an older message shard than this one (no foreign key can
+   * reach it; docs/message-shards.md): `postShardedMessage` sets it in place of `replyToId`.
+   */
+  readonly replyToElsewhereId?: number | null;
   /** When it was posted (ms since the epoch): the caller's clock. */
   readonly createdAt: number;
   /**
@@ -131,7 +136,7 @@ export async function postMessages(waddle: WaddleDatabase, messages: readonly Ne
  * search index entry, and its mentions if any.
  *
  * ```sql
- * INSERT INTO messages (channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at;
+ * INSERT INTO messages (channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, reply_to_elsewhere_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at;
  * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
  * INSERT INTO message_mentions (message_id, kind, target_id, …) SELECT last_insert_rowid(), … -- when the content mentions someone
  * ```
@@ -148,6 +153,7 @@ export function postMessageStatements(waddle: WaddleDatabase, messages: readonly
         content_type: message.contentType ?? 'text',
         metadata: message.metadata === undefined ? null : JSON.stringify(message.metadata),
         reply_to_id: message.replyToId ?? null,
+        reply_to_elsewhere_id: message.replyToElsewhereId ?? null,
         created_at: message.createdAt,
       })
       .returning(['id', 'created_at']);

@@ -80,7 +80,8 @@ export interface PageWindow {
  *     FROM reactions WHERE message_id = m.id GROUP BY emoji)) END,                        -- reactions key
  *   CASE WHEN m.decorations & 2 THEN (SELECT json_group_array(json_array(id, filename, size_bytes, mime_type, url))
  *     FROM message_attachments WHERE message_id = m.id) END,                              -- attachments index
- *   CASE WHEN replied.id IS NOT NULL THEN json_array(replied.id, replied.user_id, substr(replied.content, 1, 200), replied.is_deleted) END
+ *   CASE WHEN replied.id IS NOT NULL THEN json_array(replied.id, replied.user_id, substr(replied.content, 1, 200), replied.is_deleted)
+ *     WHEN m.reply_to_elsewhere_id IS NOT NULL THEN json_array(m.reply_to_elsewhere_id) END  -- replied to in an older shard
  * FROM messages AS m LEFT JOIN messages AS replied ON replied.id = m.reply_to_id
  * WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT CAST(? AS INTEGER)       -- older than a cursor, +1 to detect the end
  * ```
@@ -102,13 +103,36 @@ export interface PageWindow {
  * ```
  */
 export async function getMessagePage(waddle: WaddleDatabase, scope: MessageScope, options: PageOptions): Promise<MessagePage> {
+  return (await readMessagePage(waddle, scope, options)).page;
+}
+
+/** A page of one database, and the replies in it to messages of an older shard, which it cannot show itself. */
+export interface PageRead {
+  readonly page: MessagePage;
+  /**
+   * Message id → the id it replies to in another shard (`reply_to_elsewhere_id`); such a message's
+   * `replyTo` is `null` in `page` until the sharded page reads the replied message in its shard.
+   */
+  readonly repliesElsewhere: ReadonlyMap<number, number>;
+}
+
+/**
+ * {@link getMessagePage}, with the replies to messages of other shards the page holds (its one
+ * statement, the same SQL): what the sharded page needs to complete them.
+ */
+export async function readMessagePage(waddle: WaddleDatabase, scope: MessageScope, options: PageOptions): Promise<PageRead> {
   const plan = planMessagePage(waddle, scope, options);
   const { sql: text, parameters } = plan.query.compile();
   const rows = await waddle.d1
     .prepare(text)
     .bind(...parameters)
     .raw<PageRow>();
-  return assemblePage(plan, rows);
+  const repliesElsewhere = new Map<number, number>();
+  for (const row of rows) {
+    const reply = row[REPLY] === null ? null : (JSON.parse(row[REPLY]) as number[]);
+    if (reply?.length === 1) repliesElsewhere.set(row[0], reply[0]!);
+  }
+  return { page: assemblePage(plan, rows), repliesElsewhere };
 }
 
 /**
@@ -132,7 +156,8 @@ export function planMessagePage(waddle: WaddleDatabase, scope: MessageScope, opt
         FROM reactions WHERE message_id = m.id GROUP BY emoji)) END,
       CASE WHEN m.decorations & 2 THEN (SELECT json_group_array(json_array(id, filename, size_bytes, mime_type, url))
         FROM message_attachments WHERE message_id = m.id) END,
-      CASE WHEN replied.id IS NOT NULL THEN json_array(replied.id, replied.user_id, substr(replied.content, 1, 200), replied.is_deleted) END
+      CASE WHEN replied.id IS NOT NULL THEN json_array(replied.id, replied.user_id, substr(replied.content, 1, 200), replied.is_deleted)
+        WHEN m.reply_to_elsewhere_id IS NOT NULL THEN json_array(m.reply_to_elsewhere_id) END
     FROM messages AS m LEFT JOIN messages AS replied ON replied.id = m.reply_to_id
     WHERE m.${column} = ${scopeId} AND ${walk.range} ORDER BY m.id ${walk.order} LIMIT ${walk.limit}`;
   const query: Compilable<PageRow> = { compile: () => statement.compile(waddle.db) };
@@ -269,3 +294,5 @@ export function emptyPageNewerId(window: PageWindow): number {
 
 /** Where a {@link PageRow} says which side of the anchor it is on. */
 const SIDE = 12;
+/** Where a {@link PageRow} has the message it replies to. */
+const REPLY = 15;

@@ -51,7 +51,8 @@ export interface PageMessage {
  * came from (`o`: older than the anchor; `n`: the anchor and newer), then, as JSON or `null` where
  * the message has none, its reactions (`[emoji, count, reacted (0/1), first reaction time]` per
  * emoji), its attachments (`[id, filename, size_bytes, mime_type, url]`) and the message it
- * replies to (`[id, user_id, excerpt, is_deleted]`).
+ * replies to (`[id, user_id, excerpt, is_deleted]`, or `[id]` alone when it is in an older message
+ * shard, which this database cannot read: see `readMessagePage`).
  */
 export type PageRow = [
   id: number,
@@ -96,7 +97,9 @@ export function toPageMessage(row: PageRow): PageMessage {
     attachments,
     reply,
   ] = row;
+  // A reply to a message of another shard (`[id]` alone) is completed by the sharded page.
   const replied = reply === null ? null : (JSON.parse(reply) as ReplyJson);
+  const local = replied !== null && replied.length > 1 ? replied : null;
   return {
     id,
     channelId,
@@ -111,7 +114,7 @@ export function toPageMessage(row: PageRow): PageMessage {
     edited: editCount > 0,
     pinned: pinned === 1,
     deleted: deleted === 1,
-    replyTo: replied && { id: replied[0], authorId: replied[1], excerpt: replied[3] === 1 ? null : replied[2], deleted: replied[3] === 1 },
+    replyTo: local && { id: local[0], authorId: local[1], excerpt: local[3] === 1 ? null : local[2], deleted: local[3] === 1 },
     reactions:
       reactions === null
         ? []

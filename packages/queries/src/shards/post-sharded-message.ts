@@ -1,9 +1,11 @@
+import { NO_MENTION_AUTHORITY } from '../mentions/mention-statement.ts';
 import { writtenMentions } from '../mentions/mention-syntax.ts';
 import { type NewMessage, postMessage, postMessageStatements } from '../messages/post-message.ts';
 import { requireValidContent } from '../messages/require-valid-content.ts';
 import { runBatch } from '../waddle-database.ts';
 import { activityGainedStatements } from './primary-activity.ts';
 import { isFenceRefusal, ShardSealedError } from './shard-fence.ts';
+import { shardMentionAuthority } from './shard-mention-authority.ts';
 import type { ShardedWaddle } from './sharded-waddle.ts';
 
 /** A message posted into a sharded waddle. */
@@ -21,14 +23,18 @@ export interface ShardedPost {
 /**
  * Posts a message into the waddle's newest shard, which takes new messages. Into the primary (a
  * waddle of one shard) it is {@link postMessage}: the schema's triggers count it in the same
- * batch. Into a later shard it takes two batches, since D1 has no transaction across databases:
+ * batch. Into a later shard it takes two batches, since D1 has no transaction across databases
+ * (and, when the content mentions roles, a read of the primary before them: which of those roles
+ * the author may mention, `shardMentionAuthority`, since only the primary holds `roles`):
  *
  * 1. the shard, atomically: skeleton rows of the channel and thread (the foreign keys of
- *    `messages`; nothing when they exist), then the message with its index entry and mentions:
+ *    `messages`; nothing when they exist), then the message with its index entry and mentions (a
+ *    reply to a message of an older shard, below this shard's first id, keeps that id in
+ *    `reply_to_elsewhere_id` instead of `reply_to_id`, which is a foreign key of this database):
  *    ```sql
  *    INSERT INTO channels (id, name, created_by) VALUES (?, ?, 0) ON CONFLICT DO NOTHING;
  *    INSERT INTO threads (id, channel_id, title, created_by) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING;
- *    INSERT INTO messages (…) VALUES (…) RETURNING id, created_at; INSERT INTO messages_fts …; …
+ *    INSERT INTO messages (…) VALUES (…) RETURNING id, created_at; INSERT INTO messages_fts …; INSERT INTO message_mentions …
  *    ```
  * 2. the primary: its channel's and thread's activity and the follows the triggers would have
  *    written (see `activityGainedStatements`).
@@ -64,7 +70,13 @@ export async function postShardedMessage(sharded: ShardedWaddle, message: NewMes
             .onConflict((oc) => oc.doNothing()),
         ]),
   ];
-  const results = await refusedByFence(runBatch(active, [...skeletons, ...postMessageStatements(active, [message]).flat()]));
+  const mentionAuthority = await shardMentionAuthority(sharded, active, mentions, message.mentionAuthority ?? NO_MENTION_AUTHORITY);
+  // A reply to a message of an older shard cannot be a foreign key here: it is kept as `reply_to_elsewhere_id`.
+  const repliesElsewhere = message.replyToId != null && message.replyToId < sharded.shards.at(-1)!.firstMessageId;
+  const placedMessage = repliesElsewhere ? { ...message, replyToId: null, replyToElsewhereId: message.replyToId } : message;
+  const results = await refusedByFence(
+    runBatch(active, [...skeletons, ...postMessageStatements(active, [{ ...placedMessage, mentionAuthority }]).flat()]),
+  );
   const row = results[skeletons.length]!.results[0] as { id: number; created_at: number };
 
   const memberIds = new Set(message.mentionAuthority?.memberIds ?? []);

@@ -6,9 +6,11 @@ import {
   type MessageScope,
   type PageOptions,
   planMessagePage,
+  readMessagePage,
 } from '../pagination/message-page.ts';
 import type { PageMessage } from '../pagination/page-message.ts';
 import { firstUnreadMessageId, readMarker } from '../unreads/first-unread.ts';
+import { withRepliesElsewhere } from './replies-elsewhere.ts';
 import { type ShardedWaddle, shardIndexOf } from './sharded-waddle.ts';
 
 /**
@@ -20,7 +22,10 @@ import { type ShardedWaddle, shardIndexOf } from './sharded-waddle.ts';
  * reaches the start (end) of that shard short of what it wants and an older (newer) shard exists,
  * the rest comes from the neighbour with the same statement anchored at its newest (oldest)
  * messages; both sides continue in parallel, so a page across a boundary costs one more round trip.
- * A shard without any message of the scope costs one more round trip for each.
+ * A shard without any message of the scope costs one more round trip for each. A reply to a
+ * message of an older shard (`reply_to_elsewhere_id`) is completed by reading the replied
+ * messages in their shards, batched per shard and in parallel (`withRepliesElsewhere`): one more
+ * round trip for a page that has such replies, none for one without.
  *
  * `first_unread` first reads the viewer's read marker in the primary, where read state lives
  * (`SELECT coalesce(max(last_read_message_id), 0) FROM read_states WHERE user_id = ? AND channel_id = ?`),
@@ -55,19 +60,23 @@ export async function getShardedMessagePage(sharded: ShardedWaddle, scope: Messa
     home = shardIndexOf(sharded, (window.newer!.from as number) + 1);
   }
 
-  const page = await getMessagePage(sharded.shards[home]!.waddle, scope, homeOptions);
+  const { page, repliesElsewhere } = await readMessagePage(sharded.shards[home]!.waddle, scope, homeOptions);
   const olderInPage = page.messages.filter((m) => anchorId === undefined || m.id < anchorId).length;
   const newerInPage = page.messages.filter((m) => anchorId === undefined || m.id > anchorId).length;
   const [older, newer] = await Promise.all([
     window.older && page.foundOldest && home > 0
       ? restFromShards(sharded, scope, options.viewerId, 'older', home - 1, window.older.want - olderInPage)
-      : { messages: [], exhausted: page.foundOldest },
+      : { messages: [], exhausted: page.foundOldest, repliesElsewhere: [] },
     window.newer && page.foundNewest && home < last
       ? restFromShards(sharded, scope, options.viewerId, 'newer', home + 1, window.newer.want - newerInPage)
-      : { messages: [], exhausted: page.foundNewest },
+      : { messages: [], exhausted: page.foundNewest, repliesElsewhere: [] },
   ]);
 
-  const messages = [...older.messages, ...page.messages, ...newer.messages];
+  const messages = await withRepliesElsewhere(
+    sharded,
+    [...older.messages, ...page.messages, ...newer.messages],
+    new Map([...repliesElsewhere, ...older.repliesElsewhere, ...newer.repliesElsewhere]),
+  );
   const firstId = messages[0]?.id;
   const lastId = messages.at(-1)?.id;
   return {
@@ -84,6 +93,8 @@ interface ShardRun {
   readonly messages: readonly PageMessage[];
   /** No message of the scope is beyond these in the direction walked. */
   readonly exhausted: boolean;
+  /** The replies among the shards' rows to messages of other shards (message id, replied id). */
+  readonly repliesElsewhere: readonly (readonly [number, number])[];
 }
 
 /**
@@ -102,21 +113,24 @@ async function restFromShards(
 ): Promise<ShardRun> {
   const older = side === 'older';
   const runs: PageMessage[][] = [];
+  const repliesElsewhere: (readonly [number, number])[] = [];
   for (let index = from; index >= 0 && index < sharded.shards.length; index += older ? -1 : 1) {
     const want = Math.max(need, 1);
-    const page = await getMessagePage(
+    const read = await readMessagePage(
       sharded.shards[index]!.waddle,
       scope,
       older ? { anchor: 'newest', before: want, viewerId } : { anchor: 'oldest', after: want, viewerId },
     );
+    const { page } = read;
+    repliesElsewhere.push(...read.repliesElsewhere);
     const taken = need <= 0 ? [] : older ? page.messages.slice(-need) : page.messages.slice(0, need);
     if (older) runs.unshift(taken);
     else runs.push(taken);
     need -= taken.length;
     const reachedEnd = older ? page.foundOldest : page.foundNewest;
-    if (!reachedEnd || page.messages.length > taken.length) return { messages: runs.flat(), exhausted: false };
+    if (!reachedEnd || page.messages.length > taken.length) return { messages: runs.flat(), exhausted: false, repliesElsewhere };
   }
-  return { messages: runs.flat(), exhausted: true };
+  return { messages: runs.flat(), exhausted: true, repliesElsewhere };
 }
 
 /**

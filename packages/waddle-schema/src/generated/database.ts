@@ -109,6 +109,7 @@ export interface Messages {
   is_deleted: Generated<0 | 1>;
   is_pinned: Generated<0 | 1>;
   metadata: string | null;
+  reply_to_elsewhere_id: number | null;
   reply_to_id: number | null;
   thread_id: number | null;
   user_id: number;

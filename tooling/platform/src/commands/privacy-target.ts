@@ -41,11 +41,13 @@ export function parsePrivacyArguments(line: CommandLine, argv: readonly string[]
 
 /**
  * Opens the central database of a target and the databases of every waddle a user ever joined,
- * or that a job of theirs still has work in, found through each waddle's directory row (locally, Miniflare has
- * to be told every database up front, hence a first look at the central database alone).
+ * or that a job of theirs still has work in, found through each waddle's directory rows: its
+ * primary and its serving message shards (locally, Miniflare has to be told every database up
+ * front, hence a first look at the central database alone).
  *
  * ```sql
- * select "d"."d1_database_id" from "waddles" as "w" inner join "databases" as "d" on "d"."id" = "w"."primary_database_id"
+ * select "d"."d1_database_id" from "waddles" as "w" inner join "databases" as "d" on ("d"."id" = "w"."primary_database_id"
+ *     or ("d"."shard_waddle_id" = "w"."id" and "d"."message_state" in ('active', 'sealed')))
  *   where ("w"."id" in (select "waddle_id" from "user_waddles" where "user_id" = ?)
  *   or "w"."id" in (select "p"."part" from "privacy_job_parts" as "p" inner join "privacy_jobs" as "j" on "j"."id" = "p"."job_id"
  *                   where "j"."user_id" = ? and "p"."status" = 'pending'))
@@ -58,7 +60,14 @@ export async function openPrivacyDatabases(chosen: 'local' | 'remote', userId: n
   try {
     const rows = await centralKysely(first.get(target.centralDatabaseId))
       .selectFrom('waddles as w')
-      .innerJoin('databases as d', 'd.id', 'w.primary_database_id')
+      .innerJoin('databases as d', (join) =>
+        join.on((eb) =>
+          eb.or([
+            eb('d.id', '=', eb.ref('w.primary_database_id')),
+            eb.and([eb('d.shard_waddle_id', '=', eb.ref('w.id')), eb('d.message_state', 'in', [sql.lit('active'), sql.lit('sealed')])]),
+          ]),
+        ),
+      )
       .select('d.d1_database_id')
       .where((eb) =>
         eb.or([

@@ -1,0 +1,54 @@
+import type { D1DatabaseLike } from '@waddle/d1/database';
+
+/** Every table of a database, FTS5 shadow tables included (virtual tables are read through them). */
+async function tablesOf(database: D1DatabaseLike): Promise<string[]> {
+  const { results } = await database
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+    )
+    .all<{ name: string }>();
+  return results.map((row) => row.name);
+}
+
+/**
+ * Where each string occurs in a database, as `<label> <table>: <string>`: every column of every
+ * table compared as bytes (so the FTS5 index pages are searched too), in the case it was written
+ * and in lower case, as the API's erasure test scans (apps/api/test/privacy.test.ts). One query
+ * per table:
+ *
+ * ```sql
+ * SELECT coalesce(max(instr(CAST("c1" AS BLOB), CAST(?1 AS BLOB)) > 0 OR instr(CAST("c1" AS BLOB), CAST(?2 AS BLOB)) > 0 OR …), 0) AS s0, … FROM t
+ * ```
+ */
+export async function occurrences(database: D1DatabaseLike, label: string, strings: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  const values = strings.flatMap((text) => [text, text.toLowerCase()]);
+  for (const table of await tablesOf(database)) {
+    const { results: columns } = await database.prepare('SELECT name FROM pragma_table_info(?)').bind(table).all<{ name: string }>();
+    const perString = strings.map((_, i) => {
+      const tests = columns.flatMap(({ name }) =>
+        [2 * i + 1, 2 * i + 2].map((p) => `instr(CAST("${name}" AS BLOB), CAST(?${p} AS BLOB)) > 0`),
+      );
+      return `coalesce(max(${tests.join(' OR ')}), 0) AS s${i}`;
+    });
+    const row = await database
+      .prepare(`SELECT ${perString.join(', ')} FROM "${table}"`)
+      .bind(...values)
+      .first<Record<string, number>>();
+    strings.forEach((text, i) => {
+      if (row![`s${i}`]) found.push(`${label} ${table}: ${text}`);
+    });
+  }
+  return found;
+}
+
+/** The terms of a database's full-text index among `terms` (read through an fts5vocab table, dropped again). */
+export async function indexedTerms(database: D1DatabaseLike, terms: readonly string[]): Promise<string[]> {
+  await database.prepare("CREATE VIRTUAL TABLE fts_terms_probe USING fts5vocab('messages_fts', 'row')").run();
+  try {
+    const { results } = await database.prepare('SELECT term FROM fts_terms_probe').all<{ term: string }>();
+    return results.map((row) => row.term).filter((term) => terms.includes(term));
+  } finally {
+    await database.prepare('DROP TABLE fts_terms_probe').run();
+  }
+}
