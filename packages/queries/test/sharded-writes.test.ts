@@ -162,6 +162,7 @@ describe('writing to a waddle that grows through three shards', () => {
   it('enforces slow mode in the primary for a post into a later shard, and a fence after the clock says the clock moved', async () => {
     for (const waddle of [whole, sharded.primary])
       await waddle.db.updateTable('channels').set({ slow_mode_seconds: 60 }).where('id', '=', 1).execute();
+    await post(1);
     await openShard(env.SHARD_2);
     const shard = sharded.shards.at(-1)!.waddle;
     const message = (createdAt: number) => ({ channelId: 1, authorId: 1, content: 'slow', createdAt });
