@@ -14,6 +14,7 @@ import { activeUserExists } from '../src/users/active-user-exists.ts';
 import { callerQuery } from '../src/users/caller-query.ts';
 import { memberWaddles } from '../src/waddles/member-waddles.ts';
 import { publicWaddles, publicWaddlesQuery } from '../src/waddles/public-waddles.ts';
+import { parseLaterMessageShards, readLaterMessageShards } from '../src/waddles/later-message-shards.ts';
 import { waddleForCallerQuery } from '../src/waddles/waddle-for-caller.ts';
 import { freshDirectory } from './fresh-directory.ts';
 
@@ -174,5 +175,49 @@ describe('privacy jobs', () => {
       },
     ]);
     expect(await exportsWithExpiredArchives(directory, NOW, 40)).toEqual([]);
+  });
+});
+
+describe("a waddle's message shards with its registry row", () => {
+  it('are [] for a waddle of one database, and the serving shards in id order, without an opening one, in the same statement', async () => {
+    const row = async (waddleId: number) =>
+      (await waddleForCallerQuery(directory.db, 1, waddleId).executeTakeFirstOrThrow()).message_shards;
+    expect(await row(11)).toBe('[]');
+    expect(parseLaterMessageShards(await row(11))).toEqual([]);
+    const shard = (d1: string, first: number, state: string, binding: string | null, slice: string | null) => ({
+      role: 'message_shard' as const,
+      d1_database_id: d1,
+      shard_waddle_id: 11,
+      first_message_id: first,
+      message_state: state,
+      binding,
+      slice,
+      created_at: NOW,
+      updated_at: NOW,
+    });
+    await directory.db.updateTable('databases').set({ message_state: 'sealed' }).where('d1_database_id', '=', 'db-11').execute();
+    // Registered out of order: the map comes back in id order whatever the rows' order.
+    await directory.db
+      .insertInto('databases')
+      .values([
+        shard('db-11-3', 2_000, 'active', 'SHARD_3', null),
+        shard('db-11-2', 1_000, 'sealed', 'DB_11_2', 'slice-1'),
+        shard('db-11-4', Number.MAX_SAFE_INTEGER, 'opening', null, null),
+      ])
+      .execute();
+    const ids = await directory.db.selectFrom('databases').select(['id', 'd1_database_id']).execute();
+    const idOf = (d1: string) => ids.find((r) => r.d1_database_id === d1)!.id;
+    const expected = [
+      { directoryId: idOf('db-11-2'), d1DatabaseId: 'db-11-2', d1Binding: 'DB_11_2', slice: 'slice-1', firstMessageId: 1_000 },
+      { directoryId: idOf('db-11-3'), d1DatabaseId: 'db-11-3', d1Binding: 'SHARD_3', slice: null, firstMessageId: 2_000 },
+    ];
+    expect(parseLaterMessageShards(await row(11))).toEqual(expected);
+    expect(await readLaterMessageShards(directory.db, 11)).toEqual(expected);
+    expect(parseLaterMessageShards(await row(10))).toEqual([]);
+  });
+
+  it('are read through the databases_message_shards index, without a full scan', async () => {
+    const problems = planProblems(await explainQueryPlan(directory.d1, waddleForCallerQuery(directory.db, 1, 11).compile()));
+    expect(problems).toEqual([]);
   });
 });

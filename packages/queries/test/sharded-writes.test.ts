@@ -5,20 +5,25 @@ import { testClock } from '@waddle/clock/test-clock';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { writtenMentions } from '../src/mentions/mention-syntax.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
-import { postMessage } from '../src/messages/post-message.ts';
+import { pinnedMessages } from '../src/messages/pinned-messages.ts';
+import { postMessage, SlowModeError } from '../src/messages/post-message.ts';
+import { setPinned } from '../src/messages/set-pinned.ts';
 import { getMessagePage } from '../src/pagination/message-page.ts';
 import { addReaction } from '../src/reactions/add-reaction.ts';
 import { continueMessageIds, lastHandedOutMessageId } from '../src/shards/continue-message-ids.ts';
 import { deleteShardedMessage } from '../src/shards/delete-sharded-message.ts';
+import { markShardedRead } from '../src/shards/mark-sharded-read.ts';
 import { postShardedMessage } from '../src/shards/post-sharded-message.ts';
 import { getShardedActiveThreads } from '../src/shards/sharded-active-threads.ts';
 import { fenceShard, ShardSealedError } from '../src/shards/shard-fence.ts';
 import { getShardedMessagePage } from '../src/shards/sharded-message-page.ts';
 import { shardMentionAuthority } from '../src/shards/shard-mention-authority.ts';
 import { findShardedActivityDrift, repairShardedActivityDrift } from '../src/shards/sharded-activity-drift.ts';
+import { shardedPinnedMessages } from '../src/shards/sharded-pinned-messages.ts';
 import { type ShardedWaddle, shardedWaddle, shardOf } from '../src/shards/sharded-waddle.ts';
 import { getActiveThreads } from '../src/threads/active-threads.ts';
 import type { ActivityDrift } from '../src/threads/activity-drift.ts';
+import { markRead } from '../src/unreads/mark-read.ts';
 import { openWaddleDatabase, type WaddleDatabase } from '../src/waddle-database.ts';
 import { migrated } from './three-shards.ts';
 
@@ -333,5 +338,55 @@ describe('writing to a waddle that grows through three shards', () => {
       true,
       true,
     ]);
+  });
+
+  it('enforces slow mode in the primary for a post into a later shard, and a fence after the clock says the clock moved', async () => {
+    for (const waddle of [whole, sharded.primary])
+      await waddle.db.updateTable('channels').set({ slow_mode_seconds: 60 }).where('id', '=', 1).execute();
+    await post(1);
+    await openShard(env.SHARD_2);
+    const shard = sharded.shards.at(-1)!.waddle;
+    const message = (createdAt: number) => ({ channelId: 1, authorId: 1, content: 'slow', createdAt });
+    const first = await postShardedMessage(sharded, message(T), { enforceSlowMode: true });
+    expect(shardOf(sharded, first.id)).toBe(shard);
+    const clock = () => sharded.primary.db.selectFrom('slow_mode_clocks').select('last_message_at').where('user_id', '=', 1).execute();
+    expect(await clock()).toEqual([{ last_message_at: T }]);
+
+    const messages = () => shard.db.selectFrom('messages').select('id').execute();
+    const before = await messages();
+    await expect(postShardedMessage(sharded, message(T + 1000), { enforceSlowMode: true })).rejects.toThrow(SlowModeError);
+    expect([await clock(), await messages()]).toEqual([[{ last_message_at: T }], before]);
+
+    await fenceShard(shard, T);
+    const refused = await postShardedMessage(sharded, message(T + 2 * MINUTE), { enforceSlowMode: true }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ShardSealedError);
+    expect((refused as ShardSealedError).slowModeClockMoved).toBe(true);
+    expect([await clock(), await messages()]).toEqual([[{ last_message_at: T + 2 * MINUTE }], before]);
+    // Into the primary the clock is in the refused batch itself: nothing moved.
+    await fenceShard(sharded.primary, T);
+    const primaryOnly = await postShardedMessage(shardedWaddle(sharded.primary), message(T + 10 * MINUTE), { enforceSlowMode: true }).catch(
+      (error: unknown) => error,
+    );
+    expect((primaryOnly as ShardSealedError).slowModeClockMoved).toBe(false);
+    expect(await clock()).toEqual([{ last_message_at: T + 2 * MINUTE }]);
+  });
+
+  it('clamps read markers to the newest message of any shard and lists the pins of every shard, as one database does', async () => {
+    for (let i = 1; i <= 6; i++) await post(i);
+    await openShard(env.SHARD_2);
+    for (let i = 7; i <= 12; i++) await post(i);
+    await openShard(env.SHARD_3);
+    for (const id of [2, 9]) {
+      await setPinned(whole, id, true);
+      await setPinned(shardOf(sharded, id), id, true);
+    }
+    expect((await shardedPinnedMessages(sharded, 1)).map((m) => m.id)).toEqual((await pinnedMessages(whole, 1)).map((m) => m.id));
+    expect((await shardedPinnedMessages(sharded, 1)).map((m) => m.id)).toEqual([9, 2]);
+
+    // Channel 1's newest message is in shard 2; shard 3 has none yet.
+    const read = { userId: 9, channelId: 1, messageId: 1_000, at: T };
+    expect(await markShardedRead(sharded, read)).toBe(await markRead(whole, read));
+    expect(await markShardedRead(sharded, read)).toBe(11);
+    expect(await markShardedRead(sharded, { ...read, messageId: 3 })).toBe(11); // never backwards
   });
 });

@@ -1,7 +1,9 @@
+import { parseLaterMessageShards } from '@waddle/directory-queries/waddles/later-message-shards';
 import type { WaddleRow } from '@waddle/directory-queries/waddles/waddle-for-caller';
-import { type AccessTarget, readCallerAccess, type TargetMessage } from '@waddle/queries/access/caller-access';
+import { type AccessTarget, type CallerAccess, readCallerAccess, type TargetMessage } from '@waddle/queries/access/caller-access';
 import type { ChannelOverwriteRow } from '@waddle/queries/channels/channel-overwrite-row';
 import type { ChannelRow } from '@waddle/queries/channels/channel-row';
+import { type ShardedWaddle, shardOf } from '@waddle/queries/shards/sharded-waddle';
 import type { ThreadRow } from '@waddle/queries/threads/thread-row';
 import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import type { RequestContext } from '../context/request-context.ts';
@@ -12,7 +14,10 @@ import { ALL_PERMISSIONS, Permission, permissionNames } from './permissions.ts';
 /** What the caller may do in one waddle, and its database. */
 export interface WaddleAccess extends PermissionHolder {
   readonly waddle: WaddleRow;
+  /** The waddle's primary database: channels, threads, roles, read state (and its first message shard). */
   readonly database: WaddleDatabase;
+  /** The primary with its later message shards (docs/message-shards.md); a waddle of one database is its primary alone. */
+  readonly sharded: ShardedWaddle;
   readonly isMember: boolean;
   readonly isOwner: boolean;
   /**
@@ -80,6 +85,13 @@ type NoTarget = { readonly channelId?: undefined; readonly threadId?: undefined;
  * SELECT * FROM threads WHERE id = ?;             -- with a thread target
  * SELECT id, channel_id, thread_id, user_id, is_deleted, is_pinned FROM messages WHERE id = ?; -- with a message target
  * ```
+ *
+ * The registry row carries the waddle's message shards (`message_shards`), opened beside the
+ * primary as `access.sharded` without a statement. A message target whose id falls in a later
+ * shard is read there first (`SELECT id, channel_id, thread_id, user_id, is_deleted, is_pinned FROM messages WHERE id = ?`),
+ * then the primary's batch above is sent for its channel: one more round trip, and two databases
+ * read one after the other rather than one snapshot. A waddle without shards costs exactly the
+ * batch above.
  */
 export function openWaddle(context: RequestContext, waddleId: number, target: { readonly channelId: number }): Promise<OpenedChannel>;
 export function openWaddle(context: RequestContext, waddleId: number, target: { readonly threadId: number }): Promise<OpenedThread>;
@@ -107,7 +119,8 @@ export async function openWaddle(
     d1Binding: waddle.d1_binding,
     slice: waddle.slice,
   });
-  const found = await readCallerAccess(database, { userId: caller.id, now: context.now }, target);
+  const sharded = context.shardedWaddle(database, parseLaterMessageShards(waddle.message_shards));
+  const found = await readAccess(sharded, { userId: caller.id, now: context.now }, target);
 
   if (found.banned) throw forbidden('banned_from_waddle', 'you are banned from this waddle');
   if (!waddle.is_member && !options.allowNonMember) throw notFound('waddle');
@@ -124,6 +137,7 @@ export async function openWaddle(
     ...holder,
     waddle,
     database,
+    sharded,
     isMember: waddle.is_member === 1,
     isOwner,
     rank: isOwner ? Number.POSITIVE_INFINITY : Math.max(-1, ...held.filter((r) => !r.is_default).map((r) => r.position)),
@@ -145,6 +159,27 @@ export async function openWaddle(
     return { access, channel, overwrites, message: found.message };
   }
   return { access, channel, overwrites };
+}
+
+/**
+ * `readCallerAccess` in the primary, except for a message in a later shard: that message is read
+ * in its shard, then the primary's batch for its channel (none found: no channel, so a 404).
+ */
+async function readAccess(
+  sharded: ShardedWaddle,
+  caller: { readonly userId: number; readonly now: number },
+  target: AccessTarget,
+): Promise<CallerAccess> {
+  const { messageId } = target;
+  const shard = messageId === undefined ? sharded.primary : shardOf(sharded, messageId);
+  if (messageId === undefined || shard === sharded.primary) return readCallerAccess(sharded.primary, caller, target);
+  const message = await shard.db
+    .selectFrom('messages')
+    .select(['id', 'channel_id', 'thread_id', 'user_id', 'is_deleted', 'is_pinned'])
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  const found = await readCallerAccess(sharded.primary, caller, message ? { channelId: message.channel_id } : {});
+  return { ...found, message };
 }
 
 /** The caller's access with `permissions` as what applies: the base ones, or theirs in one channel. */

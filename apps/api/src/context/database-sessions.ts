@@ -12,7 +12,7 @@ interface SessionCapable {
 }
 
 /**
- * D1's Sessions API over every database a request touches (the central one and a waddle's). Reads
+ * D1's Sessions API over every database a request touches (the central one, a waddle's primary and its message shards). Reads
  * may be served by a read replica; a client that sends back the bookmarks of its last response
  * (`X-Waddle-Bookmark`) reads at least what that response wrote or saw. The header is opaque:
  * base64url of `{"<database key>": "<D1 bookmark>"}`, a dot, and the base64url HMAC-SHA256 of
@@ -65,16 +65,21 @@ export class DatabaseSessions {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
     const entries = Object.entries(parsed);
-    if (entries.some(([key, value]) => !/^(central|waddle:[1-9][0-9]*)$/.test(key) || typeof value !== 'string' || value.length > 512))
+    if (
+      entries.some(
+        ([key, value]) => !/^(central|waddle:[1-9][0-9]*|shard:[1-9][0-9]*)$/.test(key) || typeof value !== 'string' || value.length > 512,
+      )
+    )
       throw invalid();
     return new DatabaseSessions(new Map(entries as [string, string][]), key);
   }
 
   /**
-   * The database to use for `key` in this request: a session continuing from the caller's
-   * bookmark when the database supports sessions (else the database itself).
+   * The database to use for `key` in this request (`waddle:<waddle id>` for a waddle's primary,
+   * `shard:<directory id>` for one of its later message shards): a session continuing from the
+   * caller's bookmark when the database supports sessions (else the database itself).
    */
-  open(key: 'central' | `waddle:${number}`, database: D1DatabaseLike): D1DatabaseLike {
+  open(key: 'central' | `waddle:${number}` | `shard:${number}`, database: D1DatabaseLike): D1DatabaseLike {
     if (!isSessionCapable(database)) return database;
     const session = database.withSession(this.#bookmarks.get(key) ?? 'first-unconstrained');
     this.#open.set(key, session);

@@ -2,6 +2,8 @@ import type { D1DatabaseLike } from '@waddle/d1/database';
 import { retryWhenBusy } from '@waddle/d1/retry-when-busy';
 import { type DirectoryDatabase, openDirectoryDatabase } from '@waddle/directory-queries/directory-database';
 import { type WaddleForCaller, waddleForCallerQuery } from '@waddle/directory-queries/waddles/waddle-for-caller';
+import { type LaterMessageShard, readLaterMessageShards } from '@waddle/directory-queries/waddles/later-message-shards';
+import { type ShardedWaddle, shardedWaddle } from '@waddle/queries/shards/sharded-waddle';
 import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-database';
 import type { DatabaseLocation } from '@waddle/registry/database-connectors';
 import { reachDatabase } from '@waddle/registry/reach-database';
@@ -31,6 +33,17 @@ export interface RequestContext {
   waddleRow(waddleId: number): Promise<WaddleForCaller | null>;
   /** A waddle's database, found by its registry location, in this request's D1 session. */
   waddleDatabase(waddleId: number, location: DatabaseLocation): WaddleDatabase;
+  /**
+   * The waddle's primary with its later message shards (the registry row's `message_shards`),
+   * each opened through the same connectors in its own D1 session. Runs no SQL; a waddle without
+   * shards is its primary alone. 503 `waddle_unavailable` when a shard cannot be reached.
+   */
+  shardedWaddle(primary: WaddleDatabase, later: readonly LaterMessageShard[]): ShardedWaddle;
+  /**
+   * The same after reading the shard map again (one central statement, `readLaterMessageShards`):
+   * for a post whose shard was sealed under it by a switch.
+   */
+  rereadShardedWaddle(waddleId: number, primary: WaddleDatabase): Promise<ShardedWaddle>;
 }
 
 /** A waddle's registry row read ahead (null: no such waddle). */
@@ -73,6 +86,28 @@ export function createRequestContext(
       const database = reachDatabase(connectors, location);
       if (database) return openWaddleDatabase(sessions.open(`waddle:${waddleId}`, database));
       throw new ApiError(503, 'waddle_unavailable', `the database of waddle ${waddleId} cannot be reached from this Worker`);
+    },
+    shardedWaddle(primary, later) {
+      if (later.length === 0) return shardedWaddle(primary);
+      return shardedWaddle(
+        primary,
+        later.map((shard) => {
+          const database = reachDatabase(connectors, shard);
+          if (!database)
+            throw new ApiError(
+              503,
+              'waddle_unavailable',
+              `a message shard of this waddle (${shard.d1DatabaseId}) cannot be reached from this Worker`,
+            );
+          return {
+            firstMessageId: shard.firstMessageId,
+            waddle: openWaddleDatabase(sessions.open(`shard:${shard.directoryId}`, database)),
+          };
+        }),
+      );
+    },
+    async rereadShardedWaddle(waddleId, primary) {
+      return context.shardedWaddle(primary, await readLaterMessageShards(directory.db, waddleId));
     },
   };
   return {

@@ -9,6 +9,7 @@ import {
 } from '@waddle/directory-queries/attachments/pending-uploads';
 import { recordAttachment } from '@waddle/queries/attachments/record-attachment';
 import { storedAttachment } from '@waddle/queries/attachments/stored-attachment';
+import { type ShardedWaddle, shardOf } from '@waddle/queries/shards/sharded-waddle';
 import { openWaddle } from '../access/waddle-access.ts';
 import { attachmentLimits, isAllowedType, mediaTypeOf } from '../attachments/attachment-limits.ts';
 import { multipartPlan, partLength } from '../attachments/multipart-plan.ts';
@@ -211,6 +212,10 @@ export const completeUpload = createRoute({
  *   where "id" = ? and "object_key" is not null;
  * -- then openWaddle's batch for the message; ATTACHMENTS.get(key)
  * ```
+ *
+ * Over message shards the row is looked for in every shard in parallel. Attachment ids are
+ * numbered per database, so two shards can hold the same id: the newest shard's is served (a
+ * known gap: ids unique across shards are not built yet).
  */
 export const downloadAttachment = createRoute({
   operationId: 'downloadAttachment',
@@ -232,6 +237,13 @@ export const downloadAttachment = createRoute({
 function dispositionOf(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** An attachment by id in a waddle's shards, the newest shard's when several hold that id (see `downloadAttachment`). */
+async function storedAttachmentInShards(sharded: ShardedWaddle, id: number) {
+  if (sharded.shards.length === 1) return storedAttachment(sharded.primary, id);
+  const found = await Promise.all(sharded.shards.map(({ waddle }) => storedAttachment(waddle, id)));
+  return found.findLast((attachment) => attachment !== undefined);
 }
 
 /** The caller's multipart upload in this waddle, or the same 404 for an unknown one and another's. */
@@ -266,7 +278,7 @@ export const attachments = routeGroup()
       created_at: context.now,
     }).execute();
     const stored = await c.env.ATTACHMENTS.put(objectKey, c.req.raw.body, { httpMetadata: { contentType: type } });
-    const recorded = await recordAttachment(access.database, {
+    const recorded = await recordAttachment(shardOf(access.sharded, message.id), {
       messageId: message.id,
       filename: name,
       sizeBytes: stored.size,
@@ -334,7 +346,7 @@ export const attachments = routeGroup()
     const { channel, message } = await openWaddle(context, params.waddle, { messageId: upload.message_id });
     requireAttachableMessage(access, channel, message, context.caller.id);
     const stored = await c.env.ATTACHMENTS.resumeMultipartUpload(upload.object_key, upload.multipart_upload_id).complete(parts);
-    const recorded = await recordAttachment(access.database, {
+    const recorded = await recordAttachment(shardOf(access.sharded, message.id), {
       messageId: message.id,
       filename: upload.filename,
       sizeBytes: stored.size,
@@ -352,7 +364,7 @@ export const attachments = routeGroup()
     const params = c.req.valid('param');
     const context = await c.var.requestContext(params.waddle);
     const { access } = await openWaddle(context, params.waddle);
-    const attachment = await storedAttachment(access.database, params.attachment);
+    const attachment = await storedAttachmentInShards(access.sharded, params.attachment);
     if (!attachment) throw notFound('attachment');
     // The visibility every route naming a message gets; a message out of sight is an unknown attachment.
     await openWaddle(context, params.waddle, { messageId: attachment.message_id }).catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listMessageEdits } from '@waddle/queries/messages/list-message-edits';
+import { shardOf } from '@waddle/queries/shards/sharded-waddle';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
@@ -64,7 +65,10 @@ export const messageEdits = routeGroup().openapi(listMessageEditsRoute, async (c
   const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
   if (message.is_deleted) throw notFound('message');
   if (message.user_id !== context.caller.id) access.require(Permission.MANAGE_MESSAGES, "reading another member's edit history");
-  const { page, nextCursor } = idPage(await listMessageEdits(access.database, { messageId: message.id, limit: limit + 1, afterId }), limit);
+  const { page, nextCursor } = idPage(
+    await listMessageEdits(shardOf(access.sharded, message.id), { messageId: message.id, limit: limit + 1, afterId }),
+    limit,
+  );
   return c.json(
     {
       messageId: message.id,

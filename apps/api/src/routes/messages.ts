@@ -1,16 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteQueuedObjects } from '@waddle/attachment-store/delete-queued-objects';
-import { deleteMessage } from '@waddle/queries/messages/delete-message';
 import { editMessage } from '@waddle/queries/messages/edit-message';
-import { postMessage, SlowModeError } from '@waddle/queries/messages/post-message';
-import { getMessagePage, type MessageScope, type PageAnchor } from '@waddle/queries/pagination/message-page';
+import { SlowModeError } from '@waddle/queries/messages/post-message';
+import type { MessageScope, PageAnchor } from '@waddle/queries/pagination/message-page';
 import { liveMessageText } from '@waddle/queries/messages/live-message-text';
-import { pinnedMessages } from '@waddle/queries/messages/pinned-messages';
 import { readReplyTargets } from '@waddle/queries/messages/reply-targets';
 import { setPinned } from '@waddle/queries/messages/set-pinned';
 import { slowModeLastPostAt } from '@waddle/queries/messages/slow-mode-clock';
+import { deleteShardedMessage } from '@waddle/queries/shards/delete-sharded-message';
+import { getShardedMessagePage } from '@waddle/queries/shards/sharded-message-page';
+import { shardedPinnedMessages } from '@waddle/queries/shards/sharded-pinned-messages';
+import { type ShardedWaddle, shardOf } from '@waddle/queries/shards/sharded-waddle';
 import { logUnexpectedError, requestIdOf } from '@waddle/worker-log/unexpected-error';
-import type { WaddleDatabase } from '@waddle/queries/waddle-database';
 import { mentionAuthority } from '../access/mention-authority.ts';
 import { Permission } from '../access/permissions.ts';
 import { requirePostableChannel } from '../access/require-postable-channel.ts';
@@ -22,6 +23,7 @@ import { routeGroup } from '../http/route-group.ts';
 import { AUTHENTICATED, AUTHENTICATED_WITH_BODY, NO_QUERY } from '../http/route-middleware.ts';
 import { cursor, id, messageContent, pathId, queryCount } from '../http/schemas.ts';
 import { messagePageBody } from './message-page-body.ts';
+import { postIntoNewestShard } from './post-into-newest-shard.ts';
 
 const pageQuery = z.strictObject({
   anchor: z
@@ -36,12 +38,13 @@ const pageQuery = z.strictObject({
 });
 
 /**
- * A page of a channel or thread (see `getMessagePage`). Without `before` and `after`: 50 older
- * than `newest`, 50 newer than `oldest`, 25 each side of a message id or of the first unread.
- * With a `cursor`, say which way: `before` with `olderCursor`, `after` with `newerCursor`.
+ * A page of a channel or thread (see `getShardedMessagePage`: `getMessagePage` itself for a waddle
+ * of one database). Without `before` and `after`: 50 older than `newest`, 50 newer than `oldest`,
+ * 25 each side of a message id or of the first unread. With a `cursor`, say which way: `before`
+ * with `olderCursor`, `after` with `newerCursor`.
  */
 async function readPage(
-  database: WaddleDatabase,
+  sharded: ShardedWaddle,
   scope: MessageScope,
   query: z.infer<typeof pageQuery>,
   viewerId: number,
@@ -55,13 +58,29 @@ async function readPage(
     else if (anchor === 'oldest') after = 50;
     else [before, after] = [25, 25];
   }
-  return getMessagePage(database, scope, { anchor, before, after, cursor: query.cursor ?? null, viewerId });
+  return getShardedMessagePage(sharded, scope, { anchor, before, after, cursor: query.cursor ?? null, viewerId });
+}
+
+/**
+ * The thread a message goes into (read in the primary) and the message it replies to (read in its
+ * shard): one `readReplyTargets` batch for a waddle of one database, two in parallel otherwise.
+ */
+async function replyTargets(sharded: ShardedWaddle, threadId: number | null, replyToId: number | null) {
+  const replyShard = replyToId === null ? sharded.primary : shardOf(sharded, replyToId);
+  if (replyShard === sharded.primary) return readReplyTargets(sharded.primary, { threadId, replyToId });
+  const [{ thread }, { repliedTo }] = await Promise.all([
+    readReplyTargets(sharded.primary, { threadId, replyToId: null }),
+    readReplyTargets(replyShard, { threadId: null, replyToId }),
+  ]);
+  return { thread, repliedTo };
 }
 
 /**
  * `GET /v1/waddles/{waddle}/channels/{channel}/messages?anchor=&before=&after=&cursor=`: a page of
  * a visible channel, oldest first, with reactions, attachments and replies; tombstones included
- * as placeholders. One statement; see `getMessagePage` for its SQL.
+ * as placeholders. One statement; see `getMessagePage` for its SQL. Over message shards
+ * (docs/message-shards.md) the page is the same, drawn from the shard of its anchor and its
+ * neighbours when it crosses a boundary (`getShardedMessagePage`).
  */
 export const listChannelMessages = createRoute({
   operationId: 'listChannelMessages',
@@ -103,11 +122,13 @@ const postedMessageBody = z.strictObject({
  * locked one without MANAGE_THREADS) and replying to `replyToId` (a live message of this channel).
  * The channel's type and state decide whether anything is posted (see `requirePostableChannel`:
  * none in voice channels, MANAGE_MESSAGES in announcement channels, none once archived); slow mode is enforced per user and channel (429 with
- * `Retry-After`) except for MANAGE_MESSAGES. See `postMessage` for the SQL.
+ * `Retry-After`) except for MANAGE_MESSAGES. See `postMessage` for the SQL. In a waddle with
+ * message shards the message goes to the newest shard (`postIntoNewestShard`: retried on a map
+ * read again when a switch sealed it meanwhile; a reply only to a message of that shard).
  *
  * ```sql
- * SELECT id, channel_id, is_locked FROM threads WHERE id = ?;              -- with threadId
- * SELECT id, channel_id, is_deleted FROM messages WHERE id = ?;            -- with replyToId
+ * SELECT id, channel_id, is_locked FROM threads WHERE id = ?;              -- with threadId (the primary)
+ * SELECT id, channel_id, is_deleted FROM messages WHERE id = ?;            -- with replyToId (its shard)
  * SELECT last_message_at FROM slow_mode_clocks WHERE channel_id = ? AND user_id = ?;  -- after a slow-mode refusal
  * ```
  */
@@ -133,9 +154,10 @@ export const postChannelMessage = createRoute({
   responses: {
     201: jsonAnswer(postedMessageBody, 'The message, posted'),
     ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS, 429], {
-      400: 'Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), or a thread required (`thread_required`) or refused (`threads_disabled`) by the channel',
+      400: 'Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), a thread required (`thread_required`) or refused (`threads_disabled`) by the channel, or a reply to a message in an older message shard (`reply_across_shards`)',
       403: 'Banned, lacking SEND_MESSAGES (or MANAGE_MESSAGES in an announcement channel), an archived channel (`channel_archived`) or a locked thread (`thread_locked`)',
       429: 'Slow mode (`slow_mode`): the caller posted in this channel less than its `slowModeSeconds` ago; `Retry-After` says how many seconds to wait',
+      503: "A database cannot be reached (`waddle_unavailable`), or the waddle is opening a new message shard and the post was refused by the old one's fence on every retry (`shard_switching`, `Retry-After: 1`; nothing was posted)",
     }),
   },
 });
@@ -264,7 +286,7 @@ const pinning = (pinned: boolean) =>
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
     if (message.is_deleted) throw notFound('message');
     access.require(Permission.MANAGE_MESSAGES, 'pinning');
-    await setPinned(access.database, message.id, pinned);
+    await setPinned(shardOf(access.sharded, message.id), message.id, pinned);
     await auditQuery(context, {
       action: pinned ? 'message.pin' : 'message.unpin',
       resourceType: 'message',
@@ -279,13 +301,13 @@ export const messages = routeGroup()
     const params = c.req.valid('param');
     const context = await c.var.requestContext(params.waddle);
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    return c.json(await readPage(access.database, { channelId: channel.id }, c.req.valid('query'), context.caller.id), 200);
+    return c.json(await readPage(access.sharded, { channelId: channel.id }, c.req.valid('query'), context.caller.id), 200);
   })
   .openapi(listThreadMessages, async (c) => {
     const params = c.req.valid('param');
     const context = await c.var.requestContext(params.waddle);
     const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
-    return c.json(await readPage(access.database, { threadId: thread.id }, c.req.valid('query'), context.caller.id), 200);
+    return c.json(await readPage(access.sharded, { threadId: thread.id }, c.req.valid('query'), context.caller.id), 200);
   })
   .openapi(postChannelMessage, async (c) => {
     const params = c.req.valid('param');
@@ -299,7 +321,7 @@ export const messages = routeGroup()
       throw badRequest('thread_required', 'this channel needs a threadId for every message');
     if (channel.thread_mode === 'disabled' && threadId !== null) throw badRequest('threads_disabled', 'this channel has no threads');
     if (threadId !== null || body.replyToId != null) {
-      const { thread, repliedTo: replied } = await readReplyTargets(access.database, { threadId, replyToId: body.replyToId ?? null });
+      const { thread, repliedTo: replied } = await replyTargets(access.sharded, threadId, body.replyToId ?? null);
       if (threadId !== null && (!thread || thread.channel_id !== channel.id)) throw notFound('thread');
       if (thread?.is_locked && !access.has(Permission.MANAGE_THREADS)) throw forbidden('thread_locked', 'the thread is locked');
       if (body.replyToId != null && (!replied || replied.channel_id !== channel.id || replied.is_deleted))
@@ -307,8 +329,9 @@ export const messages = routeGroup()
     }
     const enforceSlowMode = channel.slow_mode_seconds > 0 && !access.has(Permission.MANAGE_MESSAGES);
     try {
-      const posted = await postMessage(
-        access.database,
+      const posted = await postIntoNewestShard(
+        context,
+        access,
         {
           channelId: channel.id,
           threadId,
@@ -320,6 +343,12 @@ export const messages = routeGroup()
         },
         { enforceSlowMode },
       );
+      if (!posted.activityRecorded)
+        logUnexpectedError(
+          "posted into a message shard, the primary's activity not recorded (the drift check repairs it)",
+          { worker: 'waddle-api', route: 'POST /v1/waddles/{waddle}/channels/{channel}/messages', requestId: requestIdOf(c.req.raw) },
+          new Error(`message ${posted.id} of waddle ${access.waddle.id}: channel ${channel.id} and thread ${threadId} counters lag`),
+        );
       return c.json(
         {
           id: posted.id,
@@ -349,7 +378,8 @@ export const messages = routeGroup()
     if (message.is_deleted) throw notFound('message');
     if (message.user_id !== context.caller.id) throw forbidden('not_author', 'only the author can edit a message');
     access.require(Permission.SEND_MESSAGES, 'editing');
-    const edited = await editMessage(access.database, {
+    const shard = shardOf(access.sharded, message.id);
+    const edited = await editMessage(shard, {
       messageId: message.id,
       content: body.content,
       editedAt: context.now,
@@ -357,7 +387,7 @@ export const messages = routeGroup()
     });
     if (edited) return c.json({ id: message.id, content: body.content, editedAt: context.now }, 200);
     // Nothing changed: the message already had this text, or it was deleted meanwhile.
-    const current = await liveMessageText(access.database, message.id);
+    const current = await liveMessageText(shard, message.id);
     if (current === undefined || current.content !== body.content) throw notFound('message');
     return c.json({ id: message.id, content: current.content, editedAt: current.edited_at }, 200);
   })
@@ -368,8 +398,8 @@ export const messages = routeGroup()
     if (message.is_deleted) throw notFound('message');
     const byModerator = message.user_id !== context.caller.id;
     if (byModerator) access.require(Permission.MANAGE_MESSAGES, "deleting another member's message");
-    await deleteMessage(access.database, message.id);
-    await deleteQueuedObjects(access.database, c.env.ATTACHMENTS, { limit: 100 }).catch((error: unknown) =>
+    await deleteShardedMessage(access.sharded, message.id);
+    await deleteQueuedObjects(shardOf(access.sharded, message.id), c.env.ATTACHMENTS, { limit: 100 }).catch((error: unknown) =>
       logUnexpectedError(
         'attachment objects not deleted',
         { worker: 'waddle-api', route: 'DELETE /v1/waddles/{waddle}/messages/{message}', requestId: requestIdOf(c.req.raw) },
@@ -394,7 +424,7 @@ export const messages = routeGroup()
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
     return c.json(
       {
-        messages: (await pinnedMessages(access.database, channel.id)).map((m) => ({
+        messages: (await shardedPinnedMessages(access.sharded, channel.id)).map((m) => ({
           id: m.id,
           threadId: m.thread_id,
           authorId: m.user_id,

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { addReaction as insertReaction } from '@waddle/queries/reactions/add-reaction';
 import { removeReaction as deleteReaction } from '@waddle/queries/reactions/remove-reaction';
+import { shardOf } from '@waddle/queries/shards/sharded-waddle';
 import { Permission } from '../access/permissions.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
@@ -84,7 +85,7 @@ export const reactions = routeGroup()
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
     if (message.is_deleted) throw notFound('message');
     access.require(Permission.ADD_REACTIONS, 'reacting');
-    await insertReaction(access.database, {
+    await insertReaction(shardOf(access.sharded, message.id), {
       messageId: message.id,
       emoji: params.emoji,
       userId: context.caller.id,
@@ -96,7 +97,11 @@ export const reactions = routeGroup()
     const params = c.req.valid('param');
     const context = await c.var.requestContext(params.waddle);
     const { access, message } = await openWaddle(context, params.waddle, { messageId: params.message });
-    const removed = await deleteReaction(access.database, { messageId: message.id, emoji: params.emoji, userId: context.caller.id });
+    const removed = await deleteReaction(shardOf(access.sharded, message.id), {
+      messageId: message.id,
+      emoji: params.emoji,
+      userId: context.caller.id,
+    });
     if (!removed) throw notFound('reaction');
     return c.body(null, 204);
   });

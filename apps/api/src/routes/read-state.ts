@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getUnreadMentionCounts } from '@waddle/queries/mentions/unread-mention-counts';
 import { getFollowedThreads } from '@waddle/queries/threads/followed-threads';
-import { getUnreadCounts } from '@waddle/queries/unreads/unread-counts';
-import { markRead } from '@waddle/queries/unreads/mark-read';
+import { markShardedRead } from '@waddle/queries/shards/mark-sharded-read';
+import { getShardedUnreadCounts } from '@waddle/queries/shards/sharded-unread-counts';
 import { visibleChannelIds } from '../access/visible-channels.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http/responses.ts';
@@ -16,7 +16,8 @@ const UNREAD_THREADS_PAGE = 50;
 
 /**
  * `PUT /v1/waddles/{waddle}/channels/{channel}/read`: moves the caller's read marker forward to
- * `messageId` (never backwards; clamped to the channel's newest message). See `markRead`.
+ * `messageId` (never backwards; clamped to the channel's newest message, in whichever message
+ * shard). See `markRead` (and `markShardedRead`: one more statement per shard looked into).
  *
  * The marker returned is the one `markRead` reads back after its write (no third statement).
  */
@@ -45,8 +46,10 @@ export const markReadRoute = createRoute({
  * `GET /v1/waddles/{waddle}/unreads`: per visible channel, the caller's unread count (capped at
  * 100), first unread message, read marker and unread mention count (capped at 100); and the
  * followed threads with unreads, newest activity first (the first 50, with the cursor of
- * `GET …/followed-threads?onlyUnread=true` for more). See `getUnreadCounts`,
- * `getUnreadMentionCounts` and `getFollowedThreads` for the SQL (three statements).
+ * `GET …/followed-threads?onlyUnread=true` for more). See `getUnreadCounts` (over message
+ * shards `getShardedUnreadCounts`: the markers in the primary, then each shard in parallel),
+ * `getUnreadMentionCounts` and `getFollowedThreads` for the SQL (three statements). The mention
+ * counts and followed threads read the primary only: across shards they are not built yet.
  */
 export const listUnreads = createRoute({
   operationId: 'listUnreads',
@@ -93,7 +96,7 @@ export const readState = routeGroup()
     const body = c.req.valid('json');
     const context = await c.var.requestContext(params.waddle);
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    const lastReadMessageId = await markRead(access.database, {
+    const lastReadMessageId = await markShardedRead(access.sharded, {
       userId: context.caller.id,
       channelId: channel.id,
       messageId: body.messageId,
@@ -107,7 +110,7 @@ export const readState = routeGroup()
     const { access } = await openWaddle(context, params.waddle);
     const userId = context.caller.id;
     const channelIds = await visibleChannelIds(access);
-    const unreads = await getUnreadCounts(access.database, { userId, channelIds });
+    const unreads = await getShardedUnreadCounts(access.sharded, { userId, channelIds });
     const mentions = new Map((await getUnreadMentionCounts(access.database, { userId, channelIds })).map((m) => [m.channelId, m]));
     const followedThreads = await getFollowedThreads(access.database, {
       userId,

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { searchMessages } from '@waddle/queries/search/search-messages';
+import { searchShardedMessages } from '@waddle/queries/shards/sharded-search';
 import { visibleChannelIds } from '../access/visible-channels.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
@@ -35,10 +35,12 @@ const searchResultBody = z.strictObject({
  * `GET /v1/waddles/{waddle}/search?q=&channel=&author=&thread=&after=&before=&sort=&cursor=&limit=`:
  * full-text search over the channels the caller can see (any text is a query: FTS5 syntax is
  * treated as words), newest first or by relevance, with snippets. A `channel` filter the caller
- * cannot see answers 404. See `searchMessages` for the SQL.
+ * cannot see answers 404. See `searchMessages` for the SQL; over message shards,
+ * `searchShardedMessages` (recent: newest shard first until the page is full; relevance: every
+ * shard in parallel, merged by score, per-shard bm25).
  *
  * ```sql
- * -- visibleChannelIds(…), then searchMessages(…)
+ * -- visibleChannelIds(…), then searchShardedMessages(…): searchMessages(…) in each shard it reads
  * ```
  */
 export const searchRoute = createRoute({
@@ -72,7 +74,7 @@ export const search = routeGroup().openapi(searchRoute, async (c) => {
   const { access } = await openWaddle(await c.var.requestContext(params.waddle), params.waddle);
   const visible = await visibleChannelIds(access);
   if (query.channel !== undefined && !visible.includes(query.channel)) throw notFound('channel');
-  const found = await searchMessages(access.database, {
+  const found = await searchShardedMessages(access.sharded, {
     query: query.q,
     visibleChannelIds: visible,
     channelId: query.channel,

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getActiveThreads } from '@waddle/queries/threads/active-threads';
+import { getShardedActiveThreads } from '@waddle/queries/shards/sharded-active-threads';
 import { createThread as insertThread } from '@waddle/queries/threads/create-thread';
 import type { ThreadRow } from '@waddle/queries/threads/thread-row';
 import { updateThread as storeThread } from '@waddle/queries/threads/update-thread';
@@ -53,7 +53,8 @@ const TITLE_TAKEN = 'A thread with this title, whatever its case, exists in the 
 /**
  * `GET /v1/waddles/{waddle}/channels/{channel}/threads?sort=active&limit=`: the channel's threads
  * by latest activity, each with its message count and its messages of the last 24 hours. See
- * `getActiveThreads` for the SQL.
+ * `getActiveThreads` for the SQL (over message shards `getShardedActiveThreads`: every later
+ * shard adds its 24-hour share, in parallel).
  */
 export const listThreads = createRoute({
   operationId: 'listThreads',
@@ -146,7 +147,7 @@ export const threads = routeGroup()
     const query = c.req.valid('query');
     const context = await c.var.requestContext(params.waddle);
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    const threads = await getActiveThreads(access.database, { channelId: channel.id, limit: query.limit ?? 25, now: context.now });
+    const threads = await getShardedActiveThreads(access.sharded, { channelId: channel.id, limit: query.limit ?? 25, now: context.now });
     return c.json({ threads: threads.map((thread) => ({ ...thread, channelId: channel.id })) }, 200);
   })
   .openapi(createThread, async (c) => {

@@ -3694,7 +3694,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), or a thread required (`thread_required`) or refused (`threads_disabled`) by the channel */
+            /** @description Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), a thread required (`thread_required`) or refused (`threads_disabled`) by the channel, or a reply to a message in an older message shard (`reply_across_shards`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3766,7 +3766,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            /** @description A database cannot be reached (`waddle_unavailable`), or the waddle is opening a new message shard and the post was refused by the old one's fence on every retry (`shard_switching`, `Retry-After: 1`; nothing was posted) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,6 @@
 import type { DB, Waddles } from '@waddle/central-schema/database';
 import type { Kysely, Selectable } from 'kysely';
+import { laterMessageShardsColumn } from './later-message-shards.ts';
 import { SHOWN_WADDLE_COLUMNS } from './shown-waddle.ts';
 
 /** A waddle's registry row as the API reads it: what it shows, and where its database is. */
@@ -20,10 +21,16 @@ export type WaddleRow = Pick<
 
 /**
  * A waddle's registry row with whether the caller is a member of it, and whether they ever were
- * (`user_waddles` remembers every join, after a leave, kick or ban), and the binding slice its
- * primary database is reached through (`databases.slice`; null when none).
+ * (`user_waddles` remembers every join, after a leave, kick or ban), the binding slice its
+ * primary database is reached through (`databases.slice`; null when none), and its message shards
+ * after the primary (`message_shards`, JSON: see `parseLaterMessageShards`; `[]` for one database).
  */
-export type WaddleForCaller = WaddleRow & { readonly is_member: 0 | 1; readonly was_member: 0 | 1; readonly slice: string | null };
+export type WaddleForCaller = WaddleRow & {
+  readonly is_member: 0 | 1;
+  readonly was_member: 0 | 1;
+  readonly slice: string | null;
+  readonly message_shards: string | null;
+};
 
 /**
  * The query that reads a waddle's registry row and the caller's membership, present and past, in
@@ -33,7 +40,8 @@ export type WaddleForCaller = WaddleRow & { readonly is_member: 0 | 1; readonly 
  * ```sql
  * SELECT w.id, w.name, w.display_name, w.description, w.icon_url, w.owner_id, w.is_public, w.member_count, w.created_at,
  *        w.d1_database_id, w.d1_binding, d.slice, m.user_id IS NOT NULL AS is_member,
- *        EXISTS (SELECT 1 FROM user_waddles u WHERE u.user_id = ? AND u.waddle_id = w.id) AS was_member
+ *        EXISTS (SELECT 1 FROM user_waddles u WHERE u.user_id = ? AND u.waddle_id = w.id) AS was_member,
+ *        (SELECT json_group_array(…) FROM databases AS s WHERE s.shard_waddle_id = w.id AND …) AS message_shards  -- laterMessageShardsColumn
  * FROM waddles w LEFT JOIN waddle_members m ON m.waddle_id = w.id AND m.user_id = ?
  *   LEFT JOIN databases d ON d.id = w.primary_database_id
  * WHERE w.id = ?
@@ -62,6 +70,7 @@ export function waddleForCallerQuery(db: Kysely<DB>, callerId: number, waddleId:
         )
         .$castTo<0 | 1>()
         .as('was_member'),
+      laterMessageShardsColumn(eb),
     ])
     .where('w.id', '=', waddleId);
 }

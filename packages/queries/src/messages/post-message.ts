@@ -74,20 +74,35 @@ export async function postMessage(
     const [posted] = await postMessages(waddle, [message]);
     return posted!;
   }
-  const { createdAt } = message;
-  const clock = sql`INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (${message.channelId}, ${message.authorId}, ${createdAt})
-    ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at`;
   try {
-    const results = await runBatch(waddle, [
-      { compile: () => clock.compile(waddle.db) },
-      ...postMessageStatements(waddle, [message]).flat(),
-    ]);
+    const results = await runBatch(waddle, [slowModeClockStatement(waddle, message), ...postMessageStatements(waddle, [message]).flat()]);
     const row = results[1]!.results[0] as { id: number; created_at: number };
     return { id: row.id, createdAt: row.created_at };
   } catch (error) {
-    if (error instanceof Error && error.message.includes('slow_mode')) throw new SlowModeError(message.channelId);
-    throw error;
+    throw isSlowModeRefusal(error) ? new SlowModeError(message.channelId) : error;
   }
+}
+
+/**
+ * The statement that moves the author's slow-mode clock of the channel to the message's time; the
+ * schema's trigger aborts it (and its batch) when the channel's `slow_mode_seconds` have not passed
+ * (see {@link isSlowModeRefusal}). A sharded waddle's poster runs it in the primary, which holds the
+ * channels, before posting into a later shard.
+ *
+ * ```sql
+ * INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (?, ?, ?)
+ *   ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at
+ * ```
+ */
+export function slowModeClockStatement(waddle: WaddleDatabase, message: NewMessage): Compilable {
+  const clock = sql`INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (${message.channelId}, ${message.authorId}, ${message.createdAt})
+    ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at`;
+  return { compile: () => clock.compile(waddle.db) };
+}
+
+/** Whether an error is the slow-mode trigger's refusal (`slow_mode`). */
+export function isSlowModeRefusal(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('slow_mode');
 }
 
 /** The channel's slow mode refused the post: the author posted there too recently. Nothing was written. */

@@ -1,6 +1,13 @@
 import { NO_MENTION_AUTHORITY } from '../mentions/mention-statement.ts';
 import { writtenMentions } from '../mentions/mention-syntax.ts';
-import { type NewMessage, postMessage, postMessageStatements } from '../messages/post-message.ts';
+import {
+  isSlowModeRefusal,
+  type NewMessage,
+  postMessage,
+  postMessageStatements,
+  SlowModeError,
+  slowModeClockStatement,
+} from '../messages/post-message.ts';
 import { requireValidContent } from '../messages/require-valid-content.ts';
 import { runBatch } from '../waddle-database.ts';
 import { activityGainedStatements } from './primary-activity.ts';
@@ -44,16 +51,38 @@ export interface ShardedPost {
  * read; read the map again and retry). When the second fails, the message stays (it exists for
  * every reader) and `activityRecorded` is `false`.
  *
+ * With `enforceSlowMode` (see {@link postMessage}), a post into the primary moves the author's
+ * clock in its batch. A post into a later shard moves it first, in the primary (the shard's
+ * skeleton channels have no slow mode), and throws {@link SlowModeError} with nothing written when
+ * it is refused; a failure of the shard's batch after it leaves the clock moved (the author waits
+ * out the slow mode once more), and a `ShardSealedError` then says so (`slowModeClockMoved`), so
+ * the retry of the same post does not enforce it again:
+ * ```sql
+ * INSERT INTO slow_mode_clocks (channel_id, user_id, last_message_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET last_message_at = excluded.last_message_at; -- the primary
+ * ```
+ *
  * @example
  * ```ts
  * const posted = await postShardedMessage(sharded, { channelId: 1, authorId: 42, content: 'hi', createdAt: now });
  * ```
  */
-export async function postShardedMessage(sharded: ShardedWaddle, message: NewMessage): Promise<ShardedPost> {
+export async function postShardedMessage(
+  sharded: ShardedWaddle,
+  message: NewMessage,
+  options: { readonly enforceSlowMode?: boolean } = {},
+): Promise<ShardedPost> {
   const active = sharded.shards.at(-1)!.waddle;
-  if (active === sharded.primary) return { ...(await refusedByFence(postMessage(sharded.primary, message))), activityRecorded: true };
+  if (active === sharded.primary)
+    return { ...(await refusedByFence(postMessage(sharded.primary, message, options), false)), activityRecorded: true };
   requireValidContent(message.content, 'content');
   const mentions = writtenMentions(message.content, 'content');
+  if (options.enforceSlowMode) {
+    try {
+      await runBatch(sharded.primary, [slowModeClockStatement(sharded.primary, message)]);
+    } catch (error) {
+      throw isSlowModeRefusal(error) ? new SlowModeError(message.channelId) : error;
+    }
+  }
 
   const threadId = message.threadId ?? null;
   const skeletons = [
@@ -76,6 +105,7 @@ export async function postShardedMessage(sharded: ShardedWaddle, message: NewMes
   const placedMessage = repliesElsewhere ? { ...message, replyToId: null, replyToElsewhereId: message.replyToId } : message;
   const results = await refusedByFence(
     runBatch(active, [...skeletons, ...postMessageStatements(active, [{ ...placedMessage, mentionAuthority }]).flat()]),
+    options.enforceSlowMode ?? false,
   );
   const row = results[skeletons.length]!.results[0] as { id: number; created_at: number };
 
@@ -97,10 +127,10 @@ export async function postShardedMessage(sharded: ShardedWaddle, message: NewMes
 }
 
 /** The fence's refusal as a {@link ShardSealedError}; any other error as it is. */
-async function refusedByFence<T>(write: Promise<T>): Promise<T> {
+async function refusedByFence<T>(write: Promise<T>, slowModeClockMoved: boolean): Promise<T> {
   try {
     return await write;
   } catch (error) {
-    throw isFenceRefusal(error) ? new ShardSealedError({ cause: error }) : error;
+    throw isFenceRefusal(error) ? new ShardSealedError({ cause: error, slowModeClockMoved }) : error;
   }
 }

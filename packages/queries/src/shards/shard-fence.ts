@@ -6,9 +6,15 @@ import type { WaddleDatabase } from '../waddle-database.ts';
  */
 export class ShardSealedError extends Error {
   override readonly name = 'ShardSealedError';
+  /**
+   * The post's slow-mode clock was already moved in the primary (a post into a later shard with
+   * `enforceSlowMode`): the retry of the same post must not enforce slow mode again.
+   */
+  readonly slowModeClockMoved: boolean;
 
-  constructor(options?: { cause: unknown }) {
+  constructor(options?: { cause: unknown; slowModeClockMoved?: boolean }) {
     super('this message shard is sealed for new messages: read the shard map again and post to the newest shard', options);
+    this.slowModeClockMoved = options?.slowModeClockMoved ?? false;
   }
 }
 

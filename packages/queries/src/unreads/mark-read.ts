@@ -17,12 +17,25 @@ import type { WaddleDatabase } from '../waddle-database.ts';
  */
 export async function markRead(
   waddle: WaddleDatabase,
-  read: { readonly userId: number; readonly channelId: number; readonly messageId: number; readonly at: number },
+  read: {
+    readonly userId: number;
+    readonly channelId: number;
+    readonly messageId: number;
+    readonly at: number;
+    /**
+     * The channel's newest message id when its messages are not all in this database (a sharded
+     * waddle's primary: see `markShardedRead`); the clamp then uses it instead of the subquery.
+     */
+    readonly newestMessageId?: number;
+  },
 ): Promise<number> {
-  const newest = waddle.db
-    .selectFrom('messages')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .where('channel_id', '=', read.channelId);
+  const newest =
+    read.newestMessageId === undefined
+      ? waddle.db
+          .selectFrom('messages')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .where('channel_id', '=', read.channelId)
+      : sql<number>`${read.newestMessageId}`;
   await waddle.db
     .insertInto('read_states')
     .values({

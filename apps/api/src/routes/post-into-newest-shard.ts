@@ -1,0 +1,62 @@
+import type { NewMessage } from '@waddle/queries/messages/post-message';
+import { postShardedMessage, type ShardedPost } from '@waddle/queries/shards/post-sharded-message';
+import { ShardSealedError } from '@waddle/queries/shards/shard-fence';
+import { type ShardedWaddle, shardOf } from '@waddle/queries/shards/sharded-waddle';
+import type { WaddleAccess } from '../access/waddle-access.ts';
+import type { RequestContext } from '../context/request-context.ts';
+import { ApiError, badRequest } from '../http/api-error.ts';
+
+/** How many times a post refused by a sealed shard is sent again, each time on a shard map read again. */
+const SWITCH_RETRIES = 4;
+/** The first wait between retries (doubled each time): a switch is sealed but not yet activated for a few round trips. */
+const SWITCH_RETRY_WAIT_MS = 25;
+
+/**
+ * Posts a message into the waddle's newest shard (`postShardedMessage`: into the primary while it
+ * is the only shard, one batch; into a later shard, the shard's batch and then the primary's
+ * activity as the second step). When a switch sealed that shard since the request read the shard
+ * map (`ShardSealedError`: nothing was written), it reads the map again (one central statement,
+ * `readLaterMessageShards`) and posts there: at once, then up to three more times after 25, 50
+ * and 100 ms, while the switch has sealed the old shard but not yet activated the new one. Still
+ * refused after that, it answers 503 `shard_switching` with `Retry-After: 1`; nothing was posted.
+ * A slow-mode clock already moved by a refused attempt is not enforced again on the retry.
+ *
+ * A reply must be in the shard the message goes to (`reply_to_id` is a foreign key of that
+ * database; replies across shards are designed, not built): otherwise 400 `reply_across_shards`,
+ * nothing written.
+ */
+export async function postIntoNewestShard(
+  context: RequestContext,
+  access: WaddleAccess,
+  message: NewMessage,
+  options: { readonly enforceSlowMode: boolean },
+): Promise<ShardedPost> {
+  let sharded = access.sharded;
+  let enforceSlowMode = options.enforceSlowMode;
+  for (let attempt = 0; ; attempt++) {
+    requireReplyInNewestShard(sharded, message.replyToId ?? null);
+    try {
+      return await postShardedMessage(sharded, message, { enforceSlowMode });
+    } catch (error) {
+      if (!(error instanceof ShardSealedError)) throw error;
+      if (attempt === SWITCH_RETRIES)
+        throw new ApiError(503, 'shard_switching', 'this waddle is opening a new message shard; post again in a second', {
+          'Retry-After': '1',
+        });
+      if (error.slowModeClockMoved) enforceSlowMode = false;
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, SWITCH_RETRY_WAIT_MS * 2 ** (attempt - 1)));
+      sharded = await context.rereadShardedWaddle(access.waddle.id, access.database);
+    }
+  }
+}
+
+/** 400 `reply_across_shards` when the replied message is in another shard than the one the post goes to. */
+function requireReplyInNewestShard(sharded: ShardedWaddle, replyToId: number | null): void {
+  const newest = sharded.shards.at(-1);
+  if (replyToId === null || !newest || newest.waddle === sharded.primary) return;
+  if (shardOf(sharded, replyToId) !== newest.waddle)
+    throw badRequest(
+      'reply_across_shards',
+      'replying to a message this old is not supported yet: it is in an older message shard of this waddle',
+    );
+}

@@ -1,0 +1,404 @@
+import { env } from 'cloudflare:test';
+import { testClock } from '@waddle/clock/test-clock';
+import type { D1DatabaseLike } from '@waddle/d1/database';
+import { Migrator } from '@waddle/migrator/migrator';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
+import { openMessageShard, type ShardSwitchStep } from '@waddle/provisioning/open-message-shard';
+import { postMessage } from '@waddle/queries/messages/post-message';
+import { openWaddleDatabase } from '@waddle/queries/waddle-database';
+import { waddleMigrations } from '@waddle/waddle-schema/migrations';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Permission } from '../src/access/permissions.ts';
+import { type ApiAnswer, CHANNEL, call, freshPlatform, MODERATOR_PERMISSIONS, type Persona, THREAD, USER, WADDLE } from './fixture.ts';
+import { TEST_WADDLE_BINDINGS } from './test-config.ts';
+
+/**
+ * The private waddle (1) grown through three message shards by the real switch
+ * (`openMessageShard`): its primary `WADDLE_PRIVATE`, then `WADDLE_THIRD` and `WADDLE_FOURTH`,
+ * each bound to the test Worker by a static binding (`databases.binding`, as a deployment would
+ * declare). Every post goes through the API into waddle 1 and, in the same order, into its twin
+ * (waddle 3, one database: `WADDLE_FIFTH`, the same channels, roles and first messages), so the two
+ * hold the same messages under the same ids and every read can be held against one database's.
+ */
+const SHARDED = `/v1/waddles/${WADDLE.private}`;
+const TWIN_ID = 3;
+const TWIN = `/v1/waddles/${TWIN_ID}`;
+const SHARDS = ['WADDLE_THIRD', 'WADDLE_FOURTH'] as const;
+const clock = testClock();
+
+interface Posted {
+  readonly id: number;
+  readonly channel: number;
+  readonly thread: number | null;
+  /** 1 for the primary, 2 and 3 for the later shards. */
+  readonly shard: number;
+}
+
+const posted: Posted[] = [];
+const firstIds: number[] = [1];
+
+/** The fixture's waddle 1 again, as waddle 3 on one database (the statements of `freshPlatform`). */
+async function buildTwin(): Promise<void> {
+  const central = env.CENTRAL_DB;
+  await central.batch([
+    central
+      .prepare(
+        "INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, d1_binding) VALUES (?, 'twin', 'Twin', 1, 0, ?, 'WADDLE_FIFTH')",
+      )
+      .bind(TWIN_ID, TEST_WADDLE_BINDINGS.WADDLE_FIFTH),
+    central
+      .prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (?1, 1, 1000), (?1, 2, 2000), (?1, 3, 3000)')
+      .bind(TWIN_ID),
+  ]);
+  const twin = env.WADDLE_FIFTH;
+  const { error } = await new Migrator({ database: twin, migrations: waddleMigrations }).migrateToLatest();
+  if (error) throw error;
+  await twin.batch([
+    twin.prepare("INSERT INTO categories (id, name) VALUES (1, 'Text')"),
+    twin.prepare(
+      `INSERT INTO channels (id, name, category_id, slow_mode_seconds, is_archived, thread_mode, created_by) VALUES
+        (1, 'general', 1, 0, 0, 'optional', 1), (2, 'secret', 1, 0, 0, 'optional', 1), (3, 'slow', 1, 60, 0, 'optional', 1),
+        (4, 'old', 1, 0, 1, 'optional', 1), (5, 'topics', 1, 0, 0, 'required', 1)`,
+    ),
+    twin.prepare(
+      "INSERT INTO channels (id, name, type, category_id, created_by) VALUES (6, 'lounge', 'voice', 1, 1), (7, 'stage', 'voice', 1, 1)",
+    ),
+    twin.prepare("INSERT INTO threads (id, channel_id, title, created_by) VALUES (1, 1, 'Welcome', 3), (2, 2, 'Hidden', 1)"),
+    twin
+      .prepare("INSERT INTO roles (id, name, permissions, position) VALUES (1, 'Moderator', ?, 2), (2, 'Helper', 0, 1)")
+      .bind(MODERATOR_PERMISSIONS),
+    twin.prepare('INSERT INTO member_roles (user_id, role_id, granted_by) VALUES (2, 1, 1)'),
+    twin
+      .prepare(
+        "INSERT INTO channel_overwrites (channel_id, target_kind, target_id, allow, deny) VALUES (2, 'role', 0, 0, ?1), (2, 'role', 1, ?1, 0), (2, 'member', 2, ?1, 0)",
+      )
+      .bind(Permission.VIEW_CHANNELS),
+  ]);
+  const messages = openWaddleDatabase(twin);
+  await postMessage(messages, { channelId: 1, authorId: USER.member, content: 'hello penguins', createdAt: 10_000 });
+  await postMessage(messages, { channelId: 1, authorId: USER.moderator, content: 'welcome aboard', createdAt: 11_000 });
+  await postMessage(messages, { channelId: 2, authorId: USER.owner, content: 'the secret plan', createdAt: 12_000 });
+  await postMessage(messages, { channelId: 1, threadId: 1, authorId: USER.member, content: 'first in thread', createdAt: 13_000 });
+}
+
+/** The switch's target in the test Worker: the next unused test database, reached through its binding. */
+function bindingTarget(): DatabaseTarget {
+  const byId = new Map<string, D1DatabaseLike>(
+    Object.entries(TEST_WADDLE_BINDINGS).map(([binding, id]) => [id, env[binding as keyof typeof TEST_WADDLE_BINDINGS] as D1DatabaseLike]),
+  );
+  let created = 0;
+  return {
+    name: 'local',
+    centralDatabaseId: 'local-central',
+    createDatabase: async () => TEST_WADDLE_BINDINGS[SHARDS[created++]!],
+    open: async (ids) => ({
+      get: (id) => {
+        const database = byId.get(id);
+        if (!database) throw new Error(`no test database ${id}`);
+        return database;
+      },
+      dispose: async () => {},
+    }),
+    deleteDatabase: async () => {
+      throw new Error('not in this test');
+    },
+  };
+}
+
+/**
+ * Opens the next shard replacing `replacing` (a D1 id), declaring its static binding as a
+ * deployment would once it is created (`binding` of its directory row), before it takes messages.
+ */
+async function openShard(
+  target: DatabaseTarget,
+  binding: keyof typeof TEST_WADDLE_BINDINGS,
+  replacing: string,
+  afterStep?: (step: ShardSwitchStep) => void,
+) {
+  const opened = await openMessageShard(env.CENTRAL_DB, target, WADDLE.private, replacing, {
+    clock: clock.now,
+    holder: 'test',
+    afterStep: async (step) => {
+      if (step === 'created')
+        await env.CENTRAL_DB.prepare('UPDATE databases SET binding = ? WHERE d1_database_id = ?')
+          .bind(binding, TEST_WADDLE_BINDINGS[binding])
+          .run();
+      afterStep?.(step);
+    },
+  });
+  firstIds.push(opened.firstMessageId);
+  return opened;
+}
+
+/** Posts through the API into waddle 1 (expecting `shard`), then the same into the twin; both must get the same id. */
+async function post(who: Persona, channel: number, content: string, shard: number, thread: number | null = null): Promise<number> {
+  const body = { content, threadId: thread };
+  const sharded = await call(who, 'POST', `${SHARDED}/channels/${channel}/messages`, body);
+  expect(sharded.status, JSON.stringify(sharded.body)).toBe(201);
+  const twin = await call(who, 'POST', `${TWIN}/channels/${channel}/messages`, body);
+  expect(twin.body.id).toBe(sharded.body.id);
+  posted.push({ id: sharded.body.id, channel, thread, shard });
+  return sharded.body.id;
+}
+
+/** Six posts: #general by two authors, the welcome thread, and #secret (which the member cannot see). */
+async function postRound(shard: number, round: string): Promise<void> {
+  await post('moderator', CHANNEL.general, `krill ${round} one`, shard);
+  await post('owner', CHANNEL.general, `krill ${round} two`, shard);
+  await post('moderator', CHANNEL.general, `herring ${round} thread`, shard, THREAD.welcome);
+  await post('owner', CHANNEL.secret, `krill ${round} secret`, shard);
+  await post('moderator', CHANNEL.general, `krill ${round} three`, shard, THREAD.welcome);
+  await post('owner', CHANNEL.general, `herring ${round} four`, shard);
+}
+
+const inShard = async (database: D1DatabaseLike, id: number) =>
+  (await database.prepare('SELECT count(*) AS n FROM messages WHERE id = ?').bind(id).first<{ n: number }>())!.n;
+
+beforeAll(async () => {
+  await freshPlatform();
+  await buildTwin();
+  const target = bindingTarget();
+  await postRound(1, 'a');
+  // The member reads #general up to here in both waddles: what comes later is unread.
+  const marker = posted.at(-1)!.id;
+  for (const waddle of [SHARDED, TWIN])
+    expect((await call('member', 'PUT', `${waddle}/channels/${CHANNEL.general}/read`, { messageId: marker })).status).toBe(200);
+  await openShard(target, 'WADDLE_THIRD', TEST_WADDLE_BINDINGS.WADDLE_PRIVATE);
+  await postRound(2, 'b');
+  // A post sent while the second switch has sealed shard 2 but not yet opened shard 3: refused by
+  // the fence, retried on the map read again, it lands in shard 3.
+  let during: Promise<ApiAnswer> | undefined;
+  await openShard(target, 'WADDLE_FOURTH', TEST_WADDLE_BINDINGS.WADDLE_THIRD, (step) => {
+    if (step === 'sealed')
+      during = call('moderator', 'POST', `${SHARDED}/channels/${CHANNEL.general}/messages`, { content: 'krill during the switch' });
+  });
+  const answer = await during!;
+  expect(answer.status).toBe(201);
+  const twin = await call('moderator', 'POST', `${TWIN}/channels/${CHANNEL.general}/messages`, { content: 'krill during the switch' });
+  expect(twin.body.id).toBe(answer.body.id);
+  posted.push({ id: answer.body.id, channel: CHANNEL.general, thread: null, shard: 3 });
+  await postRound(3, 'c');
+}, 120_000);
+
+/** Every id of a channel or thread, paged with `step` messages per page from one end, following the cursors. */
+async function pageThrough(waddle: string, scope: string, direction: 'older' | 'newer', step: number): Promise<number[]> {
+  const ids: number[] = [];
+  let page = (
+    await call(
+      'member',
+      'GET',
+      `${waddle}/${scope}/messages?anchor=${direction === 'older' ? 'newest' : 'oldest'}&${direction === 'older' ? 'before' : 'after'}=${step}`,
+    )
+  ).body;
+  for (;;) {
+    const pageIds = page.messages.map((m: { id: number }) => m.id);
+    if (direction === 'older') ids.unshift(...pageIds);
+    else ids.push(...pageIds);
+    const done = direction === 'older' ? page.olderCursor === null : page.foundNewest;
+    if (done) return ids;
+    const cursor = encodeURIComponent(direction === 'older' ? page.olderCursor : page.newerCursor);
+    page = (
+      await call('member', 'GET', `${waddle}/${scope}/messages?cursor=${cursor}&${direction === 'older' ? 'before' : 'after'}=${step}`)
+    ).body;
+  }
+}
+
+/** What of a page must be one database's: its ids, flags and cursors. */
+const pageShape = (answer: ApiAnswer) => {
+  const { messages, ...rest } = answer.body;
+  return { status: answer.status, ids: messages.map((m: { id: number }) => m.id), ...rest };
+};
+
+describe('the API over message shards', () => {
+  it('posts into the active shard, with ids in its range, and nowhere else', async () => {
+    const databases = [env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH];
+    expect(firstIds).toHaveLength(3);
+    for (const message of posted) {
+      const upper = firstIds[message.shard] ?? Number.MAX_SAFE_INTEGER;
+      expect(message.id).toBeGreaterThanOrEqual(firstIds[message.shard - 1]!);
+      expect(message.id).toBeLessThan(upper);
+      expect(await Promise.all(databases.map((database) => inShard(database, message.id)))).toEqual(
+        [1, 2, 3].map((n) => (n === message.shard ? 1 : 0)),
+      );
+    }
+  });
+
+  it('pages every channel and thread end to end in both directions, every message once and in order', async () => {
+    for (const scope of [`channels/${CHANNEL.general}`, `threads/${THREAD.welcome}`]) {
+      const whole = await pageThrough(TWIN, scope, 'newer', 100);
+      expect(whole.length).toBeGreaterThan(6);
+      for (const step of [1, 4, 7]) {
+        expect(await pageThrough(SHARDED, scope, 'older', step)).toEqual(whole);
+        expect(await pageThrough(SHARDED, scope, 'newer', step)).toEqual(whole);
+      }
+    }
+  });
+
+  it('gives the pages one database gives around every anchor, boundaries included', async () => {
+    const general = `channels/${CHANNEL.general}/messages`;
+    const anchors = ['anchor=newest&before=5', 'anchor=oldest&after=5', 'anchor=first_unread', 'anchor=first_unread&before=2&after=9'];
+    for (const first of firstIds.slice(1)) for (const id of [first - 1, first, first + 1]) anchors.push(`anchor=${id}&before=3&after=3`);
+    for (const query of anchors) {
+      expect(pageShape(await call('member', 'GET', `${SHARDED}/${general}?${query}`)), query).toEqual(
+        pageShape(await call('member', 'GET', `${TWIN}/${general}?${query}`)),
+      );
+    }
+  });
+
+  it('finds the messages of every shard, recent and by relevance, paging every match once', async () => {
+    const searchAll = async (waddle: string, sort: string) => {
+      const ids: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const answer: ApiAnswer = await call(
+          'member',
+          'GET',
+          `${waddle}/search?q=krill&sort=${sort}&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        expect(answer.status).toBe(200);
+        ids.push(...answer.body.hits.map((hit: { id: number }) => hit.id));
+        cursor = answer.body.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    const recent = await searchAll(SHARDED, 'recent');
+    expect(recent).toEqual(await searchAll(TWIN, 'recent'));
+    // The member does not see #secret: every visible krill message, of every shard.
+    const visible = posted.filter((m) => m.channel !== CHANNEL.secret && [1, 2, 3].includes(m.shard)).map((m) => m.id);
+    const krill = (
+      await Promise.all(
+        [env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH].map((db) =>
+          db.prepare("SELECT id FROM messages WHERE content LIKE 'krill%'").all<{ id: number }>(),
+        ),
+      )
+    ).flatMap((r) => r.results.map((row) => row.id));
+    expect(recent).toEqual(visible.filter((id) => krill.includes(id)).sort((a, b) => b - a));
+    expect(new Set(recent.map((id) => posted.find((m) => m.id === id)!.shard))).toEqual(new Set([1, 2, 3]));
+    const relevance = await searchAll(SHARDED, 'relevance');
+    expect([...relevance].sort((a, b) => a - b)).toEqual([...recent].sort((a, b) => a - b));
+  });
+
+  it('counts unreads and lists active threads as one database does', async () => {
+    const unreads = async (waddle: string) => (await call('member', 'GET', `${waddle}/unreads`)).body.channels;
+    const sharded = await unreads(SHARDED);
+    expect(sharded).toEqual(await unreads(TWIN));
+    const general = sharded.find((c: { channelId: number }) => c.channelId === CHANNEL.general);
+    expect(general.unreadCount).toBeGreaterThan(10);
+    expect(general.firstUnreadMessageId).toBeGreaterThanOrEqual(firstIds[1]!);
+
+    const threads = async (waddle: string) =>
+      (await call('member', 'GET', `${waddle}/channels/${CHANNEL.general}/threads`)).body.threads.map(
+        (t: { id: number; messageCount: number; lastMessageId: number; recentMessageCount: number }) => ({
+          id: t.id,
+          messageCount: t.messageCount,
+          lastMessageId: t.lastMessageId,
+          recentMessageCount: t.recentMessageCount,
+        }),
+      );
+    const active = await threads(SHARDED);
+    expect(active).toEqual(await threads(TWIN));
+    expect(active[0].recentMessageCount).toBe(posted.filter((m) => m.thread === THREAD.welcome).length);
+  });
+
+  it('edits, reacts to, pins and deletes a message of a sealed shard', async () => {
+    const [sealed] = posted.filter((m) => m.shard === 2 && m.channel === CHANNEL.general && m.thread === null);
+    const message = `${SHARDED}/messages/${sealed!.id}`;
+    expect((await call('moderator', 'PATCH', message, { content: 'krill, edited' })).status).toBe(200);
+    const edits = await call('moderator', 'GET', `${message}/edits`);
+    expect(edits.status).toBe(200);
+    expect(edits.body.edits).toHaveLength(1);
+    expect((await call('member', 'PUT', `${message}/reactions/${encodeURIComponent('🐧')}`)).status).toBe(204);
+    expect((await call('moderator', 'PUT', `${message}/pin`)).status).toBe(204);
+    const pins = await call('member', 'GET', `${SHARDED}/channels/${CHANNEL.general}/pins`);
+    expect(pins.body.messages.map((m: { id: number }) => m.id)).toContain(sealed!.id);
+    const around = await call('member', 'GET', `${SHARDED}/channels/${CHANNEL.general}/messages?anchor=${sealed!.id}&before=1&after=1`);
+    expect(around.body.messages.find((m: { id: number }) => m.id === sealed!.id)).toMatchObject({
+      id: sealed!.id,
+      content: 'krill, edited',
+      pinned: true,
+      edited: true,
+    });
+    expect(around.body.messages.find((m: { id: number }) => m.id === sealed!.id).reactions).toEqual([
+      { emoji: '🐧', count: 1, reacted: true },
+    ]);
+    expect(
+      await env.WADDLE_THIRD.prepare("SELECT count(*) AS n FROM reactions WHERE message_id = ? AND emoji = '🐧'")
+        .bind(sealed!.id)
+        .first('n'),
+    ).toBe(1);
+
+    const before = (await env.WADDLE_PRIVATE.prepare('SELECT message_count FROM channels WHERE id = ?')
+      .bind(CHANNEL.general)
+      .first<{ message_count: number }>())!;
+    expect((await call('moderator', 'DELETE', message)).status).toBe(204);
+    const after = (await env.WADDLE_PRIVATE.prepare('SELECT message_count FROM channels WHERE id = ?')
+      .bind(CHANNEL.general)
+      .first<{ message_count: number }>())!;
+    expect(after.message_count).toBe(before.message_count - 1);
+    const tombstone = await call('member', 'GET', `${SHARDED}/channels/${CHANNEL.general}/messages?anchor=${sealed!.id}&before=1&after=1`);
+    expect(tombstone.body.messages.find((m: { id: number }) => m.id === sealed!.id)).toMatchObject({
+      id: sealed!.id,
+      deleted: true,
+      content: null,
+    });
+    expect((await call('moderator', 'PATCH', message, { content: 'again' })).status).toBe(404);
+  });
+
+  it('answers an unknown id and a message out of sight in a sealed shard with the same 404', async () => {
+    const unknown = await call('member', 'GET', `${SHARDED}/messages/${Number.MAX_SAFE_INTEGER}/edits`);
+    expect(unknown.status).toBe(404);
+    const [secret] = posted.filter((m) => m.shard === 2 && m.channel === CHANNEL.secret);
+    const hidden = await call('member', 'GET', `${SHARDED}/messages/${secret!.id}/edits`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body).toEqual(unknown.body);
+    expect((await call('member', 'PUT', `${SHARDED}/messages/${secret!.id}/reactions/${encodeURIComponent('🐧')}`)).body).toEqual(
+      (await call('member', 'PUT', `${SHARDED}/messages/${Number.MAX_SAFE_INTEGER}/reactions/${encodeURIComponent('🐧')}`)).body,
+    );
+    // The owner sees #secret: the same message is found in its shard.
+    expect((await call('owner', 'GET', `${SHARDED}/messages/${secret!.id}/edits`)).status).toBe(200);
+  });
+
+  it('refuses a reply to a message of an older shard, writing nothing', async () => {
+    const [old] = posted.filter((m) => m.shard === 1 && m.channel === CHANNEL.general);
+    const count = async () => (await env.WADDLE_FOURTH.prepare('SELECT count(*) AS n FROM messages').first<{ n: number }>())!.n;
+    const before = await count();
+    const answer = await call('member', 'POST', `${SHARDED}/channels/${CHANNEL.general}/messages`, {
+      content: 'a late reply',
+      replyToId: old!.id,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('reply_across_shards');
+    expect(await count()).toBe(before);
+    const [recent] = posted.filter((m) => m.shard === 3 && m.channel === CHANNEL.general);
+    expect(
+      (await call('member', 'POST', `${SHARDED}/channels/${CHANNEL.general}/messages`, { content: 'a reply', replyToId: recent!.id }))
+        .status,
+    ).toBe(201);
+  });
+
+  it('answers 503 shard_switching, writing nothing, while the newest shard is fenced and no newer one is active', async () => {
+    const before = await snapshotOf([env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH]);
+    // What a switch leaves between its steps 3 and 5: the fence up, the new shard not yet active.
+    await env.WADDLE_FOURTH.prepare('INSERT INTO shard_fence (id, sealed_at) VALUES (1, ?)').bind(clock.now()).run();
+    const answer = await call('moderator', 'POST', `${SHARDED}/channels/${CHANNEL.general}/messages`, { content: 'krill, refused' });
+    await env.WADDLE_FOURTH.prepare('DELETE FROM shard_fence').run();
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('shard_switching');
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(await snapshotOf([env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH])).toEqual(before);
+  });
+});
+
+/** The messages, activity and slow-mode clocks of some databases: equal exactly when no post wrote to them. */
+async function snapshotOf(databases: readonly D1DatabaseLike[]): Promise<string[]> {
+  return Promise.all(
+    databases.map(async (database) => {
+      const [messages, channels, threads] = await database.batch([
+        database.prepare('SELECT id, content FROM messages ORDER BY id'),
+        database.prepare('SELECT id, message_count, last_message_id FROM channels ORDER BY id'),
+        database.prepare('SELECT id, message_count, last_message_id FROM threads ORDER BY id'),
+      ]);
+      return JSON.stringify([messages?.results, channels?.results, threads?.results]);
+    }),
+  );
+}
