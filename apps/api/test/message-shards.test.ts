@@ -358,22 +358,33 @@ describe('the API over message shards', () => {
     expect((await call('owner', 'GET', `${SHARDED}/messages/${secret!.id}/edits`)).status).toBe(200);
   });
 
-  it('refuses a reply to a message of an older shard, writing nothing', async () => {
+  it('keeps a reply to a message of an older shard, and the page shows what it replies to', async () => {
     const [old] = posted.filter((m) => m.shard === 1 && m.channel === CHANNEL.general);
-    const count = async () => (await env.WADDLE_FOURTH.prepare('SELECT count(*) AS n FROM messages').first<{ n: number }>())!.n;
-    const before = await count();
     const answer = await call('member', 'POST', `${SHARDED}/channels/${CHANNEL.general}/messages`, {
       content: 'a late reply',
       replyToId: old!.id,
     });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.code).toBe('reply_across_shards');
+    expect(answer.status).toBe(201);
+    // In the newest shard, kept without a foreign key (reply_to_elsewhere_id), not in the primary.
+    const stored = await env.WADDLE_FOURTH.prepare('SELECT reply_to_id, reply_to_elsewhere_id FROM messages WHERE id = ?')
+      .bind(answer.body.id)
+      .first<{ reply_to_id: number | null; reply_to_elsewhere_id: number | null }>();
+    expect(stored).toEqual({ reply_to_id: null, reply_to_elsewhere_id: old!.id });
+    const page = await call('member', 'GET', `${SHARDED}/channels/${CHANNEL.general}/messages?anchor=${answer.body.id}&before=1&after=1`);
+    const reply = page.body.messages.find((m: { id: number }) => m.id === answer.body.id);
+    expect(reply.replyTo).toMatchObject({ id: old!.id, deleted: false });
+    expect(reply.replyTo.excerpt).not.toBeNull();
+    // A reply to a message of another channel is refused as for one database (404), writing nothing.
+    const [elsewhere] = posted.filter((m) => m.shard === 1 && m.channel !== CHANNEL.general);
+    const count = async () => (await env.WADDLE_FOURTH.prepare('SELECT count(*) AS n FROM messages').first<{ n: number }>())!.n;
+    const before = await count();
+    const refused = await call('member', 'POST', `${SHARDED}/channels/${CHANNEL.general}/messages`, {
+      content: 'a stray reply',
+      replyToId: elsewhere!.id,
+    });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.code).toBe('not_found');
     expect(await count()).toBe(before);
-    const [recent] = posted.filter((m) => m.shard === 3 && m.channel === CHANNEL.general);
-    expect(
-      (await call('member', 'POST', `${SHARDED}/channels/${CHANNEL.general}/messages`, { content: 'a reply', replyToId: recent!.id }))
-        .status,
-    ).toBe(201);
   });
 
   it('answers 503 shard_switching, writing nothing, while the newest shard is fenced and no newer one is active', async () => {

@@ -154,7 +154,7 @@ export const postChannelMessage = createRoute({
   responses: {
     201: jsonAnswer(postedMessageBody, 'The message, posted'),
     ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS, 429], {
-      400: 'Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), a thread required (`thread_required`) or refused (`threads_disabled`) by the channel, or a reply to a message in an older message shard (`reply_across_shards`)',
+      400: 'Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), a thread required (`thread_required`) or refused (`threads_disabled`) by the channel',
       403: 'Banned, lacking SEND_MESSAGES (or MANAGE_MESSAGES in an announcement channel), an archived channel (`channel_archived`) or a locked thread (`thread_locked`)',
       429: 'Slow mode (`slow_mode`): the caller posted in this channel less than its `slowModeSeconds` ago; `Retry-After` says how many seconds to wait',
       503: "A database cannot be reached (`waddle_unavailable`), or the waddle is opening a new message shard and the post was refused by the old one's fence on every retry (`shard_switching`, `Retry-After: 1`; nothing was posted)",

@@ -1,10 +1,9 @@
 import type { NewMessage } from '@waddle/queries/messages/post-message';
 import { postShardedMessage, type ShardedPost } from '@waddle/queries/shards/post-sharded-message';
 import { ShardSealedError } from '@waddle/queries/shards/shard-fence';
-import { type ShardedWaddle, shardOf } from '@waddle/queries/shards/sharded-waddle';
 import type { WaddleAccess } from '../access/waddle-access.ts';
 import type { RequestContext } from '../context/request-context.ts';
-import { ApiError, badRequest } from '../http/api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 
 /** How many times a post refused by a sealed shard is sent again, each time on a shard map read again. */
 const SWITCH_RETRIES = 4;
@@ -21,9 +20,8 @@ const SWITCH_RETRY_WAIT_MS = 25;
  * refused after that, it answers 503 `shard_switching` with `Retry-After: 1`; nothing was posted.
  * A slow-mode clock already moved by a refused attempt is not enforced again on the retry.
  *
- * A reply must be in the shard the message goes to (`reply_to_id` is a foreign key of that
- * database; replies across shards are designed, not built): otherwise 400 `reply_across_shards`,
- * nothing written.
+ * A reply to a message of an older shard is stored as `reply_to_elsewhere_id` by
+ * `postShardedMessage` (the route has checked the replied message in its own shard).
  */
 export async function postIntoNewestShard(
   context: RequestContext,
@@ -34,7 +32,6 @@ export async function postIntoNewestShard(
   let sharded = access.sharded;
   let enforceSlowMode = options.enforceSlowMode;
   for (let attempt = 0; ; attempt++) {
-    requireReplyInNewestShard(sharded, message.replyToId ?? null);
     try {
       return await postShardedMessage(sharded, message, { enforceSlowMode });
     } catch (error) {
@@ -50,13 +47,3 @@ export async function postIntoNewestShard(
   }
 }
 
-/** 400 `reply_across_shards` when the replied message is in another shard than the one the post goes to. */
-function requireReplyInNewestShard(sharded: ShardedWaddle, replyToId: number | null): void {
-  const newest = sharded.shards.at(-1);
-  if (replyToId === null || !newest || newest.waddle === sharded.primary) return;
-  if (shardOf(sharded, replyToId) !== newest.waddle)
-    throw badRequest(
-      'reply_across_shards',
-      'replying to a message this old is not supported yet: it is in an older message shard of this waddle',
-    );
-}
