@@ -107,7 +107,9 @@ let script: Promise<string> | undefined;
  *   `success`, `meta` with `size_after`, as D1 gives them); a batch is atomic, as `batch()`;
  * - `POST …/raw` with `{ sql, params }`: the same, the rows as arrays (`{ results: { columns, rows } }`);
  * - `POST /client/v4/accounts/{account}/d1/database` with `{ name }`: a new database with a new
- *   UUID, answered with its details;
+ *   UUID, answered with `uuid`, `name`, `version`, `created_at` and `num_tables: 0`;
+ * - `GET /client/v4/accounts/{account}/d1/database`: every database it serves (`uuid`, `name`,
+ *   `version`, `created_at` for those it created) in one page, with `result_info`;
  * - `GET /client/v4/accounts/{account}/d1/database/{id}`: `uuid`, `name`, `version`,
  *   `num_tables`, `file_size`, and `created_at` for databases it created;
  * - `DELETE /client/v4/accounts/{account}/d1/database/{id}`: the database is no longer served
@@ -131,8 +133,10 @@ let script: Promise<string> | undefined;
  *
  * Statements run inside workerd, in a Worker bound to every database it serves (Node only
  * routes, authenticates and forwards); the slices run in the same workerd, so each local
- * database is opened by one process. Miniflare binds databases up front, so creating or
- * deleting a database, or uploading a slice, rebinds and restarts workerd; these are
+ * database is opened by one process. Miniflare binds databases up front, so deleting a
+ * database or uploading a slice rebinds and restarts workerd, and so does the first request that
+ * needs a database created since the last restart (its first statement or details; an upload
+ * binding it restarts anyway): creating one restarts nothing by itself. These restarts are
  * serialized, and each waits for the requests in flight and holds new ones back meanwhile, so
  * none is lost. Binding names are never reused, so a request that was routed before a deletion
  * cannot reach another database. Deleting a database also drops its binding from the slices
@@ -188,8 +192,18 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     };
   };
 
+  // The bindings the running workerd has: a database created since its last start is not among
+  // them until the next restart, which whatever first needs it (a statement, its details, an
+  // upload binding it) makes. So creating a database restarts nothing, and a provisioning's
+  // create and upload cost one restart, not two.
+  let live = new Set(served.keys());
   const rebind = async () => {
+    const next = new Set(served.keys());
     workerUrl = await restartLocalMiniflare(miniflare, miniflareOptions());
+    live = next;
+  };
+  const bound = async (id: string) => {
+    if (!live.has(id)) await lock.exclusive(() => (live.has(id) || !served.has(id) ? Promise.resolve() : rebind()));
   };
 
   const create = async (body: Buffer) => {
@@ -204,9 +218,21 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     const database = { binding: `DB_${bindingsEverMade++}`, name, createdAt: new Date(now()).toISOString() };
     await lock.exclusive(async () => {
       served.set(id, database);
-      await rebind();
     });
-    return cloudflareSuccess(await details(id, database));
+    // A new database is empty: its details are known without asking workerd, which has not bound it yet.
+    return cloudflareSuccess({ uuid: id, name, version: 'production', num_tables: 0, created_at: database.createdAt });
+  };
+
+  /** `GET …/d1/database`: every database it serves, in one page (Cloudflare's answer pages them; `page` and `per_page` are not read here). */
+  const list = () => {
+    const databases = [...served].map(([uuid, database]) => ({
+      uuid,
+      name: database.name,
+      version: 'production',
+      ...(database.createdAt ? { created_at: database.createdAt } : {}),
+    }));
+    const result_info = { page: 1, per_page: databases.length, count: databases.length, total_count: databases.length };
+    return Response.json({ success: true, errors: [], messages: [], result: databases, result_info });
   };
 
   const notFound = (id: string) => cloudflareFailure(404, CloudflareErrorCode.databaseNotFound, `The database ${id} could not be found`);
@@ -299,11 +325,12 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
       .slice(prefix.length + 1)
       .split('/')
       .map(decodeURIComponent);
-    if (id === undefined || id === '') return request.method === 'POST' ? create(body) : noRoute();
+    if (id === undefined || id === '') return request.method === 'POST' ? create(body) : request.method === 'GET' ? list() : noRoute();
     const methods = action === undefined ? ['GET', 'DELETE'] : action === 'query' || action === 'raw' ? ['POST'] : [];
     if (rest.length > 0 || !methods.includes(request.method ?? '')) return noRoute();
     const database = served.get(id);
     if (!database) return notFound(id);
+    await bound(id);
     if (action === 'query' || action === 'raw') return inWorker(`/${action}/${database.binding}`, body);
     return request.method === 'DELETE' ? remove(id) : cloudflareSuccess(await details(id, database));
   };
