@@ -28,7 +28,7 @@ const CAPACITY = 10;
 /** Bob is a member of (and posts in) the first 50. */
 const BOBS = 50;
 /** Requests in flight at once: provisionings queue on their slice's lease anyway. */
-const CONCURRENCY = 6;
+const CONCURRENCY = 4;
 const LATEST = waddleMigrations.at(-1)!.name;
 const clock = testClock();
 
