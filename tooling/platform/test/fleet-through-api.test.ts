@@ -29,6 +29,12 @@ const CAPACITY = 10;
 const BOBS = 50;
 /** Requests in flight at once: provisionings queue on their slice's lease anyway. */
 const CONCURRENCY = 4;
+/**
+ * A guard against a hang, not a performance budget (that is the bench's): 120 provisionings are
+ * 120 slice uploads, each a restart of that slice's workerd, which takes seconds on a 2-core
+ * machine shared with other test runs.
+ */
+const PROVISIONING_TIMEOUT_MS = 600_000;
 const LATEST = waddleMigrations.at(-1)!.name;
 const clock = testClock();
 
@@ -69,7 +75,7 @@ describe(`${WADDLES} waddles created through the API, in slices of ${CAPACITY}`,
     // Every database is bound by exactly the slice its directory row names.
     for (const row of inSlices) expect(slices[row.slice!]).toContain(row.d1_database_id);
     waddles.push(...created.map((answer) => ({ id: answer.body.id as number, channel: 0 })));
-  });
+  }, PROVISIONING_TIMEOUT_MS);
 
   it('serve channels, posts, pages and searches in every waddle', async () => {
     await inParallel(waddles, CONCURRENCY, async (waddle, i) => {
@@ -93,7 +99,7 @@ describe(`${WADDLES} waddles created through the API, in slices of ${CAPACITY}`,
       expect(found.status).toBe(200);
       expect(JSON.stringify(found.body)).toContain(`penguins of waddle ${i}`);
     });
-  });
+  }, PROVISIONING_TIMEOUT_MS);
 
   it('are sampled by the monitor Worker, every database', async () => {
     const response = await fetch(`${monitorWorker!.url}/api/sample`, {

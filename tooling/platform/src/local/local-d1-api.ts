@@ -143,8 +143,9 @@ let script: Promise<string> | undefined;
  * up front, so deleting a database restarts the API's workerd and those of the slices that bound
  * it; the first REST call that needs a database created since the last restart restarts the
  * API's workerd: creating one restarts nothing by itself. These restarts are serialized, and
- * each waits for the requests in flight and holds new ones back meanwhile, so none is lost. Binding names are never reused, so a request that was routed before a deletion
- * cannot reach another database. Deleting a database also drops its binding from the slices
+ * each waits for the requests in flight and holds new ones back meanwhile, so none is lost.
+ * Binding names are never reused, so a request that was routed before a deletion cannot reach
+ * another database. Deleting a database also drops its binding from the slices
  * that had it (they answer that it is not theirs), so no slice reaches a deleted database's
  * files again.
  *
@@ -197,10 +198,10 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     };
   };
 
-  // The bindings the running workerd has: a database created since its last start is not among
-  // them until the next restart, which whatever first needs it (a statement, its details, an
-  // upload binding it) makes. So creating a database restarts nothing, and a provisioning's
-  // create and upload cost one restart, not two.
+  // The bindings the API's running workerd has: a database created since its last start is not
+  // among them until the next restart, which the first REST call that needs it makes (a statement,
+  // its details). So creating a database restarts nothing (its slice's workerd binds it when the
+  // slice is uploaded with it), and a provisioning costs one restart of a small workerd.
   let live = new Set(served.keys());
   const rebind = async () => {
     const next = new Set(served.keys());
@@ -340,9 +341,10 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     if (rest.length > 0 || !methods.includes(request.method ?? '')) return noRoute();
     const database = served.get(id);
     if (!database) return notFound(id);
+    if (request.method === 'DELETE') return remove(id);
     await bound(id);
     if (action === 'query' || action === 'raw') return inWorker(`/${action}/${database.binding}`, body);
-    return request.method === 'DELETE' ? remove(id) : cloudflareSuccess(await details(id, database));
+    return cloudflareSuccess(await details(id, database));
   };
 
   const route = async (request: IncomingMessage): Promise<Response> => {
