@@ -27,8 +27,13 @@ const WADDLES = 120;
 const CAPACITY = 10;
 /** Bob is a member of (and posts in) the first 50. */
 const BOBS = 50;
-/** Requests in flight at once: provisionings queue on their slice's lease anyway. */
+/** Requests in flight at once. */
 const CONCURRENCY = 4;
+/**
+ * Creations in flight at once: they queue on the lease of the one slice with room, so two keep
+ * the next one ready (its database created) without a third waiting out another's turn too.
+ */
+const CREATIONS = 2;
 /**
  * A guard against a hang, not a performance budget (that is the bench's): 120 provisionings are
  * 120 slice uploads, each a restart of that slice's workerd, which takes seconds on a 2-core
@@ -58,48 +63,56 @@ afterAll(async () => {
 });
 
 describe(`${WADDLES} waddles created through the API, in slices of ${CAPACITY}`, () => {
-  it('are each created with 201 and placed ten to a slice, in twelve slices', async () => {
-    const created = await inParallel(
-      Array.from({ length: WADDLES }, (_, i) => i),
-      CONCURRENCY,
-      (i) => call(ADA, 'POST', '/v1/waddles', { name: `fleet-${i}`, displayName: `Fleet ${i}`, isPublic: true }),
-    );
-    expect(created.map((answer) => answer.status)).toEqual(Array(WADDLES).fill(201));
-    const directory = await platform.withCentral((central) => listAllDatabases(central));
-    const inSlices = directory.filter((row) => row.d1_database_id !== LOCAL_CENTRAL_DATABASE_ID);
-    expect(inSlices).toHaveLength(WADDLES);
-    expect(inSlices.every((row) => row.schema_version === LATEST)).toBe(true);
-    const slices = platform.localApi.slices();
-    expect(Object.keys(slices).toSorted()).toEqual(Array.from({ length: 12 }, (_, i) => `slice-${String(i + 1).padStart(4, '0')}`));
-    expect(Object.values(slices).map((bound) => bound.length)).toEqual(Array(12).fill(CAPACITY));
-    // Every database is bound by exactly the slice its directory row names.
-    for (const row of inSlices) expect(slices[row.slice!]).toContain(row.d1_database_id);
-    waddles.push(...created.map((answer) => ({ id: answer.body.id as number, channel: 0 })));
-  }, PROVISIONING_TIMEOUT_MS);
+  it(
+    'are each created with 201 and placed ten to a slice, in twelve slices',
+    async () => {
+      const created = await inParallel(
+        Array.from({ length: WADDLES }, (_, i) => i),
+        CREATIONS,
+        (i) => call(ADA, 'POST', '/v1/waddles', { name: `fleet-${i}`, displayName: `Fleet ${i}`, isPublic: true }),
+      );
+      expect(created.map((answer) => answer.status)).toEqual(Array(WADDLES).fill(201));
+      const directory = await platform.withCentral((central) => listAllDatabases(central));
+      const inSlices = directory.filter((row) => row.d1_database_id !== LOCAL_CENTRAL_DATABASE_ID);
+      expect(inSlices).toHaveLength(WADDLES);
+      expect(inSlices.every((row) => row.schema_version === LATEST)).toBe(true);
+      const slices = platform.localApi.slices();
+      expect(Object.keys(slices).toSorted()).toEqual(Array.from({ length: 12 }, (_, i) => `slice-${String(i + 1).padStart(4, '0')}`));
+      expect(Object.values(slices).map((bound) => bound.length)).toEqual(Array(12).fill(CAPACITY));
+      // Every database is bound by exactly the slice its directory row names.
+      for (const row of inSlices) expect(slices[row.slice!]).toContain(row.d1_database_id);
+      waddles.push(...created.map((answer) => ({ id: answer.body.id as number, channel: 0 })));
+    },
+    PROVISIONING_TIMEOUT_MS,
+  );
 
-  it('serve channels, posts, pages and searches in every waddle', async () => {
-    await inParallel(waddles, CONCURRENCY, async (waddle, i) => {
-      const w = `/v1/waddles/${waddle.id}`;
-      const channel = await call(ADA, 'POST', `${w}/channels`, { name: 'general' });
-      expect(channel.status).toBe(201);
-      waddle.channel = channel.body.id;
-      expect((await call(ADA, 'POST', `${w}/channels/${waddle.channel}/messages`, { content: `penguins of waddle ${i}` })).status).toBe(
-        201,
-      );
-      if (i < BOBS) {
-        expect((await call(BOB, 'POST', `${w}/members`)).status).toBe(201);
-        expect((await call(BOB, 'POST', `${w}/channels/${waddle.channel}/messages`, { content: `krill report ${i}` })).status).toBe(201);
-      }
-      const page = await call(ADA, 'GET', `${w}/channels/${waddle.channel}/messages`);
-      expect(page.status).toBe(200);
-      expect(page.body.messages.map((m: { content: string }) => m.content).toSorted()).toEqual(
-        i < BOBS ? [`krill report ${i}`, `penguins of waddle ${i}`] : [`penguins of waddle ${i}`],
-      );
-      const found = await call(ADA, 'GET', `${w}/search?q=penguins`);
-      expect(found.status).toBe(200);
-      expect(JSON.stringify(found.body)).toContain(`penguins of waddle ${i}`);
-    });
-  }, PROVISIONING_TIMEOUT_MS);
+  it(
+    'serve channels, posts, pages and searches in every waddle',
+    async () => {
+      await inParallel(waddles, CONCURRENCY, async (waddle, i) => {
+        const w = `/v1/waddles/${waddle.id}`;
+        const channel = await call(ADA, 'POST', `${w}/channels`, { name: 'general' });
+        expect(channel.status).toBe(201);
+        waddle.channel = channel.body.id;
+        expect((await call(ADA, 'POST', `${w}/channels/${waddle.channel}/messages`, { content: `penguins of waddle ${i}` })).status).toBe(
+          201,
+        );
+        if (i < BOBS) {
+          expect((await call(BOB, 'POST', `${w}/members`)).status).toBe(201);
+          expect((await call(BOB, 'POST', `${w}/channels/${waddle.channel}/messages`, { content: `krill report ${i}` })).status).toBe(201);
+        }
+        const page = await call(ADA, 'GET', `${w}/channels/${waddle.channel}/messages`);
+        expect(page.status).toBe(200);
+        expect(page.body.messages.map((m: { content: string }) => m.content).toSorted()).toEqual(
+          i < BOBS ? [`krill report ${i}`, `penguins of waddle ${i}`] : [`penguins of waddle ${i}`],
+        );
+        const found = await call(ADA, 'GET', `${w}/search?q=penguins`);
+        expect(found.status).toBe(200);
+        expect(JSON.stringify(found.body)).toContain(`penguins of waddle ${i}`);
+      });
+    },
+    PROVISIONING_TIMEOUT_MS,
+  );
 
   it('are sampled by the monitor Worker, every database', async () => {
     const response = await fetch(`${monitorWorker!.url}/api/sample`, {
@@ -120,15 +133,24 @@ describe(`${WADDLES} waddles created through the API, in slices of ${CAPACITY}`,
     const archive = JSON.stringify((await call(BOB, 'GET', `/v1/me/export/${job.body.id}`)).body);
     for (let i = 0; i < WADDLES; i += 1) expect(archive.includes(`krill report ${i}`)).toBe(i < BOBS);
 
+    // DELETE /v1/me erases the directory and as many of the 50 databases as fit in the request
+    // (200 when all did, else 202); the api Worker's cron carries the rest on, a bounded step a
+    // pass: its passes are run as Cloudflare's scheduler would (wrangler dev's scheduled trigger).
     const erased = await call(BOB, 'DELETE', '/v1/me');
-    expect(erased.status).toBe(200);
+    expect([200, 202]).toContain(erased.status);
     expect(erased.body.databases).toHaveLength(BOBS);
-    expect(erased.body.databases.every((part: { status: string }) => part.status === 'done')).toBe(true);
-    await inParallel(waddles.slice(0, BOBS), CONCURRENCY, async (waddle, i) => {
-      const page = JSON.stringify((await call(ADA, 'GET', `/v1/waddles/${waddle.id}/channels/${waddle.channel}/messages`)).body);
+    const pages = () =>
+      inParallel(waddles.slice(0, BOBS), CONCURRENCY, async (waddle) =>
+        JSON.stringify((await call(ADA, 'GET', `/v1/waddles/${waddle.id}/channels/${waddle.channel}/messages`)).body),
+      );
+    for (let passes = 0; passes < 10 && (await pages()).some((page) => page.includes('krill report')); passes += 1) {
+      const pass = await fetch(`${apiWorker!.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent('*/10 * * * *')}`);
+      expect(pass.status).toBe(200);
+    }
+    for (const [i, page] of (await pages()).entries()) {
       expect(page).not.toContain('krill report');
       expect(page).toContain(`penguins of waddle ${i}`);
-    });
+    }
   });
 
   it('are migrated through their slices, one job per slice', async () => {
