@@ -30,10 +30,11 @@ const BOBS = 50;
 /** Requests in flight at once. */
 const CONCURRENCY = 4;
 /**
- * Creations in flight at once: they queue on the lease of the one slice with room, so two keep
- * the next one ready (its database created) without a third waiting out another's turn too.
+ * Creations in flight at once: one. They queue on the lease of the one slice with room anyway,
+ * and a second one in flight gains little and can wait out its 60 s for the lease behind a slow
+ * upload on a loaded machine (a 503, as documented, which this test is not about).
  */
-const CREATIONS = 2;
+const CREATIONS = 1;
 /**
  * A guard against a hang, not a performance budget (that is the bench's): 120 provisionings are
  * 120 slice uploads, each a restart of that slice's workerd, which takes seconds on a 2-core
@@ -138,7 +139,8 @@ describe(`${WADDLES} waddles created through the API, in slices of ${CAPACITY}`,
     // pass: its passes are run as Cloudflare's scheduler would (wrangler dev's scheduled trigger).
     const erased = await call(BOB, 'DELETE', '/v1/me');
     expect([200, 202]).toContain(erased.status);
-    expect(erased.body.databases).toHaveLength(BOBS);
+    // One part per database: the directory's (no waddle) and one per waddle of theirs.
+    expect(erased.body.databases.filter((part: { waddleId: number | null }) => part.waddleId !== null)).toHaveLength(BOBS);
     const pages = () =>
       inParallel(waddles.slice(0, BOBS), CONCURRENCY, async (waddle) =>
         JSON.stringify((await call(ADA, 'GET', `/v1/waddles/${waddle.id}/channels/${waddle.channel}/messages`)).body),
