@@ -18,6 +18,10 @@ interface WaddleApiSettings {
    * remote account.
    */
   SLICES_DISPATCH_URL?: string;
+  /** The dispatch namespace `POST /v1/waddles` uploads slices into (default `waddle-slices`, the `SLICES` binding's namespace). */
+  SLICES_NAMESPACE?: string;
+  /** Databases per slice for new placements (1 to 250, default 250); lower only to test full slices. */
+  SLICE_CAPACITY?: string;
   /** D1 REST API of the account, for waddle databases no slice reaches yet and for creating databases. */
   CLOUDFLARE_API_BASE_URL?: string;
   CLOUDFLARE_ACCOUNT_ID?: string;

@@ -400,6 +400,7 @@ async function provisioning(body: unknown, configured: boolean): Promise<ApiAnsw
         CLOUDFLARE_API_BASE_URL: inject('d1ApiBaseUrl'),
         CLOUDFLARE_ACCOUNT_ID: inject('d1ApiAccountId'),
         CLOUDFLARE_API_TOKEN: inject('d1ApiToken'),
+        SLICES_DISPATCH_URL: inject('d1ApiDispatchUrl'),
       }
     : env;
   const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, configuredEnv);

@@ -144,18 +144,32 @@ describe('the local D1 REST API', () => {
     }
   });
 
-  it('loses no request while a creation restarts workerd', async () => {
+  it('creates a database without a restart, then loses no request while its first statement restarts workerd to bind it', async () => {
     await query('db-one', { sql: 'CREATE TABLE hits (n INTEGER NOT NULL)' });
+    const created = await Promise.all(
+      ['first', 'second'].map((name) => call('POST', `/accounts/${ACCOUNT}/d1/database`, JSON.stringify({ name }))),
+    );
+    const ids = created.map((a) => a.body.result.uuid as string);
+    expect(new Set(ids).size).toBe(2);
     const writes = Array.from({ length: 60 }, (_, n) => query('db-one', { sql: 'INSERT INTO hits VALUES (?)', params: [n] }));
-    const creations = ['first', 'second'].map((name) => call('POST', `/accounts/${ACCOUNT}/d1/database`, JSON.stringify({ name })));
-    const answers = await Promise.all([...writes, ...creations]);
+    const firsts = ids.map((id) => query(id, { sql: 'SELECT 1 AS one' }));
+    const answers = await Promise.all([...writes, ...firsts]);
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(answers.slice(60).map((a) => a.body.result[0].results)).toEqual([[{ one: 1 }], [{ one: 1 }]]);
     expect((await query('db-one', { sql: 'SELECT count(*) AS n, count(DISTINCT n) AS d FROM hits' })).body.result[0].results).toEqual([
       { n: 60, d: 60 },
     ]);
-    const ids = answers.slice(60).map((a) => a.body.result.uuid as string);
-    expect(new Set(ids).size).toBe(2);
-    for (const id of ids) expect((await query(id, { sql: 'SELECT 1 AS one' })).body.result[0].results).toEqual([{ one: 1 }]);
+  });
+
+  it('lists the databases it serves', async () => {
+    const listed = await call('GET', `/accounts/${ACCOUNT}/d1/database`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.result.map((database: { uuid: string }) => database.uuid).toSorted()).toEqual(api.databaseIds().toSorted());
+    expect((listed.body as { result_info?: unknown }).result_info).toMatchObject({ page: 1, count: api.databaseIds().length });
+    expect(listed.body.result.find((database: { name: string }) => database.name === 'first')).toMatchObject({
+      version: 'production',
+      created_at: expect.any(String),
+    });
   });
 
   it('deletes a database: no longer served, its files gone, the others still answering from their own', async () => {

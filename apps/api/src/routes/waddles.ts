@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createWaddle, WaddleProvisioningError } from '@waddle/provisioning/create-waddle';
 import { remoteTarget } from '@waddle/provisioning/remote-target';
+import { SliceBusyError } from '@waddle/provisioning/slice-busy-error';
 import { cloudflareApiSettings } from '@waddle/registry/cloudflare-api-settings';
 import { memberWaddles } from '@waddle/directory-queries/waddles/member-waddles';
 import { publicWaddles } from '@waddle/directory-queries/waddles/public-waddles';
@@ -8,6 +9,7 @@ import { findShownWaddle } from '@waddle/directory-queries/waddles/shown-waddle'
 import { openWaddle } from '../access/waddle-access.ts';
 import { permissionNames } from '../access/permissions.ts';
 import { auditQuery } from '../audit/audit-log.ts';
+import { slicePlacement } from '../context/slice-placement.ts';
 import { ApiError, badRequest, conflict } from '../http/api-error.ts';
 import { decodeKeyCursor, keyedPage } from '../http/key-cursor.ts';
 import { AUTHENTICATED_ERRORS, BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http/responses.ts';
@@ -16,6 +18,8 @@ import { AUTHENTICATED, AUTHENTICATED_WITH_BODY, NO_QUERY } from '../http/route-
 import { cursor, pathId, queryCount, singleLine } from '../http/schemas.ts';
 import { permissionNameList } from './permission-name-list.ts';
 import { waddleBody, waddleFields, waddleJson } from './waddle-json.ts';
+import { logUnexpectedError, requestIdOf } from '@waddle/worker-log/unexpected-error';
+import { routeName } from '@waddle/worker-http/unexpected-error-answer';
 
 /** A page of waddles: the cursor of the next page, `null` on the last one. */
 const pageQuery = z.strictObject({ limit: queryCount(1, 100).optional(), cursor: cursor.optional() });
@@ -49,12 +53,19 @@ export const listMyWaddles = createRoute({
 });
 
 /**
- * `POST /v1/waddles`: creates a waddle owned by the caller. Its database is created through the
- * D1 REST API (`POST /accounts/{account_id}/d1/database`), migrated to the latest waddle schema,
- * then registered with the owner's membership (see `createWaddle`). A creation that fails after
- * creating the database deletes it (`DELETE /accounts/{account_id}/d1/database/{database_id}`);
- * one that loses the race for its name to a concurrent one answers 409 like a taken name. 503
- * when this Worker has no D1 REST API configured.
+ * `POST /v1/waddles`: creates a waddle owned by the caller, its database placed in a binding slice
+ * (docs/binding-slices.md). The database is created through the D1 REST API (`POST
+ * /accounts/{account_id}/d1/database`); the newest slice with room is uploaded again with its
+ * binding added (`PUT /accounts/{account_id}/workers/dispatch/namespaces/{namespace}/scripts/{slice}`,
+ * carrying the slice Worker this Worker bundles; the first upload of a new name opens the next
+ * slice), the slice's migrate job brings it to the latest waddle schema, then it is registered
+ * with its slice and the owner's membership (see `createWaddle`): two control-plane calls, no
+ * REST statement. A creation that fails after creating the database deletes it (`DELETE
+ * /accounts/{account_id}/d1/database/{database_id}`), and a slice that took the binding is
+ * uploaded again without it; one that loses the race for its name to a concurrent one answers
+ * 409 like a taken name. 503 `provisioning_unavailable` when this Worker has no D1 REST API or no
+ * way to the slices configured, when the slice refused the upload, failed to start or could not
+ * be reached, or stayed leased to another provisioning for a minute: nothing is left registered.
  */
 export const createWaddleRoute = createRoute({
   operationId: 'createWaddle',
@@ -83,7 +94,7 @@ export const createWaddleRoute = createRoute({
     201: jsonAnswer(waddleBody, 'The new waddle, its database created and migrated'),
     ...errorAnswers([...AUTHENTICATED_ERRORS, ...BODY_ERRORS, 409], {
       409: 'The name is taken (`name_taken`), also for the loser of two creations at once',
-      503: "This deployment cannot create databases (`provisioning_unavailable`: no D1 REST API configured), or the identity provider's keys cannot be fetched",
+      503: "The database cannot be created or placed (`provisioning_unavailable`: no D1 REST API or dispatch namespace configured, or its binding slice refused the upload, failed to start or is busy; nothing is registered), or the identity provider's keys cannot be fetched",
     }),
   },
 });
@@ -145,19 +156,36 @@ export const waddles = routeGroup()
     const context = await c.var.requestContext();
     const api = cloudflareApiSettings(context.env as unknown as Readonly<Record<string, unknown>>);
     if (!api) throw new ApiError(503, 'provisioning_unavailable', 'this deployment cannot create databases (no D1 REST API configured)');
+    const slices = slicePlacement(context.env as unknown as Readonly<Record<string, unknown>>);
+    if (!slices)
+      throw new ApiError(503, 'provisioning_unavailable', 'this deployment cannot place databases (no dispatch namespace configured)');
     let created: Awaited<ReturnType<typeof createWaddle>>;
     try {
       // The central database is this Worker's binding; the target reaches only the waddle databases.
-      created = await createWaddle(context.central, remoteTarget(api, ''), {
-        name: body.name,
-        displayName: body.displayName,
-        description: body.description,
-        isPublic: body.isPublic,
-        ownerId: context.caller.id,
-      });
+      created = await createWaddle(
+        context.central,
+        remoteTarget(api, '', { slices }),
+        {
+          name: body.name,
+          displayName: body.displayName,
+          description: body.description,
+          isPublic: body.isPublic,
+          ownerId: context.caller.id,
+        },
+        { clock: () => context.now },
+      );
     } catch (error) {
       if (error instanceof WaddleProvisioningError && error.reason === 'name-taken') throw conflict('name_taken', error.message);
       if (error instanceof WaddleProvisioningError && error.reason === 'invalid-name') throw badRequest('invalid_body', error.message);
+      if ((error instanceof WaddleProvisioningError && error.reason === 'slice-failed') || error instanceof SliceBusyError) {
+        // Nothing is left of the attempt, but operators need to hear of a slice that cannot be uploaded or reached.
+        logUnexpectedError('waddle not placed', { worker: 'waddle-api', route: routeName(c), requestId: requestIdOf(c.req.raw) }, error);
+        throw new ApiError(
+          503,
+          'provisioning_unavailable',
+          "the new waddle's binding slice cannot be uploaded or reached right now; try again later",
+        );
+      }
       throw error;
     }
     await auditQuery(context, {

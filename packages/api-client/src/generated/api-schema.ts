@@ -1856,7 +1856,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This deployment cannot create databases (`provisioning_unavailable`: no D1 REST API configured), or the identity provider's keys cannot be fetched */
+            /** @description The database cannot be created or placed (`provisioning_unavailable`: no D1 REST API or dispatch namespace configured, or its binding slice refused the upload, failed to start or is busy; nothing is registered), or the identity provider's keys cannot be fetched */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -15,29 +15,18 @@ interface Statement {
  *   a batch is one D1 `batch()`, atomic;
  * - `POST /raw/{binding}` with `{ sql, params }` answers the statement's rows as arrays with its
  *   column names (`{ results: { columns, rows } }`), as the REST API's `raw` does;
- * - `GET /details/{binding}` answers `{ num_tables, file_size }`;
- * - `/slice/{service binding}/{path}` is handed to the uploaded slice behind that service
- *   binding as `https://slice/{path}`, method, headers and body as they came: the local
- *   dispatch namespace, a call inside workerd.
+ * - `GET /details/{binding}` answers `{ num_tables, file_size }`.
  */
 export default {
-  async fetch(request: Request, env: Record<string, D1Database | Fetcher>): Promise<Response> {
+  async fetch(request: Request, env: Record<string, D1Database>): Promise<Response> {
     const url = new URL(request.url);
     const [, action, binding] = url.pathname.split('/');
-    if (action === 'slice') return toSlice(request, url, binding === undefined ? undefined : (env[binding] as Fetcher | undefined));
-    const database = binding === undefined ? undefined : (env[binding] as D1Database | undefined);
+    const database = binding === undefined ? undefined : env[binding];
     if (!database) return cloudflareFailure(404, CloudflareErrorCode.databaseNotFound, `no binding ${binding}`);
     if (action === 'details') return details(database);
     return query(database, await request.text(), action === 'raw');
   },
 };
-
-/** Hands a request to a slice's Worker; the path after `/slice/{binding}` becomes the slice's own. */
-function toSlice(request: Request, url: URL, slice: Fetcher | undefined): Promise<Response> | Response {
-  if (!slice || typeof slice.fetch !== 'function') return Response.json({ error: 'no such slice' }, { status: 404 });
-  const path = url.pathname.split('/').slice(3).join('/');
-  return slice.fetch(new Request(`https://slice/${path}${url.search}`, request));
-}
 
 async function query(database: D1Database, text: string, raw: boolean): Promise<Response> {
   let body: unknown;

@@ -8,13 +8,9 @@ import { bundleWorker } from './bundle-worker.ts';
 import { CloudflareErrorCode, cloudflareFailure, cloudflareSuccess } from './cloudflare-envelope.ts';
 import { deleteLocalDatabaseFiles } from './local-database-file.ts';
 import { LOCAL_CENTRAL_DATABASE_ID } from './local-state-directory.ts';
-import {
-  type LocalSliceWorker,
-  localMiniflareOptionsWithSlices,
-  restartLocalMiniflare,
-  startLocalMiniflareWith,
-} from './local-miniflare.ts';
-import { parseScriptUpload } from './parse-script-upload.ts';
+import type { Miniflare } from 'miniflare';
+import { localMiniflareOptions, localSliceMiniflareOptions, restartLocalMiniflare, startLocalMiniflareWith } from './local-miniflare.ts';
+import { parseScriptUpload, type UploadedScript } from './parse-script-upload.ts';
 import { CLOUDFLARE_API_RATE_LIMIT, type RestRateLimit, RestRateLimiter } from './rest-rate-limit.ts';
 import { registeredDatabases } from './registered-databases.ts';
 import { SharedExclusiveLock } from './shared-exclusive-lock.ts';
@@ -89,7 +85,12 @@ interface ServedDatabase {
   readonly createdAt?: string;
 }
 
-interface ServedSlice extends LocalSliceWorker {
+/** An uploaded slice: what it was uploaded with, and the workerd of its own that runs it. */
+interface ServedSlice {
+  readonly script: UploadedScript;
+  readonly miniflare: Miniflare;
+  /** Where its workerd listens now (it changes with every restart). */
+  readonly url: URL;
   readonly createdOn: string;
   readonly modifiedOn: string;
 }
@@ -107,7 +108,9 @@ let script: Promise<string> | undefined;
  *   `success`, `meta` with `size_after`, as D1 gives them); a batch is atomic, as `batch()`;
  * - `POST …/raw` with `{ sql, params }`: the same, the rows as arrays (`{ results: { columns, rows } }`);
  * - `POST /client/v4/accounts/{account}/d1/database` with `{ name }`: a new database with a new
- *   UUID, answered with its details;
+ *   UUID, answered with `uuid`, `name`, `version`, `created_at` and `num_tables: 0`;
+ * - `GET /client/v4/accounts/{account}/d1/database`: every database it serves (`uuid`, `name`,
+ *   `version`, `created_at` for those it created) in one page, with `result_info`;
  * - `GET /client/v4/accounts/{account}/d1/database/{id}`: `uuid`, `name`, `version`,
  *   `num_tables`, `file_size`, and `created_at` for databases it created;
  * - `DELETE /client/v4/accounts/{account}/d1/database/{id}`: the database is no longer served
@@ -124,18 +127,25 @@ let script: Promise<string> | undefined;
  *   minutes), as Cloudflare's API does; {@link LocalD1Api.restCalls} counts what it answered.
  *
  * Beside the REST API, `{dispatchUrl}/{script}/{path}` plays the dispatch namespace binding:
- * the request goes to the slice's Worker as `https://slice/{path}` (no token, no rate limit,
+ * the request goes to the slice's Worker as `/{path}` (no token, no rate limit,
  * not a REST call: it stands for `env.SLICES.get(script).fetch(…)`); an unknown script answers
  * 404 with `cf-worker-not-found: 1`, which `httpSliceDispatcher` turns into the binding's
  * `Worker not found` error.
  *
  * Statements run inside workerd, in a Worker bound to every database it serves (Node only
- * routes, authenticates and forwards); the slices run in the same workerd, so each local
- * database is opened by one process. Miniflare binds databases up front, so creating or
- * deleting a database, or uploading a slice, rebinds and restarts workerd; these are
- * serialized, and each waits for the requests in flight and holds new ones back meanwhile, so
- * none is lost. Binding names are never reused, so a request that was routed before a deletion
- * cannot reach another database. Deleting a database also drops its binding from the slices
+ * routes, authenticates and forwards). Each slice runs in a workerd of its own with exactly its
+ * uploaded bindings over the same state directory, so uploading a slice restarts that slice
+ * only, whatever the number of slices (one workerd for all of them re-serialized and recompiled
+ * every slice on every upload, which made a fleet of 120 waddles take minutes to provision). A
+ * database a slice binds is then open in that slice's workerd, and in the API's own only when a
+ * REST call reaches it (the data path makes none): SQLite's file locks keep both consistent, as
+ * they do for the central database under two `wrangler dev` Workers. Miniflare binds databases
+ * up front, so deleting a database restarts the API's workerd and those of the slices that bound
+ * it; the first REST call that needs a database created since the last restart restarts the
+ * API's workerd: creating one restarts nothing by itself. These restarts are serialized, and
+ * each waits for the requests in flight and holds new ones back meanwhile, so none is lost.
+ * Binding names are never reused, so a request that was routed before a deletion cannot reach
+ * another database. Deleting a database also drops its binding from the slices
  * that had it (they answer that it is not theirs), so no slice reaches a deleted database's
  * files again.
  *
@@ -157,13 +167,13 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
   let bindingsEverMade = served.size;
   const bindings = () => Object.fromEntries([...served].map(([id, { binding }]) => [binding, id]));
   const slices = new Map<string, ServedSlice>();
-  let slicesEverMade = 0;
   const namespace = options.dispatchNamespace ?? LOCAL_DISPATCH_NAMESPACE;
   const limiter = new RestRateLimiter(options.rateLimit ?? CLOUDFLARE_API_RATE_LIMIT, now);
   const counts = { query: 0, controlPlane: 0, refused: 0 };
   script ??= bundleWorker(join(import.meta.dirname, 'd1-api-worker.ts'));
   const workerScript = await script;
-  const miniflareOptions = () => localMiniflareOptionsWithSlices(bindings(), options.stateDirectory, workerScript, [...slices.values()]);
+  const miniflareOptions = () => localMiniflareOptions(bindings(), options.stateDirectory, workerScript);
+  const sliceOptions = (uploaded: UploadedScript) => localSliceMiniflareOptions(uploaded, options.stateDirectory);
   const miniflare = await startLocalMiniflareWith(miniflareOptions());
   const lock = new SharedExclusiveLock();
   const accountPrefix = `/client/v4/accounts/${options.accountId}`;
@@ -188,8 +198,18 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     };
   };
 
+  // The bindings the API's running workerd has: a database created since its last start is not
+  // among them until the next restart, which the first REST call that needs it makes (a statement,
+  // its details). So creating a database restarts nothing (its slice's workerd binds it when the
+  // slice is uploaded with it), and a provisioning costs one restart of a small workerd.
+  let live = new Set(served.keys());
   const rebind = async () => {
+    const next = new Set(served.keys());
     workerUrl = await restartLocalMiniflare(miniflare, miniflareOptions());
+    live = next;
+  };
+  const bound = async (id: string) => {
+    if (!live.has(id)) await lock.exclusive(() => (live.has(id) || !served.has(id) ? Promise.resolve() : rebind()));
   };
 
   const create = async (body: Buffer) => {
@@ -204,9 +224,21 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     const database = { binding: `DB_${bindingsEverMade++}`, name, createdAt: new Date(now()).toISOString() };
     await lock.exclusive(async () => {
       served.set(id, database);
-      await rebind();
     });
-    return cloudflareSuccess(await details(id, database));
+    // A new database is empty: its details are known without asking workerd, which has not bound it yet.
+    return cloudflareSuccess({ uuid: id, name, version: 'production', num_tables: 0, created_at: database.createdAt });
+  };
+
+  /** `GET …/d1/database`: every database it serves, in one page (Cloudflare's answer pages them; `page` and `per_page` are not read here). */
+  const list = () => {
+    const databases = [...served].map(([uuid, database]) => ({
+      uuid,
+      name: database.name,
+      version: 'production',
+      ...(database.createdAt ? { created_at: database.createdAt } : {}),
+    }));
+    const result_info = { page: 1, per_page: databases.length, count: databases.length, total_count: databases.length };
+    return Response.json({ success: true, errors: [], messages: [], result: databases, result_info });
   };
 
   const notFound = (id: string) => cloudflareFailure(404, CloudflareErrorCode.databaseNotFound, `The database ${id} could not be found`);
@@ -216,8 +248,9 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
       if (!served.delete(id)) return notFound(id);
       for (const [name, slice] of slices) {
         const kept = Object.entries(slice.script.d1Databases).filter(([, databaseId]) => databaseId !== id);
-        if (kept.length < Object.keys(slice.script.d1Databases).length)
-          slices.set(name, { ...slice, script: { ...slice.script, d1Databases: Object.fromEntries(kept) } });
+        if (kept.length === Object.keys(slice.script.d1Databases).length) continue;
+        const script = { ...slice.script, d1Databases: Object.fromEntries(kept) };
+        slices.set(name, { ...slice, script, url: await restartLocalMiniflare(slice.miniflare, sliceOptions(script)) });
       }
       await rebind();
       await deleteLocalDatabaseFiles(options.stateDirectory, id);
@@ -236,23 +269,19 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     return lock.exclusive(async () => {
       const previous = slices.get(name);
       const at = new Date(now()).toISOString();
-      const slice: ServedSlice = {
-        workerName: previous?.workerName ?? `slice-${slicesEverMade}`,
-        serviceBinding: previous?.serviceBinding ?? `SLICE_${slicesEverMade}`,
-        script: uploaded,
-        createdOn: previous?.createdOn ?? at,
-        modifiedOn: at,
-      };
-      if (!previous) slicesEverMade += 1;
-      slices.set(name, slice);
+      let started: { miniflare: Miniflare; url: URL };
       try {
-        await rebind();
+        started = previous
+          ? { miniflare: previous.miniflare, url: await restartLocalMiniflare(previous.miniflare, sliceOptions(uploaded)) }
+          : await startSlice(uploaded);
       } catch (error) {
-        if (previous) slices.set(name, previous);
-        else slices.delete(name);
-        await rebind();
+        // The previous version keeps serving: its workerd is started again with what it had.
+        if (previous)
+          slices.set(name, { ...previous, url: await restartLocalMiniflare(previous.miniflare, sliceOptions(previous.script)) });
         return cloudflareFailure(400, CloudflareErrorCode.scriptFailed, `Uncaught error at startup: ${messageOf(error)}`);
       }
+      const slice: ServedSlice = { script: uploaded, ...started, createdOn: previous?.createdOn ?? at, modifiedOn: at };
+      slices.set(name, slice);
       return cloudflareSuccess({
         id: name,
         created_on: slice.createdOn,
@@ -264,10 +293,18 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     });
   };
 
+  /** Starts a new slice's own workerd (disposed again when it fails to start). */
+  const startSlice = async (uploaded: UploadedScript) => {
+    const miniflare = await startLocalMiniflareWith(sliceOptions(uploaded));
+    return { miniflare, url: await miniflare.ready };
+  };
+
   const removeScript = (name: string) =>
     lock.exclusive(async () => {
-      if (!slices.delete(name)) return scriptNotFound(name);
-      await rebind();
+      const slice = slices.get(name);
+      if (!slice) return scriptNotFound(name);
+      slices.delete(name);
+      await slice.miniflare.dispose();
       return cloudflareSuccess(null);
     });
 
@@ -278,7 +315,7 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     if (!slice) return Response.json({ error: `Worker not found: ${name}` }, { status: 404, headers: { 'cf-worker-not-found': '1' } });
     const contentType = request.headers['content-type'];
     const headers: Record<string, string> = typeof contentType === 'string' ? { 'content-type': contentType } : {};
-    return inWorker(`/slice/${slice.serviceBinding}/${path.join('/')}${search}`, body, request.method, headers);
+    return lock.shared(() => forward(new URL(`/${path.join('/')}${search}`, slice.url), agent, body, request.method, headers));
   };
 
   const restRoute = async (request: IncomingMessage, pathname: string, body: Buffer): Promise<Response> => {
@@ -299,13 +336,15 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
       .slice(prefix.length + 1)
       .split('/')
       .map(decodeURIComponent);
-    if (id === undefined || id === '') return request.method === 'POST' ? create(body) : noRoute();
+    if (id === undefined || id === '') return request.method === 'POST' ? create(body) : request.method === 'GET' ? list() : noRoute();
     const methods = action === undefined ? ['GET', 'DELETE'] : action === 'query' || action === 'raw' ? ['POST'] : [];
     if (rest.length > 0 || !methods.includes(request.method ?? '')) return noRoute();
     const database = served.get(id);
     if (!database) return notFound(id);
+    if (request.method === 'DELETE') return remove(id);
+    await bound(id);
     if (action === 'query' || action === 'raw') return inWorker(`/${action}/${database.binding}`, body);
-    return request.method === 'DELETE' ? remove(id) : cloudflareSuccess(await details(id, database));
+    return cloudflareSuccess(await details(id, database));
   };
 
   const route = async (request: IncomingMessage): Promise<Response> => {
@@ -351,7 +390,7 @@ export async function startLocalD1Api(options: LocalD1ApiOptions): Promise<Local
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agent.destroy();
-      await miniflare.dispose();
+      await Promise.all([miniflare, ...[...slices.values()].map((slice) => slice.miniflare)].map((instance) => instance.dispose()));
     },
   };
 }

@@ -71,49 +71,21 @@ export function localMiniflareOptions(
   });
 }
 
-/** A slice the local API runs beside its own Worker: what was uploaded, and the service binding that reaches it. */
-export interface LocalSliceWorker {
-  /** Its name in workerd (unique among the workers of one instance). */
-  readonly workerName: string;
-  /** The binding the local API's Worker reaches it through. */
-  readonly serviceBinding: string;
-  readonly script: UploadedScript;
-}
-
 /**
- * The options for one workerd running `script` (the local D1 API's Worker, bound to
- * `d1Databases`) and, beside it, every uploaded slice with exactly the D1 bindings and
- * variables it was uploaded with, all over the same persisted state: a database bound by the
- * API and by slices is one local database, opened by one process. The API's Worker reaches
- * each slice through a service binding (`serviceBinding`), inside workerd.
+ * The options for one workerd running one uploaded slice with exactly the D1 bindings and
+ * variables it was uploaded with, over the persisted state of `stateDirectory` (the same local
+ * D1 files the local API serves). Each slice runs in a workerd of its own, so uploading one
+ * restarts only that slice: the cost of an upload does not grow with the number of slices.
  */
-export function localMiniflareOptionsWithSlices(
-  d1Databases: Readonly<Record<string, string>>,
-  stateDirectory: string,
-  script: string,
-  slices: readonly LocalSliceWorker[],
-): MiniflareOptions {
+export function localSliceMiniflareOptions(uploaded: UploadedScript, stateDirectory: string): MiniflareOptions {
   return convertV4MiniflareOptions({
     resourcePersistencePath: stateDirectory,
-    workers: [
-      {
-        name: 'local-d1-api',
-        modules: true,
-        script,
-        compatibilityDate: '2026-11-01',
-        d1Databases: { ...d1Databases },
-        serviceBindings: Object.fromEntries(slices.map((slice) => [slice.serviceBinding, slice.workerName])),
-      },
-      ...slices.map(({ workerName, script: uploaded }) => ({
-        name: workerName,
-        modulesRoot: `/${workerName}`,
-        modules: uploaded.modules.map((module) => ({ ...module, path: `/${workerName}/${module.path}` })),
-        compatibilityDate: uploaded.compatibilityDate ?? '2026-11-01',
-        compatibilityFlags: [...uploaded.compatibilityFlags],
-        d1Databases: { ...uploaded.d1Databases },
-        bindings: { ...uploaded.vars },
-      })),
-    ],
+    modulesRoot: '/slice',
+    modules: uploaded.modules.map((module) => ({ ...module, path: `/slice/${module.path}` })),
+    compatibilityDate: uploaded.compatibilityDate ?? '2026-11-01',
+    compatibilityFlags: [...uploaded.compatibilityFlags],
+    d1Databases: { ...uploaded.d1Databases },
+    bindings: { ...uploaded.vars },
   });
 }
 
