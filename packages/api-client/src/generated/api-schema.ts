@@ -3694,7 +3694,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), a thread required (`thread_required`) or refused (`threads_disabled`) by the channel, or a reply to a message in an older message shard (`reply_across_shards`) */
+            /** @description Invalid input, a channel that takes no messages (`channel_type_refuses_messages`), a thread required (`thread_required`) or refused (`threads_disabled`) by the channel */
             400: {
                 headers: {
                     [name: string]: unknown;
