@@ -151,7 +151,8 @@ export async function postMessages(waddle: WaddleDatabase, messages: readonly Ne
  * search index entry, and its mentions if any.
  *
  * ```sql
- * INSERT INTO messages (channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, reply_to_elsewhere_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at;
+ * INSERT INTO messages (channel_id, thread_id, user_id, content, content_type, metadata, reply_to_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at;
+ *   -- a reply to a message of an older shard: reply_to_elsewhere_id instead of reply_to_id
  * INSERT INTO messages_fts (rowid, body) VALUES (last_insert_rowid(), ?);
  * INSERT INTO message_mentions (message_id, kind, target_id, …) SELECT last_insert_rowid(), … -- when the content mentions someone
  * ```
@@ -168,7 +169,8 @@ export function postMessageStatements(waddle: WaddleDatabase, messages: readonly
         content_type: message.contentType ?? 'text',
         metadata: message.metadata === undefined ? null : JSON.stringify(message.metadata),
         reply_to_id: message.replyToId ?? null,
-        reply_to_elsewhere_id: message.replyToElsewhereId ?? null,
+        // Only a reply to a message of an older shard names the column, so the statement of every other post is unchanged.
+        ...(message.replyToElsewhereId == null ? {} : { reply_to_elsewhere_id: message.replyToElsewhereId }),
         created_at: message.createdAt,
       })
       .returning(['id', 'created_at']);
