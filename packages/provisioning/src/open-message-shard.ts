@@ -164,7 +164,13 @@ async function create(
       })
       .returning('id'),
   ).first<{ id: number }>();
-  const registered: MessageShardEntry = { directoryId: row!.id, d1DatabaseId, firstMessageId: ABOVE_EVERY_ID, state: 'opening', slice: null };
+  const registered: MessageShardEntry = {
+    directoryId: row!.id,
+    d1DatabaseId,
+    firstMessageId: ABOVE_EVERY_ID,
+    state: 'opening',
+    slice: null,
+  };
   const entry = await placed(central, target, registered, options);
   await options.afterStep?.('created');
   return entry;

@@ -48,7 +48,13 @@ beforeAll(async () => {
   await central.prepare('INSERT INTO users (id, username) VALUES (?, ?)').bind(OWNER, 'founder').run();
   localApi = await startLocalD1Api({ stateDirectory, accountId: ACCOUNT, apiToken: TOKEN, databaseIds: [], now: clock.now });
   slices = await localSliceNamespace(
-    { baseUrl: localApi.baseUrl, dispatchUrl: localApi.dispatchUrl, accountId: ACCOUNT, apiToken: TOKEN, namespace: LOCAL_DISPATCH_NAMESPACE },
+    {
+      baseUrl: localApi.baseUrl,
+      dispatchUrl: localApi.dispatchUrl,
+      accountId: ACCOUNT,
+      apiToken: TOKEN,
+      namespace: LOCAL_DISPATCH_NAMESPACE,
+    },
     { capacity: CAPACITY },
   );
   const { api, ...namespace } = slices;
@@ -83,7 +89,13 @@ async function throughSlices(): Promise<ShardedWaddle> {
 async function directory() {
   const { results } = await central
     .prepare('SELECT d1_database_id, slice, binding, schema_version, message_state FROM databases ORDER BY id')
-    .all<{ d1_database_id: string; slice: string | null; binding: string | null; schema_version: string | null; message_state: string | null }>();
+    .all<{
+      d1_database_id: string;
+      slice: string | null;
+      binding: string | null;
+      schema_version: string | null;
+      message_state: string | null;
+    }>();
   return results;
 }
 
@@ -98,9 +110,9 @@ describe('a message shard switch on a target with binding slices (local API with
       const dies = (step: ShardSwitchStep) => {
         if (step === dying) throw died;
       };
-      await expect(openMessageShard(central, target, waddleId, replacing, { clock: clock.now, holder: 'first', afterStep: dies })).rejects.toBe(
-        died,
-      );
+      await expect(
+        openMessageShard(central, target, waddleId, replacing, { clock: clock.now, holder: 'first', afterStep: dies }),
+      ).rejects.toBe(died);
       const shard = await openMessageShard(central, target, waddleId, replacing, { clock: clock.now, holder: 'second' });
 
       // Each database of the directory is in exactly one slice, bound once, as the directory places it.
@@ -125,6 +137,9 @@ describe('a message shard switch on a target with binding slices (local API with
 
   it('fills slices as provisioning does: the primary and five shards, three to a slice', async () => {
     const bySlice = Object.groupBy(await directory(), (row) => row.slice ?? 'none');
-    expect(Object.fromEntries(Object.entries(bySlice).map(([slice, rows]) => [slice, rows?.length]))).toEqual({ 'slice-0001': 3, 'slice-0002': 3 });
+    expect(Object.fromEntries(Object.entries(bySlice).map(([slice, rows]) => [slice, rows?.length]))).toEqual({
+      'slice-0001': 3,
+      'slice-0002': 3,
+    });
   });
 });
