@@ -135,11 +135,52 @@ describe('a message shard switch on a target with binding slices (local API with
     },
   );
 
-  it('fills slices as provisioning does: the primary and five shards, three to a slice', async () => {
+  it('killed between uploading the slice and recording it, the resumed switch places the shard once, in that slice', async () => {
+    const replacing = servingShards((await readMessageShardMap(central, waddleId))!).at(-1)!.d1DatabaseId;
+    // The central database as the switch sees it: the write of the new shard's slice dies once, after the upload.
+    let armed = true;
+    const dying: D1DatabaseLike = new Proxy(central, {
+      get: (database, key) =>
+        key === 'prepare'
+          ? (query: string) => {
+              if (armed && /^update "databases" set "slice"/.test(query)) {
+                armed = false;
+                throw new Error('died after the upload');
+              }
+              return database.prepare(query);
+            }
+          : Reflect.get(database, key),
+    });
+    await expect(openMessageShard(dying, target, waddleId, replacing, { clock: clock.now, holder: 'first' })).rejects.toThrow(
+      'died after the upload',
+    );
+    const opening = (await directory()).at(-1)!;
+    expect(opening).toMatchObject({ slice: null, message_state: 'opening' });
+    // The upload happened: slice-0003 (the first two are full) binds the shard, which the directory does not place yet.
+    expect(localApi.slices()['slice-0003']).toEqual([opening.d1_database_id]);
+
+    const shard = await openMessageShard(central, target, waddleId, replacing, { clock: clock.now, holder: 'second' });
+    expect(shard.d1DatabaseId).toBe(opening.d1_database_id);
+    expect(localApi.slices()['slice-0003']).toEqual([shard.d1DatabaseId]);
+    expect((await directory()).at(-1)).toMatchObject({
+      slice: 'slice-0003',
+      binding: sliceBindingName(shard.d1DatabaseId),
+      schema_version: LATEST,
+    });
+    const content = 'after the switch killed between upload and row';
+    await postShardedMessage(await throughSlices(), { channelId: 1, authorId: OWNER, content, createdAt: clock.now() });
+    posted.push(content);
+    const page = await getShardedMessagePage(await throughSlices(), { channelId: 1 }, { anchor: 'oldest', after: 50, viewerId: OWNER });
+    expect(page.messages.map((m) => m.content)).toEqual(posted);
+    expect(localApi.restCalls()).toMatchObject({ query: 0, refused: 0 });
+  });
+
+  it('fills slices as provisioning does: the primary and six shards, three to a slice', async () => {
     const bySlice = Object.groupBy(await directory(), (row) => row.slice ?? 'none');
     expect(Object.fromEntries(Object.entries(bySlice).map(([slice, rows]) => [slice, rows?.length]))).toEqual({
       'slice-0001': 3,
       'slice-0002': 3,
+      'slice-0003': 1,
     });
   });
 });
