@@ -10,7 +10,7 @@ import {
 import { recordAttachment } from '@waddle/queries/attachments/record-attachment';
 import { storedAttachment } from '@waddle/queries/attachments/stored-attachment';
 import { attachmentIdFloor, shardOfAttachment } from '@waddle/queries/shards/attachment-id-blocks';
-import { type ShardedWaddle, shardIndexOf } from '@waddle/queries/shards/sharded-waddle';
+import { type ShardedWaddle, shardIndexOf, shardOf } from '@waddle/queries/shards/sharded-waddle';
 import { openWaddle } from '../access/waddle-access.ts';
 import { attachmentLimits, isAllowedType, mediaTypeOf } from '../attachments/attachment-limits.ts';
 import { multipartPlan, partLength } from '../attachments/multipart-plan.ts';
@@ -248,8 +248,7 @@ async function storedAttachmentInShards(sharded: ShardedWaddle, id: number) {
 
 /** Where an attachment of message `messageId` is recorded: its shard, and the floor of that shard's attachment ids. */
 function attachmentShard(sharded: ShardedWaddle, messageId: number) {
-  const index = shardIndexOf(sharded, messageId);
-  return { waddle: sharded.shards[index]!.waddle, idFloor: attachmentIdFloor(index) };
+  return { waddle: shardOf(sharded, messageId), idFloor: attachmentIdFloor(shardIndexOf(sharded, messageId)) };
 }
 
 /** The caller's multipart upload in this waddle, or the same 404 for an unknown one and another's. */
