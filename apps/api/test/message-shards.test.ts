@@ -9,7 +9,18 @@ import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/access/permissions.ts';
-import { type ApiAnswer, CHANNEL, call, freshPlatform, MODERATOR_PERMISSIONS, type Persona, THREAD, USER, WADDLE } from './fixture.ts';
+import {
+  type ApiAnswer,
+  ATTACHMENT,
+  CHANNEL,
+  call,
+  freshPlatform,
+  MODERATOR_PERMISSIONS,
+  type Persona,
+  THREAD,
+  USER,
+  WADDLE,
+} from './fixture.ts';
 import { TEST_WADDLE_BINDINGS } from './test-config.ts';
 
 /**
@@ -221,6 +232,41 @@ describe('the API over message shards', () => {
         [1, 2, 3].map((n) => (n === message.shard ? 1 : 0)),
       );
     }
+  });
+
+  it('numbers attachments in a block per shard, so each id serves its own file, on sealed shards too', async () => {
+    // The moderator's first post in #general of each shard: shards 1 and 2 are sealed now, 3 takes messages.
+    const firsts = [1, 2, 3].map((shard) => posted.find((m) => m.shard === shard && m.channel === CHANNEL.general && m.thread === null)!);
+    const uploaded = [];
+    for (const [index, message] of firsts.entries()) {
+      const answer = await call(
+        'moderator',
+        'POST',
+        `${SHARDED}/messages/${message.id}/attachments?filename=shard-${index + 1}.json`,
+        JSON.stringify({ shard: index + 1 }),
+      );
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      uploaded.push(answer.body);
+    }
+    // Shard k (0 the primary) numbers its attachments from k * 2^40 + 1: the primary's go on after the fixture's id 1.
+    expect(uploaded.map((a) => a.id)).toEqual([ATTACHMENT.id + 1, 2 ** 40 + 1, 2 * 2 ** 40 + 1]);
+    const databases = [env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH];
+    for (const [index, attachment] of uploaded.entries()) {
+      const download = await call('member', 'GET', `${SHARDED}/attachments/${attachment.id}`);
+      expect(download.status).toBe(200);
+      expect(download.body).toEqual({ shard: index + 1 });
+      const held = await Promise.all(
+        databases.map((database) =>
+          database.prepare('SELECT count(*) AS n FROM message_attachments WHERE id = ?').bind(attachment.id).first('n'),
+        ),
+      );
+      expect(held).toEqual([0, 1, 2].map((n) => (n === index ? 1 : 0)));
+    }
+    // The primary's own attachment is still served, and an id in the block of no shard is an unknown one.
+    expect((await call('member', 'GET', `${SHARDED}/attachments/${ATTACHMENT.id}`)).body).toEqual(JSON.parse(ATTACHMENT.content));
+    const unknown = await call('member', 'GET', `${SHARDED}/attachments/${3 * 2 ** 40 + 1}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual((await call('member', 'GET', `${SHARDED}/attachments/999999`)).body);
   });
 
   it('pages every channel and thread end to end in both directions, every message once and in order', async () => {

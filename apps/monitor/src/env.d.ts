@@ -11,6 +11,10 @@ interface WaddleMonitorSecrets {
    * remote account.
    */
   SLICES_DISPATCH_URL?: string;
+  /** The dispatch namespace the shard pass uploads a new shard's slice into (default `waddle-slices`, as the api's). */
+  SLICES_NAMESPACE?: string;
+  /** Databases per slice, 1 to 250 (default 250), as the api's: lower only to test full slices. */
+  SLICE_CAPACITY?: string;
   /** D1 REST API of the account, for waddle databases no slice reaches yet. */
   CLOUDFLARE_API_BASE_URL?: string;
   CLOUDFLARE_ACCOUNT_ID?: string;

@@ -2,6 +2,7 @@ import { systemClock } from '@waddle/clock/clock';
 import { dataPathConnectors } from '@waddle/registry/data-path-connectors';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { remoteTarget } from '@waddle/provisioning/remote-target';
+import { slicePlacement } from '@waddle/provisioning/slice-placement';
 import { cloudflareApiSettings } from '@waddle/registry/cloudflare-api-settings';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 
@@ -30,8 +31,10 @@ export interface MonitorDependencies {
  * `SLICES_DISPATCH_URL`), and only for a database no slice reaches yet the D1 REST API when
  * `cloudflareApiSettings` finds the account's settings; the global `fetch`; the system clock; the attachment bucket (`ATTACHMENTS`) when bound;
  * with those account settings, the D1 REST API as the shard pass's target (`remoteTarget`: a new
- * shard is created with `POST /accounts/{account_id}/d1/database`, and the switch's statements on
- * the replaced and the new shard go over REST).
+ * shard is created with `POST /accounts/{account_id}/d1/database`), placing each new shard into a
+ * binding slice where the api places new waddles (`slicePlacement`: `SLICES_NAMESPACE`,
+ * `SLICE_CAPACITY`, the `SLICES` binding or `SLICES_DISPATCH_URL`), so the switch's statements on
+ * a shard in a slice go through it; only a shard no slice reaches is reached over REST.
  *
  * @example
  * ```ts
@@ -43,12 +46,13 @@ export function monitorDependencies(env: object): MonitorDependencies {
   const connectors = dataPathConnectors(bindings);
   const attachments = bindings.ATTACHMENTS as Pick<R2Bucket, 'list'> | undefined;
   const api = cloudflareApiSettings(bindings);
+  const slices = slicePlacement(bindings);
   return {
     connectors,
     fetch: (input, init) => fetch(input, init),
     now: systemClock,
     ...(attachments ? { attachments } : {}),
     // The central database is this Worker's binding; the target reaches only the waddle's databases.
-    ...(api ? { shardTarget: remoteTarget(api, '') } : {}),
+    ...(api ? { shardTarget: remoteTarget(api, '', slices ? { slices } : {}) } : {}),
   };
 }

@@ -7,10 +7,13 @@ import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { directoryKysely, statementOf } from '@waddle/registry/directory-kysely';
 import { type MessageShardEntry, readMessageShardMap, servingShards } from '@waddle/registry/message-shard-map';
 import { recordSchemaVersionQuery } from '@waddle/registry/record-schema-version';
+import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
+import { migrateThroughSlice } from '@waddle/slice-worker/slice-jobs';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import type { DatabaseTarget } from './database-target.ts';
 import { MessageShardBusyError } from './message-shard-busy-error.ts';
 import { acquireLease, releaseLease } from './migration-lease.ts';
+import { placeInSlice } from './place-in-slice.ts';
 
 /** The steps of a switch, in order; each is done when `afterStep` is called with it. */
 export const SHARD_SWITCH_STEPS = ['created', 'migrated', 'sealed', 'continued', 'activated'] as const;
@@ -47,7 +50,12 @@ export interface OpenedShard {
  * 1. **created**: a new D1 database `waddle-<id>-shard-<n>` (control plane), registered as an
  *    `opening` message shard above every id:
  *    `INSERT INTO databases (role, d1_database_id, shard_waddle_id, first_message_id, message_state, …) VALUES ('message_shard', ?, ?, 2^53 - 1, 'opening', …)`;
- * 2. **migrated**: the waddle schema applied to it, its version recorded;
+ *    then, on a target with a dispatch namespace (`target.slices`), placed into a slice with room
+ *    (`placeInSlice`: the slice lease and upload of `createWaddle`, then
+ *    `UPDATE databases SET slice = ?, binding = ? …`); a resume finds the row's slice and does
+ *    not place it again;
+ * 2. **migrated**: the waddle schema applied to it (in a slice: by the slice's migrate job), its
+ *    version recorded;
  * 3. **sealed**: `replacing` marked `sealed` in the directory and its fence put up
  *    (`INSERT INTO shard_fence …`): a post that read the old map is refused from now on and
  *    retried by its poster, so every message it holds has an id below what step 4 reads;
@@ -57,7 +65,9 @@ export interface OpenedShard {
  * 5. **activated**: its range fixed and it takes new messages:
  *    `UPDATE databases SET first_message_id = ?, message_state = 'active' WHERE id = ?`.
  *
- * Between steps 3 and 5 (a few round trips) posts are refused with `ShardSealedError` and retried.
+ * A shard in a slice the target reaches (`target.sliceDispatcher`) gets the switch's statements
+ * through that slice, the old shard as the new one: no REST statement; any other through
+ * `target.open`. Between steps 3 and 5 (a few round trips) posts are refused with `ShardSealedError` and retried.
  * Not covered: a death between creating the database and registering it leaves an empty database
  * of that name on the account (the target cannot list databases by name).
  *
@@ -85,18 +95,18 @@ export async function openMessageShard(
     if (newer) return { d1DatabaseId: newer.d1DatabaseId, firstMessageId: newer.firstMessageId };
 
     const old = serving[index]!;
-    const opening =
+    const registered =
       map.shards.find((shard) => shard.state === 'opening') ?? (await create(central, target, waddleId, map.shards.length + 1, options));
-    const opened = await target.open([old.d1DatabaseId, opening.d1DatabaseId]);
+    const opening = await placed(central, target, registered, options);
+    const throughTarget = [old, opening].filter((shard) => !inReachedSlice(target, shard)).map((shard) => shard.d1DatabaseId);
+    const opened = throughTarget.length > 0 ? await target.open(throughTarget) : undefined;
+    const reach = (shard: MessageShardEntry): D1DatabaseLike =>
+      inReachedSlice(target, shard) && target.sliceDispatcher
+        ? sliceD1Database(target.sliceDispatcher, { slice: shard.slice, database: shard.d1DatabaseId })
+        : opened!.get(shard.d1DatabaseId);
     try {
-      const fresh = opened.get(opening.d1DatabaseId);
-      const { error, results } = await new Migrator({
-        database: fresh,
-        migrations: waddleMigrations,
-        now: options.clock,
-      }).migrateToLatest();
-      if (error) throw error;
-      const version = results?.at(-1)?.migrationName ?? waddleMigrations.at(-1)!.name;
+      const fresh = reach(opening);
+      const version = await migrate(target, opening, fresh, options.clock);
       await statementOf(
         central,
         recordSchemaVersionQuery({ d1DatabaseId: opening.d1DatabaseId, schemaVersion: version }, options.clock()),
@@ -104,11 +114,11 @@ export async function openMessageShard(
       await options.afterStep?.('migrated');
 
       await seal(central, old, options.clock());
-      await fenceShard(openWaddleDatabase(opened.get(old.d1DatabaseId)), options.clock());
+      await fenceShard(openWaddleDatabase(reach(old)), options.clock());
       await options.afterStep?.('sealed');
 
       // A replaced shard that took no message would leave the new one its own first id: start one above it then.
-      const last = Math.max(await lastHandedOutMessageId(openWaddleDatabase(opened.get(old.d1DatabaseId))), old.firstMessageId);
+      const last = Math.max(await lastHandedOutMessageId(openWaddleDatabase(reach(old))), old.firstMessageId);
       await continueMessageIds(openWaddleDatabase(fresh), last);
       await options.afterStep?.('continued');
 
@@ -122,7 +132,7 @@ export async function openMessageShard(
       await options.afterStep?.('activated');
       return { d1DatabaseId: opening.d1DatabaseId, firstMessageId: last + 1 };
     } finally {
-      await opened.dispose();
+      await opened?.dispose();
     }
   } finally {
     await releaseLease(central, lease, options.holder);
@@ -154,8 +164,53 @@ async function create(
       })
       .returning('id'),
   ).first<{ id: number }>();
+  const registered: MessageShardEntry = {
+    directoryId: row!.id,
+    d1DatabaseId,
+    firstMessageId: ABOVE_EVERY_ID,
+    state: 'opening',
+    slice: null,
+  };
+  const entry = await placed(central, target, registered, options);
   await options.afterStep?.('created');
-  return { directoryId: row!.id, d1DatabaseId, firstMessageId: ABOVE_EVERY_ID, state: 'opening' };
+  return entry;
+}
+
+/**
+ * Step 1's placement: on a target with a dispatch namespace, the `opening` shard put into a slice
+ * with room (`placeInSlice`: the slice's lease, one upload, its row's slice and binding), unless
+ * its row already names one (a resumed switch: placed once). Elsewhere it is left with no slice.
+ */
+async function placed(
+  central: D1DatabaseLike,
+  target: DatabaseTarget,
+  shard: MessageShardEntry,
+  options: ShardSwitchOptions,
+): Promise<MessageShardEntry> {
+  if (shard.slice !== null || !target.slices) return shard;
+  return { ...shard, slice: await placeInSlice(central, target.slices, shard.d1DatabaseId, options.holder, options.clock) };
+}
+
+/** Whether the switch reaches the shard through its slice: it is in one and the target has a way to the slices. */
+function inReachedSlice(target: DatabaseTarget, shard: MessageShardEntry): shard is MessageShardEntry & { readonly slice: string } {
+  return shard.slice !== null && target.sliceDispatcher !== undefined;
+}
+
+/**
+ * Step 2: the waddle schema applied to the new shard, and its version: by its slice's migrate job
+ * when it is in a slice the target reaches (every statement inside the slice, none over REST),
+ * else through `database`.
+ */
+async function migrate(target: DatabaseTarget, shard: MessageShardEntry, database: D1DatabaseLike, clock: Clock): Promise<string> {
+  if (inReachedSlice(target, shard) && target.sliceDispatcher) {
+    const [outcome] = await migrateThroughSlice(target.sliceDispatcher, shard.slice, [shard.d1DatabaseId]);
+    if (outcome?.status !== 'migrated' && outcome?.status !== 'current')
+      throw new Error(`shard ${shard.d1DatabaseId} did not migrate in ${shard.slice}: ${outcome?.error ?? 'no outcome from its slice'}`);
+    return outcome.version ?? waddleMigrations.at(-1)!.name;
+  }
+  const { error, results } = await new Migrator({ database, migrations: waddleMigrations, now: clock }).migrateToLatest();
+  if (error) throw error;
+  return results?.at(-1)?.migrationName ?? waddleMigrations.at(-1)!.name;
 }
 
 /** Step 3's directory part: the replaced shard takes no new messages. `UPDATE databases SET message_state = 'sealed' WHERE id = ?` */

@@ -13,6 +13,8 @@ export interface MessageShardEntry {
    * created by a switch: it holds no message yet and serves nothing).
    */
   readonly state: 'taking' | 'active' | 'sealed' | 'opening';
+  /** The binding slice the data path reaches it through, or `null` (a static binding or the REST API). */
+  readonly slice: string | null;
 }
 
 /** A waddle's message shards, the primary first, in id order (an `opening` shard last). */
@@ -25,7 +27,7 @@ export interface MessageShardMap {
 export function messageShardMapQuery(waddleId: number) {
   return directoryKysely
     .selectFrom('databases')
-    .select(['id', 'd1_database_id', 'first_message_id', 'message_state'])
+    .select(['id', 'd1_database_id', 'first_message_id', 'message_state', 'slice'])
     .where((eb) =>
       eb.or([
         eb('id', '=', eb.selectFrom('waddles').select('primary_database_id').where('id', '=', waddleId)),
@@ -41,7 +43,7 @@ export function messageShardMapQuery(waddleId: number) {
  * `databases_message_shards` index:
  *
  * ```sql
- * SELECT id, d1_database_id, first_message_id, message_state FROM databases
+ * SELECT id, d1_database_id, first_message_id, message_state, slice FROM databases
  * WHERE id = (SELECT primary_database_id FROM waddles WHERE id = ?) OR shard_waddle_id = ?
  * ORDER BY coalesce(first_message_id, 1)
  * ```
@@ -52,6 +54,7 @@ export async function readMessageShardMap(central: D1DatabaseLike, waddleId: num
     d1_database_id: string;
     first_message_id: number | null;
     message_state: 'opening' | 'active' | 'sealed' | null;
+    slice: string | null;
   }>();
   if (results.length === 0) return null;
   return {
@@ -61,6 +64,7 @@ export async function readMessageShardMap(central: D1DatabaseLike, waddleId: num
       d1DatabaseId: row.d1_database_id,
       firstMessageId: row.first_message_id ?? 1,
       state: row.message_state ?? 'taking',
+      slice: row.slice,
     })),
   };
 }

@@ -9,7 +9,8 @@ import {
 } from '@waddle/directory-queries/attachments/pending-uploads';
 import { recordAttachment } from '@waddle/queries/attachments/record-attachment';
 import { storedAttachment } from '@waddle/queries/attachments/stored-attachment';
-import { type ShardedWaddle, shardOf } from '@waddle/queries/shards/sharded-waddle';
+import { attachmentIdFloor, shardOfAttachment } from '@waddle/queries/shards/attachment-id-blocks';
+import { type ShardedWaddle, shardIndexOf, shardOf } from '@waddle/queries/shards/sharded-waddle';
 import { openWaddle } from '../access/waddle-access.ts';
 import { attachmentLimits, isAllowedType, mediaTypeOf } from '../attachments/attachment-limits.ts';
 import { multipartPlan, partLength } from '../attachments/multipart-plan.ts';
@@ -213,9 +214,9 @@ export const completeUpload = createRoute({
  * -- then openWaddle's batch for the message; ATTACHMENTS.get(key)
  * ```
  *
- * Over message shards the row is looked for in every shard in parallel. Attachment ids are
- * numbered per database, so two shards can hold the same id: the newest shard's is served (a
- * known gap: ids unique across shards are not built yet).
+ * Over message shards the row is looked for in the one shard whose block of attachment ids holds
+ * the id (`shardOfAttachment`: shard `k` numbers its attachments from `k * 2^40 + 1`, so ids are
+ * unique across the waddle's shards); an id in no shard's block is an unknown attachment.
  */
 export const downloadAttachment = createRoute({
   operationId: 'downloadAttachment',
@@ -239,11 +240,15 @@ function dispositionOf(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** An attachment by id in a waddle's shards, the newest shard's when several hold that id (see `downloadAttachment`). */
+/** An attachment by id in the shard whose block of ids holds it (see `downloadAttachment`). */
 async function storedAttachmentInShards(sharded: ShardedWaddle, id: number) {
-  if (sharded.shards.length === 1) return storedAttachment(sharded.primary, id);
-  const found = await Promise.all(sharded.shards.map(({ waddle }) => storedAttachment(waddle, id)));
-  return found.findLast((attachment) => attachment !== undefined);
+  const shard = shardOfAttachment(sharded, id);
+  return shard ? storedAttachment(shard.waddle, id) : undefined;
+}
+
+/** Where an attachment of message `messageId` is recorded: its shard, and the floor of that shard's attachment ids. */
+function attachmentShard(sharded: ShardedWaddle, messageId: number) {
+  return { waddle: shardOf(sharded, messageId), idFloor: attachmentIdFloor(shardIndexOf(sharded, messageId)) };
 }
 
 /** The caller's multipart upload in this waddle, or the same 404 for an unknown one and another's. */
@@ -278,7 +283,9 @@ export const attachments = routeGroup()
       created_at: context.now,
     }).execute();
     const stored = await c.env.ATTACHMENTS.put(objectKey, c.req.raw.body, { httpMetadata: { contentType: type } });
-    const recorded = await recordAttachment(shardOf(access.sharded, message.id), {
+    const shard = attachmentShard(access.sharded, message.id);
+    const recorded = await recordAttachment(shard.waddle, {
+      idFloor: shard.idFloor,
       messageId: message.id,
       filename: name,
       sizeBytes: stored.size,
@@ -346,7 +353,9 @@ export const attachments = routeGroup()
     const { channel, message } = await openWaddle(context, params.waddle, { messageId: upload.message_id });
     requireAttachableMessage(access, channel, message, context.caller.id);
     const stored = await c.env.ATTACHMENTS.resumeMultipartUpload(upload.object_key, upload.multipart_upload_id).complete(parts);
-    const recorded = await recordAttachment(shardOf(access.sharded, message.id), {
+    const shard = attachmentShard(access.sharded, message.id);
+    const recorded = await recordAttachment(shard.waddle, {
+      idFloor: shard.idFloor,
       messageId: message.id,
       filename: upload.filename,
       sizeBytes: stored.size,

@@ -9,7 +9,7 @@ import { findShownWaddle } from '@waddle/directory-queries/waddles/shown-waddle'
 import { openWaddle } from '../access/waddle-access.ts';
 import { permissionNames } from '../access/permissions.ts';
 import { auditQuery } from '../audit/audit-log.ts';
-import { slicePlacement } from '../context/slice-placement.ts';
+import { slicePlacement } from '@waddle/provisioning/slice-placement';
 import { ApiError, badRequest, conflict } from '../http/api-error.ts';
 import { decodeKeyCursor, keyedPage } from '../http/key-cursor.ts';
 import { AUTHENTICATED_ERRORS, BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http/responses.ts';

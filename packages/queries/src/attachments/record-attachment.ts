@@ -11,6 +11,12 @@ export interface StoredFile {
   readonly createdAt: number;
   /** What the attachment's `url` starts with; its id follows (`/v1/waddles/1/attachments/` → `…/attachments/42`). */
   readonly urlPrefix: string;
+  /**
+   * The ids below this database's block of attachment ids (`attachmentIdFloor` of its shard's
+   * index; 0, the default, for the primary): the attachment gets the larger of its largest id
+   * and this, plus one, so ids are unique across a waddle's shards.
+   */
+  readonly idFloor?: number;
 }
 
 /** An attachment row as recorded. */
@@ -27,12 +33,14 @@ export interface RecordedAttachment {
 /**
  * Records a stored file as an attachment of a message, only if the message is live: one atomic
  * batch inserts the row (the trigger of 0020 sets the message's attachment flag) and gives it its
- * `url`, the prefix and its id. Returns the row, or `null` when the message is a tombstone or
+ * `url`, the prefix and its id. Its id is one above the database's largest and above `idFloor`
+ * (one statement: two recordings in one database cannot take the same id). Returns the row, or `null` when the message is a tombstone or
  * missing (nothing was written; the caller deletes the object it stored).
  *
  * ```sql
- * insert into "message_attachments" ("message_id", "filename", "size_bytes", "mime_type", "url", "object_key", "created_at")
- *   select "id", ?, ?, ?, ?, ?, ? from "messages" where "id" = ? and "is_deleted" = 0;
+ * insert into "message_attachments" ("id", "message_id", "filename", "size_bytes", "mime_type", "url", "object_key", "created_at")
+ *   select (select max(coalesce(max("message_attachments"."id"), 0), ?) + 1 from "message_attachments") as "next_id", "id", ?, ?, ?, ?, ?, ?
+ *   from "messages" where "id" = ? and "is_deleted" = 0;
  * update "message_attachments" set "url" = ? || "id" where "object_key" = ?
  *   returning "id", "message_id", "filename", "size_bytes", "mime_type", "url", "created_at";   -- message_attachments_by_object_key
  * ```
@@ -42,11 +50,24 @@ export async function recordAttachment(waddle: WaddleDatabase, file: StoredFile)
   const [, updated] = await runBatch(waddle, [
     db
       .insertInto('message_attachments')
-      .columns(['message_id', 'filename', 'size_bytes', 'mime_type', 'url', 'object_key', 'created_at'])
+      .columns(['id', 'message_id', 'filename', 'size_bytes', 'mime_type', 'url', 'object_key', 'created_at'])
       .expression(
         db
           .selectFrom('messages')
           .select((eb) => [
+            eb
+              .selectFrom('message_attachments')
+              .select((inner) =>
+                inner(
+                  inner.fn<number>('max', [
+                    inner.fn.coalesce(inner.fn.max('message_attachments.id'), inner.lit(0)),
+                    inner.val(file.idFloor ?? 0),
+                  ]),
+                  '+',
+                  1,
+                ).as('next_id'),
+              )
+              .as('next_id'),
             'id',
             eb.val(file.filename).as('filename'),
             eb.val(file.sizeBytes).as('size_bytes'),
