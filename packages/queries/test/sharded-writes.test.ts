@@ -315,14 +315,19 @@ describe('writing to a waddle that grows through three shards', () => {
     for (let i = 21; i <= 40; i++) await post(i);
     await openShard(env.SHARD_3);
     for (let i = 41; i <= 50; i++) await post(i);
-    const inThread = (await getMessagePage(whole, { threadId: 1 }, { anchor: 'oldest', after: 100, viewerId: 5 })).messages.map((m) => m.id);
+    const inThread = (await getMessagePage(whole, { threadId: 1 }, { anchor: 'oldest', after: 100, viewerId: 5 })).messages.map(
+      (m) => m.id,
+    );
     expect(inThread.some((id) => id >= sharded.shards[2]!.firstMessageId)).toBe(true);
     expect(inThread.some((id) => id < sharded.shards[1]!.firstMessageId)).toBe(true);
     const channelIds = async (waddle: ShardedWaddle, channelId: number) =>
       (await getShardedMessagePage(waddle, { channelId }, { anchor: 'oldest', after: 100, viewerId: 5 })).messages.map((m) => m.id);
 
     // The newest shard refuses every batch: the primary and the second shard move, the third not.
-    const failing: D1DatabaseLike = { prepare: (query) => env.SHARD_3.prepare(query), batch: () => Promise.reject(new Error('shard unavailable')) };
+    const failing: D1DatabaseLike = {
+      prepare: (query) => env.SHARD_3.prepare(query),
+      batch: () => Promise.reject(new Error('shard unavailable')),
+    };
     const broken = shardedWaddle(sharded.primary, [
       sharded.shards[1]!,
       { firstMessageId: sharded.shards[2]!.firstMessageId, waddle: openWaddleDatabase(failing) },
@@ -342,7 +347,9 @@ describe('writing to a waddle that grows through three shards', () => {
       expect((await channelIds(sharded, 1)).filter((id) => inThread.includes(id))).toEqual([]);
       await expectSameState(`after move ${run}`);
       const options = { anchor: 'newest' as const, before: 100, viewerId: 5 };
-      expect(await getShardedMessagePage(sharded, { channelId: 3 }, options)).toEqual(await getMessagePage(whole, { channelId: 3 }, options));
+      expect(await getShardedMessagePage(sharded, { channelId: 3 }, options)).toEqual(
+        await getMessagePage(whole, { channelId: 3 }, options),
+      );
       expect(await getShardedMessagePage(sharded, { threadId: 1 }, options)).toEqual(await getMessagePage(whole, { threadId: 1 }, options));
       const { drift } = await findShardedActivityDrift(sharded, { limit: 1000 });
       expect(drift).toEqual([]);

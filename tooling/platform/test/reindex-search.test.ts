@@ -97,7 +97,12 @@ describe('waddle reindex-search', () => {
     await central0.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')").run();
     await setup.dispose();
     const own = await local.open([local.centralDatabaseId]);
-    await createWaddle(own.get(local.centralDatabaseId), local, { name: 'colony', displayName: 'Colony', ownerId: 1 }, { clock: clock.now });
+    await createWaddle(
+      own.get(local.centralDatabaseId),
+      local,
+      { name: 'colony', displayName: 'Colony', ownerId: 1 },
+      { clock: clock.now },
+    );
     await own.dispose();
 
     const opened = await local.open([local.centralDatabaseId, ...databases]);

@@ -86,7 +86,11 @@ async function moveInShard(shard: WaddleDatabase, threadId: number, channelId: n
   const was = shard.db.selectFrom('threads').select('channel_id').where('id', '=', threadId);
   const skeleton = sql`INSERT INTO channels (id, name, created_by) SELECT ${channelId}, ${`#${channelId}`}, 0
     WHERE EXISTS (SELECT 1 FROM threads WHERE id = ${threadId}) ON CONFLICT DO NOTHING`;
-  const move = shard.db.updateTable('threads').set({ channel_id: channelId }).where('id', '=', threadId).where('channel_id', '!=', channelId);
+  const move = shard.db
+    .updateTable('threads')
+    .set({ channel_id: channelId })
+    .where('id', '=', threadId)
+    .where('channel_id', '!=', channelId);
   for (let attempt = 1; attempt <= ATTEMPTS_PER_SHARD; attempt++) {
     try {
       const [before] = await runBatch(shard, [was, { compile: () => skeleton.compile(shard.db) }, move]);
