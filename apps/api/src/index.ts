@@ -4,6 +4,7 @@ import { createApiApp } from './api-app.ts';
 import { waddleConnectors } from './context/waddle-connectors.ts';
 import { exportArchiveDeletionCutoff, exportArchiveTtlHours } from './privacy/export-archive-expiry.ts';
 import { attachmentLimits } from './attachments/attachment-limits.ts';
+import { checkShardedDrift, SHARD_DRIFT_CRON } from './scheduled/check-sharded-drift.ts';
 import { deleteExpiredExportArchives } from './scheduled/delete-expired-export-archives.ts';
 import { deleteStaleUploads } from './scheduled/delete-stale-uploads.ts';
 import { resumePrivacyJobs } from './scheduled/resume-privacy-jobs.ts';
@@ -19,15 +20,23 @@ const EXPORTS_PER_PASS = { maxJobs: 1, stepQueries: 250 } as const;
  * their end, deletes expired export archives and removes uploads never attached after their grace
  * period. One pass stays under D1's 1,000 queries per invocation: at most 601 for the erasures (two
  * steps of 300 and the query finding them), 251 for the oldest running export (one step of 250),
- * 121 for the archives and 21 for the uploads (10 of them): 994.
+ * 121 for the archives and 21 for the uploads (10 of them): 994. The cron `SHARD_DRIFT_CRON` runs
+ * only the drift pass over sharded waddles (`checkShardedDrift`, at most 400 queries).
  */
 export default {
   fetch: app.fetch,
 
-  async scheduled(_controller, env) {
+  async scheduled(controller, env) {
     const central = retryWhenBusy(env.CENTRAL_DB);
     const now = systemClock();
     const connectors = waddleConnectors(env);
+    if (controller.cron === SHARD_DRIFT_CRON) {
+      const pass = await checkShardedDrift(central, connectors, now);
+      console.log(
+        `shard drift: ${pass.repaired} repaired, ${pass.completed.length} waddles checked through, ${pass.failed.length} failed, ${pass.queries} queries; next: waddle ${pass.cursor.waddleId} after ${pass.cursor.next.kind} ${pass.cursor.next.id}`,
+      );
+      return;
+    }
     try {
       const resumed = await resumePrivacyJobs(central, connectors, 'erasure', now, { attachments: env.ATTACHMENTS });
       for (const job of resumed)

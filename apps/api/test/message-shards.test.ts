@@ -5,10 +5,15 @@ import { Migrator } from '@waddle/migrator/migrator';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { openMessageShard, type ShardSwitchStep } from '@waddle/provisioning/open-message-shard';
 import { postMessage } from '@waddle/queries/messages/post-message';
+import { postShardedMessage } from '@waddle/queries/shards/post-sharded-message';
+import { findShardedActivityDrift } from '@waddle/queries/shards/sharded-activity-drift';
+import { shardedWaddle } from '@waddle/queries/shards/sharded-waddle';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/access/permissions.ts';
+import { waddleConnectors } from '../src/context/waddle-connectors.ts';
+import { checkShardedDrift } from '../src/scheduled/check-sharded-drift.ts';
 import {
   type ApiAnswer,
   ATTACHMENT,
@@ -443,6 +448,107 @@ describe('the API over message shards', () => {
     expect(answer.body.error.code).toBe('shard_switching');
     expect(answer.headers.get('retry-after')).toBe('1');
     expect(await snapshotOf([env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH])).toEqual(before);
+  });
+
+  it('moves a thread to another channel in the primary and every shard: the new channel pages each of its messages once, the old one none', async () => {
+    const thread = `threads/${THREAD.welcome}`;
+    const inThread = await pageThrough(TWIN, thread, 'newer', 100);
+    expect(new Set(inThread.map((id) => posted.find((m) => m.id === id)?.shard ?? 1))).toEqual(new Set([1, 2, 3]));
+    // Refused first, writing nothing: a member without MANAGE_THREADS, a voice channel, a channel out of sight.
+    const before = await snapshotOf([env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH]);
+    expect((await call('member', 'PATCH', `${SHARDED}/${thread}`, { channelId: CHANNEL.slow })).status).toBe(403);
+    expect((await call('moderator', 'PATCH', `${SHARDED}/${thread}`, { channelId: CHANNEL.lounge })).body.error.code).toBe(
+      'channel_type_refuses_messages',
+    );
+    expect((await call('moderator', 'PATCH', `${SHARDED}/${thread}`, { channelId: 99 })).status).toBe(404);
+    expect(await snapshotOf([env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH])).toEqual(before);
+
+    for (const waddle of [SHARDED, TWIN]) {
+      const moved = await call('moderator', 'PATCH', `${waddle}/${thread}`, { channelId: CHANNEL.slow });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      expect(moved.body.channelId).toBe(CHANNEL.slow);
+    }
+    const slow = await pageThrough(TWIN, `channels/${CHANNEL.slow}`, 'newer', 100);
+    expect(slow.filter((id) => inThread.includes(id))).toEqual(inThread);
+    for (const step of [1, 4]) {
+      expect(await pageThrough(SHARDED, `channels/${CHANNEL.slow}`, 'older', step)).toEqual(slow);
+      expect(await pageThrough(SHARDED, `channels/${CHANNEL.slow}`, 'newer', step)).toEqual(slow);
+    }
+    // #general of the sharded waddle also holds the late reply (posted there only): the twin's, and no message of the thread.
+    const general = await pageThrough(SHARDED, `channels/${CHANNEL.general}`, 'newer', 7);
+    const twinGeneral = await pageThrough(TWIN, `channels/${CHANNEL.general}`, 'newer', 100);
+    expect(general.filter((id) => inThread.includes(id))).toEqual([]);
+    expect(general.filter((id) => twinGeneral.includes(id))).toEqual(twinGeneral);
+    expect(await pageThrough(SHARDED, thread, 'older', 3)).toEqual(inThread);
+    // The primary's counters are the sum of the shards' shares (the drift check finds nothing), #slow's those of one database.
+    const sharded = shardedWaddle(
+      openWaddleDatabase(env.WADDLE_PRIVATE),
+      [env.WADDLE_THIRD, env.WADDLE_FOURTH].map((d1, i) => ({ firstMessageId: firstIds[i + 1]!, waddle: openWaddleDatabase(d1) })),
+    );
+    expect((await findShardedActivityDrift(sharded, { limit: 1000 })).drift.filter((d) => d.kind === 'channel')).toEqual([]);
+    const slowActivity = (database: D1DatabaseLike) =>
+      database.prepare('SELECT message_count, last_message_id FROM channels WHERE id = ?').bind(CHANNEL.slow).first();
+    expect(await slowActivity(env.WADDLE_PRIVATE)).toEqual(await slowActivity(env.WADDLE_FIFTH));
+    const slowUnreads = async (waddle: string) =>
+      (await call('member', 'GET', `${waddle}/unreads`)).body.channels.find((c: { channelId: number }) => c.channelId === CHANNEL.slow);
+    expect(await slowUnreads(SHARDED)).toEqual(await slowUnreads(TWIN));
+    // The same request again changes nothing.
+    const again = await snapshotOf([env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH]);
+    expect((await call('moderator', 'PATCH', `${SHARDED}/${thread}`, { channelId: CHANNEL.slow })).status).toBe(200);
+    expect(await snapshotOf([env.WADDLE_PRIVATE, env.WADDLE_THIRD, env.WADDLE_FOURTH])).toEqual(again);
+  });
+
+  it("repairs, by the cron's drift pass resuming from its cursor, the counters a post whose second step failed left behind", async () => {
+    const sharded = shardedWaddle(
+      openWaddleDatabase(env.WADDLE_PRIVATE),
+      [env.WADDLE_THIRD, env.WADDLE_FOURTH].map((d1, i) => ({ firstMessageId: firstIds[i + 1]!, waddle: openWaddleDatabase(d1) })),
+    );
+    const general = () =>
+      env.WADDLE_PRIVATE.prepare('SELECT message_count, last_message_id FROM channels WHERE id = ?')
+        .bind(CHANNEL.general)
+        .first<{ message_count: number; last_message_id: number }>();
+    const before = (await general())!;
+    // The primary refuses the second step: the message is in the newest shard, the counters lag.
+    const unreachable: D1DatabaseLike = {
+      prepare: (query) => env.WADDLE_PRIVATE.prepare(query),
+      batch: () => Promise.reject(new Error('primary unavailable')),
+    };
+    const broken = shardedWaddle(openWaddleDatabase(unreachable), sharded.shards.slice(1));
+    const lagging = await postShardedMessage(broken, {
+      channelId: CHANNEL.general,
+      authorId: USER.moderator,
+      content: 'counted late',
+      createdAt: clock.now(),
+    });
+    expect(lagging.activityRecorded).toBe(false);
+    expect(await general()).toEqual(before);
+
+    // A budget of one slice per pass: the first stops inside the waddle, and the next resume from the stored cursor.
+    const connectors = waddleConnectors(env as unknown as Env);
+    const first = await checkShardedDrift(env.CENTRAL_DB, connectors, clock.now(), { maxQueries: 8 });
+    expect(first.completed).toEqual([]);
+    expect(first.cursor).toEqual({ waddleId: WADDLE.private, next: { kind: 'channel', id: 0 } });
+    expect(first.queries).toBeLessThanOrEqual(8);
+    const stored = await env.CENTRAL_DB.prepare('SELECT waddle_id, next_kind, next_after_id FROM shard_drift_cursor').first();
+    expect(stored).toEqual({ waddle_id: WADDLE.private, next_kind: 'channel', next_after_id: 0 });
+    let repaired = first.repaired;
+    const passes = [first];
+    while (passes.at(-1)!.completed.length === 0) {
+      const pass = await checkShardedDrift(env.CENTRAL_DB, connectors, clock.now(), { maxQueries: 8 });
+      repaired += pass.repaired;
+      passes.push(pass);
+      expect(passes.length).toBeLessThan(20);
+    }
+    expect(passes.at(-1)!.completed).toEqual([WADDLE.private]);
+    expect(passes.flatMap((pass) => pass.failed)).toEqual([]);
+    expect(repaired).toBe(1);
+    expect(await general()).toEqual({ message_count: before.message_count + 1, last_message_id: lagging.id });
+    expect((await findShardedActivityDrift(sharded, { limit: 1000 })).drift.filter((d) => d.kind !== 'message')).toEqual([]);
+    // After the last sharded waddle the cursor starts again from the first; a whole lap now repairs nothing.
+    const lap = await checkShardedDrift(env.CENTRAL_DB, connectors, clock.now());
+    expect(lap.repaired).toBe(0);
+    expect(lap.completed).toEqual([WADDLE.private]);
+    expect(lap.cursor).toEqual({ waddleId: 0, next: { kind: 'thread', id: 0 } });
   });
 });
 

@@ -68,6 +68,13 @@ const expectedColumns: Record<string, string[]> = {
   /* added: raised size alerts */ size_alert_states: ['d1_database_id', 'level', 'reason', 'raised_at', 'size_bytes'],
   /* added: the monitor's walks over the registry */ monitor_cursors: ['name', 'after_database_id', 'updated_at'],
   /* added: every waddle a user ever joined */ user_waddles: ['user_id', 'waddle_id', 'first_joined_at'],
+  /* added: the API cron's drift pass over sharded waddles */ shard_drift_cursor: [
+    'id',
+    'waddle_id',
+    'next_kind',
+    'next_after_id',
+    'updated_at',
+  ],
   /* added: data exports and erasures */ privacy_jobs: [
     'id',
     'user_id',

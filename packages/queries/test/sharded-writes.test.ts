@@ -13,6 +13,7 @@ import { addReaction } from '../src/reactions/add-reaction.ts';
 import { continueMessageIds, lastHandedOutMessageId } from '../src/shards/continue-message-ids.ts';
 import { deleteShardedMessage } from '../src/shards/delete-sharded-message.ts';
 import { markShardedRead } from '../src/shards/mark-sharded-read.ts';
+import { moveShardedThread } from '../src/shards/move-sharded-thread.ts';
 import { postShardedMessage } from '../src/shards/post-sharded-message.ts';
 import { getShardedActiveThreads } from '../src/shards/sharded-active-threads.ts';
 import { fenceShard, ShardSealedError } from '../src/shards/shard-fence.ts';
@@ -22,6 +23,7 @@ import { findShardedActivityDrift, repairShardedActivityDrift } from '../src/sha
 import { shardedPinnedMessages } from '../src/shards/sharded-pinned-messages.ts';
 import { type ShardedWaddle, shardedWaddle, shardOf } from '../src/shards/sharded-waddle.ts';
 import { getActiveThreads } from '../src/threads/active-threads.ts';
+import { updateThread } from '../src/threads/update-thread.ts';
 import type { ActivityDrift } from '../src/threads/activity-drift.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import { openWaddleDatabase, type WaddleDatabase } from '../src/waddle-database.ts';
@@ -305,6 +307,59 @@ describe('writing to a waddle that grows through three shards', () => {
     expect(await repairShardedActivityDrift(sharded, drift)).toBe(1);
     await sameCounters();
     expect(await scanAll()).toEqual([]);
+  });
+
+  it('moves a thread to another channel in the primary and every shard, finishing on a second call after a shard failed, as one database does', async () => {
+    for (let i = 1; i <= 20; i++) await post(i);
+    await openShard(env.SHARD_2);
+    for (let i = 21; i <= 40; i++) await post(i);
+    await openShard(env.SHARD_3);
+    for (let i = 41; i <= 50; i++) await post(i);
+    const inThread = (await getMessagePage(whole, { threadId: 1 }, { anchor: 'oldest', after: 100, viewerId: 5 })).messages.map(
+      (m) => m.id,
+    );
+    expect(inThread.some((id) => id >= sharded.shards[2]!.firstMessageId)).toBe(true);
+    expect(inThread.some((id) => id < sharded.shards[1]!.firstMessageId)).toBe(true);
+    const channelIds = async (waddle: ShardedWaddle, channelId: number) =>
+      (await getShardedMessagePage(waddle, { channelId }, { anchor: 'oldest', after: 100, viewerId: 5 })).messages.map((m) => m.id);
+
+    // The newest shard refuses every batch: the primary and the second shard move, the third not.
+    const failing: D1DatabaseLike = {
+      prepare: (query) => env.SHARD_3.prepare(query),
+      batch: () => Promise.reject(new Error('shard unavailable')),
+    };
+    const broken = shardedWaddle(sharded.primary, [
+      sharded.shards[1]!,
+      { firstMessageId: sharded.shards[2]!.firstMessageId, waddle: openWaddleDatabase(failing) },
+    ]);
+    await updateThread(whole, 1, { channel_id: 3 });
+    const first = await moveShardedThread(broken, 1, { channel_id: 3 });
+    expect(first.thread).toMatchObject({ id: 1, channel_id: 3 });
+    expect(first.unmovedShards).toEqual([2]);
+    const stranded = inThread.filter((id) => id >= sharded.shards[2]!.firstMessageId);
+    expect(await channelIds(sharded, 3)).toEqual(inThread.filter((id) => !stranded.includes(id)));
+    expect((await channelIds(sharded, 1)).filter((id) => inThread.includes(id))).toEqual(stranded);
+
+    // The same move again completes it; once more changes nothing.
+    for (let run = 0; run < 2; run++) {
+      expect(await moveShardedThread(sharded, 1, { channel_id: 3 })).toMatchObject({ thread: { channel_id: 3 }, unmovedShards: [] });
+      expect(await channelIds(sharded, 3)).toEqual(inThread);
+      expect((await channelIds(sharded, 1)).filter((id) => inThread.includes(id))).toEqual([]);
+      await expectSameState(`after move ${run}`);
+      const options = { anchor: 'newest' as const, before: 100, viewerId: 5 };
+      expect(await getShardedMessagePage(sharded, { channelId: 3 }, options)).toEqual(
+        await getMessagePage(whole, { channelId: 3 }, options),
+      );
+      expect(await getShardedMessagePage(sharded, { threadId: 1 }, options)).toEqual(await getMessagePage(whole, { threadId: 1 }, options));
+      const { drift } = await findShardedActivityDrift(sharded, { limit: 1000 });
+      expect(drift).toEqual([]);
+    }
+    // The other thread, whose channel 2 has messages in every shard, moves as well.
+    expect(await moveShardedThread(sharded, 2, { channel_id: 3 })).toMatchObject({ unmovedShards: [] });
+    await updateThread(whole, 2, { channel_id: 3 });
+    await expectSameState('after moving thread 2');
+    // No such thread: nothing written anywhere.
+    expect(await moveShardedThread(sharded, 99, { channel_id: 1 })).toEqual({ thread: undefined, unmovedShards: [] });
   });
 
   it('refuses a post to a fenced shard whole, the primary or a later one, while its messages stay editable, deletable and reactable', async () => {

@@ -1,5 +1,9 @@
 import { centralMigrations } from '@waddle/central-schema/migrations';
+import { testClock } from '@waddle/clock/test-clock';
 import { Migrator } from '@waddle/migrator/migrator';
+import { createWaddle } from '@waddle/provisioning/create-waddle';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
+import { openMessageShard } from '@waddle/provisioning/open-message-shard';
 import { searchMessages } from '@waddle/queries/search/search-messages';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
@@ -64,7 +68,7 @@ describe('waddle reindex-search', () => {
         [3, 1],
         [3, 1],
       ]);
-      expect(io.lines.at(-1)).toBe('2 waddle databases, 4 index entries rewritten, 0 failed, on the local target');
+      expect(io.lines.at(-1)).toBe('2 waddle databases and message shards, 4 index entries rewritten, 0 failed, on the local target');
       expect(io.progressed).toEqual([
         '1/2 waddle one: 3 messages scanned, 2 rewritten\n',
         '2/2 waddle two: 3 messages scanned, 2 rewritten\n',
@@ -77,6 +81,82 @@ describe('waddle reindex-search', () => {
       expect(await found()).toEqual([
         [3, 1],
         [3, 1],
+      ]);
+    } finally {
+      await opened.dispose();
+    }
+  });
+
+  it('rewrites the index of every message shard of a waddle of three shards, with a line of progress per shard', async () => {
+    const clock = testClock();
+    const local = localTarget(temporaryStateDirectory());
+    const databases = ['local-waddle-colony', 'local-waddle-1-shard-2', 'local-waddle-1-shard-3'];
+    const setup = await local.open([local.centralDatabaseId]);
+    const central0 = setup.get(local.centralDatabaseId);
+    expect((await new Migrator({ database: central0, migrations: centralMigrations }).migrateToLatest()).error).toBeUndefined();
+    await central0.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')").run();
+    await setup.dispose();
+    const own = await local.open([local.centralDatabaseId]);
+    await createWaddle(
+      own.get(local.centralDatabaseId),
+      local,
+      { name: 'colony', displayName: 'Colony', ownerId: 1 },
+      { clock: clock.now },
+    );
+    await own.dispose();
+
+    const opened = await local.open([local.centralDatabaseId, ...databases]);
+    const shared: DatabaseTarget = {
+      ...local,
+      createDatabase: async (name) => `local-${name}`,
+      open: async () => ({ get: (id) => opened.get(id), dispose: async () => {} }),
+    };
+    const found = () =>
+      Promise.all(
+        databases.map(async (id) =>
+          (await searchMessages(openWaddleDatabase(opened.get(id)), { query: '🐧', visibleChannelIds: [1] })).hits.map((hit) => hit.id),
+        ),
+      );
+    try {
+      const central = opened.get(local.centralDatabaseId);
+      // Each shard's messages as the earlier version indexed them (the content itself); the next
+      // shard continues the ids, so shard 2 holds 4 to 6 and shard 3 holds 7 to 9.
+      for (const [i, id] of databases.entries()) {
+        if (i > 0) await openMessageShard(central, shared, 1, databases[i - 1]!, { clock: clock.now, holder: 'test' });
+        const d1 = opened.get(id);
+        const first = 3 * i + 1;
+        await d1.batch([
+          d1.prepare("INSERT INTO channels (id, name, created_by) VALUES (1, 'general', 1) ON CONFLICT DO NOTHING"),
+          d1
+            .prepare(
+              "INSERT INTO messages (id, channel_id, user_id, content, created_at) VALUES (?, 1, 1, 'penguin 🐧 parade', 1000), (?, 1, 1, 'no emoji here', 1001), (?, 1, 1, '🐧🐧', 1002)",
+            )
+            .bind(first, first + 1, first + 2),
+          d1.prepare('INSERT INTO messages_fts (rowid, body) SELECT id, content FROM messages'),
+        ]);
+      }
+      expect(await found()).toEqual([[], [], []]);
+
+      const io = capture();
+      expect(await reindexSearchCommand([], io, local)).toBe(0);
+      expect(await found()).toEqual([
+        [3, 1],
+        [6, 4],
+        [9, 7],
+      ]);
+      expect(io.lines.at(-1)).toBe('3 waddle databases and message shards, 6 index entries rewritten, 0 failed, on the local target');
+      expect(io.progressed).toEqual([
+        '1/3 waddle colony: 3 messages scanned, 2 rewritten\n',
+        '2/3 message_shard local-waddle-1-shard-2: 3 messages scanned, 2 rewritten\n',
+        '3/3 message_shard local-waddle-1-shard-3: 3 messages scanned, 2 rewritten\n',
+      ]);
+
+      // Run again (as after an interruption): the same entries, nothing lost.
+      expect(await reindexSearchCommand([], capture(), local)).toBe(0);
+      expect(await found()).toEqual([
+        [3, 1],
+        [6, 4],
+        [9, 7],
       ]);
     } finally {
       await opened.dispose();

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { moveShardedThread } from '@waddle/queries/shards/move-sharded-thread';
 import { getShardedActiveThreads } from '@waddle/queries/shards/sharded-active-threads';
 import { createThread as insertThread } from '@waddle/queries/threads/create-thread';
 import type { ThreadRow } from '@waddle/queries/threads/thread-row';
@@ -7,11 +8,11 @@ import { Permission } from '../access/permissions.ts';
 import { requirePostableChannel } from '../access/require-postable-channel.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { auditQuery } from '../audit/audit-log.ts';
-import { badRequest, conflict, notFound } from '../http/api-error.ts';
+import { ApiError, badRequest, conflict, notFound } from '../http/api-error.ts';
 import { BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http/responses.ts';
 import { routeGroup } from '../http/route-group.ts';
 import { AUTHENTICATED, AUTHENTICATED_WITH_BODY, NO_QUERY } from '../http/route-middleware.ts';
-import { pathId, patchOf, queryCount, singleLine } from '../http/schemas.ts';
+import { id, pathId, patchOf, queryCount, singleLine } from '../http/schemas.ts';
 
 /** The fields of a thread as the API returns it. */
 const threadFields = {
@@ -116,10 +117,18 @@ export const createThread = createRoute({
 
 /**
  * `PATCH /v1/waddles/{waddle}/threads/{thread}`: rename (its creator, or MANAGE_THREADS), lock or
- * unlock (MANAGE_THREADS; recorded in the audit log).
+ * unlock (MANAGE_THREADS; recorded in the audit log), or move to another channel of the waddle
+ * (`channelId`: MANAGE_THREADS in both channels, a channel the caller sees that takes threads;
+ * recorded in the audit log). The changes are one statement in the primary; a move then goes to
+ * every message shard holding the thread (`moveShardedThread`). When a shard cannot be reached,
+ * 503 `thread_move_incomplete` with `Retry-After: 1`: the thread is in its new channel in the
+ * primary, that shard's messages of it still page under the old one, and the same request again
+ * completes the move (idempotent).
  *
  * ```sql
- * UPDATE threads SET title = coalesce(?, title), is_locked = coalesce(?, is_locked) WHERE id = ? RETURNING *
+ * UPDATE threads SET title = coalesce(?, title), is_locked = coalesce(?, is_locked), channel_id = coalesce(?, channel_id)
+ * WHERE id = ? RETURNING *
+ * -- a move, in each later shard: see moveShardedThread
  * ```
  */
 export const updateThread = createRoute({
@@ -127,20 +136,37 @@ export const updateThread = createRoute({
   method: 'patch',
   path: '/v1/waddles/{waddle}/threads/{thread}',
   tags: ['threads'],
-  summary: 'Rename, lock or unlock a thread',
+  summary: 'Rename, lock, unlock or move a thread',
   middleware: AUTHENTICATED_WITH_BODY,
   request: {
     params: z.strictObject({ waddle: pathId, thread: pathId }),
     query: NO_QUERY,
-    body: { required: true, content: { 'application/json': { schema: patchOf({ title: singleLine(1, 200), locked: z.boolean() }) } } },
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: patchOf({
+            title: singleLine(1, 200),
+            locked: z.boolean(),
+            channelId: id.openapi({ description: 'Moves the thread, with its messages, to this channel' }),
+          }),
+        },
+      },
+    },
   },
   responses: {
     200: jsonAnswer(threadBody, 'The thread as changed'),
-    ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS, 409], { 409: TITLE_TAKEN }),
+    ...errorAnswers([...IN_WADDLE_ERRORS, ...BODY_ERRORS, 409], {
+      400: 'Invalid input, or a target channel that takes no threads (`channel_type_refuses_messages`, `threads_disabled`)',
+      403: 'Banned, lacking MANAGE_THREADS (in both channels for a move), or an archived target channel (`channel_archived`)',
+      404: 'No such waddle or thread, or a target channel that does not exist or the caller cannot see',
+      409: TITLE_TAKEN,
+      503: 'A database cannot be reached (`waddle_unavailable`), or a message shard did not take the move (`thread_move_incomplete`, `Retry-After: 1`: the thread moved in the primary; send the same request again)',
+    }),
   },
 });
 
-/** The thread routes: listing by activity, starting, renaming and locking. */
+/** The thread routes: listing by activity, starting, renaming, locking and moving. */
 export const threads = routeGroup()
   .openapi(listThreads, async (c) => {
     const params = c.req.valid('param');
@@ -179,20 +205,39 @@ export const threads = routeGroup()
     if (body.locked !== undefined) access.require(Permission.MANAGE_THREADS, 'locking a thread');
     if (body.title !== undefined && thread.created_by !== context.caller.id)
       access.require(Permission.MANAGE_THREADS, "renaming another member's thread");
+    // A move already done in the primary is sent again: the repeat of a 503 completes the shards.
+    const moveTo = body.channelId;
+    if (moveTo !== undefined) {
+      access.require(Permission.MANAGE_THREADS, 'moving a thread');
+      const target = await openWaddle(context, params.waddle, { channelId: moveTo });
+      target.access.require(Permission.MANAGE_THREADS, 'moving a thread into a channel');
+      requirePostableChannel(target.access, target.channel, 'starting a thread');
+      if (target.channel.thread_mode === 'disabled') throw badRequest('threads_disabled', 'the target channel has no threads');
+    }
+    const changes = { title: body.title, is_locked: body.locked === undefined ? null : body.locked ? 1 : 0 } as const;
     try {
-      const updated = await storeThread(access.database, thread.id, {
-        title: body.title,
-        is_locked: body.locked === undefined ? null : body.locked ? 1 : 0,
-      });
+      const moved =
+        moveTo === undefined ? undefined : await moveShardedThread(access.sharded, thread.id, { ...changes, channel_id: moveTo });
+      const updated = moved ? moved.thread : await storeThread(access.database, thread.id, changes);
       // Deleted meanwhile by another request: as if it had not been found.
       if (!updated) throw notFound('thread');
-      if (body.locked !== undefined) {
+      const resourceId = `${access.waddle.id}:${thread.id}`;
+      if (body.locked !== undefined)
+        await auditQuery(context, { action: body.locked ? 'thread.lock' : 'thread.unlock', resourceType: 'thread', resourceId }).execute();
+      if (moveTo !== undefined && moveTo !== thread.channel_id)
         await auditQuery(context, {
-          action: body.locked ? 'thread.lock' : 'thread.unlock',
+          action: 'thread.move',
           resourceType: 'thread',
-          resourceId: `${access.waddle.id}:${thread.id}`,
+          resourceId,
+          metadata: { fromChannelId: thread.channel_id, toChannelId: moveTo },
         }).execute();
-      }
+      if (moved && moved.unmovedShards.length > 0)
+        throw new ApiError(
+          503,
+          'thread_move_incomplete',
+          'the thread moved, but a message shard did not take the move yet; send the same request again',
+          { 'Retry-After': '1' },
+        );
       return c.json(threadJson(updated), 200);
     } catch (error) {
       if (titleTaken(error)) throw conflict('thread_exists', 'a thread with this title exists in the channel');

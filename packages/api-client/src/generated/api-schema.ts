@@ -590,7 +590,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename, lock or unlock a thread */
+        /** Rename, lock, unlock or move a thread */
         patch: operations["updateThread"];
         trace?: never;
     };
@@ -5278,6 +5278,8 @@ export interface operations {
                 "application/json": {
                     title?: string;
                     locked?: boolean;
+                    /** @description Moves the thread, with its messages, to this channel */
+                    channelId?: number;
                 };
             };
         };
@@ -5302,7 +5304,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (path, query, body, or an `X-Waddle-Bookmark` this API did not sign); nothing was written */
+            /** @description Invalid input, or a target channel that takes no threads (`channel_type_refuses_messages`, `threads_disabled`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5320,7 +5322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Banned from the platform (`banned`), or lacking a permission for something the caller can see */
+            /** @description Banned, lacking MANAGE_THREADS (in both channels for a move), or an archived target channel (`channel_archived`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5329,7 +5331,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Does not exist, or the caller may not see it (the two answers are the same) */
+            /** @description No such waddle or thread, or a target channel that does not exist or the caller cannot see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5374,7 +5376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A database or the identity provider's keys cannot be reached right now (`Retry-After` when known); a waddle's database whose binding slice is down or not configured here: `waddle_unavailable` */
+            /** @description A database cannot be reached (`waddle_unavailable`), or a message shard did not take the move (`thread_move_incomplete`, `Retry-After: 1`: the thread moved in the primary; send the same request again) */
             503: {
                 headers: {
                     [name: string]: unknown;

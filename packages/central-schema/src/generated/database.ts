@@ -133,6 +133,14 @@ export interface PrivacyJobs {
   user_id: number;
 }
 
+export interface ShardDriftCursor {
+  id: Generated<number>;
+  next_after_id: number;
+  next_kind: "thread" | "channel" | "message";
+  updated_at: number;
+  waddle_id: number;
+}
+
 export interface SizeAlertStates {
   d1_database_id: string;
   level: "warning" | "critical";
@@ -224,6 +232,7 @@ export interface DB {
   monitored_databases: MonitoredDatabases;
   privacy_job_parts: PrivacyJobParts;
   privacy_jobs: PrivacyJobs;
+  shard_drift_cursor: ShardDriftCursor;
   size_alert_states: SizeAlertStates;
   size_samples: SizeSamples;
   user_settings: UserSettings;

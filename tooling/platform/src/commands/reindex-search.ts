@@ -15,7 +15,8 @@ export const REINDEX_SEARCH_COMMAND_LINE = {
   command: 'waddle reindex-search',
   description: [
     'Rewrites the search-index entries of messages that hold emoji in every waddle database of the',
-    'registry, so messages indexed before emoji became searchable are found by them (run once after',
+    'registry and every message shard of a waddle (sealed or active; an opening one has no messages',
+    'yet), so messages indexed before emoji became searchable are found by them (run once after',
     'upgrading; running it again changes nothing). Works in slices of 500 messages by id, a line of',
     'progress per slice; exit code 1 when a database failed (run it again: it is idempotent).',
   ].join('\n'),
@@ -32,10 +33,26 @@ interface ReindexOutcome {
 }
 
 /**
+ * Whether `reindex-search` rewrites a database's index: a waddle's primary, and a message shard
+ * that serves messages (`active` or `sealed`). An `opening` shard holds no message yet and may
+ * not be migrated; the switch that completes it hands it no old-style entry.
+ */
+function holdsSearchIndex(row: DatabaseDirectoryRow): boolean {
+  return row.role === 'waddle' || (row.role === 'message_shard' && row.message_state !== 'opening');
+}
+
+/**
  * `waddle reindex-search [--target local|remote]`: runs `reindexEmojiMessages` over every waddle
- * database of the directory of databases to its end, one database after another, then prints a table (database,
- * messages scanned, entries rewritten, error). Exit code 1 when any database failed, 2 for bad
- * arguments. Each slice is idempotent, so a rerun after a failure simply does the work again.
+ * database of the directory of databases and every serving message shard (docs/message-shards.md:
+ * each shard holds the index of its own messages) to its end, one database after another, then
+ * prints a table (database, messages scanned, entries rewritten, error). Exit code 1 when any
+ * database failed, 2 for bad arguments. Each slice is idempotent, so a rerun after a failure (or
+ * an interruption) simply does the work again and finishes it.
+ *
+ * ```sql
+ * SELECT d.*, w.id AS waddle_id, w.name AS waddle_name FROM databases d LEFT JOIN waddles w ON w.primary_database_id = d.id
+ * WHERE d.id > ? ORDER BY d.id LIMIT ?;   -- once per page; kept: role 'waddle', or 'message_shard' not 'opening'
+ * ```
  */
 export async function reindexSearchCommand(argv: readonly string[], io: CommandIo = consoleIo, target?: DatabaseTarget): Promise<number> {
   const parsed = parseCommandLine(REINDEX_SEARCH_COMMAND_LINE, argv, io);
@@ -44,7 +61,7 @@ export async function reindexSearchCommand(argv: readonly string[], io: CommandI
   const central = await chosen.open([chosen.centralDatabaseId]);
   let registry: DatabaseDirectoryRow[];
   try {
-    registry = await listAllDatabases(central.get(chosen.centralDatabaseId), { role: 'waddle' });
+    registry = (await listAllDatabases(central.get(chosen.centralDatabaseId))).filter(holdsSearchIndex);
   } finally {
     await central.dispose();
   }
@@ -85,7 +102,7 @@ export async function reindexSearchCommand(argv: readonly string[], io: CommandI
   );
   const failed = outcomes.filter((o) => o.error !== undefined);
   io.out(
-    `${outcomes.length} waddle databases, ${outcomes.reduce((sum, o) => sum + o.reindexed, 0)} index entries rewritten, ${failed.length} failed, on the ${chosen.name} target`,
+    `${outcomes.length} waddle databases and message shards, ${outcomes.reduce((sum, o) => sum + o.reindexed, 0)} index entries rewritten, ${failed.length} failed, on the ${chosen.name} target`,
   );
   return failed.length > 0 ? 1 : 0;
 }
