@@ -37,11 +37,12 @@ const LEASE_TTL_MS = 120_000;
  * empty is reported as missing and left alone, never re-created from scratch.
  *
  * On a target with a way to the binding slices (`target.sliceDispatcher`), every database the
- * directory places in a slice is migrated by that slice's bounded migrate job, one job per slice
- * (`migrateInSlice`: the statements run next to the data, none over REST; the job applies the
- * migrations the slice was uploaded with), and only the others are opened through the target; a
- * dry run reads each status through its slice. Slices and directly opened databases share the
- * `concurrency`.
+ * directory places in a slice is migrated by that slice's bounded migrate job (`migrateInSlice`:
+ * the statements run next to the data, none over REST; the job applies the migrations the slice
+ * was uploaded with), one job per slice, or, with fewer slices than `concurrency`, each slice's
+ * databases split among `ceil(concurrency / slices)` jobs so that every worker has one; only the
+ * other databases are opened through the target, and a dry run reads each status through its
+ * slice. Slice jobs and directly opened databases share the `concurrency`.
  *
  * ```sql
  * SELECT d.*, w.id AS waddle_id, w.name AS waddle_name FROM databases d LEFT JOIN waddles w ON w.primary_database_id = d.id
@@ -91,10 +92,14 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
       // data), but a dry run reads each status through the slice, since the job has no dry run.
       const tasks = direct.map((row) => migrateDirectly(row, databases.get(row.d1_database_id)));
       if (dispatcher) {
-        for (const [slice, rows] of bySlice(inSlices)) {
+        const slices = bySlice(inSlices);
+        // Fewer slices than `concurrency` would leave workers idle: a slice's databases are then
+        // split among several jobs (each its own invocation of the slice, with its own budget).
+        const jobsPerSlice = Math.max(1, Math.ceil((options.concurrency ?? 8) / Math.max(1, slices.size)));
+        for (const [slice, rows] of slices) {
           if (options.dryRun)
             tasks.push(...rows.map((row) => migrateDirectly(row, sliceD1Database(dispatcher, { slice, database: row.d1_database_id }))));
-          else tasks.push(() => migrateInSlice(dispatcher, slice, rows, waddle));
+          else for (const part of inParts(rows, jobsPerSlice)) tasks.push(() => migrateInSlice(dispatcher, slice, part, waddle));
         }
       }
       const versions = new VersionRecorder(centralDatabase, clock);
@@ -128,6 +133,12 @@ export async function migrateAll(options: FanOutOptions): Promise<FanOutReport> 
   } finally {
     await opened.dispose();
   }
+}
+
+/** `rows` in at most `parts` runs of consecutive rows, of equal length but the last. */
+function inParts<T>(rows: readonly T[], parts: number): T[][] {
+  const size = Math.ceil(rows.length / parts);
+  return Array.from({ length: Math.ceil(rows.length / size) }, (_, part) => rows.slice(part * size, (part + 1) * size));
 }
 
 /** The directory rows of databases in slices, by slice, in the order the slices first appear. */

@@ -1,9 +1,13 @@
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
+import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
 import { type BenchCase, type BenchParameters, benchCase, warmUpCalls } from './bench-cases.ts';
+import { type SliceHopTiming, timeSliceHop } from './slice-hop.ts';
 import { warmUp } from './warm-up.ts';
 
 interface Env {
   DB: D1Database;
+  /** The slice that binds the same database, beside this Worker in workerd (a service binding, as the local API reaches its slices). */
+  SLICE: Fetcher;
 }
 
 /** What the command asks the Worker: cases timed together, `calls` each, in alternation. */
@@ -18,6 +22,17 @@ export interface BenchAnswer {
   readonly totalMs: Partial<Record<BenchCase, number>>;
 }
 
+/** What `POST /slice-hop` asks: the page timed through the binding and through the slice, `blocks` blocks each. */
+export interface SliceHopRequest {
+  readonly blocks: number;
+  readonly parameters: BenchParameters;
+  /** The slice's name and the D1 id it binds the database under. */
+  readonly slice: string;
+  readonly database: string;
+}
+
+export type SliceHopAnswer = SliceHopTiming;
+
 /**
  * The Worker that times the cases inside workerd, against the D1 binding: what a Worker would
  * wait. Each case is first warmed up ({@link warmUpCalls}), then the cases of one request are called in turn, one call
@@ -25,9 +40,17 @@ export interface BenchAnswer {
  * all of them alike. The clock of workerd advances only across I/O and in whole milliseconds: each
  * call is timed from the end of the previous one's I/O to the end of its own, so the times of all
  * calls add up to the whole run and the rounding evens out over many calls.
+ *
+ * `POST /slice-hop` times the newest page through `DB` and through the slice behind `SLICE`
+ * (`timeSliceHop`): `fleet.slice_hop_ms`.
  */
 export default {
   async fetch(request, env) {
+    if (new URL(request.url).pathname === '/slice-hop') {
+      const { blocks, parameters, slice, database } = (await request.json()) as SliceHopRequest;
+      const throughSlice = openWaddleDatabase(sliceD1Database({ get: () => env.SLICE }, { slice, database }));
+      return Response.json((await timeSliceHop(openWaddleDatabase(env.DB), throughSlice, parameters, blocks)) satisfies SliceHopAnswer);
+    }
     const { names, calls, parameters } = (await request.json()) as BenchRequest;
     const waddle = openWaddleDatabase(env.DB);
     const cases = names.map((name) => ({ name, call: benchCase(name, waddle, parameters), totalMs: 0 }));

@@ -31,6 +31,8 @@ import { MENTION_CASES } from './mention-cases.ts';
 import { mentionBudgetLines, mentionBudgets, MENTION_BUDGET_ROUND_TRIPS } from './mention-budgets.ts';
 import { measureApiLoad } from './api-load.ts';
 import { timeMigrateFanOut } from './migrate-fanout.ts';
+import { measureProvisioningRestCalls } from './provisioning-rest-calls.ts';
+import { SLICE_HOP_BLOCK } from './slice-hop.ts';
 import { storageReport } from './storage-report.ts';
 import { buildSyntheticWaddle, DEFAULT_SHAPE } from './synthetic-waddle.ts';
 import { measureMessageShards } from './message-shards-bench.ts';
@@ -43,9 +45,14 @@ const COMMAND_LINE = {
     'side: through local D1 inside workerd (what a Worker waits; mean over --calls sequential calls) and',
     'the same code in-process on node:sqlite (median), each case warmed up first, the page and the bare',
     'read of its rows timed in alternation. Besides the library: migrate_fanout (one migration over',
-    '1,000 local waddle databases), api_load (the api Worker under wrangler dev on loopback, listing and',
-    'posting), privacy_scale (export then erasure of a user with 300,000 messages across 100 waddles) and',
-    'message_shards (the same messages split over 3 message shards by id ranges: pages, search, a switch).',
+    '1,000 local waddle databases in 4 binding slices of the local API, each migrated by its slice, and',
+    'bound directly for comparison), api_load (the api Worker under wrangler dev on loopback reaching the',
+    'waddle through its slice, listing and posting), privacy_scale (export then erasure of a user with',
+    '300,000 messages across 100 waddles), message_shards (the same messages split over 3 message shards by',
+    'id ranges: pages, search, a switch), slice_hop (the newest page through a slice minus through the',
+    'binding, fleet.slice_hop_ms, budget 0.5 ms) and provisioning_rest (20 waddles created into slices:',
+    'fleet.rest_calls_per_waddle_provisioned). fleet.rest_calls_data_path counts the REST query calls of',
+    'api_load and migrate_fanout; the run fails unless it is 0.',
     'Prints a Markdown table, and with --json writes the figures as JSON.',
   ].join('\n'),
   options: {
@@ -57,6 +64,15 @@ const COMMAND_LINE = {
     cases: { type: 'string', value: 'LIST', description: 'run only these cases (comma-separated) and print their timings, not the table' },
   },
 } satisfies CommandLine;
+
+/** The cases beside the library's, each measured on its own. */
+const STANDALONE_CASES = ['migrate_fanout', 'api_load', 'privacy_scale', 'message_shards', 'slice_hop', 'provisioning_rest'];
+/** Waddles provisioned for `fleet.rest_calls_per_waddle_provisioned`. */
+const PROVISIONED_WADDLES = 20;
+/** `fleet.slice_hop_ms`'s budget: what a slice may add to a page read. */
+const SLICE_HOP_BUDGET_MS = 0.5;
+/** `migrate.fanout_1000_s`'s budget. */
+const FANOUT_BUDGET_S = 60;
 
 const parsed = parseCommandLine(COMMAND_LINE, process.argv.slice(2));
 if ('exitCode' in parsed) process.exit(parsed.exitCode);
@@ -92,16 +108,14 @@ const asked = args.cases?.split(',');
 // The mention and follow budgets are round trips of the same run: time the round trip with them.
 const only = asked?.some((name) => (MENTION_CASES as readonly string[]).includes(name)) ? [...new Set([...asked, 'roundtrip'])] : asked;
 if (only) {
-  const unknown = only.filter(
-    (name) =>
-      !['migrate_fanout', 'api_load', 'privacy_scale', 'message_shards'].includes(name) &&
-      ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase),
-  );
+  const unknown = only.filter((name) => !STANDALONE_CASES.includes(name) && ![...READ_CASES, ...WRITE_CASES].includes(name as BenchCase));
   if (unknown.length > 0) process.exit(usageError(COMMAND_LINE, `unknown cases: ${unknown.join(', ')}`));
 }
 /** Sequential calls timed for a case: `--calls`, but only a few of the index rewrite. */
 const callsOf = (name: BenchCase) => (name === 'erasure_optimize' ? Math.min(calls, ERASURE_CALLS) : calls);
 const selected = <T extends BenchCase>(names: readonly T[]) => names.filter((name) => !only || only.includes(name));
+/** Timed blocks per path of `fleet.slice_hop_ms`: as many calls as `--calls`, at least 5 blocks. */
+const sliceHopBlocks = Math.max(5, Math.round(calls / SLICE_HOP_BLOCK));
 
 const pristine = new DatabaseSync(source);
 const parameters = benchParameters(pristine);
@@ -135,7 +149,17 @@ const pageFloor = (anchor: 'newest' | number) => {
   return medianMs(() => statement.all(...(values as never[])), 2000);
 };
 if (only?.includes('migrate_fanout')) {
-  log(`  migrate.fanout_1000_s: ${(await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log)).toFixed(1)} s`);
+  const fanOut = await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log);
+  log(`  migrate.fanout_1000_s (through ${fanOut.slices} slices): ${fanOut.seconds.toFixed(1)} s`);
+  log(`  fleet.rest_calls_data_path (migrate_fanout): ${fanOut.restQueryCalls}`);
+  const direct = await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log, 'bindings');
+  log(`  migrate.fanout_1000_direct_s: ${direct.seconds.toFixed(1)} s`);
+  if (fanOut.restQueryCalls !== 0) fail(`fleet.rest_calls_data_path: the fan-out made ${fanOut.restQueryCalls} REST query calls`);
+}
+if (only?.includes('provisioning_rest')) {
+  log(`${PROVISIONED_WADDLES} waddles provisioned into slices of the local API`);
+  const provisioned = await measureProvisioningRestCalls(join(dataDirectory, 'provisioning-state'), PROVISIONED_WADDLES);
+  log(`  fleet.rest_calls_per_waddle_provisioned: ${provisioned.controlPlanePerWaddle} (${JSON.stringify(provisioned)})`);
 }
 if (only?.includes('privacy_scale')) {
   log('export and erasure of one user across 100 waddles (node:sqlite, API-sized steps)');
@@ -143,8 +167,10 @@ if (only?.includes('privacy_scale')) {
   log(`  ${JSON.stringify(scale)}`);
 }
 if (only?.includes('api_load')) {
-  log('api under load (wrangler dev on loopback)');
-  await measureApiLoad(join(dataDirectory, 'api-load'), log);
+  log('api under load (wrangler dev on loopback, the waddle in a slice of the local API)');
+  const { restQueryCalls } = await measureApiLoad(join(dataDirectory, 'api-load'), log);
+  log(`  fleet.rest_calls_data_path (api_load): ${restQueryCalls}`);
+  if (restQueryCalls !== 0) fail(`fleet.rest_calls_data_path: the api made ${restQueryCalls} REST query calls`);
 }
 if (only?.includes('message_shards')) {
   log('the same messages over 3 message shards (local D1)');
@@ -164,6 +190,12 @@ if (only) {
       }
     }
     for (const line of mentionBudgetLines(mentionBudgets(timed))) log(`  ${line}`);
+    if (only.includes('slice_hop')) {
+      const hop = await runner.sliceHop(sliceHopBlocks, parameters);
+      log(
+        `  fleet.slice_hop_ms: ${(hop.sliceMs - hop.directMs).toFixed(3)} ms (page through the slice ${hop.sliceMs.toFixed(3)}, through the binding ${hop.directMs.toFixed(3)}; medians of ${SLICE_HOP_BLOCK}-call blocks)`,
+      );
+    }
   } finally {
     await runner.dispose();
   }
@@ -178,6 +210,7 @@ local.close();
 log(`local D1 in workerd: mean of ${calls} sequential calls per case`);
 const runner = await startD1BenchRunner(join(dataDirectory, 'd1-state'), (path) => copyFileSync(source, path));
 const d1: Partial<Record<BenchCase, number>> = {};
+let hop: Awaited<ReturnType<typeof runner.sliceHop>>;
 try {
   for (const group of timingGroups([...selected(READ_CASES), ...selected(WRITE_CASES)])) {
     const means = await runner.means(group, callsOf(group[0]!), parameters);
@@ -186,20 +219,31 @@ try {
       log(`  ${name}: ${d1[name].toFixed(3)} ms`);
     }
   }
+  log(`the newest page through a slice and through the binding, ${sliceHopBlocks} blocks of ${SLICE_HOP_BLOCK} calls each`);
+  hop = await runner.sliceHop(sliceHopBlocks, parameters);
+  log(`  slice ${hop.sliceMs.toFixed(3)} ms, binding ${hop.directMs.toFixed(3)} ms`);
 } finally {
   await runner.dispose();
 }
 
-log('migrate fan-out over 1,000 local waddle databases');
-const fanOutSeconds = await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log);
-log(`  ${fanOutSeconds.toFixed(1)} s`);
+log('migrate fan-out over 1,000 local waddle databases, through their slices');
+const fanOut = await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log);
+log(`  ${fanOut.seconds.toFixed(1)} s, ${fanOut.restQueryCalls} REST query calls`);
+log('the same, every database bound to the fan-out Worker');
+const fanOutDirect = await timeMigrateFanOut(join(dataDirectory, 'fanout-state'), 1000, log, 'bindings');
+log(`  ${fanOutDirect.seconds.toFixed(1)} s`);
+
+log(`${PROVISIONED_WADDLES} waddles provisioned into slices of the local API`);
+const provisioned = await measureProvisioningRestCalls(join(dataDirectory, 'provisioning-state'), PROVISIONED_WADDLES);
+log(`  ${JSON.stringify(provisioned)}`);
 
 log('export and erasure of one user across 100 waddles (node:sqlite, API-sized steps)');
 const privacy = await measurePrivacyScale(PRIVACY_WADDLES, PRIVACY_MESSAGES_PER_WADDLE, log);
 if (privacy.archivedMessages !== privacy.messages || privacy.contentLeft !== 0) fail(`privacy_scale: ${JSON.stringify(privacy)}`);
 
-log('api under load (wrangler dev on loopback)');
+log('api under load (wrangler dev on loopback, the waddle in a slice of the local API)');
 const load = await measureApiLoad(join(dataDirectory, 'api-load'), log);
+const restCallsDataPath = load.restQueryCalls + fanOut.restQueryCalls;
 
 log('the same messages over 3 message shards (local D1)');
 const shards = await measureMessageShards(source, dataDirectory, calls, log);
@@ -244,7 +288,9 @@ const results = {
   'kysely.page_overhead': r(d1.kysely_page! / d1.raw_page!, 2),
   'erasure.optimize_ms': Math.round(d1.erasure_optimize!),
   ...shardResults(shards, { messages, optimizeMs: d1.erasure_optimize! }, storage.bytesPerMessage),
-  'migrate.fanout_1000_s': r(fanOutSeconds, 1),
+  'migrate.fanout_1000_s': r(fanOut.seconds, 1),
+  'migrate.fanout_1000_direct_s': r(fanOutDirect.seconds, 1),
+  'migrate.fanout_slices': fanOut.slices,
   'privacy.export_steps': privacy.exportSteps,
   'privacy.erasure_steps': privacy.erasureSteps,
   'privacy.max_queries_per_step': privacy.maxQueriesPerStep,
@@ -257,6 +303,12 @@ const results = {
   'api.post_rps': Math.round(load.post.requestsPerSecond),
   'api.post_p99_ms': r(load.post.p99Ms, 1),
   'api.errors': load.list.errors + load.post.errors,
+  'fleet.rest_calls_data_path': restCallsDataPath,
+  'fleet.rest_calls_per_waddle_provisioned': r(provisioned.controlPlanePerWaddle, 2),
+  'fleet.rest_query_calls_provisioning': provisioned.queryCalls,
+  'fleet.slice_hop_ms': r(hop.sliceMs - hop.directMs),
+  'fleet.page_through_slice_ms': r(hop.sliceMs),
+  'fleet.page_through_binding_ms': r(hop.directMs),
   in_process_median_ms: Object.fromEntries(Object.entries(inProcess).map(([k, v]) => [k, r(v)])),
   d1_mean_ms: Object.fromEntries(Object.entries(d1).map(([k, v]) => [k, r(v)])),
 };
@@ -266,6 +318,7 @@ if (args.json) {
   writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${args.json}`);
 }
+if (restCallsDataPath !== 0) fail(`fleet.rest_calls_data_path: the data path made ${restCallsDataPath} REST query calls`);
 
 function benchParameters(db: DatabaseSync): BenchParameters {
   const { count } = db.prepare('SELECT count(*) AS count FROM messages WHERE channel_id = 1').get() as { count: number };
@@ -367,7 +420,16 @@ function markdownTable(result: typeof results): string {
       '',
     ],
     ...shardTableRows(result),
-    ['migrate.fanout_1000_s (one migration, 1,000 databases, concurrency 8)', String(result['migrate.fanout_1000_s']), ''],
+    [
+      `migrate.fanout_1000_s (one migration, 1,000 databases through their ${result['migrate.fanout_slices']} slices, concurrency 8; budget ${FANOUT_BUDGET_S} s)`,
+      `${result['migrate.fanout_1000_s']}${result['migrate.fanout_1000_s'] <= FANOUT_BUDGET_S ? '' : ' **over budget**'}`,
+      '',
+    ],
+    [
+      'migrate.fanout_1000_direct_s (the same, every database bound to the fan-out Worker)',
+      String(result['migrate.fanout_1000_direct_s']),
+      '',
+    ],
     [
       `privacy.export_steps / erasure_steps (one user, ${(PRIVACY_WADDLES * PRIVACY_MESSAGES_PER_WADDLE).toLocaleString('en')} messages in ${PRIVACY_WADDLES} waddles)`,
       '',
@@ -391,6 +453,21 @@ function markdownTable(result: typeof results): string {
       '',
     ],
     ['api.errors (non-2xx answers or failed requests)', String(result['api.errors']), ''],
+    [
+      'fleet.rest_calls_data_path (REST query/batch calls during api_load and migrate_fanout; must be 0)',
+      String(result['fleet.rest_calls_data_path']),
+      '',
+    ],
+    [
+      `fleet.rest_calls_per_waddle_provisioned (control plane, ${provisioned.waddles} waddles into slices; REST query calls: ${result['fleet.rest_query_calls_provisioning']})`,
+      String(result['fleet.rest_calls_per_waddle_provisioned']),
+      '',
+    ],
+    [
+      `fleet.slice_hop_ms (newest page through a slice minus through the binding: ${fmt(result['fleet.page_through_slice_ms'])} − ${fmt(result['fleet.page_through_binding_ms'])}; budget ${SLICE_HOP_BUDGET_MS})`,
+      `${fmt(result['fleet.slice_hop_ms'])}${result['fleet.slice_hop_ms'] <= SLICE_HOP_BUDGET_MS ? '' : ' **over budget**'}`,
+      '',
+    ],
   ];
   const machine = `${result.machine.cores} cores (${result.machine.cpu}), ${result.machine.memory_gib} GiB, Node ${result.machine.node}`;
   return [
