@@ -1,7 +1,7 @@
 import type { DB } from '@waddle/waddle-schema/database';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
-import { requireCap, unreadMentionCount } from '../mentions/unread-mention-counts.ts';
+import { requireCap, threadUnreadMentionCount } from '../mentions/unread-mention-counts.ts';
 import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 
@@ -45,7 +45,7 @@ export const threadReadMarker = sql<number>`max(coalesce(f.last_read_message_id,
  *   coalesce(f.following, 0) AS following, coalesce(f.muted, 0) AS muted, <marker> AS last_read,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.thread_id = t.id AND m.id > <marker>
  *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread,
- *   (SELECT count(*) FROM (<mentionsReaching in thread t.id after <marker>> ORDER BY message_id LIMIT ?)) AS mentions
+ *   CASE WHEN coalesce(f.muted, 0) = 1 THEN 0 ELSE (<threadUnreadMentionCount in thread t.id after <marker>, LIMIT ?>) END AS mentions
  * FROM threads AS t
  * LEFT JOIN thread_follows AS f ON f.user_id = ? AND f.thread_id = t.id
  * LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = t.channel_id
@@ -73,7 +73,7 @@ export function threadUnreadsQuery(db: Kysely<DB>, userId: number, cap: number) 
         .select((inner) => inner.fn.countAll<number>().as('n'))
         .$asScalar()
         .as('unread'),
-      unreadMentionCount(db, userId, { threadId: sql<number>`t.id` }, threadReadMarker, cap).as('mentions'),
+      threadUnreadMentionCount(db, userId, sql<number>`t.id`, threadReadMarker, cap, sql<SqlBool>`coalesce(f.muted, 0) = 1`).as('mentions'),
     ]);
 }
 
