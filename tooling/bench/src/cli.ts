@@ -51,7 +51,11 @@ const COMMAND_LINE = {
     json: { type: 'string', value: 'FILE', description: 'also write the figures as JSON to FILE' },
     rebuild: { type: 'boolean', description: 'build the synthetic waddle again instead of reusing it' },
     'build-only': { type: 'boolean', description: 'build the synthetic waddle, measure nothing' },
-    cases: { type: 'string', value: 'LIST', description: 'run only these cases (comma-separated) and print their timings, not the table' },
+    cases: {
+      type: 'string',
+      value: 'LIST',
+      description: 'run only these cases (comma-separated) and print their timings (with --json, write them), not the table',
+    },
   },
 } satisfies CommandLine;
 
@@ -154,7 +158,13 @@ if (only) {
         log(`  ${name}: ${means[name].toFixed(3)} ms`);
       }
     }
-    for (const line of mentionBudgetLines(mentionBudgets(timed))) log(`  ${line}`);
+    const budgets = mentionBudgets(timed);
+    for (const line of mentionBudgetLines(budgets)) log(`  ${line}`);
+    if (args.json) {
+      const cases = { messages, calls, d1_mean_ms: timed, in_process_median_ms: inProcess, mention_budgets: budgets };
+      writeFileSync(args.json, `${JSON.stringify(cases, null, 2)}\n`);
+      log(`wrote ${args.json}`);
+    }
   } finally {
     await runner.dispose();
   }
