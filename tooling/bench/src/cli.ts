@@ -161,7 +161,9 @@ if (only) {
     const budgets = mentionBudgets(timed);
     for (const line of mentionBudgetLines(budgets)) log(`  ${line}`);
     if (args.json) {
-      const cases = { messages, calls, d1_mean_ms: timed, in_process_median_ms: inProcess, mention_budgets: budgets };
+      const rounded = (values: Partial<Record<BenchCase, number>>) =>
+        Object.fromEntries(Object.entries(values).map(([name, ms]) => [name, Number(ms.toFixed(3))]));
+      const cases = { messages, calls, d1_mean_ms: rounded(timed), in_process_median_ms: rounded(inProcess), mention_budgets: budgets };
       writeFileSync(args.json, `${JSON.stringify(cases, null, 2)}\n`);
       log(`wrote ${args.json}`);
     }
