@@ -19,8 +19,8 @@ export interface MentionRange {
  * through `member_roles` when read: a member granted the role after the message is reached by
  * it, one who lost it no longer is), or everyone (`@everyone`, `@here`), written by someone else.
  * A message that reaches the viewer in several ways is one mention: the arms may return it more
- * than once, and their callers merge them (`mentionsReaching`, `UNION`) or count distinct ids
- * (`unreadMentionCount`, `SELECT DISTINCT`).
+ * than once, and their callers merge them (`mentionsReaching`, `UNION`). The counts walk the same
+ * four ways as one join ({@link mentionsOfTargets}) and count distinct ids.
  *
  * Four arms, one per way a message reaches the viewer, each a walk of an index from the target
  * (`message_mentions_by_target_in_channel`, `_in_thread`, or `message_mentions_by_target` for a
@@ -80,4 +80,63 @@ export function mentionArms(db: Kysely<DB>, viewerId: number, scope: MentionScop
 export function mentionsReaching(db: Kysely<DB>, viewerId: number, scope: MentionScope, range: MentionRange) {
   const [user, role, everyone, here] = mentionArms(db, viewerId, scope, range);
   return user.union(role).union(everyone).union(here);
+}
+
+/** The name of the CTE of {@link viewerTargets}. */
+export const VIEWER_TARGETS = 'viewer_targets';
+
+/**
+ * The four ways of {@link mentionArms} as rows `(kind, target_id)`: the viewer by name, each role
+ * they hold now, everyone and here; for a `MATERIALIZED` CTE named {@link VIEWER_TARGETS}, read
+ * once per statement.
+ *
+ * ```sql
+ * SELECT 'role' AS kind, role_id AS target_id FROM member_roles WHERE user_id = ?
+ * UNION ALL SELECT 'user', ? UNION ALL SELECT 'everyone', 0 UNION ALL SELECT 'here', 0
+ * ```
+ */
+export function viewerTargets(db: Kysely<DB>, viewerId: number) {
+  const target = (kind: DB['message_mentions']['kind'], targetId: number) =>
+    db.selectNoFrom([sql<DB['message_mentions']['kind']>`${sql.lit(kind)}`.as('kind'), sql<number>`${targetId}`.as('target_id')]);
+  return db
+    .selectFrom('member_roles')
+    .select([sql<DB['message_mentions']['kind']>`'role'`.as('kind'), 'role_id as target_id'])
+    .where('user_id', '=', viewerId)
+    .unionAll(target('user', viewerId))
+    .unionAll(target('everyone', 0))
+    .unionAll(target('here', 0));
+}
+
+/**
+ * The viewer's mentions in one channel or thread after `after` (the definition of
+ * {@link mentionArms}), as one walk: for each row of the statement's {@link VIEWER_TARGETS} CTE
+ * (walked first: `CROSS JOIN`), a seek of `message_mentions_by_target_in_channel` or `_in_thread`
+ * from (kind, target, place, marker), never reading a message row. A message reaching the viewer
+ * in several ways comes once per way: count distinct ids. The same SQL text for any viewer and any
+ * number of roles (the four arms it replaces were four copies of the walk, and four times the text
+ * to build and prepare). Selects `message_id`.
+ *
+ * ```sql
+ * SELECT mm.message_id FROM viewer_targets AS vt CROSS JOIN message_mentions AS mm
+ *  WHERE mm.kind = vt.kind AND mm.target_id = vt.target_id AND mm.channel_id = ? AND mm.message_id > ? AND mm.author_id <> ?
+ *  -- or mm.thread_id = ?
+ * ```
+ */
+export function mentionsOfTargets(
+  db: Kysely<DB>,
+  viewerId: number,
+  scope: { readonly channelId: Expression<number> } | { readonly threadId: Expression<number> },
+  after: Expression<number>,
+) {
+  return db
+    .selectFrom(sql<{ kind: DB['message_mentions']['kind']; target_id: number }>`${sql.table(VIEWER_TARGETS)}`.as('vt'))
+    .crossJoin('message_mentions as mm')
+    .select('mm.message_id')
+    .whereRef('mm.kind', '=', 'vt.kind')
+    .whereRef('mm.target_id', '=', 'vt.target_id')
+    .where(({ eb, ref }) =>
+      'channelId' in scope ? eb(ref('mm.channel_id'), '=', scope.channelId) : eb(ref('mm.thread_id'), '=', scope.threadId),
+    )
+    .where('mm.message_id', '>', after)
+    .where('mm.author_id', '<>', viewerId);
 }

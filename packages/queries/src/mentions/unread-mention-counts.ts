@@ -2,7 +2,7 @@ import type { DB } from '@waddle/waddle-schema/database';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
-import { mentionArms } from './mentions-reaching.ts';
+import { mentionsOfTargets, VIEWER_TARGETS, viewerTargets } from './mentions-reaching.ts';
 
 export interface ChannelMentions {
   readonly channelId: number;
@@ -15,22 +15,21 @@ export interface ChannelMentions {
 }
 
 /**
- * How many messages of the arms ({@link mentionArms}) there are, each once, counted up to
- * `cap + 1` (so a caller can tell "more than cap"): the arms are concatenated and the distinct
- * ids stop at `cap + 1`, so at most that many mentions (and their duplicates) are read. Merging
- * the arms in message order (`UNION … ORDER BY message_id LIMIT`) read no more, but set up a
- * merge of four co-routines per count and sorted the arm of several roles: four times slower on
- * the 1,000,000-message synthetic waddle.
+ * How many distinct messages `mentions` ({@link mentionsOfTargets}) finds, counted up to `cap + 1`
+ * (so a caller can tell "more than cap"): the distinct ids stop at `cap + 1`, so at most that many
+ * mentions (and their duplicates) are read. Merging the ways in message order
+ * (`UNION … ORDER BY message_id LIMIT`) read no more, but set up a merge of four co-routines per
+ * count and sorted the mentions of several roles: four times slower on the 1,000,000-message
+ * synthetic waddle.
  *
  * ```sql
- * (SELECT count(*) FROM (SELECT DISTINCT message_id FROM (<arm> UNION ALL <arm> UNION ALL <arm> UNION ALL <arm>) LIMIT <cap + 1>))
+ * (SELECT count(*) FROM (SELECT DISTINCT message_id FROM (<mentions>) LIMIT <cap + 1>))
  * ```
  */
-function cappedMentionCount(db: Kysely<DB>, arms: ReturnType<typeof mentionArms>, cap: number) {
-  const [user, role, everyone, here] = arms;
+function cappedMentionCount(db: Kysely<DB>, mentions: ReturnType<typeof mentionsOfTargets>, cap: number) {
   const distinct = db
-    .selectFrom(user.unionAll(role).unionAll(everyone).unionAll(here).as('arms'))
-    .select('arms.message_id')
+    .selectFrom(mentions.as('found'))
+    .select('found.message_id')
     .distinct()
     .limit(cap + 1);
   return db
@@ -41,11 +40,12 @@ function cappedMentionCount(db: Kysely<DB>, arms: ReturnType<typeof mentionArms>
 
 /**
  * The viewer's mentions in a thread after `after`, counted up to `cap + 1`; 0 when `muted` (the
- * viewer muted the thread), without reading its mentions. Each arm seeks
- * `message_mentions_by_target_in_thread` from (target, thread, marker).
+ * viewer muted the thread), without reading its mentions. Each of the viewer's targets seeks
+ * `message_mentions_by_target_in_thread` from (target, thread, marker). The statement must define
+ * the CTE `viewer_targets` (`viewerTargets`).
  *
  * ```sql
- * CASE WHEN <muted> THEN 0 ELSE (<cappedMentionCount of mentionArms in thread ? after ?>) END
+ * CASE WHEN <muted> THEN 0 ELSE (<cappedMentionCount of mentionsOfTargets in thread ? after ?>) END
  * ```
  */
 export function threadUnreadMentionCount(
@@ -56,19 +56,20 @@ export function threadUnreadMentionCount(
   cap: number,
   muted: Expression<SqlBool>,
 ) {
-  const count = cappedMentionCount(db, mentionArms(db, viewerId, { threadId }, { after }), cap);
+  const count = cappedMentionCount(db, mentionsOfTargets(db, viewerId, { threadId }, after), cap);
   return sql<number>`CASE WHEN ${muted} THEN 0 ELSE (${count}) END`;
 }
 
 /**
  * The viewer's mentions in a channel after `after`, leaving out the threads they muted, counted
- * up to `cap + 1`. The statement must define the CTE {@link MUTED_THREADS} ({@link mutedThreads});
- * `hasMutedThread` (1 when the viewer muted a thread of this channel, from that CTE) gates the
- * per-mention test, so a channel without a muted thread pays nothing for it (testing every mention
- * against the list tripled the cost of the counts on the 1,000,000-message synthetic waddle).
+ * up to `cap + 1`. The statement must define the CTEs `viewer_targets` (`viewerTargets`) and
+ * {@link MUTED_THREADS} ({@link mutedThreads}); `hasMutedThread` (1 when the viewer muted a thread
+ * of this channel, from that CTE) gates the per-mention test, so a channel without a muted thread
+ * pays nothing for it (testing every mention against the list tripled the cost of the counts on
+ * the 1,000,000-message synthetic waddle).
  *
  * ```sql
- * (<cappedMentionCount of mentionArms in channel ? after ?, each arm also
+ * (<cappedMentionCount of mentionsOfTargets in channel ? after ?,
  *    AND (<hasMutedThread> = 0 OR coalesce(mm.thread_id, 0) NOT IN (SELECT thread_id FROM muted_threads))>)
  * ```
  */
@@ -81,8 +82,7 @@ export function channelUnreadMentionCount(
   hasMutedThread: Expression<number>,
 ) {
   const notMuted = sql<SqlBool>`(${hasMutedThread} = 0 OR coalesce(mm.thread_id, 0) NOT IN (SELECT thread_id FROM ${sql.table(MUTED_THREADS)}))`;
-  const [user, role, everyone, here] = mentionArms(db, viewerId, { channelId }, { after });
-  return cappedMentionCount(db, [user.where(notMuted), role.where(notMuted), everyone.where(notMuted), here.where(notMuted)], cap);
+  return cappedMentionCount(db, mentionsOfTargets(db, viewerId, { channelId }, after).where(notMuted), cap);
 }
 
 /** The name of the CTE of {@link mutedThreads}. */
@@ -116,16 +116,19 @@ export function requireCap(cap: number): void {
  * A user's unread mention counts in the given channels (the ones the caller may see): messages
  * after the user's channel read marker that mention them, their roles or everyone (the definition
  * of `mentionArms`), not written by them, not in a thread they muted, reported up to `cap`
- * (default 100). One statement: the viewer's muted threads and the channels with their markers
- * are materialized once, then each channel is counted by {@link channelUnreadMentionCount}: each
- * arm seeks its index from (target, channel, marker) and the count stops at `cap + 1` distinct
- * messages, so the work is at most `cap + 1` of the user's mentions per channel, whatever the
- * channel's traffic or the number of their unread mentions. (Counting every unread mention in one
- * pass grouped by channel, as a first version did, read all of them: about 7,000 with the
- * markers at 0 on the 1,000,000-message synthetic waddle, 6.9 ms in-process.)
+ * (default 100). One statement of the same text for any user and any number of channels and
+ * roles: the viewer's targets (their name, roles, everyone, here), their muted threads and the
+ * channels with their markers are materialized once, then each channel is counted by
+ * {@link channelUnreadMentionCount}: each target seeks its index from (target, channel, marker)
+ * and the count stops at `cap + 1` distinct messages, so the work is at most `cap + 1` of the
+ * user's mentions per channel, whatever the channel's traffic or the number of their unread
+ * mentions. (Counting every unread mention in one pass grouped by channel, as a first version did,
+ * read all of them: about 7,000 with the markers at 0 on the 1,000,000-message synthetic waddle,
+ * 6.9 ms in-process.)
  *
  * ```sql
- * WITH muted_threads AS MATERIALIZED (<mutedThreads>),
+ * WITH viewer_targets AS MATERIALIZED (<viewerTargets>),
+ * muted_threads AS MATERIALIZED (<mutedThreads>),
  * viewer_channels AS MATERIALIZED (
  *   SELECT c.id AS channel_id, coalesce(r.last_read_message_id, 0) AS marker,
  *     c.id IN (SELECT channel_id FROM muted_threads) AS has_muted_thread
@@ -133,13 +136,11 @@ export function requireCap(cap: number): void {
  *   WHERE c.id IN (SELECT value FROM json_each(?)))
  * SELECT vc.channel_id, vc.marker AS last_read,
  *   (SELECT count(*) FROM (SELECT DISTINCT message_id FROM (
- *      SELECT mm.message_id FROM message_mentions AS mm
- *       WHERE mm.kind = 'user' AND mm.target_id = ? AND mm.channel_id = vc.channel_id AND mm.message_id > vc.marker
- *         AND mm.author_id <> ?
+ *      SELECT mm.message_id FROM viewer_targets AS vt CROSS JOIN message_mentions AS mm
+ *       WHERE mm.kind = vt.kind AND mm.target_id = vt.target_id AND mm.channel_id = vc.channel_id
+ *         AND mm.message_id > vc.marker AND mm.author_id <> ?
  *         AND (vc.has_muted_thread = 0 OR coalesce(mm.thread_id, 0) NOT IN (SELECT thread_id FROM muted_threads))
- *      UNION ALL … mm.kind = 'role' AND mm.target_id IN (SELECT role_id FROM member_roles WHERE user_id = ?) …
- *      UNION ALL … mm.kind = 'everyone' AND mm.target_id = 0 …
- *      UNION ALL … mm.kind = 'here' AND mm.target_id = 0 …) LIMIT <cap + 1>)) AS mentions
+ *      ) LIMIT <cap + 1>)) AS mentions
  * FROM viewer_channels AS vc ORDER BY vc.channel_id
  * ```
  *
@@ -170,6 +171,10 @@ export function unreadMentionCountsQuery(db: Kysely<DB>, userId: number, channel
     throw new InvalidQueryError('channelIds', 'user and channel ids must be integers');
   }
   return db
+    .with(
+      (cte) => cte(VIEWER_TARGETS).materialized(),
+      () => viewerTargets(db, userId),
+    )
     .with(
       (cte) => cte(MUTED_THREADS).materialized(),
       () => mutedThreads(db, userId),

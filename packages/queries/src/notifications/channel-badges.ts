@@ -2,6 +2,7 @@ import type { DB } from '@waddle/waddle-schema/database';
 import { type Kysely, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { channelUnreadMentionCount, MUTED_THREADS, mutedThreads, requireCap } from '../mentions/unread-mention-counts.ts';
+import { VIEWER_TARGETS, viewerTargets } from '../mentions/mentions-reaching.ts';
 import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { effectiveLevel, type NotificationLevel } from './notification-level.ts';
@@ -31,7 +32,7 @@ export interface ChannelBadge {
  * (`waddle_members.notification_level`). One statement for all channels.
  *
  * ```sql
- * WITH muted_threads AS MATERIALIZED (<mutedThreads>)
+ * WITH viewer_targets AS MATERIALIZED (<viewerTargets>), muted_threads AS MATERIALIZED (<mutedThreads>)
  * SELECT c.id AS channel_id, coalesce(r.last_read_message_id, 0) AS last_read, n.level AS channel_level,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.channel_id = c.id AND m.id > <marker>
  *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread,
@@ -93,6 +94,10 @@ export function channelBadgesQuery(db: Kysely<DB>, userId: number, channelIds: r
     .select(sql.lit(1).as('one'))
     .limit(cap + 1);
   return db
+    .with(
+      (cte) => cte(VIEWER_TARGETS).materialized(),
+      () => viewerTargets(db, userId),
+    )
     .with(
       (cte) => cte(MUTED_THREADS).materialized(),
       () => mutedThreads(db, userId),

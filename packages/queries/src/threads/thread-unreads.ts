@@ -1,6 +1,7 @@
 import type { DB } from '@waddle/waddle-schema/database';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
+import { VIEWER_TARGETS, viewerTargets } from '../mentions/mentions-reaching.ts';
 import { requireCap, threadUnreadMentionCount } from '../mentions/unread-mention-counts.ts';
 import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
@@ -41,6 +42,7 @@ export const threadReadMarker = sql<number>`max(coalesce(f.last_read_message_id,
  * followed-threads list. Each count reads at most `cap + 1` entries of an index from the marker.
  *
  * ```sql
+ * WITH viewer_targets AS MATERIALIZED (<viewerTargets>)
  * SELECT t.id, t.channel_id, t.title, t.last_message_id, t.last_message_at,
  *   coalesce(f.following, 0) AS following, coalesce(f.muted, 0) AS muted, <marker> AS last_read,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.thread_id = t.id AND m.id > <marker>
@@ -56,6 +58,10 @@ export function threadUnreadsQuery(db: Kysely<DB>, userId: number, cap: number) 
     .select(sql.lit(1).as('one'))
     .limit(cap + 1);
   return db
+    .with(
+      (cte) => cte(VIEWER_TARGETS).materialized(),
+      () => viewerTargets(db, userId),
+    )
     .selectFrom('threads as t')
     .leftJoin('thread_follows as f', (join) => join.on('f.user_id', '=', userId).onRef('f.thread_id', '=', 't.id'))
     .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 't.channel_id'))
