@@ -4,6 +4,7 @@ import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
 import { getUnreadMentionCounts } from '../src/mentions/unread-mention-counts.ts';
+import { deleteMessage } from '../src/messages/delete-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { getChannelBadges } from '../src/notifications/channel-badges.ts';
 import { setChannelNotificationLevel } from '../src/notifications/set-channel-notification-level.ts';
@@ -119,6 +120,19 @@ describe('thread read markers', () => {
     const last = await post(1, 2);
     await markRead(waddle, { userId: 1, channelId: 1, messageId: last.id, at: NOW });
     expect(await thread(1, 1)).toMatchObject({ lastReadMessageId: last.id, unreadCount: 0 });
+  });
+
+  it("leave the user's own messages out, with a follow row (its marker covers them) or without one (tested per message)", async () => {
+    await post(1, 3, 'by three');
+    const byFour = await post(1, 4, 'by four');
+    expect(await thread(3, 1)).toMatchObject({ following: true, unreadCount: 1 });
+    await post(1, 3, 'three again');
+    expect(await thread(3, 1)).toMatchObject({ following: true, unreadCount: 0 });
+    // A row gone (as for a message written before follows existed): the author test is what leaves theirs out.
+    await waddle.db.deleteFrom('thread_follows').where('user_id', '=', 3).execute();
+    expect(await thread(3, 1)).toMatchObject({ following: false, lastReadMessageId: 0, unreadCount: 1 });
+    await deleteMessage(waddle, byFour.id);
+    expect(await thread(3, 1)).toMatchObject({ unreadCount: 0 });
   });
 
   it('cap the unread count', async () => {

@@ -25,6 +25,7 @@ import { createChannelOverwrites } from './0023_create_channel_overwrites.ts';
 import { trackAttachmentObjects } from './0024_track_attachment_objects.ts';
 import { createVoiceParticipants } from './0025_create_voice_participants.ts';
 import { createShardFence } from './0026_create_shard_fence.ts';
+import { indexThreadMessagesLiveness } from './0027_index_thread_messages_liveness.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -54,4 +55,5 @@ export const waddleMigrations: readonly Migration[] = [
   trackAttachmentObjects,
   createVoiceParticipants,
   createShardFence,
+  indexThreadMessagesLiveness,
 ];
