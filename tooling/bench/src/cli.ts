@@ -30,6 +30,7 @@ import { medianMs, mediansMs } from './in-process-timing.ts';
 import { MENTION_CASES } from './mention-cases.ts';
 import { mentionBudgetLines, mentionBudgets, MENTION_BUDGET_ROUND_TRIPS } from './mention-budgets.ts';
 import { measureApiLoad } from './api-load.ts';
+import { migrateReusedWaddle } from './migrate-reused-waddle.ts';
 import { timeMigrateFanOut } from './migrate-fanout.ts';
 import { storageReport } from './storage-report.ts';
 import { buildSyntheticWaddle, DEFAULT_SHAPE } from './synthetic-waddle.ts';
@@ -86,6 +87,8 @@ if (args.rebuild || !existsSync(source)) {
   log('');
 } else {
   log(`reusing ${source} (--rebuild to make it again)`);
+  const applied = await migrateReusedWaddle(source);
+  if (applied.length > 0) log(`  migrated to the current schema: ${applied.join(', ')}`);
 }
 
 if (args['build-only']) process.exit(0);
