@@ -5,9 +5,11 @@ import { getUnreadMentionCounts } from '../src/mentions/unread-mention-counts.ts
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
+import { getChannelBadges } from '../src/notifications/channel-badges.ts';
 import { getFollowedThreads } from '../src/threads/followed-threads.ts';
 import { markThreadRead } from '../src/threads/mark-thread-read.ts';
 import { setThreadFollow } from '../src/threads/set-thread-follow.ts';
+import { getThreadUnreads } from '../src/threads/thread-unreads.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import type { WaddleDatabase } from '../src/waddle-database.ts';
 import { freshWaddle } from './fresh-waddle.ts';
@@ -16,8 +18,11 @@ import { freshWaddle } from './fresh-waddle.ts';
  * The fast answers (unread mention counts per channel, followed threads with their unread and
  * mention counts) against a straightforward recomputation from the rows themselves, after each
  * kind of write: posts by others and by oneself, mentions by name, role and everyone, edits that
- * add and remove them, tombstones, a hard delete, a message moved to another thread, role grants
- * and revocations, channel and thread read markers, follows, unfollows and mutes.
+ * add and remove them, tombstones, a hard delete, a message moved to another thread, a thread moved
+ * to another channel, role grants and revocations, channel and thread read markers, follows,
+ * unfollows and mutes; at the default cap and at caps of 1 and 2 (a message reaching a user by
+ * name, role and everyone at once counts once); channel counts, badges, followed lists and
+ * thread unreads.
  */
 
 let waddle: WaddleDatabase;
@@ -104,7 +109,20 @@ function recomputed(data: Rows, userId: number) {
     })
     .sort((a, b) => b.activity - a.activity || b.threadId - a.threadId)
     .map(({ activity: _, ...thread }) => thread);
-  return { mentionCounts, followed, unreadThreads: followed.filter((t) => t.unreadCount > 0) };
+  const threads = data.threads
+    .filter((t) => CHANNELS.includes(t.channel_id))
+    .map((t) => {
+      const marker = Math.max(follow(t.id)?.last_read_message_id ?? 0, channelMarker(t.channel_id));
+      const unread = live.filter((m) => m.thread_id === t.id && m.id > marker);
+      const muted = follow(t.id)?.muted === 1;
+      return {
+        threadId: t.id,
+        unreadCount: unread.length,
+        mentionCount: muted ? 0 : unread.filter((m) => reaches(data, m.id, userId)).length,
+      };
+    })
+    .sort((a, b) => a.threadId - b.threadId);
+  return { mentionCounts, followed, unreadThreads: followed.filter((t) => t.unreadCount > 0), threads };
 }
 
 async function expectFastAnswersExact(step: string): Promise<void> {
@@ -127,6 +145,37 @@ async function expectFastAnswersExact(step: string): Promise<void> {
       followed: expected.followed,
       unread: expected.unreadThreads,
     });
+    const threads = await getThreadUnreads(waddle, {
+      userId,
+      threadIds: expected.threads.map((t) => t.threadId),
+      visibleChannelIds: CHANNELS,
+    });
+    expect({ step, userId, threads: pick(threads) }).toEqual({ step, userId, threads: expected.threads });
+    const badges = await getChannelBadges(waddle, { userId, channelIds: CHANNELS, waddleLevel: 'mentions' });
+    expect({ step, userId, badges: badges.map(({ channelId, mentionCount }) => ({ channelId, mentionCount })) }).toEqual({
+      step,
+      userId,
+      badges: expected.mentionCounts,
+    });
+    // Small caps: the count stops at cap + 1 distinct messages, a message reaching the user several ways counting once.
+    for (const cap of [1, 2]) {
+      const capped = await getUnreadMentionCounts(waddle, { userId, channelIds: CHANNELS, cap });
+      expect({
+        step,
+        userId,
+        cap,
+        counts: capped.map(({ channelId, mentionCount, capped }) => ({ channelId, mentionCount, capped })),
+      }).toEqual({
+        step,
+        userId,
+        cap,
+        counts: expected.mentionCounts.map(({ channelId, mentionCount }) => ({
+          channelId,
+          mentionCount: Math.min(mentionCount, cap),
+          capped: mentionCount > cap,
+        })),
+      });
+    }
   }
 }
 
@@ -167,5 +216,12 @@ describe('the fast counts equal a recomputation from the rows', () => {
     await post(2, '<@1> <@3> <@4> @everyone', 2);
     await post(2, '<@1> <@3>', 1);
     await expectFastAnswersExact('mute, unfollow, follow, then mentions in those threads');
+    await post(4, '<@1> <@&7> @everyone <@2>', 2);
+    await post(3, '<@&7> @here <@1>', null, 2);
+    await expectFastAnswersExact('mentions reaching users several ways at once, past the small caps');
+    await env.DB.prepare('UPDATE threads SET channel_id = 2 WHERE id = 2').run();
+    await expectFastAnswersExact('a thread moved to another channel');
+    await setThreadFollow(waddle, { userId: 1, threadId: 2, state: 'following' });
+    await expectFastAnswersExact('a muted thread followed again');
   });
 });

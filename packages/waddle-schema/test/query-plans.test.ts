@@ -86,6 +86,11 @@ const patterns: [string, () => Compilable, string][] = [
     'messages_by_thread',
   ],
   [
+    "a thread's live messages after a read marker (a followed thread's unread count), from the index alone",
+    () => db.selectFrom('messages').select('id').where('thread_id', '=', 1).where('id', '>', 10).where('is_deleted', '=', 0).limit(101),
+    'COVERING INDEX messages_by_thread',
+  ],
+  [
     "one user's messages (export, erasure)",
     () => db.selectFrom('messages').select(['id', 'content']).where('user_id', '=', 3).where('id', '>', 0).orderBy('id').limit(500),
     'messages_by_user',

@@ -30,6 +30,7 @@ import { medianMs, mediansMs } from './in-process-timing.ts';
 import { MENTION_CASES } from './mention-cases.ts';
 import { mentionBudgetLines, mentionBudgets, MENTION_BUDGET_ROUND_TRIPS } from './mention-budgets.ts';
 import { measureApiLoad } from './api-load.ts';
+import { migrateReusedWaddle } from './migrate-reused-waddle.ts';
 import { timeMigrateFanOut } from './migrate-fanout.ts';
 import { measureProvisioningRestCalls } from './provisioning-rest-calls.ts';
 import { SLICE_HOP_BLOCK } from './slice-hop.ts';
@@ -61,7 +62,11 @@ const COMMAND_LINE = {
     json: { type: 'string', value: 'FILE', description: 'also write the figures as JSON to FILE' },
     rebuild: { type: 'boolean', description: 'build the synthetic waddle again instead of reusing it' },
     'build-only': { type: 'boolean', description: 'build the synthetic waddle, measure nothing' },
-    cases: { type: 'string', value: 'LIST', description: 'run only these cases (comma-separated) and print their timings, not the table' },
+    cases: {
+      type: 'string',
+      value: 'LIST',
+      description: 'run only these cases (comma-separated) and print their timings (with --json, write them), not the table',
+    },
   },
 } satisfies CommandLine;
 
@@ -101,6 +106,8 @@ if (args.rebuild || !existsSync(source)) {
   log('');
 } else {
   log(`reusing ${source} (--rebuild to make it again)`);
+  const applied = await migrateReusedWaddle(source);
+  if (applied.length > 0) log(`  migrated to the current schema: ${applied.join(', ')}`);
 }
 
 if (args['build-only']) process.exit(0);
@@ -189,12 +196,29 @@ if (only) {
         log(`  ${name}: ${means[name].toFixed(3)} ms`);
       }
     }
-    for (const line of mentionBudgetLines(mentionBudgets(timed))) log(`  ${line}`);
+    const budgets = mentionBudgets(timed);
+    for (const line of mentionBudgetLines(budgets)) log(`  ${line}`);
+    let sliceHop: { slice_ms: number; binding_ms: number } | undefined;
     if (only.includes('slice_hop')) {
       const hop = await runner.sliceHop(sliceHopBlocks, parameters);
       log(
         `  fleet.slice_hop_ms: ${(hop.sliceMs - hop.directMs).toFixed(3)} ms (page through the slice ${hop.sliceMs.toFixed(3)}, through the binding ${hop.directMs.toFixed(3)}; medians of ${SLICE_HOP_BLOCK}-call blocks)`,
       );
+      sliceHop = { slice_ms: Number(hop.sliceMs.toFixed(3)), binding_ms: Number(hop.directMs.toFixed(3)) };
+    }
+    if (args.json) {
+      const rounded = (values: Partial<Record<BenchCase, number>>) =>
+        Object.fromEntries(Object.entries(values).map(([name, ms]) => [name, Number(ms.toFixed(3))]));
+      const cases = {
+        messages,
+        calls,
+        d1_mean_ms: rounded(timed),
+        in_process_median_ms: rounded(inProcess),
+        mention_budgets: budgets,
+        slice_hop: sliceHop,
+      };
+      writeFileSync(args.json, `${JSON.stringify(cases, null, 2)}\n`);
+      log(`wrote ${args.json}`);
     }
   } finally {
     await runner.dispose();

@@ -84,7 +84,7 @@ export function mentionInboxQuery(db: Kysely<DB>, userId: number, visibleChannel
   if (!Number.isSafeInteger(userId) || !visibleChannelIds.every(Number.isSafeInteger)) {
     throw new InvalidQueryError('visibleChannelIds', 'user and channel ids must be integers');
   }
-  const page = mentionsReaching(db, userId, { channelIds: visibleChannelIds }, { before }, { skipMutedThreads: false })
+  const page = mentionsReaching(db, userId, { channelIds: visibleChannelIds }, { before })
     .orderBy('message_id', 'desc')
     .limit(limit + 1);
   return db

@@ -1,7 +1,8 @@
 import type { DB } from '@waddle/waddle-schema/database';
 import { type Kysely, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
-import { requireCap, unreadMentionCount } from '../mentions/unread-mention-counts.ts';
+import { channelUnreadMentionCount, MUTED_THREADS, mutedThreads, requireCap } from '../mentions/unread-mention-counts.ts';
+import { VIEWER_TARGETS, viewerTargets } from '../mentions/mentions-reaching.ts';
 import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { effectiveLevel, type NotificationLevel } from './notification-level.ts';
@@ -31,10 +32,11 @@ export interface ChannelBadge {
  * (`waddle_members.notification_level`). One statement for all channels.
  *
  * ```sql
+ * WITH viewer_targets AS MATERIALIZED (<viewerTargets>), muted_threads AS MATERIALIZED (<mutedThreads>)
  * SELECT c.id AS channel_id, coalesce(r.last_read_message_id, 0) AS last_read, n.level AS channel_level,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.channel_id = c.id AND m.id > <marker>
  *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread,
- *   (SELECT count(*) FROM (<mentionsReaching in channel c.id after <marker>> ORDER BY message_id LIMIT ?)) AS mentions
+ *   (<channelUnreadMentionCount in channel c.id after <marker>, gated by c.id IN (SELECT channel_id FROM muted_threads), LIMIT ?>) AS mentions
  * FROM channels AS c
  * LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = c.id
  * LEFT JOIN channel_notification_levels AS n ON n.user_id = ? AND n.channel_id = c.id
@@ -92,6 +94,14 @@ export function channelBadgesQuery(db: Kysely<DB>, userId: number, channelIds: r
     .select(sql.lit(1).as('one'))
     .limit(cap + 1);
   return db
+    .with(
+      (cte) => cte(VIEWER_TARGETS).materialized(),
+      () => viewerTargets(db, userId),
+    )
+    .with(
+      (cte) => cte(MUTED_THREADS).materialized(),
+      () => mutedThreads(db, userId),
+    )
     .selectFrom('channels as c')
     .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 'c.id'))
     .leftJoin('channel_notification_levels as n', (join) => join.on('n.user_id', '=', userId).onRef('n.channel_id', '=', 'c.id'))
@@ -104,7 +114,14 @@ export function channelBadgesQuery(db: Kysely<DB>, userId: number, channelIds: r
         .select((inner) => inner.fn.countAll<number>().as('n'))
         .$asScalar()
         .as('unread'),
-      unreadMentionCount(db, userId, channel, marker, cap).as('mentions'),
+      channelUnreadMentionCount(
+        db,
+        userId,
+        channel.channelId,
+        marker,
+        cap,
+        eb('c.id', 'in', eb.selectFrom(MUTED_THREADS).select('channel_id')).$castTo<number>(),
+      ).as('mentions'),
     ])
     .where('c.id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(channelIds)}))`)
     .orderBy('c.id');

@@ -1,8 +1,8 @@
 import type { DB } from '@waddle/waddle-schema/database';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
-import { requireCap, unreadMentionCount } from '../mentions/unread-mention-counts.ts';
-import { unreadMessages } from '../unreads/first-unread.ts';
+import { VIEWER_TARGETS, viewerTargets } from '../mentions/mentions-reaching.ts';
+import { requireCap, threadUnreadMentionCount } from '../mentions/unread-mention-counts.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 
 /** A user's state in one thread: whether they follow or muted it, and what is unread in it. */
@@ -36,26 +36,56 @@ export interface ThreadUnreads {
 export const threadReadMarker = sql<number>`max(coalesce(f.last_read_message_id, 0), coalesce(r.last_read_message_id, 0))`;
 
 /**
+ * The unread messages of thread `t` for the user whose follow row is `f` (see `unreadMessages`:
+ * live, after {@link threadReadMarker}, by someone else), read from `messages_by_thread` alone
+ * (it carries `is_deleted`, migration 0027). With a follow row the author test is implied, so it
+ * is not evaluated and no message row is read: the schema moves an author's marker to every live
+ * message they post in the thread or move into it (migrations 0021 and 0022), so none of their own
+ * is after it. Without one (a thread the user never followed, posted in or was named in), the
+ * test is kept, and each entry after the marker is looked up for its author. Looking up every
+ * entry made the unread counts of the 50 listed threads most of the followed-threads list's cost
+ * on the 1,000,000-message synthetic waddle.
+ *
+ * ```sql
+ * SELECT … FROM messages AS m
+ * WHERE m.thread_id = t.id AND m.id > <marker> AND m.is_deleted = 0 AND (f.thread_id IS NOT NULL OR m.user_id <> ?)
+ * ```
+ */
+export function threadUnreadMessages(db: Kysely<DB>, userId: number) {
+  return db
+    .selectFrom('messages as m')
+    .where('m.thread_id', '=', sql<number>`t.id`)
+    .where('m.id', '>', threadReadMarker)
+    .where('m.is_deleted', '=', 0)
+    .where(sql<SqlBool>`(f.thread_id IS NOT NULL OR m.user_id <> ${userId})`);
+}
+
+/**
  * Threads (`t`) with the user's follow row (`f`), channel read state (`r`) and the capped unread
  * and mention counts after {@link threadReadMarker}, for {@link getThreadUnreads} and the
  * followed-threads list. Each count reads at most `cap + 1` entries of an index from the marker.
  *
  * ```sql
+ * WITH viewer_targets AS MATERIALIZED (<viewerTargets>)
  * SELECT t.id, t.channel_id, t.title, t.last_message_id, t.last_message_at,
  *   coalesce(f.following, 0) AS following, coalesce(f.muted, 0) AS muted, <marker> AS last_read,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.thread_id = t.id AND m.id > <marker>
- *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread,
- *   (SELECT count(*) FROM (<mentionsReaching in thread t.id after <marker>> ORDER BY message_id LIMIT ?)) AS mentions
+ *      AND m.is_deleted = 0 AND (f.thread_id IS NOT NULL OR m.user_id <> ?) LIMIT ?)) AS unread,
+ *   CASE WHEN coalesce(f.muted, 0) = 1 THEN 0 ELSE (<threadUnreadMentionCount in thread t.id after <marker>, LIMIT ?>) END AS mentions
  * FROM threads AS t
  * LEFT JOIN thread_follows AS f ON f.user_id = ? AND f.thread_id = t.id
  * LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = t.channel_id
  * ```
  */
 export function threadUnreadsQuery(db: Kysely<DB>, userId: number, cap: number) {
-  const unread = unreadMessages(db, { threadId: sql<number>`t.id` }, userId, threadReadMarker)
+  const unread = threadUnreadMessages(db, userId)
     .select(sql.lit(1).as('one'))
     .limit(cap + 1);
   return db
+    .with(
+      (cte) => cte(VIEWER_TARGETS).materialized(),
+      () => viewerTargets(db, userId),
+    )
     .selectFrom('threads as t')
     .leftJoin('thread_follows as f', (join) => join.on('f.user_id', '=', userId).onRef('f.thread_id', '=', 't.id'))
     .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 't.channel_id'))
@@ -73,7 +103,7 @@ export function threadUnreadsQuery(db: Kysely<DB>, userId: number, cap: number) 
         .select((inner) => inner.fn.countAll<number>().as('n'))
         .$asScalar()
         .as('unread'),
-      unreadMentionCount(db, userId, { threadId: sql<number>`t.id` }, threadReadMarker, cap).as('mentions'),
+      threadUnreadMentionCount(db, userId, sql<number>`t.id`, threadReadMarker, cap, sql<SqlBool>`coalesce(f.muted, 0) = 1`).as('mentions'),
     ]);
 }
 

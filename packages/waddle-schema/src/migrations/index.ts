@@ -25,6 +25,7 @@ import { createChannelOverwrites } from './0023_create_channel_overwrites.ts';
 import { trackAttachmentObjects } from './0024_track_attachment_objects.ts';
 import { createVoiceParticipants } from './0025_create_voice_participants.ts';
 import { createShardFence } from './0026_create_shard_fence.ts';
+import { indexThreadMessagesLiveness } from './0027_index_thread_messages_liveness.ts';
 import { addReplyToElsewhere } from './0028_add_reply_to_elsewhere.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
@@ -55,5 +56,6 @@ export const waddleMigrations: readonly Migration[] = [
   trackAttachmentObjects,
   createVoiceParticipants,
   createShardFence,
+  indexThreadMessagesLiveness,
   addReplyToElsewhere,
 ];
