@@ -71,6 +71,53 @@ export function localMiniflareOptions(
   });
 }
 
+/** An uploaded slice run beside another Worker in one workerd: what was uploaded, and the service binding that reaches it. */
+export interface LocalSliceWorker {
+  /** Its name in workerd (unique among the workers of one instance). */
+  readonly workerName: string;
+  /** The binding the other Worker reaches it through. */
+  readonly serviceBinding: string;
+  readonly script: UploadedScript;
+}
+
+/**
+ * The options for one workerd running `script` (bound to `d1Databases`) and, beside it, each
+ * uploaded slice with exactly the D1 bindings and variables it was uploaded with, all over the
+ * same persisted state. The Worker reaches each slice through a service binding
+ * (`serviceBinding`) inside workerd, with no hop through Node, as a deployment's dispatch
+ * namespace binding reaches a slice: the benchmark's `fleet.slice_hop_ms` uses it. (The local
+ * API runs each slice in a workerd of its own instead, `localSliceMiniflareOptions`.)
+ */
+export function localMiniflareOptionsWithSlices(
+  d1Databases: Readonly<Record<string, string>>,
+  stateDirectory: string,
+  script: string,
+  slices: readonly LocalSliceWorker[],
+): MiniflareOptions {
+  return convertV4MiniflareOptions({
+    resourcePersistencePath: stateDirectory,
+    workers: [
+      {
+        name: 'local-d1-api',
+        modules: true,
+        script,
+        compatibilityDate: '2026-11-01',
+        d1Databases: { ...d1Databases },
+        serviceBindings: Object.fromEntries(slices.map((slice) => [slice.serviceBinding, slice.workerName])),
+      },
+      ...slices.map(({ workerName, script: uploaded }) => ({
+        name: workerName,
+        modulesRoot: `/${workerName}`,
+        modules: uploaded.modules.map((module) => ({ ...module, path: `/${workerName}/${module.path}` })),
+        compatibilityDate: uploaded.compatibilityDate ?? '2026-11-01',
+        compatibilityFlags: [...uploaded.compatibilityFlags],
+        d1Databases: { ...uploaded.d1Databases },
+        bindings: { ...uploaded.vars },
+      })),
+    ],
+  });
+}
+
 /**
  * The options for one workerd running one uploaded slice with exactly the D1 bindings and
  * variables it was uploaded with, over the persisted state of `stateDirectory` (the same local
