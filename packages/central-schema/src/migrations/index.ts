@@ -18,7 +18,7 @@ import { addExportArchiveExpiry } from './0016_add_export_archive_expiry.ts';
 import { createDatabases } from './0017_create_databases.ts';
 import { createAttachmentStorage } from './0018_create_attachment_storage.ts';
 import { addMessageShardMap } from './0019_add_message_shard_map.ts';
-import { createShardDriftCursor } from './0023_create_shard_drift_cursor.ts';
+import { createShardDriftCursor } from './0020_create_shard_drift_cursor.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
  * after the last one back to the first.
  */
 export const createShardDriftCursor: Migration = {
-  name: '0023_create_shard_drift_cursor',
+  name: '0020_create_shard_drift_cursor',
   up: (db) => [
     db.schema
       .createTable('shard_drift_cursor')
