@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { REPOSITORY_ROOT } from './repository-root.ts';
 
@@ -27,8 +27,24 @@ export interface WorkerProcessOptions {
  * Starts `wrangler dev` for one app of the repository on a port of 127.0.0.1, over the shared
  * local state (`.wrangler/state`, where the tools keep every local D1 database) unless told
  * otherwise, and resolves once its `/health` answers. Its output goes to `.wrangler/<app>-dev.log`.
+ * A `wrangler dev` that exits before it answers is started once more (two starting at once on a
+ * loaded machine, as the test suites do side by side, can collide); a second exit throws with the
+ * end of its log in the message.
  */
 export async function startWorker(app: 'api' | 'monitor', port: number, options: WorkerProcessOptions = {}): Promise<RunningWorker> {
+  try {
+    return await startWorkerOnce(app, port, options);
+  } catch (error) {
+    if (!(error instanceof WorkerExitedError)) throw error;
+    return await startWorkerOnce(app, port, options);
+  }
+}
+
+/** `wrangler dev` exited before its `/health` answered. */
+class WorkerExitedError extends Error {}
+
+/** One attempt of {@link startWorker}. */
+async function startWorkerOnce(app: 'api' | 'monitor', port: number, options: WorkerProcessOptions): Promise<RunningWorker> {
   const directory = join(REPOSITORY_ROOT, 'apps', app);
   const logFile = options.logFile ?? join(REPOSITORY_ROOT, '.wrangler', `${app}-dev.log`);
   // A fresh clone has no .wrangler yet: the log's directory is made first.
@@ -57,7 +73,10 @@ export async function startWorker(app: 'api' | 'monitor', port: number, options:
 
   const deadline = performance.now() + 90_000;
   while (performance.now() < deadline) {
-    if (exited(child)) throw new Error(`wrangler dev for ${app} exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
+    if (exited(child))
+      throw new WorkerExitedError(
+        `wrangler dev for ${app} exited (${child.exitCode ?? child.signalCode}); see ${logFile}, which ends:\n${logTail(logFile)}`,
+      );
     const healthy = await fetch(`${url}/health`).then(
       (r) => r.ok,
       () => false,
@@ -82,4 +101,13 @@ async function stop(child: ChildProcess): Promise<void> {
 /** Whether the process has ended, by exiting or by a signal (a terminal's Ctrl-C reaches it too). */
 function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** The last 20 lines of a log, for an error message (empty when it cannot be read). */
+function logTail(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+  } catch {
+    return '';
+  }
 }
