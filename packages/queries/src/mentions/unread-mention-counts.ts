@@ -107,6 +107,27 @@ export function mutedThreads(db: Kysely<DB>, viewerId: number) {
     .where('tf.muted', '=', 1);
 }
 
+/**
+ * `db` with the two CTEs every capped mention count of a viewer reads, each computed once per
+ * statement: the ways a message reaches them ({@link viewerTargets}) and the threads they muted
+ * ({@link mutedThreads}).
+ *
+ * ```sql
+ * WITH viewer_targets AS MATERIALIZED (<viewerTargets>), muted_threads AS MATERIALIZED (<mutedThreads>)
+ * ```
+ */
+export function withViewerMentionScope(db: Kysely<DB>, viewerId: number) {
+  return db
+    .with(
+      (cte) => cte(VIEWER_TARGETS).materialized(),
+      () => viewerTargets(db, viewerId),
+    )
+    .with(
+      (cte) => cte(MUTED_THREADS).materialized(),
+      () => mutedThreads(db, viewerId),
+    );
+}
+
 /** Throws unless `cap` is an integer from 1 to 1000 (the bound of every capped count). */
 export function requireCap(cap: number): void {
   if (!Number.isInteger(cap) || cap < 1 || cap > 1000) throw new InvalidQueryError('cap', 'must be an integer from 1 to 1000');
@@ -170,15 +191,7 @@ export function unreadMentionCountsQuery(db: Kysely<DB>, userId: number, channel
   if (!Number.isSafeInteger(userId) || !channelIds.every(Number.isSafeInteger)) {
     throw new InvalidQueryError('channelIds', 'user and channel ids must be integers');
   }
-  return db
-    .with(
-      (cte) => cte(VIEWER_TARGETS).materialized(),
-      () => viewerTargets(db, userId),
-    )
-    .with(
-      (cte) => cte(MUTED_THREADS).materialized(),
-      () => mutedThreads(db, userId),
-    )
+  return withViewerMentionScope(db, userId)
     .with(
       (cte) => cte('viewer_channels').materialized(),
       (qb) =>

@@ -1,8 +1,7 @@
 import type { DB } from '@waddle/waddle-schema/database';
 import { type Kysely, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
-import { channelUnreadMentionCount, MUTED_THREADS, mutedThreads, requireCap } from '../mentions/unread-mention-counts.ts';
-import { VIEWER_TARGETS, viewerTargets } from '../mentions/mentions-reaching.ts';
+import { channelUnreadMentionCount, MUTED_THREADS, requireCap, withViewerMentionScope } from '../mentions/unread-mention-counts.ts';
 import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { effectiveLevel, type NotificationLevel } from './notification-level.ts';
@@ -93,15 +92,7 @@ export function channelBadgesQuery(db: Kysely<DB>, userId: number, channelIds: r
   const unread = unreadMessages(db, channel, userId, marker)
     .select(sql.lit(1).as('one'))
     .limit(cap + 1);
-  return db
-    .with(
-      (cte) => cte(VIEWER_TARGETS).materialized(),
-      () => viewerTargets(db, userId),
-    )
-    .with(
-      (cte) => cte(MUTED_THREADS).materialized(),
-      () => mutedThreads(db, userId),
-    )
+  return withViewerMentionScope(db, userId)
     .selectFrom('channels as c')
     .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 'c.id'))
     .leftJoin('channel_notification_levels as n', (join) => join.on('n.user_id', '=', userId).onRef('n.channel_id', '=', 'c.id'))
