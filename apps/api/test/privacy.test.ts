@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
-import type { D1DatabaseLike } from '@waddle/d1/database';
 import { advanceJob } from '@waddle/privacy/advance-job';
+import { indexedTerms, occurrences } from '@waddle/privacy/byte-scan';
 import { readPrivacyJob } from '@waddle/privacy/privacy-job';
 import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startErasure } from '@waddle/privacy/start-erasure';
@@ -37,66 +37,12 @@ async function callAs(userId: number, method: string, path: string): Promise<Res
   return response;
 }
 
-/** Every table of a database, FTS5 shadow tables included (virtual tables are read through them). */
-async function tablesOf(database: D1DatabaseLike): Promise<string[]> {
-  const { results } = await database
-    .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
-    )
-    .all<{ name: string }>();
-  return results.map((row) => row.name);
-}
-
-/**
- * Where each string occurs in a database: every column of every table, compared as bytes (so the
- * FTS5 index pages are searched too), in the case it was written and in lower case. One query per
- * table: for each string, whether any column of any row holds it.
- *
- * ```sql
- * SELECT max(instr(CAST(c1 AS BLOB), CAST(?1 AS BLOB)) > 0 OR instr(CAST(c1 AS BLOB), CAST(?2 AS BLOB)) > 0 OR … c2 …) AS s0, … FROM t
- * ```
- */
-async function occurrences(database: D1DatabaseLike, label: string, strings: readonly string[]): Promise<string[]> {
-  const found: string[] = [];
-  const values = strings.flatMap((text) => [text, text.toLowerCase()]);
-  for (const table of await tablesOf(database)) {
-    const { results: columns } = await database.prepare('SELECT name FROM pragma_table_info(?)').bind(table).all<{ name: string }>();
-    const perString = strings.map((_, i) => {
-      const tests = columns.flatMap(({ name }) =>
-        [2 * i + 1, 2 * i + 2].map((p) => `instr(CAST("${name}" AS BLOB), CAST(?${p} AS BLOB)) > 0`),
-      );
-      return `coalesce(max(${tests.join(' OR ')}), 0) AS s${i}`;
-    });
-    const row = await database
-      .prepare(`SELECT ${perString.join(', ')} FROM "${table}"`)
-      .bind(...values)
-      .first<Record<string, number>>();
-    strings.forEach((text, i) => {
-      if (row![`s${i}`]) found.push(`${label} ${table}: ${text}`);
-    });
-  }
-  return found;
-}
-
-/** The terms of the full-text index (an fts5vocab table over it, dropped again) that are among `terms`. */
-async function indexedTerms(database: D1DatabaseLike, terms: readonly string[]): Promise<string[]> {
-  await database.prepare("CREATE VIRTUAL TABLE fts_terms_probe USING fts5vocab('messages_fts', 'row')").run();
-  try {
-    const { results } = await database.prepare('SELECT term FROM fts_terms_probe').all<{ term: string }>();
-    return results.map((row) => row.term).filter((term) => terms.includes(term));
-  } finally {
-    await database.prepare('DROP TABLE fts_terms_probe').run();
-  }
-}
-
 async function everyOccurrence(): Promise<string[]> {
   const strings = Object.values(DISTINCTIVE);
   const found = await occurrences(env.CENTRAL_DB, 'central', strings);
   for (const { id, binding } of SUBJECT_WADDLES) {
     found.push(...(await occurrences(waddleDatabase(binding), `waddle ${id}`, strings)));
-    found.push(
-      ...(await indexedTerms(waddleDatabase(binding), DISTINCTIVE_TERMS)).map((term) => `waddle ${id} messages_fts term: ${term}`),
-    );
+    found.push(...(await indexedTerms(waddleDatabase(binding), `waddle ${id}`, DISTINCTIVE_TERMS)));
   }
   return found;
 }

@@ -2,6 +2,7 @@ import { centralMigrations } from '@waddle/central-schema/migrations';
 import { testClock } from '@waddle/clock/test-clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { Migrator } from '@waddle/migrator/migrator';
+import { indexedTerms, occurrences } from '@waddle/privacy/byte-scan';
 import { exportArchive } from '@waddle/privacy/export-archive';
 import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startErasure } from '@waddle/privacy/start-erasure';
@@ -19,7 +20,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localConnector } from '../src/local/local-connector.ts';
 import { type LocalAttachmentBucket, openLocalAttachmentBucket } from '../src/local/local-attachment-bucket.ts';
 import { localTarget } from '../src/targets/local-target.ts';
-import { indexedTerms, occurrences } from './byte-scan.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
 
 const PRIMARY = 'local-waddle-colony';
@@ -226,7 +226,7 @@ describe('export and erasure of a user over a waddle of three message shards', (
       const found: string[] = [];
       for (const id of DATABASES) {
         found.push(...(await occurrences(opened!.get(id), id, strings)));
-        found.push(...(await indexedTerms(opened!.get(id), WORDS)).map((term) => `${id} messages_fts term: ${term}`));
+        found.push(...(await indexedTerms(opened!.get(id), id, WORDS)));
       }
       return found;
     };

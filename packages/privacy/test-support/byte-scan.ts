@@ -1,6 +1,20 @@
 import type { D1DatabaseLike } from '@waddle/d1/database';
 
-/** Every table of a database, FTS5 shadow tables included (virtual tables are read through them). */
+/**
+ * The byte scan the erasure tests hold every database to after an erasure (the API's
+ * `apps/api/test/privacy.test.ts` over the central directory and each waddle, the command line's
+ * `tooling/platform/test/privacy-over-shards.test.ts` over each message shard): where the erased
+ * strings still stand, in any column of any table, and which erased words the full-text index
+ * still holds. Test support only: it builds its SQL from the schema's own table and column names.
+ */
+
+/**
+ * Every table of a database, FTS5 shadow tables included (virtual tables are read through them).
+ *
+ * ```sql
+ * SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\_cf\_%' ESCAPE '\' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name
+ * ```
+ */
 async function tablesOf(database: D1DatabaseLike): Promise<string[]> {
   const { results } = await database
     .prepare(
@@ -13,12 +27,15 @@ async function tablesOf(database: D1DatabaseLike): Promise<string[]> {
 /**
  * Where each string occurs in a database, as `<label> <table>: <string>`: every column of every
  * table compared as bytes (so the FTS5 index pages are searched too), in the case it was written
- * and in lower case, as the API's erasure test scans (apps/api/test/privacy.test.ts). One query
- * per table:
+ * and in lower case. One query per table (after `SELECT name FROM pragma_table_info(?)` for its
+ * columns): for each string, whether any column of any row holds it.
  *
  * ```sql
- * SELECT coalesce(max(instr(CAST("c1" AS BLOB), CAST(?1 AS BLOB)) > 0 OR instr(CAST("c1" AS BLOB), CAST(?2 AS BLOB)) > 0 OR …), 0) AS s0, … FROM t
+ * SELECT coalesce(max(instr(CAST("c1" AS BLOB), CAST(?1 AS BLOB)) > 0 OR instr(CAST("c1" AS BLOB), CAST(?2 AS BLOB)) > 0 OR …), 0) AS s0, … FROM "t"
  * ```
+ *
+ * @example
+ * expect(await occurrences(env.CENTRAL_DB, 'central', ['Zanzibar'])).toEqual([]);
  */
 export async function occurrences(database: D1DatabaseLike, label: string, strings: readonly string[]): Promise<string[]> {
   const found: string[] = [];
@@ -42,12 +59,24 @@ export async function occurrences(database: D1DatabaseLike, label: string, strin
   return found;
 }
 
-/** The terms of a database's full-text index among `terms` (read through an fts5vocab table, dropped again). */
-export async function indexedTerms(database: D1DatabaseLike, terms: readonly string[]): Promise<string[]> {
+/**
+ * The terms among `terms` that a waddle database's full-text index still holds, as
+ * `<label> messages_fts term: <term>`: read through an fts5vocab table over the index, dropped again.
+ *
+ * ```sql
+ * CREATE VIRTUAL TABLE fts_terms_probe USING fts5vocab('messages_fts', 'row');
+ * SELECT term FROM fts_terms_probe;
+ * DROP TABLE fts_terms_probe;
+ * ```
+ *
+ * @example
+ * expect(await indexedTerms(waddle, 'waddle 1', ['zanzibar'])).toEqual([]);
+ */
+export async function indexedTerms(database: D1DatabaseLike, label: string, terms: readonly string[]): Promise<string[]> {
   await database.prepare("CREATE VIRTUAL TABLE fts_terms_probe USING fts5vocab('messages_fts', 'row')").run();
   try {
     const { results } = await database.prepare('SELECT term FROM fts_terms_probe').all<{ term: string }>();
-    return results.map((row) => row.term).filter((term) => terms.includes(term));
+    return results.filter((row) => terms.includes(row.term)).map((row) => `${label} messages_fts term: ${row.term}`);
   } finally {
     await database.prepare('DROP TABLE fts_terms_probe').run();
   }
