@@ -1,6 +1,6 @@
 import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
 import { openTypedDatabase } from '@waddle/d1/typed-database';
-import { type Compilable, sql } from 'kysely';
+import { type Compilable, type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { JobSection, SectionPage } from '../job-section.ts';
 import type { WaddleDatabase } from '../privacy-databases.ts';
 import { typedSection } from '../typed-section.ts';
@@ -57,6 +57,27 @@ export const messagesErasure: JobSection = typedSection<WaddleSchema>({
   },
 });
 
+/** What {@link othersWroteInThread} is built in: a query over `threads as t`. */
+type ThreadsAsT = ExpressionBuilder<WaddleSchema & { t: WaddleSchema['threads'] }, 't'>;
+
+/**
+ * Whether anyone but the user wrote in the thread `t`: the test that keeps a thread's title
+ * (in the primary, and in each later message shard).
+ *
+ * ```sql
+ * exists (select 1 as "one" from "messages" as "m" where "m"."thread_id" = "t"."id" and "m"."user_id" <> ?)   -- messages_by_thread
+ * ```
+ */
+function othersWroteInThread(eb: ThreadsAsT, userId: number): Expression<SqlBool> {
+  return eb.exists(
+    eb
+      .selectFrom('messages as m')
+      .select(eb.lit(1).as('one'))
+      .whereRef('m.thread_id', '=', 't.id')
+      .where('m.user_id', '<>', userId),
+  );
+}
+
 /**
  * Retitles the threads the user started in which nobody else wrote (their own messages are
  * tombstoned by then): such a title is the user's words alone. A thread someone else wrote in
@@ -94,17 +115,7 @@ export const threadTitlesErasure: JobSection = {
         .select('t.id')
         .where('t.created_by', '=', userId)
         .where('t.id', '>', cursor[0] as number)
-        .where((inner) =>
-          inner.not(
-            inner.exists(
-              inner
-                .selectFrom('messages as m')
-                .select(inner.lit(1).as('one'))
-                .whereRef('m.thread_id', '=', 't.id')
-                .where('m.user_id', '<>', userId),
-            ),
-          ),
-        )
+        .where((inner) => inner.not(othersWroteInThread(inner, userId)))
         .orderBy('t.id')
         .limit(TOMBSTONE_PAGE);
       const retitle = db.updateTable('threads').set((eb) => {
@@ -138,15 +149,7 @@ export const threadTitlesErasure: JobSection = {
           .db.selectFrom('threads as t')
           .select('t.id')
           .where('t.id', 'in', ids)
-          .where((inner) =>
-            inner.exists(
-              inner
-                .selectFrom('messages as m')
-                .select(inner.lit(1).as('one'))
-                .whereRef('m.thread_id', '=', 't.id')
-                .where('m.user_id', '<>', userId),
-            ),
-          )
+          .where((inner) => othersWroteInThread(inner, userId))
           .execute();
         for (const row of rows) othersWrote.add(row.id);
       }
