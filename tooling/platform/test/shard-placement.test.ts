@@ -1,11 +1,8 @@
-import { centralMigrations } from '@waddle/central-schema/migrations';
 import { testClock } from '@waddle/clock/test-clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
-import { Migrator } from '@waddle/migrator/migrator';
 import { createWaddle } from '@waddle/provisioning/create-waddle';
-import type { DatabaseTarget, OpenDatabases } from '@waddle/provisioning/database-target';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { openMessageShard, SHARD_SWITCH_STEPS, type ShardSwitchStep } from '@waddle/provisioning/open-message-shard';
-import { remoteTarget } from '@waddle/provisioning/remote-target';
 import type { SliceNamespace } from '@waddle/provisioning/slice-namespace';
 import { postShardedMessage } from '@waddle/queries/shards/post-sharded-message';
 import { getShardedMessagePage } from '@waddle/queries/shards/sharded-message-page';
@@ -16,12 +13,9 @@ import { sliceBindingName } from '@waddle/slice-worker/slice-binding-name';
 import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_DISPATCH_NAMESPACE, type LocalD1Api, startLocalD1Api } from '../src/local/local-d1-api.ts';
-import { localSliceNamespace } from '../src/local/local-slice-namespace.ts';
-import { localTarget } from '../src/targets/local-target.ts';
-import { temporaryStateDirectory } from './registry-fixture.ts';
+import type { LocalD1Api } from '../src/local/local-d1-api.ts';
+import { type SlicePlacementPlatform, startSlicePlacementPlatform } from './slice-platform-fixture.ts';
 
-const ACCOUNT = 'acc-shard-placement';
 const TOKEN = 'shard-placement-token';
 const OWNER = 7;
 /** Three databases a slice, so that the primary and five shards fill two slices. */
@@ -29,36 +23,18 @@ const CAPACITY = 3;
 const LATEST = waddleMigrations.at(-1)?.name ?? null;
 const clock = testClock();
 
+let platform: SlicePlacementPlatform;
 let localApi: LocalD1Api;
 let slices: SliceNamespace;
 /** The remote target through the local API, placing into its dispatch namespace, as the monitor and `waddle shard open --target remote` configure it. */
 let target: DatabaseTarget;
 /** The central database, through a Miniflare of the test's own: not a REST call. */
-let opened: OpenDatabases;
 let central: D1DatabaseLike;
 let waddleId: number;
 
 beforeAll(async () => {
-  const stateDirectory = temporaryStateDirectory();
-  const local = localTarget(stateDirectory);
-  opened = await local.open([local.centralDatabaseId]);
-  central = opened.get(local.centralDatabaseId);
-  const { error } = await new Migrator({ database: central, migrations: centralMigrations, now: clock.now }).migrateToLatest();
-  if (error) throw error;
-  await central.prepare('INSERT INTO users (id, username) VALUES (?, ?)').bind(OWNER, 'founder').run();
-  localApi = await startLocalD1Api({ stateDirectory, accountId: ACCOUNT, apiToken: TOKEN, databaseIds: [], now: clock.now });
-  slices = await localSliceNamespace(
-    {
-      baseUrl: localApi.baseUrl,
-      dispatchUrl: localApi.dispatchUrl,
-      accountId: ACCOUNT,
-      apiToken: TOKEN,
-      namespace: LOCAL_DISPATCH_NAMESPACE,
-    },
-    { capacity: CAPACITY },
-  );
-  const { api, ...namespace } = slices;
-  target = remoteTarget(api, local.centralDatabaseId, { slices: namespace });
+  platform = await startSlicePlacementPlatform({ token: TOKEN, users: { [OWNER]: 'founder' }, clock: clock.now, capacity: CAPACITY });
+  ({ localApi, slices, target, central } = platform);
   const created = await createWaddle(central, target, { name: 'colony', displayName: 'Colony', ownerId: OWNER }, { clock: clock.now });
   waddleId = created.waddleId;
   await openWaddleDatabase(sliceD1Database(slices.dispatcher, { slice: created.slice!, database: created.d1DatabaseId }))
@@ -68,8 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await localApi?.close();
-  await opened?.dispose();
+  await platform?.close();
 });
 
 /** The waddle as the API sees it: every serving shard of the directory's map, each reached through its slice. */

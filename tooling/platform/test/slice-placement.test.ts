@@ -1,12 +1,9 @@
 import { existsSync } from 'node:fs';
-import { centralMigrations } from '@waddle/central-schema/migrations';
 import { testClock } from '@waddle/clock/test-clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { type CloudflareApi, cloudflareRequest, D1RestError } from '@waddle/d1/rest';
-import { Migrator } from '@waddle/migrator/migrator';
 import { createWaddle, type ProvisionedWaddle, WaddleProvisioningError } from '@waddle/provisioning/create-waddle';
-import type { DatabaseTarget, OpenDatabases } from '@waddle/provisioning/database-target';
-import { remoteTarget } from '@waddle/provisioning/remote-target';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import type { SliceNamespace } from '@waddle/provisioning/slice-namespace';
 import { postMessage } from '@waddle/queries/messages/post-message';
 import { getMessagePage } from '@waddle/queries/pagination/message-page';
@@ -16,12 +13,9 @@ import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDatabaseFile } from '../src/local/local-database-file.ts';
-import { LOCAL_DISPATCH_NAMESPACE, type LocalD1Api, startLocalD1Api } from '../src/local/local-d1-api.ts';
-import { localSliceNamespace } from '../src/local/local-slice-namespace.ts';
-import { localTarget } from '../src/targets/local-target.ts';
-import { temporaryStateDirectory } from './registry-fixture.ts';
+import type { LocalD1Api } from '../src/local/local-d1-api.ts';
+import { type SlicePlacementPlatform, startSlicePlacementPlatform } from './slice-platform-fixture.ts';
 
-const ACCOUNT = 'acc-placement';
 const TOKEN = 'placement-token';
 const OWNER = 7;
 /** A slice holds 3 databases here, so that filling one takes three waddles, not 250. */
@@ -29,44 +23,23 @@ const CAPACITY = 3;
 const LATEST = waddleMigrations.at(-1)?.name ?? null;
 const clock = testClock();
 
-let stateDirectory: string;
+let platform: SlicePlacementPlatform;
+/** The local API serves the waddle databases only (and those it creates), with Cloudflare's rate limit on (its default). */
 let localApi: LocalD1Api;
 let api: CloudflareApi;
 let slices: SliceNamespace;
 /** The remote target through the local API, placing into its dispatch namespace. */
 let target: DatabaseTarget;
 /** The central database, through a Miniflare of the test's own: not a REST call. */
-let opened: OpenDatabases;
 let central: D1DatabaseLike;
 
 beforeAll(async () => {
-  stateDirectory = temporaryStateDirectory();
-  const local = localTarget(stateDirectory);
-  opened = await local.open([local.centralDatabaseId]);
-  central = opened.get(local.centralDatabaseId);
-  const { error } = await new Migrator({ database: central, migrations: centralMigrations, now: clock.now }).migrateToLatest();
-  if (error) throw error;
-  await central.prepare('INSERT INTO users (id, username) VALUES (?, ?)').bind(OWNER, 'founder').run();
-  // The API serves the waddle databases only (and those it creates), with Cloudflare's rate limit on (its default).
-  localApi = await startLocalD1Api({ stateDirectory, accountId: ACCOUNT, apiToken: TOKEN, databaseIds: [], now: clock.now });
-  api = { baseUrl: localApi.baseUrl, accountId: ACCOUNT, apiToken: TOKEN };
-  slices = await localSliceNamespace(
-    {
-      baseUrl: localApi.baseUrl,
-      dispatchUrl: localApi.dispatchUrl,
-      accountId: ACCOUNT,
-      apiToken: TOKEN,
-      namespace: LOCAL_DISPATCH_NAMESPACE,
-    },
-    { capacity: CAPACITY },
-  );
-  const { api: _, ...namespace } = slices;
-  target = remoteTarget(api, local.centralDatabaseId, { slices: namespace });
+  platform = await startSlicePlacementPlatform({ token: TOKEN, users: { [OWNER]: 'founder' }, clock: clock.now, capacity: CAPACITY });
+  ({ localApi, cf: api, slices, target, central } = platform);
 });
 
 afterAll(async () => {
-  await localApi?.close();
-  await opened?.dispose();
+  await platform?.close();
 });
 
 const provision = (name: string, on: DatabaseTarget = target) =>
@@ -113,7 +86,7 @@ const existence = async (databaseId: string) => ({
     () => true,
     (error: unknown) => (error instanceof D1RestError && error.status === 404 ? false : Promise.reject(error)),
   ),
-  files: existsSync(localDatabaseFile(stateDirectory, databaseId)),
+  files: existsSync(localDatabaseFile(platform.stateDirectory, databaseId)),
 });
 
 /** The target, recording the databases it creates; each creation waits until `count` were asked for (racing provisionings). */

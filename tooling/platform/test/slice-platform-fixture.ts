@@ -8,9 +8,13 @@ import type { Clock } from '@waddle/clock/clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { CloudflareApi } from '@waddle/d1/rest';
 import { Migrator } from '@waddle/migrator/migrator';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
+import { remoteTarget } from '@waddle/provisioning/remote-target';
+import type { SliceNamespace } from '@waddle/provisioning/slice-namespace';
 import { freePort } from '../src/local/free-port.ts';
-import { LOCAL_ACCOUNT_ID, type LocalD1Api, startLocalD1Api } from '../src/local/local-d1-api.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_DISPATCH_NAMESPACE, type LocalD1Api, startLocalD1Api } from '../src/local/local-d1-api.ts';
 import { openLocalDatabases } from '../src/local/local-databases.ts';
+import { localSliceNamespace } from '../src/local/local-slice-namespace.ts';
 import { LOCAL_CENTRAL_DATABASE_ID } from '../src/local/local-state-directory.ts';
 import { REPOSITORY_ROOT } from '../src/local/repository-root.ts';
 import { type RunningWorker, startWorker } from '../src/local/worker-processes.ts';
@@ -80,6 +84,52 @@ export async function startSlicePlatform(options: SlicePlatformOptions): Promise
     close: async () => {
       await localApi.close();
       rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A {@link SlicePlatform} as the placement tests drive it from Node, without Workers: the central
+ * database held open for the whole test through a Miniflare of the test's own (not a REST call),
+ * the local API's dispatch namespace as provisioning sees it, with slices of `capacity`
+ * databases, and the remote target through the local API that places new databases into it (as
+ * the monitor and `waddle shard open --target remote` configure it).
+ */
+export interface SlicePlacementPlatform extends SlicePlatform {
+  /** The central database, open until {@link SlicePlatform.close}. */
+  readonly central: D1DatabaseLike;
+  /** The dispatch namespace of the local API, slices of `capacity`. */
+  readonly slices: SliceNamespace;
+  /** The remote target through the local API, placing new databases into {@link slices}. */
+  readonly target: DatabaseTarget;
+}
+
+/**
+ * Starts a {@link SlicePlacementPlatform}: {@link startSlicePlatform}, then the central database
+ * opened and the slice namespace over the local API. `close()` closes the central database first.
+ */
+export async function startSlicePlacementPlatform(
+  options: SlicePlatformOptions & { readonly capacity: number },
+): Promise<SlicePlacementPlatform> {
+  const platform = await startSlicePlatform(options);
+  const closeAndRethrow = async (error: unknown): Promise<never> => {
+    await platform.close();
+    throw error;
+  };
+  const slices = await localSliceNamespace(
+    { ...platform.cf, dispatchUrl: platform.localApi.dispatchUrl, namespace: LOCAL_DISPATCH_NAMESPACE },
+    { capacity: options.capacity },
+  ).catch(closeAndRethrow);
+  const openedCentral = await openLocalDatabases([LOCAL_CENTRAL_DATABASE_ID], platform.stateDirectory).catch(closeAndRethrow);
+  const { api, ...namespace } = slices;
+  return {
+    ...platform,
+    central: openedCentral.get(LOCAL_CENTRAL_DATABASE_ID),
+    slices,
+    target: remoteTarget(api, LOCAL_CENTRAL_DATABASE_ID, { slices: namespace }),
+    close: async () => {
+      await openedCentral.dispose();
+      await platform.close();
     },
   };
 }

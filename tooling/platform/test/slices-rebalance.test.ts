@@ -1,10 +1,8 @@
-import { centralMigrations } from '@waddle/central-schema/migrations';
 import { testClock } from '@waddle/clock/test-clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import type { CloudflareApi } from '@waddle/d1/rest';
-import { Migrator } from '@waddle/migrator/migrator';
 import { createWaddle } from '@waddle/provisioning/create-waddle';
-import type { DatabaseTarget, OpenDatabases } from '@waddle/provisioning/database-target';
+import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { remoteTarget } from '@waddle/provisioning/remote-target';
 import type { SliceNamespace } from '@waddle/provisioning/slice-namespace';
 import { postMessage } from '@waddle/queries/messages/post-message';
@@ -14,48 +12,29 @@ import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../src/commands/command-io.ts';
 import { slicesCommand } from '../src/commands/slices.ts';
-import { LOCAL_DISPATCH_NAMESPACE, type LocalD1Api, startLocalD1Api } from '../src/local/local-d1-api.ts';
-import { localSliceNamespace } from '../src/local/local-slice-namespace.ts';
+import type { LocalD1Api } from '../src/local/local-d1-api.ts';
 import { localTarget } from '../src/targets/local-target.ts';
-import { temporaryStateDirectory } from './registry-fixture.ts';
+import { type SlicePlacementPlatform, startSlicePlacementPlatform } from './slice-platform-fixture.ts';
 
-const ACCOUNT = 'acc-rebalance';
 const TOKEN = 'rebalance-token';
 const OWNER = 7;
 const NAMES = ['old-a', 'old-b', 'old-c', 'old-d', 'old-e'];
 const clock = testClock();
 
-let stateDirectory: string;
+let platform: SlicePlacementPlatform;
 let localApi: LocalD1Api;
 let api: CloudflareApi;
 let slices: SliceNamespace;
 let centralTarget: DatabaseTarget;
-let opened: OpenDatabases;
 let central: D1DatabaseLike;
 /** What the command opens the central database through: the test's own Miniflare (one process per local database file). */
 let commandTarget: DatabaseTarget;
 
 beforeAll(async () => {
-  stateDirectory = temporaryStateDirectory();
-  centralTarget = localTarget(stateDirectory);
-  opened = await centralTarget.open([centralTarget.centralDatabaseId]);
-  central = opened.get(centralTarget.centralDatabaseId);
-  const { error } = await new Migrator({ database: central, migrations: centralMigrations, now: clock.now }).migrateToLatest();
-  if (error) throw error;
+  platform = await startSlicePlacementPlatform({ token: TOKEN, users: { [OWNER]: 'founder' }, clock: clock.now, capacity: 3 });
+  ({ localApi, cf: api, slices, central } = platform);
+  centralTarget = localTarget(platform.stateDirectory);
   commandTarget = { ...centralTarget, open: async () => ({ get: () => central, dispose: async () => {} }) };
-  await central.prepare('INSERT INTO users (id, username) VALUES (?, ?)').bind(OWNER, 'founder').run();
-  localApi = await startLocalD1Api({ stateDirectory, accountId: ACCOUNT, apiToken: TOKEN, databaseIds: [], now: clock.now });
-  api = { baseUrl: localApi.baseUrl, accountId: ACCOUNT, apiToken: TOKEN };
-  slices = await localSliceNamespace(
-    {
-      baseUrl: localApi.baseUrl,
-      dispatchUrl: localApi.dispatchUrl,
-      accountId: ACCOUNT,
-      apiToken: TOKEN,
-      namespace: LOCAL_DISPATCH_NAMESPACE,
-    },
-    { capacity: 3 },
-  );
   // An installation from before slices: waddles provisioned on the remote target without a namespace, served by REST only.
   const restOnly = remoteTarget(api, centralTarget.centralDatabaseId);
   for (const name of NAMES) {
@@ -67,8 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await localApi?.close();
-  await opened?.dispose();
+  await platform?.close();
 });
 
 /** A command's output, by stream. */
