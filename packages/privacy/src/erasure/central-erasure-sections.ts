@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { JobSection } from '../job-section.ts';
 import { typedSection } from '../typed-section.ts';
 import { pendingUploadsErasure } from './attachment-erasure-sections.ts';
+import { updatedIdsPage } from './updated-ids-page.ts';
 
 const PAGE = 500;
 const CHUNK_PAGE = 50;
@@ -34,8 +35,7 @@ export const auditErasure: JobSection = typedSection<CentralSchema>({
       )
       .returning('id')
       .execute();
-    const last = Math.max(0, ...results.map((row) => row.id));
-    return { rows: results.length, records: [], next: results.length < PAGE ? null : [last] };
+    return updatedIdsPage(results, PAGE);
   },
 });
 

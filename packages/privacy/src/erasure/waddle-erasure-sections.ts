@@ -1,20 +1,16 @@
 import type { DB as WaddleSchema } from '@waddle/waddle-schema/database';
 import { openTypedDatabase } from '@waddle/d1/typed-database';
 import { type Compilable, type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import type { JobSection, SectionPage } from '../job-section.ts';
+import type { JobSection } from '../job-section.ts';
 import type { WaddleDatabase } from '../privacy-databases.ts';
 import { typedSection } from '../typed-section.ts';
 import { attachmentObjectsErasure } from './attachment-erasure-sections.ts';
 import { channelNotificationLevelsErasure, threadFollowsErasure } from './mention-and-follow-erasure-sections.ts';
+import { updatedIdsPage } from './updated-ids-page.ts';
 
 /** Tombstones per statement: each fires the schema's triggers (activity, search, edits, reactions, attachments). */
 const TOMBSTONE_PAGE = 200;
 const PAGE = 500;
-
-/** A page of an update that returned the ids it changed: done when it changed fewer than a full page; else go on after the highest id. */
-function updatedIdsPage(results: readonly { id: number }[]): SectionPage {
-  return { rows: results.length, records: [], next: results.length < TOMBSTONE_PAGE ? null : [Math.max(...results.map((row) => row.id))] };
-}
 
 /**
  * Tombstones the user's messages: content, metadata, pin, edit count and time cleared. The
@@ -53,7 +49,7 @@ export const messagesErasure: JobSection = typedSection<WaddleSchema>({
       )
       .returning('id')
       .execute();
-    return updatedIdsPage(results);
+    return updatedIdsPage(results, TOMBSTONE_PAGE);
   },
 });
 
@@ -70,11 +66,7 @@ type ThreadsAsT = ExpressionBuilder<WaddleSchema & { t: WaddleSchema['threads'] 
  */
 function othersWroteInThread(eb: ThreadsAsT, userId: number): Expression<SqlBool> {
   return eb.exists(
-    eb
-      .selectFrom('messages as m')
-      .select(eb.lit(1).as('one'))
-      .whereRef('m.thread_id', '=', 't.id')
-      .where('m.user_id', '<>', userId),
+    eb.selectFrom('messages as m').select(eb.lit(1).as('one')).whereRef('m.thread_id', '=', 't.id').where('m.user_id', '<>', userId),
   );
 }
 
@@ -139,7 +131,8 @@ export const threadTitlesErasure: JobSection = {
             .end(),
         };
       });
-      if (laterShards.length === 0) return updatedIdsPage(await retitle.where('id', 'in', candidates).returning('id').execute());
+      if (laterShards.length === 0)
+        return updatedIdsPage(await retitle.where('id', 'in', candidates).returning('id').execute(), TOMBSTONE_PAGE);
 
       const ids = (await candidates.execute()).map((row) => row.id);
       if (ids.length === 0) return { rows: 0, records: [], next: null };
