@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { JobSection } from '../job-section.ts';
 import { runBatch } from '@waddle/d1/run-batch';
 import { typedSection } from '../typed-section.ts';
+import { keyedPage } from './keyed-page.ts';
 
 const PAGE = 500;
 
@@ -117,11 +118,7 @@ export const ownAuditExport: JobSection = typedSection<CentralSchema>({
       .orderBy('id')
       .limit(PAGE)
       .execute();
-    return {
-      rows: results.length,
-      records: results.map((data) => ({ type: 'audit_entry', data })),
-      next: results.length < PAGE ? null : [results.at(-1)!.id],
-    };
+    return keyedPage(results, PAGE, 'audit_entry', null, (row) => [row.id]);
   },
 });
 
@@ -149,11 +146,7 @@ export const auditAboutExport: JobSection = typedSection<CentralSchema>({
       .orderBy('id')
       .limit(PAGE)
       .execute();
-    return {
-      rows: results.length,
-      records: results.map((data) => ({ type: 'audit_entry_about', data })),
-      next: results.length < PAGE ? null : [results.at(-1)!.id],
-    };
+    return keyedPage(results, PAGE, 'audit_entry_about', null, (row) => [row.id]);
   },
 });
 
