@@ -1,50 +1,28 @@
-import { env, reset } from 'cloudflare:test';
-import { Migrator } from '@waddle/migrator/migrator';
-import { waddleMigrations } from '@waddle/waddle-schema/migrations';
+import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { voiceParticipationErasure, voiceSessionsErasure, waddleErasureSections } from '../src/erasure/waddle-erasure-sections.ts';
 import { voiceParticipationExport } from '../src/export/voice-participation-export-section.ts';
 import { waddleExportSections } from '../src/export/waddle-export-sections.ts';
-import type { JobSection } from '../src/job-section.ts';
-
-/** User 5 is the one exported and erased; user 6 is someone else. */
-const subject = { userId: 5, waddleId: 1 };
+import { runSection, SUBJECT, seedWaddle } from './waddle-section-fixture.ts';
 
 beforeEach(async () => {
-  await reset();
-  const { error } = await new Migrator({ database: env.DB, migrations: waddleMigrations }).migrateToLatest();
-  if (error) throw error;
-  await env.DB.batch(
-    [
-      "INSERT INTO channels (id, name, type, created_by) VALUES (1, 'lounge', 'voice', 1), (2, 'stage', 'voice', 1)",
-      // Session 1 (lounge, started by 5) has ended; session 2 (stage, started by 6) is open with 5 and 6 in it.
-      'INSERT INTO voice_sessions (id, channel_id, started_by, started_at) VALUES (1, 1, 5, 1000), (2, 2, 6, 5000)',
-      `INSERT INTO voice_session_participants (id, session_id, user_id, joined_at, last_seen_at, left_at) VALUES
+  await seedWaddle([
+    "INSERT INTO channels (id, name, type, created_by) VALUES (1, 'lounge', 'voice', 1), (2, 'stage', 'voice', 1)",
+    // Session 1 (lounge, started by 5) has ended; session 2 (stage, started by 6) is open with 5 and 6 in it.
+    'INSERT INTO voice_sessions (id, channel_id, started_by, started_at) VALUES (1, 1, 5, 1000), (2, 2, 6, 5000)',
+    `INSERT INTO voice_session_participants (id, session_id, user_id, joined_at, last_seen_at, left_at) VALUES
         (1, 1, 5, 1000, 1500, NULL), (2, 1, 6, 1100, 1900, NULL)`,
-      'UPDATE voice_sessions SET ended_at = 2000 WHERE id = 1',
-      `INSERT INTO voice_session_participants (id, session_id, user_id, joined_at, last_seen_at, left_at) VALUES
+    'UPDATE voice_sessions SET ended_at = 2000 WHERE id = 1',
+    `INSERT INTO voice_session_participants (id, session_id, user_id, joined_at, last_seen_at, left_at) VALUES
         (3, 2, 6, 5000, 5000, NULL), (4, 2, 5, 5100, 5200, NULL)`,
-    ].map((statement) => env.DB.prepare(statement)),
-  );
+  ]);
 });
-
-/** Runs a section page by page from its first cursor and gathers what it exported. */
-async function runSection(section: JobSection) {
-  const records: unknown[] = [];
-  let cursor: readonly unknown[] | null = section.firstCursor;
-  while (cursor !== null) {
-    const page = await section.page(env.DB, subject, cursor);
-    records.push(...page.records.map((record) => ({ type: record.type, ...record.data })));
-    cursor = page.next;
-  }
-  return records;
-}
 
 describe('voice participation in a personal-data job', () => {
   it('is exported: each stint of the user, with its session and channel', async () => {
-    expect(await runSection(voiceParticipationExport)).toEqual([
-      { type: 'voice_participation', id: 1, session_id: 1, channel_id: 1, joined_at: 1000, last_seen_at: 1500, left_at: 2000 },
-      { type: 'voice_participation', id: 4, session_id: 2, channel_id: 2, joined_at: 5100, last_seen_at: 5200, left_at: null },
+    expect((await runSection(voiceParticipationExport)).records).toEqual([
+      { type: 'voice_participation', waddleId: 1, id: 1, session_id: 1, channel_id: 1, joined_at: 1000, last_seen_at: 1500, left_at: 2000 },
+      { type: 'voice_participation', waddleId: 1, id: 4, session_id: 2, channel_id: 2, joined_at: 5100, last_seen_at: 5200, left_at: null },
     ]);
     expect(waddleExportSections.at(-1)).toBe(voiceParticipationExport);
   });
@@ -64,7 +42,7 @@ describe('voice participation in a personal-data job', () => {
       { id: 1, started_by: null, ended_at: 2000, max_participants: 2 },
       { id: 2, started_by: 6, ended_at: null, max_participants: 2 },
     ]);
-    expect((await voiceParticipationErasure.page(env.DB, subject, [])).rows).toBe(0);
+    expect((await voiceParticipationErasure.page(env.DB, SUBJECT, [])).rows).toBe(0);
     const names = waddleErasureSections.map((section) => section.name);
     // Before the index rewrite, which ends every erasure.
     expect(names.indexOf('voice_participations')).toBeGreaterThan(-1);
