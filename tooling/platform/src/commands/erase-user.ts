@@ -1,13 +1,10 @@
-import { systemClock } from '@waddle/clock/clock';
-import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startErasure } from '@waddle/privacy/start-erasure';
 import type { CommandLine } from '@waddle/command-line/parse-command-line';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import type { CommandIo } from './command-io.ts';
-import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
 import { privacyJobTable } from './privacy-job-table.ts';
+import { runPrivacyJobCommand } from './run-privacy-job-command.ts';
 import { TARGET_OPTION } from './target-option.ts';
-import { centralKysely } from '../central-kysely.ts';
 
 /** `waddle erase`: its usage and options. */
 export const ERASE_COMMAND_LINE = {
@@ -29,33 +26,22 @@ export const ERASE_COMMAND_LINE = {
  * keeps failing (rerun to retry it), 2 for bad arguments.
  */
 export async function eraseUserCommand(argv: readonly string[], io: CommandIo, target?: DatabaseTarget): Promise<number> {
-  const args = parsePrivacyArguments(ERASE_COMMAND_LINE, argv, io);
-  if ('exitCode' in args) return args.exitCode;
-  const databases = await openPrivacyDatabases(args.target, args.userId, target);
-  try {
-    const user = await centralKysely(databases.central).selectFrom('users').select('id').where('id', '=', args.userId).executeTakeFirst();
-    if (!user) {
-      io.err(`waddle erase: there is no user ${args.userId}`);
-      return 1;
-    }
-    const started = await startErasure(databases.central, args.userId, 'operator', systemClock());
-    const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
-      ...(databases.attachments ? { attachments: databases.attachments } : {}),
-      maxQueriesPerStep: 900,
-      clock: systemClock,
-      onStep: (step) =>
-        io.progress(
-          `erasure job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`,
-        ),
-    });
-    io.out(privacyJobTable(job));
-    io.out(
-      job.status === 'done'
-        ? `user ${args.userId} is erased (job ${job.id})`
-        : `erasure job ${job.id} is not finished: run the command again to retry the failing databases`,
-    );
-    return job.status === 'done' ? 0 : 1;
-  } finally {
-    await databases.dispose();
-  }
+  return runPrivacyJobCommand(
+    {
+      line: ERASE_COMMAND_LINE,
+      start: startErasure,
+      finish: async (job, { userId }) => {
+        io.out(privacyJobTable(job));
+        io.out(
+          job.status === 'done'
+            ? `user ${userId} is erased (job ${job.id})`
+            : `erasure job ${job.id} is not finished: run the command again to retry the failing databases`,
+        );
+        return job.status === 'done' ? 0 : 1;
+      },
+    },
+    argv,
+    io,
+    target,
+  );
 }

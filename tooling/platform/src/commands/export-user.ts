@@ -1,16 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { systemClock } from '@waddle/clock/clock';
 import { exportArchive } from '@waddle/privacy/export-archive';
-import { runJobToEnd } from '@waddle/privacy/run-job-to-end';
 import { startExport } from '@waddle/privacy/start-export';
 import type { CommandLine } from '@waddle/command-line/parse-command-line';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import type { CommandIo } from './command-io.ts';
-import { openPrivacyDatabases, parsePrivacyArguments } from './privacy-target.ts';
 import { privacyJobTable } from './privacy-job-table.ts';
+import { runPrivacyJobCommand } from './run-privacy-job-command.ts';
 import { TARGET_OPTION } from './target-option.ts';
-import { centralKysely } from '../central-kysely.ts';
 
 /** `waddle export`: its usage and options. */
 export const EXPORT_COMMAND_LINE = {
@@ -35,41 +32,30 @@ export const EXPORT_COMMAND_LINE = {
  * resumes it), 2 for bad arguments. Refusals go to `io.err`: stdout may be the archive.
  */
 export async function exportUserCommand(argv: readonly string[], io: CommandIo, target?: DatabaseTarget): Promise<number> {
-  const args = parsePrivacyArguments(EXPORT_COMMAND_LINE, argv, io);
-  if ('exitCode' in args) return args.exitCode;
-  const databases = await openPrivacyDatabases(args.target, args.userId, target);
-  try {
-    const user = await centralKysely(databases.central).selectFrom('users').select('id').where('id', '=', args.userId).executeTakeFirst();
-    if (!user) {
-      io.err(`waddle export: there is no user ${args.userId}`);
-      return 1;
-    }
-    const started = await startExport(databases.central, args.userId, 'operator', systemClock());
-    const job = await runJobToEnd(databases.central, databases.connectors, started.id, {
-      ...(databases.attachments ? { attachments: databases.attachments } : {}),
-      maxQueriesPerStep: 900,
-      clock: systemClock,
-      onStep: (step) =>
-        io.progress(
-          `export job ${step.job.id}: ${step.job.parts.filter((p) => p.status === 'done').length}/${step.job.parts.length} databases done\n`,
-        ),
-    });
-    if (job.status !== 'done') {
-      io.out(privacyJobTable(job));
-      io.out(`export job ${job.id} is not finished: run the command again to resume it`);
-      return 1;
-    }
-    const sink = args.out === undefined ? process.stdout : createWriteStream(args.out);
-    for await (const piece of exportArchive(databases.central, job)) {
-      if (!sink.write(piece)) await once(sink, 'drain');
-    }
-    if (sink !== process.stdout) {
-      sink.end();
-      await once(sink, 'finish');
-      io.progress(`export job ${job.id} written to ${args.out}\n`);
-    }
-    return 0;
-  } finally {
-    await databases.dispose();
-  }
+  return runPrivacyJobCommand(
+    {
+      line: EXPORT_COMMAND_LINE,
+      start: startExport,
+      finish: async (job, { out }, central) => {
+        if (job.status !== 'done') {
+          io.out(privacyJobTable(job));
+          io.out(`export job ${job.id} is not finished: run the command again to resume it`);
+          return 1;
+        }
+        const sink = out === undefined ? process.stdout : createWriteStream(out);
+        for await (const piece of exportArchive(central, job)) {
+          if (!sink.write(piece)) await once(sink, 'drain');
+        }
+        if (sink !== process.stdout) {
+          sink.end();
+          await once(sink, 'finish');
+          io.progress(`export job ${job.id} written to ${out}\n`);
+        }
+        return 0;
+      },
+    },
+    argv,
+    io,
+    target,
+  );
 }
