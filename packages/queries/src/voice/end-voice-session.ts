@@ -1,6 +1,6 @@
-import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
-import { closeStaleParticipations } from './stale-participations.ts';
-import { type VoiceSessionRow, voiceSessionQuery } from './voice-session-row.ts';
+import type { WaddleDatabase } from '../waddle-database.ts';
+import { voiceSessionBatch } from './voice-session-batch.ts';
+import type { VoiceSessionRow } from './voice-session-row.ts';
 
 /** What ending a voice session came to. */
 export type EndVoiceSessionResult =
@@ -48,13 +48,11 @@ export async function endVoiceSession(
     .where('channel_id', '=', channelId)
     .where('ended_at', 'is', null);
   if (!end.mayEndAny) update = update.where('started_by', '=', userId);
-  const [, ended, read] = await runBatch(waddle, [
-    closeStaleParticipations(db, now),
-    update,
-    voiceSessionQuery(db).where('s.id', '=', sessionId).where('s.channel_id', '=', channelId),
-  ]);
-  const session = read.results[0];
+  const {
+    session,
+    changes: [ended = 0],
+  } = await voiceSessionBatch(waddle, end, [update]);
   if (!session) return { outcome: 'not_found' };
-  if ((ended.meta.changes ?? 0) > 0) return { outcome: 'ended', session };
+  if (ended > 0) return { outcome: 'ended', session };
   return { outcome: session.ended_at === null ? 'not_allowed' : 'already_ended', session };
 }

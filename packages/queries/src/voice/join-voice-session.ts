@@ -1,6 +1,6 @@
-import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
-import { closeStaleParticipations } from './stale-participations.ts';
-import { type VoiceSessionRow, voiceSessionQuery } from './voice-session-row.ts';
+import type { WaddleDatabase } from '../waddle-database.ts';
+import { voiceSessionBatch } from './voice-session-batch.ts';
+import type { VoiceSessionRow } from './voice-session-row.ts';
 
 /** What joining a voice session came to. */
 export type JoinVoiceSessionResult =
@@ -50,8 +50,10 @@ export async function joinVoiceSession(
     .where('id', '=', sessionId)
     .where('channel_id', '=', channelId)
     .where('ended_at', 'is', null);
-  const [, keptAlive, , inserted, read] = await runBatch(waddle, [
-    closeStaleParticipations(db, now),
+  const {
+    session,
+    changes: [keptAlive = 0, , inserted = 0],
+  } = await voiceSessionBatch(waddle, join, [
     db
       .updateTable('voice_session_participants')
       .set((eb) => ({ last_seen_at: eb.fn<number>('max', [eb.val(now), eb.ref('last_seen_at')]) }))
@@ -83,11 +85,9 @@ export async function joinVoiceSession(
             ),
           ),
       ),
-    voiceSessionQuery(db).where('s.id', '=', sessionId).where('s.channel_id', '=', channelId),
   ]);
-  const session = read.results[0];
   if (!session) return { outcome: 'not_found' };
-  if ((inserted.meta.changes ?? 0) > 0) return { outcome: 'joined', session };
-  if ((keptAlive.meta.changes ?? 0) > 0) return { outcome: 'still_in', session };
+  if (inserted > 0) return { outcome: 'joined', session };
+  if (keptAlive > 0) return { outcome: 'still_in', session };
   return { outcome: 'ended', session };
 }

@@ -1,6 +1,6 @@
-import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
-import { closeStaleParticipations } from './stale-participations.ts';
-import { type VoiceSessionRow, voiceSessionQuery } from './voice-session-row.ts';
+import type { WaddleDatabase } from '../waddle-database.ts';
+import { voiceSessionBatch } from './voice-session-batch.ts';
+import type { VoiceSessionRow } from './voice-session-row.ts';
 
 /** What leaving a voice session came to. */
 export type LeaveVoiceSessionResult =
@@ -33,8 +33,10 @@ export async function leaveVoiceSession(
 ): Promise<LeaveVoiceSessionResult> {
   const { db } = waddle;
   const { channelId, sessionId, userId, now } = leave;
-  const [, left, read] = await runBatch(waddle, [
-    closeStaleParticipations(db, now),
+  const {
+    session,
+    changes: [left = 0],
+  } = await voiceSessionBatch(waddle, leave, [
     db
       .updateTable('voice_session_participants')
       .set((eb) => ({ left_at: eb.fn<number>('max', [eb.val(now), eb.ref('last_seen_at')]) }))
@@ -46,9 +48,7 @@ export async function leaveVoiceSession(
           eb.selectFrom('voice_sessions').select(eb.lit(1).as('one')).where('id', '=', sessionId).where('channel_id', '=', channelId),
         ),
       ),
-    voiceSessionQuery(db).where('s.id', '=', sessionId).where('s.channel_id', '=', channelId),
   ]);
-  const session = read.results[0];
   if (!session) return { outcome: 'not_found' };
-  return { outcome: (left.meta.changes ?? 0) > 0 ? 'left' : 'not_in', session };
+  return { outcome: left > 0 ? 'left' : 'not_in', session };
 }
