@@ -11,6 +11,7 @@ import type { PageMessage } from '../src/pagination/page-message.ts';
 import { findActivityDrift, repairActivityDrift } from '../src/threads/activity-drift.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import type { WaddleDatabase } from '../src/waddle-database.ts';
+import { recomputedPageMessage } from '../test-support/recomputed-page-message.ts';
 import { freshWaddle } from './fresh-waddle.ts';
 
 let waddle: WaddleDatabase;
@@ -297,48 +298,14 @@ describe("the page's decorations", () => {
     const repliedIds = messages.flatMap((m) => (m.reply_to_id === null ? [] : [m.reply_to_id]));
     const replied =
       repliedIds.length === 0 ? [] : await waddle.db.selectFrom('messages').selectAll().where('id', 'in', repliedIds).execute();
-    return messages.map((m) => {
-      const byEmoji = new Map<string, { emoji: string; count: number; reacted: boolean; firstAt: number }>();
-      for (const r of reactions.filter((r) => r.message_id === m.id)) {
-        const entry = byEmoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, reacted: false, firstAt: r.created_at };
-        byEmoji.set(r.emoji, {
-          ...entry,
-          count: entry.count + 1,
-          reacted: entry.reacted || r.user_id === viewerId,
-          firstAt: Math.min(entry.firstAt, r.created_at),
-        });
-      }
-      const target = replied.find((r) => r.id === m.reply_to_id);
-      return {
-        id: m.id,
-        channelId: m.channel_id,
-        threadId: m.thread_id,
-        authorId: m.user_id,
-        content: m.content,
-        contentType: m.content_type,
-        metadata: m.metadata === null ? null : JSON.parse(m.metadata),
-        createdAt: m.created_at,
-        editedAt: m.edited_at,
-        editCount: m.edit_count,
-        edited: m.edit_count > 0,
-        pinned: m.is_pinned === 1,
-        deleted: m.is_deleted === 1,
-        replyTo: target
-          ? {
-              id: target.id,
-              authorId: target.user_id,
-              excerpt: target.is_deleted === 1 ? null : [...target.content!].slice(0, 200).join(''),
-              deleted: target.is_deleted === 1,
-            }
-          : null,
-        reactions: [...byEmoji.values()]
-          .sort((a, b) => a.firstAt - b.firstAt || (a.emoji < b.emoji ? -1 : 1))
-          .map(({ emoji, count, reacted }) => ({ emoji, count, reacted })),
-        attachments: attachments
-          .filter((a) => a.message_id === m.id)
-          .map((a) => ({ id: a.id, filename: a.filename, sizeBytes: a.size_bytes, mimeType: a.mime_type, url: a.url })),
-      };
-    });
+    return messages.map((m) =>
+      recomputedPageMessage(m, {
+        reactions: reactions.filter((r) => r.message_id === m.id),
+        attachments: attachments.filter((a) => a.message_id === m.id),
+        repliedTo: replied.find((r) => r.id === m.reply_to_id),
+        viewerId,
+      }),
+    );
   }
 
   /** Every kind of page over channel 1 and thread 1, each equal to the recomputation of its messages. */

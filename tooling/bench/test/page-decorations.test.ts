@@ -14,6 +14,12 @@ import { editMessage } from '@waddle/queries/messages/edit-message';
 import { postMessages } from '@waddle/queries/messages/post-message';
 import { getMessagePage, type MessagePage, type MessageScope, type PageOptions } from '@waddle/queries/pagination/message-page';
 import type { PageMessage } from '@waddle/queries/pagination/page-message';
+import {
+  type RecomputedAttachmentRow,
+  type RecomputedMessageRow,
+  type RecomputedReactionRow,
+  recomputedPageMessage,
+} from '@waddle/queries/recomputed-page-message';
 import { markRead } from '@waddle/queries/unreads/mark-read';
 import { type ActivityDrift, type DriftScan, findActivityDrift } from '@waddle/queries/threads/activity-drift';
 import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-database';
@@ -54,23 +60,9 @@ afterAll(async () => {
 });
 
 interface Tables {
-  messages: {
-    id: number;
-    channel_id: number;
-    thread_id: number | null;
-    user_id: number;
-    content: string | null;
-    content_type: PageMessage['contentType'];
-    metadata: string | null;
-    reply_to_id: number | null;
-    edit_count: number;
-    is_pinned: number;
-    is_deleted: number;
-    created_at: number;
-    edited_at: number | null;
-  }[];
-  reactions: { message_id: number; emoji: string; user_id: number; created_at: number }[];
-  attachments: { id: number; message_id: number; filename: string; size_bytes: number; mime_type: string | null; url: string }[];
+  messages: RecomputedMessageRow[];
+  reactions: RecomputedReactionRow[];
+  attachments: RecomputedAttachmentRow[];
 }
 
 async function readTables(database: D1DatabaseLike): Promise<Tables> {
@@ -90,55 +82,15 @@ function recompute(tables: Tables, viewerId: number): Map<number, PageMessage> {
   const reactionsOf = Map.groupBy(tables.reactions, (r) => r.message_id);
   const attachmentsOf = Map.groupBy(tables.attachments, (a) => a.message_id);
   return new Map(
-    tables.messages.map((m) => {
-      const emoji = new Map<string, { emoji: string; count: number; reacted: boolean; firstAt: number }>();
-      for (const r of reactionsOf.get(m.id) ?? []) {
-        const entry = emoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, reacted: false, firstAt: r.created_at };
-        emoji.set(r.emoji, {
-          emoji: r.emoji,
-          count: entry.count + 1,
-          reacted: entry.reacted || r.user_id === viewerId,
-          firstAt: Math.min(entry.firstAt, r.created_at),
-        });
-      }
-      const target = m.reply_to_id === null ? undefined : byId.get(m.reply_to_id);
-      return [
-        m.id,
-        {
-          id: m.id,
-          channelId: m.channel_id,
-          threadId: m.thread_id,
-          authorId: m.user_id,
-          content: m.content,
-          contentType: m.content_type,
-          metadata: m.metadata === null ? null : JSON.parse(m.metadata),
-          createdAt: m.created_at,
-          editedAt: m.edited_at,
-          editCount: m.edit_count,
-          edited: m.edit_count > 0,
-          pinned: m.is_pinned === 1,
-          deleted: m.is_deleted === 1,
-          replyTo: target
-            ? {
-                id: target.id,
-                authorId: target.user_id,
-                excerpt: target.is_deleted === 1 ? null : [...target.content!].slice(0, 200).join(''),
-                deleted: target.is_deleted === 1,
-              }
-            : null,
-          reactions: [...emoji.values()]
-            .sort((a, b) => a.firstAt - b.firstAt || (a.emoji < b.emoji ? -1 : 1))
-            .map(({ emoji, count, reacted }) => ({ emoji, count, reacted })),
-          attachments: (attachmentsOf.get(m.id) ?? []).map((a) => ({
-            id: a.id,
-            filename: a.filename,
-            sizeBytes: a.size_bytes,
-            mimeType: a.mime_type,
-            url: a.url,
-          })),
-        },
-      ];
-    }),
+    tables.messages.map((m) => [
+      m.id,
+      recomputedPageMessage(m, {
+        reactions: reactionsOf.get(m.id) ?? [],
+        attachments: attachmentsOf.get(m.id) ?? [],
+        repliedTo: m.reply_to_id === null ? undefined : byId.get(m.reply_to_id),
+        viewerId,
+      }),
+    ]),
   );
 }
 
