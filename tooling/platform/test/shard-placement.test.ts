@@ -1,9 +1,7 @@
 import { testClock } from '@waddle/clock/test-clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { createWaddle } from '@waddle/provisioning/create-waddle';
-import type { DatabaseTarget } from '@waddle/provisioning/database-target';
 import { openMessageShard, SHARD_SWITCH_STEPS, type ShardSwitchStep } from '@waddle/provisioning/open-message-shard';
-import type { SliceNamespace } from '@waddle/provisioning/slice-namespace';
 import { postShardedMessage } from '@waddle/queries/shards/post-sharded-message';
 import { getShardedMessagePage } from '@waddle/queries/shards/sharded-message-page';
 import { type ShardedWaddle, shardedWaddle } from '@waddle/queries/shards/sharded-waddle';
@@ -13,7 +11,6 @@ import { sliceBindingName } from '@waddle/slice-worker/slice-binding-name';
 import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalD1Api } from '../src/local/local-d1-api.ts';
 import { type SlicePlacementPlatform, startSlicePlacementPlatform } from './slice-platform-fixture.ts';
 
 const TOKEN = 'shard-placement-token';
@@ -23,18 +20,13 @@ const CAPACITY = 3;
 const LATEST = waddleMigrations.at(-1)?.name ?? null;
 const clock = testClock();
 
+/** Its target is the remote one, as the monitor and `waddle shard open --target remote` configure it. */
 let platform: SlicePlacementPlatform;
-let localApi: LocalD1Api;
-let slices: SliceNamespace;
-/** The remote target through the local API, placing into its dispatch namespace, as the monitor and `waddle shard open --target remote` configure it. */
-let target: DatabaseTarget;
-/** The central database, through a Miniflare of the test's own: not a REST call. */
-let central: D1DatabaseLike;
 let waddleId: number;
 
 beforeAll(async () => {
   platform = await startSlicePlacementPlatform({ token: TOKEN, users: { [OWNER]: 'founder' }, clock: clock.now, capacity: CAPACITY });
-  ({ localApi, slices, target, central } = platform);
+  const { central, target, slices } = platform;
   const created = await createWaddle(central, target, { name: 'colony', displayName: 'Colony', ownerId: OWNER }, { clock: clock.now });
   waddleId = created.waddleId;
   await openWaddleDatabase(sliceD1Database(slices.dispatcher, { slice: created.slice!, database: created.d1DatabaseId }))
@@ -49,10 +41,10 @@ afterAll(async () => {
 
 /** The waddle as the API sees it: every serving shard of the directory's map, each reached through its slice. */
 async function throughSlices(): Promise<ShardedWaddle> {
-  const [primary, ...later] = servingShards((await readMessageShardMap(central, waddleId))!);
+  const [primary, ...later] = servingShards((await readMessageShardMap(platform.central, waddleId))!);
   const reach = (shard: { slice: string | null; d1DatabaseId: string }) => {
     if (!shard.slice) throw new Error(`${shard.d1DatabaseId} is in no slice`);
-    return openWaddleDatabase(sliceD1Database(slices.dispatcher, { slice: shard.slice, database: shard.d1DatabaseId }));
+    return openWaddleDatabase(sliceD1Database(platform.slices.dispatcher, { slice: shard.slice, database: shard.d1DatabaseId }));
   };
   return shardedWaddle(
     reach(primary!),
@@ -62,7 +54,7 @@ async function throughSlices(): Promise<ShardedWaddle> {
 
 /** Every database of the directory, with its slice, binding and schema version. */
 async function directory() {
-  const { results } = await central
+  const { results } = await platform.central
     .prepare('SELECT d1_database_id, slice, binding, schema_version, message_state FROM databases ORDER BY id')
     .all<{
       d1_database_id: string;
@@ -80,19 +72,19 @@ describe('a message shard switch on a target with binding slices (local API with
   it.each(SHARD_SWITCH_STEPS)(
     'places the new shard in a slice with room; killed after "%s" and resumed, the shard is bound once and served through its slice with 0 REST queries',
     async (dying) => {
-      const replacing = servingShards((await readMessageShardMap(central, waddleId))!).at(-1)!.d1DatabaseId;
+      const replacing = servingShards((await readMessageShardMap(platform.central, waddleId))!).at(-1)!.d1DatabaseId;
       const died = new Error(`died after ${dying}`);
       const dies = (step: ShardSwitchStep) => {
         if (step === dying) throw died;
       };
       await expect(
-        openMessageShard(central, target, waddleId, replacing, { clock: clock.now, holder: 'first', afterStep: dies }),
+        openMessageShard(platform.central, platform.target, waddleId, replacing, { clock: clock.now, holder: 'first', afterStep: dies }),
       ).rejects.toBe(died);
-      const shard = await openMessageShard(central, target, waddleId, replacing, { clock: clock.now, holder: 'second' });
+      const shard = await openMessageShard(platform.central, platform.target, waddleId, replacing, { clock: clock.now, holder: 'second' });
 
       // Each database of the directory is in exactly one slice, bound once, as the directory places it.
       const rows = await directory();
-      const bound = Object.entries(localApi.slices()).flatMap(([slice, ids]) => ids.map((id) => `${slice} ${id}`));
+      const bound = Object.entries(platform.localApi.slices()).flatMap(([slice, ids]) => ids.map((id) => `${slice} ${id}`));
       expect(bound.toSorted()).toEqual(rows.map((row) => `${row.slice} ${row.d1_database_id}`).toSorted());
       const row = rows.find((r) => r.d1_database_id === shard.d1DatabaseId);
       expect(row).toMatchObject({ binding: sliceBindingName(shard.d1DatabaseId), schema_version: LATEST, message_state: 'active' });
@@ -106,15 +98,15 @@ describe('a message shard switch on a target with binding slices (local API with
       const page = await getShardedMessagePage(await throughSlices(), { channelId: 1 }, { anchor: 'oldest', after: 50, viewerId: OWNER });
       expect(page.messages.map((m) => m.content)).toEqual(posted);
       // The data path and the switch sent no statement over REST; nothing was refused.
-      expect(localApi.restCalls()).toMatchObject({ query: 0, refused: 0 });
+      expect(platform.localApi.restCalls()).toMatchObject({ query: 0, refused: 0 });
     },
   );
 
   it('killed between uploading the slice and recording it, the resumed switch places the shard once, in that slice', async () => {
-    const replacing = servingShards((await readMessageShardMap(central, waddleId))!).at(-1)!.d1DatabaseId;
+    const replacing = servingShards((await readMessageShardMap(platform.central, waddleId))!).at(-1)!.d1DatabaseId;
     // The central database as the switch sees it: the write of the new shard's slice dies once, after the upload.
     let armed = true;
-    const dying: D1DatabaseLike = new Proxy(central, {
+    const dying: D1DatabaseLike = new Proxy(platform.central, {
       get: (database, key) =>
         key === 'prepare'
           ? (query: string) => {
@@ -126,17 +118,17 @@ describe('a message shard switch on a target with binding slices (local API with
             }
           : Reflect.get(database, key),
     });
-    await expect(openMessageShard(dying, target, waddleId, replacing, { clock: clock.now, holder: 'first' })).rejects.toThrow(
+    await expect(openMessageShard(dying, platform.target, waddleId, replacing, { clock: clock.now, holder: 'first' })).rejects.toThrow(
       'died after the upload',
     );
     const opening = (await directory()).at(-1)!;
     expect(opening).toMatchObject({ slice: null, message_state: 'opening' });
     // The upload happened: slice-0003 (the first two are full) binds the shard, which the directory does not place yet.
-    expect(localApi.slices()['slice-0003']).toEqual([opening.d1_database_id]);
+    expect(platform.localApi.slices()['slice-0003']).toEqual([opening.d1_database_id]);
 
-    const shard = await openMessageShard(central, target, waddleId, replacing, { clock: clock.now, holder: 'second' });
+    const shard = await openMessageShard(platform.central, platform.target, waddleId, replacing, { clock: clock.now, holder: 'second' });
     expect(shard.d1DatabaseId).toBe(opening.d1_database_id);
-    expect(localApi.slices()['slice-0003']).toEqual([shard.d1DatabaseId]);
+    expect(platform.localApi.slices()['slice-0003']).toEqual([shard.d1DatabaseId]);
     expect((await directory()).at(-1)).toMatchObject({
       slice: 'slice-0003',
       binding: sliceBindingName(shard.d1DatabaseId),
@@ -147,7 +139,7 @@ describe('a message shard switch on a target with binding slices (local API with
     posted.push(content);
     const page = await getShardedMessagePage(await throughSlices(), { channelId: 1 }, { anchor: 'oldest', after: 50, viewerId: OWNER });
     expect(page.messages.map((m) => m.content)).toEqual(posted);
-    expect(localApi.restCalls()).toMatchObject({ query: 0, refused: 0 });
+    expect(platform.localApi.restCalls()).toMatchObject({ query: 0, refused: 0 });
   });
 
   it('fills slices as provisioning does: the primary and six shards, three to a slice', async () => {
