@@ -69,12 +69,7 @@ export function mentionArms(db: Kysely<DB>, viewerId: number, scope: MentionScop
   };
   return [
     arm((eb) => eb.and([eb('mm.kind', '=', 'user'), eb('mm.target_id', '=', viewerId)])),
-    arm((eb) =>
-      eb.and([
-        eb('mm.kind', '=', 'role'),
-        eb('mm.target_id', 'in', heldRoleIds(db, viewerId, roleIds)),
-      ]),
-    ),
+    arm((eb) => eb.and([eb('mm.kind', '=', 'role'), eb('mm.target_id', 'in', heldRoleIds(db, viewerId, roleIds))])),
     arm((eb) => eb.and([eb('mm.kind', '=', 'everyone'), eb('mm.target_id', '=', 0)])),
     arm((eb) => eb.and([eb('mm.kind', '=', 'here'), eb('mm.target_id', '=', 0)])),
   ] as const;
@@ -91,13 +86,7 @@ export function mentionArms(db: Kysely<DB>, viewerId: number, scope: MentionScop
  * <user arm> UNION <role arm> UNION <everyone arm> UNION <here arm>
  * ```
  */
-export function mentionsReaching(
-  db: Kysely<DB>,
-  viewerId: number,
-  scope: MentionScope,
-  range: MentionRange,
-  roleIds?: readonly number[],
-) {
+export function mentionsReaching(db: Kysely<DB>, viewerId: number, scope: MentionScope, range: MentionRange, roleIds?: readonly number[]) {
   const [user, role, everyone, here] = mentionArms(db, viewerId, scope, range, roleIds);
   return user.union(role).union(everyone).union(here);
 }

@@ -114,7 +114,10 @@ export function mutedThreads(db: Kysely<DB>, viewerId: number, given?: GivenMent
     const rows = JSON.stringify(given.mutedThreads.map((muted) => [muted.threadId, muted.channelId]));
     return db
       .selectFrom(sql<{ value: string }>`json_each(${rows})`.as('given'))
-      .select([sql<number>`json_extract(given.value, '$[0]')`.as('thread_id'), sql<number>`json_extract(given.value, '$[1]')`.as('channel_id')]);
+      .select([
+        sql<number>`json_extract(given.value, '$[0]')`.as('thread_id'),
+        sql<number>`json_extract(given.value, '$[1]')`.as('channel_id'),
+      ]);
   }
   return db
     .selectFrom('thread_follows as tf')

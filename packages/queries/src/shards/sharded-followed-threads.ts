@@ -39,5 +39,8 @@ export async function getShardedFollowedThreads(sharded: ShardedWaddle, options:
     getFollowedThreads(sharded.primary, options),
     readPrimaryMentionViewer(sharded.primary, options.userId, []),
   ]);
-  return { threads: await addLaterShardThreadCounts(sharded, options.userId, viewer.roleIds, page.threads, cap), nextCursor: page.nextCursor };
+  return {
+    threads: await addLaterShardThreadCounts(sharded, options.userId, viewer.roleIds, page.threads, cap),
+    nextCursor: page.nextCursor,
+  };
 }

@@ -42,6 +42,11 @@ export async function getShardedUnreadMentionCounts(
   const totals = await countChannelMentionsOverShards(sharded, options.userId, viewer, cap, false);
   return viewer.channels.map((channel) => {
     const mentions = totals.get(channel.channelId)!.mentions;
-    return { channelId: channel.channelId, lastReadMessageId: channel.marker, mentionCount: Math.min(mentions, cap), capped: mentions > cap };
+    return {
+      channelId: channel.channelId,
+      lastReadMessageId: channel.marker,
+      mentionCount: Math.min(mentions, cap),
+      capped: mentions > cap,
+    };
   });
 }

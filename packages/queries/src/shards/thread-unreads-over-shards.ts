@@ -51,11 +51,19 @@ export async function addLaterShardThreadCounts(
   );
   if (open.length === 0 || sharded.shards.length === 1) return [...threads];
   const oldest = Math.min(...open.map((thread) => thread.lastReadMessageId));
-  const later = sharded.shards.slice(1).filter((shard, i) => (sharded.shards[i + 2]?.firstMessageId ?? Number.POSITIVE_INFINITY) > oldest + 1);
+  const later = sharded.shards
+    .slice(1)
+    .filter((shard, i) => (sharded.shards[i + 2]?.firstMessageId ?? Number.POSITIVE_INFINITY) > oldest + 1);
   const perShard = await Promise.all(
     later.map((shard, i) => {
       const end = later[i + 1]?.firstMessageId ?? Number.POSITIVE_INFINITY;
-      return countInShard(shard.waddle, userId, roleIds, open.filter((thread) => thread.lastReadMessageId + 1 < end), cap);
+      return countInShard(
+        shard.waddle,
+        userId,
+        roleIds,
+        open.filter((thread) => thread.lastReadMessageId + 1 < end),
+        cap,
+      );
     }),
   );
   const raw = (count: number, capped: boolean) => (capped ? cap + 1 : count);
