@@ -41,6 +41,7 @@ export interface MentionInboxPage {
  *        ELSE 'here' END AS mentioned_as
  * FROM (<mentionsReaching in channels json_each(?) before ?> ORDER BY message_id DESC LIMIT ?) AS page
  * INNER JOIN messages AS m ON m.id = page.message_id
+ * -- with roleIds (a later message shard): SELECT value AS role_id FROM json_each(?) for the member_roles subqueries
  * ```
  *
  * @example

@@ -39,7 +39,8 @@ export interface MentionRange {
  * Four arms, one per way a message reaches the viewer, each a walk of an index from the target
  * (`message_mentions_by_target_in_channel`, `_in_thread`, or `message_mentions_by_target` for a
  * set of channels) in message order, never reading a message row (the index carries the author
- * and thread). Each selects `message_id`.
+ * and thread). Each selects `message_id`. The viewer's roles are `member_roles`' or, given,
+ * `roleIds` ({@link heldRoleIds}).
  *
  * ```sql
  * SELECT mm.message_id FROM message_mentions AS mm
