@@ -157,11 +157,15 @@ async function post(who: Persona, channel: number, content: string, shard: numbe
   return sharded.body.id;
 }
 
-/** Six posts: #general by two authors, the welcome thread, and #secret (which the member cannot see). */
+/**
+ * Six posts: #general by two authors, the welcome thread, and #secret (which the member cannot
+ * see); in every shard one names the member (in the thread, which they then follow) and one
+ * mentions everyone.
+ */
 async function postRound(shard: number, round: string): Promise<void> {
   await post('moderator', CHANNEL.general, `krill ${round} one`, shard);
-  await post('owner', CHANNEL.general, `krill ${round} two`, shard);
-  await post('moderator', CHANNEL.general, `herring ${round} thread`, shard, THREAD.welcome);
+  await post('owner', CHANNEL.general, `krill ${round} two @everyone`, shard);
+  await post('moderator', CHANNEL.general, `herring ${round} thread <@${USER.member}>`, shard, THREAD.welcome);
   await post('owner', CHANNEL.secret, `krill ${round} secret`, shard);
   await post('moderator', CHANNEL.general, `krill ${round} three`, shard, THREAD.welcome);
   await post('owner', CHANNEL.general, `herring ${round} four`, shard);
@@ -349,6 +353,55 @@ describe('the API over message shards', () => {
     const active = await threads(SHARDED);
     expect(active).toEqual(await threads(TWIN));
     expect(active[0].recentMessageCount).toBe(posted.filter((m) => m.thread === THREAD.welcome).length);
+  });
+
+  it('serves the mention inbox, badges, unread mentions, followed threads and thread read markers with every shard’s mentions, as one database does', async () => {
+    const get = async (path: string) => {
+      const [sharded, twin] = [await call('member', 'GET', `${SHARDED}${path}`), await call('member', 'GET', `${TWIN}${path}`)];
+      expect(sharded.status, path).toBe(200);
+      // The same but for when each was posted (the twin's copy a moment later).
+      const untimed = (body: unknown) => JSON.parse(JSON.stringify(body, (key, value) => (key.endsWith('At') ? undefined : value)));
+      expect(untimed(sharded.body), path).toEqual(untimed(twin.body));
+      return sharded.body;
+    };
+    // The inbox, two at a time through every shard.
+    const inbox: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await get(`/mentions?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      inbox.push(...page.mentions.map((m: { messageId: number }) => m.messageId));
+      cursor = page.olderCursor;
+    } while (cursor !== null);
+    expect(new Set(inbox.map((id) => posted.find((m) => m.id === id)!.shard))).toEqual(new Set([1, 2, 3]));
+    expect(inbox).toHaveLength(6); // each round: the thread post naming the member, the @everyone post
+
+    const badges = await get('/badges');
+    const general = badges.channels.find((c: { channelId: number }) => c.channelId === CHANNEL.general);
+    // Read up to the end of the first round: the mentions of rounds b and c, in the later shards.
+    expect(general).toMatchObject({ mentionCount: 4, mentionsCapped: false });
+    const unreads = await get('/unreads');
+    expect(unreads.channels.find((c: { channelId: number }) => c.channelId === CHANNEL.general).mentionCount).toBe(4);
+
+    const followed = await get('/followed-threads');
+    const welcome = followed.threads.find((t: { threadId: number }) => t.threadId === THREAD.welcome);
+    const inThread = posted.filter((m) => m.thread === THREAD.welcome);
+    expect(welcome).toMatchObject({ following: true, unreadCount: 4, mentionCount: 2 });
+    expect(await get(`/channels/${CHANNEL.general}/followed-threads?onlyUnread=true`)).toEqual(
+      expect.objectContaining({ threads: [expect.objectContaining({ threadId: THREAD.welcome })] }),
+    );
+
+    // Reading the thread up to its newest message, in the newest shard, clears it.
+    const newest = inThread.at(-1)!;
+    expect(newest.shard).toBe(3);
+    for (const waddle of [SHARDED, TWIN]) {
+      const read = await call('member', 'PUT', `${waddle}/threads/${THREAD.welcome}/read`, { messageId: newest.id + 1000 });
+      expect(read.body).toEqual({ threadId: THREAD.welcome, lastReadMessageId: newest.id });
+    }
+    expect(await get(`/followed-threads?onlyUnread=true`)).toEqual({ threads: [], nextCursor: null });
+    const [read] = (await get('/followed-threads')).threads;
+    expect(read).toMatchObject({ threadId: THREAD.welcome, lastReadMessageId: newest.id, unreadCount: 0, mentionCount: 0 });
+    // The channel's counts follow the channel's marker, not the thread's.
+    expect((await get('/badges')).channels).toEqual(badges.channels);
   });
 
   it('edits, reacts to, pins and deletes a message of a sealed shard', async () => {

@@ -18,7 +18,7 @@ export const THIRD = 181;
 const COUNT = 260;
 
 /** A D1 database that counts the statements sent to it (each one round trip). */
-function counted(d1: D1Database): { d1: D1DatabaseLike; statements: () => number } {
+export function counted(d1: D1Database): { d1: D1DatabaseLike; statements: () => number } {
   let statements = 0;
   return {
     d1: { prepare: (query) => (statements++, d1.prepare(query)), batch: (list) => (statements++, d1.batch(list as D1PreparedStatement[])) },

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { memberNotificationLevel } from '@waddle/directory-queries/members/member-notification-level';
-import { getMentionInbox } from '@waddle/queries/mentions/mention-inbox';
-import { getChannelBadges } from '@waddle/queries/notifications/channel-badges';
+import { getShardedChannelBadges } from '@waddle/queries/shards/sharded-channel-badges';
+import { getShardedMentionInbox } from '@waddle/queries/shards/sharded-mention-inbox';
 import { visibleChannelIds } from '../access/visible-channels.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
@@ -15,7 +15,9 @@ const level = z.enum(['all', 'mentions', 'none']);
 /**
  * `GET /v1/waddles/{waddle}/mentions?limit=&cursor=`: the caller's mention inbox, newest first:
  * messages of the channels they can see that name them, a role they hold now, or everyone,
- * written by someone else (see `getMentionInbox` for the SQL; `visibleChannelIds` first).
+ * written by someone else (see `getMentionInbox` for the SQL; `visibleChannelIds` first). Over
+ * message shards `getShardedMentionInbox`: the caller's roles in the primary, then the shards
+ * newest first until the page is full.
  */
 export const listMentions = createRoute({
   operationId: 'listMentions',
@@ -58,7 +60,8 @@ export const listMentions = createRoute({
  * `GET /v1/waddles/{waddle}/badges`: per visible channel, the caller's unread and mention counts
  * (capped at 100), the notification level in force (the channel override, else the waddle level)
  * and the badge it gives: the unread count under `all`, the mention count under `mentions`, 0
- * under `none`. See `getChannelBadges` for the SQL.
+ * under `none`. See `getChannelBadges` for the SQL (over message shards `getShardedChannelBadges`:
+ * the caller's roles, muted threads, markers and overrides in the primary, then each shard in parallel).
  *
  * ```sql
  * SELECT notification_level FROM waddle_members WHERE waddle_id = ? AND user_id = ?;   -- central
@@ -106,7 +109,7 @@ export const mentions = routeGroup()
     const query = c.req.valid('query');
     const context = await c.var.requestContext(params.waddle);
     const { access } = await openWaddle(context, params.waddle);
-    const page = await getMentionInbox(access.database, {
+    const page = await getShardedMentionInbox(access.sharded, {
       userId: context.caller.id,
       visibleChannelIds: await visibleChannelIds(access),
       limit: query.limit,
@@ -121,7 +124,7 @@ export const mentions = routeGroup()
     const waddleLevel = await memberNotificationLevel(context.directory, access.waddle.id, context.caller.id);
     // A member who left since the request began.
     if (waddleLevel === null) throw notFound('waddle');
-    const channels = await getChannelBadges(access.database, {
+    const channels = await getShardedChannelBadges(access.sharded, {
       userId: context.caller.id,
       channelIds: await visibleChannelIds(access),
       waddleLevel,

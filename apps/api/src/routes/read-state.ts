@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getUnreadMentionCounts } from '@waddle/queries/mentions/unread-mention-counts';
-import { getFollowedThreads } from '@waddle/queries/threads/followed-threads';
 import { markShardedRead } from '@waddle/queries/shards/mark-sharded-read';
+import { getShardedFollowedThreads } from '@waddle/queries/shards/sharded-followed-threads';
 import { getShardedUnreadCounts } from '@waddle/queries/shards/sharded-unread-counts';
+import { getShardedUnreadMentionCounts } from '@waddle/queries/shards/sharded-unread-mention-counts';
 import { visibleChannelIds } from '../access/visible-channels.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { BODY_ERRORS, errorAnswers, IN_WADDLE_ERRORS, jsonAnswer } from '../http/responses.ts';
@@ -48,8 +48,9 @@ export const markReadRoute = createRoute({
  * followed threads with unreads, newest activity first (the first 50, with the cursor of
  * `GET …/followed-threads?onlyUnread=true` for more). See `getUnreadCounts` (over message
  * shards `getShardedUnreadCounts`: the markers in the primary, then each shard in parallel),
- * `getUnreadMentionCounts` and `getFollowedThreads` for the SQL (three statements). The mention
- * counts and followed threads read the primary only: across shards they are not built yet.
+ * `getUnreadMentionCounts` (`getShardedUnreadMentionCounts`) and `getFollowedThreads`
+ * (`getShardedFollowedThreads`) for the SQL: three statements on one database; over shards each
+ * reads the primary, then the shards above the oldest marker in parallel.
  */
 export const listUnreads = createRoute({
   operationId: 'listUnreads',
@@ -111,8 +112,8 @@ export const readState = routeGroup()
     const userId = context.caller.id;
     const channelIds = await visibleChannelIds(access);
     const unreads = await getShardedUnreadCounts(access.sharded, { userId, channelIds });
-    const mentions = new Map((await getUnreadMentionCounts(access.database, { userId, channelIds })).map((m) => [m.channelId, m]));
-    const followedThreads = await getFollowedThreads(access.database, {
+    const mentions = new Map((await getShardedUnreadMentionCounts(access.sharded, { userId, channelIds })).map((m) => [m.channelId, m]));
+    const followedThreads = await getShardedFollowedThreads(access.sharded, {
       userId,
       visibleChannelIds: channelIds,
       onlyUnread: true,

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getFollowedThreads } from '@waddle/queries/threads/followed-threads';
-import { markThreadRead } from '@waddle/queries/threads/mark-thread-read';
+import { markShardedThreadRead } from '@waddle/queries/shards/mark-sharded-thread-read';
+import { getShardedFollowedThreads } from '@waddle/queries/shards/sharded-followed-threads';
+import { getShardedThreadUnreads } from '@waddle/queries/shards/sharded-thread-unreads';
 import { setThreadFollow } from '@waddle/queries/threads/set-thread-follow';
-import { getThreadUnreads } from '@waddle/queries/threads/thread-unreads';
 import { visibleChannelIds } from '../access/visible-channels.ts';
 import { openWaddle } from '../access/waddle-access.ts';
 import { notFound } from '../http/api-error.ts';
@@ -35,7 +35,8 @@ const followedPage = jsonAnswer(
 /**
  * `GET /v1/waddles/{waddle}/followed-threads?onlyUnread=&limit=&cursor=`: the threads the caller
  * follows in the channels they can see, newest activity first, each with its read marker and
- * capped unread and mention counts. See `getFollowedThreads` for the SQL.
+ * capped unread and mention counts. See `getFollowedThreads` for the SQL (over message shards
+ * `getShardedFollowedThreads`: the page from the primary's rows, then each later shard adds its counts).
  */
 export const listFollowedThreads = createRoute({
   operationId: 'listFollowedThreads',
@@ -65,7 +66,7 @@ export const listChannelFollowedThreads = createRoute({
  * following (`unfollowed`) or mutes (`muted`) a thread of a channel they can see. The choice is
  * remembered: after `unfollowed` or `muted`, posting in the thread or being mentioned in it no
  * longer follows it again. A first follow starts read up to the thread's newest message. See
- * `setThreadFollow`, then `getThreadUnreads`, for the SQL.
+ * `setThreadFollow`, then `getThreadUnreads` (over message shards `getShardedThreadUnreads`), for the SQL.
  */
 export const followThread = createRoute({
   operationId: 'followThread',
@@ -93,7 +94,8 @@ export const followThread = createRoute({
  * forward to `messageId` (never backwards; clamped to the thread's newest message). The marker
  * belongs to the caller's row for the thread (followed, muted or unfollowed): for a thread they
  * never had one, nothing is recorded and `lastReadMessageId` is `null` (its messages are read
- * against the channel's marker). See `markThreadRead` for the SQL.
+ * against the channel's marker). See `markThreadRead` for the SQL (over message shards
+ * `markShardedThreadRead`: clamped to the thread's newest message in any shard).
  */
 export const markThreadReadRoute = createRoute({
   operationId: 'markThreadRead',
@@ -129,7 +131,7 @@ export const threadFollows = routeGroup()
     const query = c.req.valid('query');
     const context = await c.var.requestContext(params.waddle);
     const { access } = await openWaddle(context, params.waddle);
-    const page = await getFollowedThreads(access.database, {
+    const page = await getShardedFollowedThreads(access.sharded, {
       userId: context.caller.id,
       visibleChannelIds: await visibleChannelIds(access),
       onlyUnread: query.onlyUnread === 'true',
@@ -143,7 +145,7 @@ export const threadFollows = routeGroup()
     const query = c.req.valid('query');
     const context = await c.var.requestContext(params.waddle);
     const { access, channel } = await openWaddle(context, params.waddle, { channelId: params.channel });
-    const page = await getFollowedThreads(access.database, {
+    const page = await getShardedFollowedThreads(access.sharded, {
       userId: context.caller.id,
       visibleChannelIds: [channel.id],
       channelId: channel.id,
@@ -160,7 +162,7 @@ export const threadFollows = routeGroup()
     const { access, channel, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
     const userId = context.caller.id;
     if (!(await setThreadFollow(access.database, { userId, threadId: thread.id, state: body.state }))) throw notFound('thread');
-    const [state] = await getThreadUnreads(access.database, { userId, threadIds: [thread.id], visibleChannelIds: [channel.id] });
+    const [state] = await getShardedThreadUnreads(access.sharded, { userId, threadIds: [thread.id], visibleChannelIds: [channel.id] });
     // Deleted (or moved to another channel) meanwhile: as if it had not been found.
     if (!state) throw notFound('thread');
     return c.json(state, 200);
@@ -170,7 +172,7 @@ export const threadFollows = routeGroup()
     const body = c.req.valid('json');
     const context = await c.var.requestContext(params.waddle);
     const { access, thread } = await openWaddle(context, params.waddle, { threadId: params.thread });
-    const lastReadMessageId = await markThreadRead(access.database, {
+    const lastReadMessageId = await markShardedThreadRead(access.sharded, {
       userId: context.caller.id,
       threadId: thread.id,
       messageId: body.messageId,

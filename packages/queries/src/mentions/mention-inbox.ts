@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
-import { mentionsReaching } from './mentions-reaching.ts';
+import { heldRoleIds, mentionsReaching } from './mentions-reaching.ts';
 
 /** One message of a user's mention inbox. */
 export interface InboxMention {
@@ -41,6 +41,7 @@ export interface MentionInboxPage {
  *        ELSE 'here' END AS mentioned_as
  * FROM (<mentionsReaching in channels json_each(?) before ?> ORDER BY message_id DESC LIMIT ?) AS page
  * INNER JOIN messages AS m ON m.id = page.message_id
+ * -- with roleIds (a later message shard): SELECT value AS role_id FROM json_each(?) for the member_roles subqueries
  * ```
  *
  * @example
@@ -56,13 +57,15 @@ export async function getMentionInbox(
     readonly visibleChannelIds: readonly number[];
     readonly limit?: number;
     readonly cursor?: string;
+    /** The roles the user holds now, when this database is a later message shard (see `heldRoleIds`). */
+    readonly roleIds?: readonly number[];
   },
 ): Promise<MentionInboxPage> {
   const limit = options.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidQueryError('limit', 'must be an integer from 1 to 100');
   const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor, { inboxBefore: 'number' }).inboxBefore;
   if (options.visibleChannelIds.length === 0) return { mentions: [], olderCursor: null };
-  const rows = await mentionInboxQuery(waddle.db, options.userId, options.visibleChannelIds, limit, before).execute();
+  const rows = await mentionInboxQuery(waddle.db, options.userId, options.visibleChannelIds, limit, before, options.roleIds).execute();
   rows.sort((a, b) => b.id - a.id);
   const page = rows.slice(0, limit);
   return {
@@ -80,11 +83,18 @@ export async function getMentionInbox(
 }
 
 /** The query of {@link getMentionInbox} (`limit + 1` rows, in no guaranteed order), for its query plan. */
-export function mentionInboxQuery(db: Kysely<DB>, userId: number, visibleChannelIds: readonly number[], limit: number, before?: number) {
+export function mentionInboxQuery(
+  db: Kysely<DB>,
+  userId: number,
+  visibleChannelIds: readonly number[],
+  limit: number,
+  before?: number,
+  roleIds?: readonly number[],
+) {
   if (!Number.isSafeInteger(userId) || !visibleChannelIds.every(Number.isSafeInteger)) {
     throw new InvalidQueryError('visibleChannelIds', 'user and channel ids must be integers');
   }
-  const page = mentionsReaching(db, userId, { channelIds: visibleChannelIds }, { before })
+  const page = mentionsReaching(db, userId, { channelIds: visibleChannelIds }, { before }, roleIds)
     .orderBy('message_id', 'desc')
     .limit(limit + 1);
   return db
@@ -101,7 +111,7 @@ export function mentionInboxQuery(db: Kysely<DB>, userId: number, visibleChannel
             kind === 'user'
               ? inner('x.target_id', '=', userId)
               : kind === 'role'
-                ? inner('x.target_id', 'in', inner.selectFrom('member_roles').select('role_id').where('user_id', '=', userId))
+                ? inner('x.target_id', 'in', heldRoleIds(db, userId, roleIds))
                 : inner('x.target_id', '=', 0),
           );
       return [

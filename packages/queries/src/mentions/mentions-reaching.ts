@@ -7,6 +7,20 @@ export type MentionScope =
   | { readonly threadId: number | Expression<number> }
   | { readonly channelIds: readonly number[] };
 
+/**
+ * The role ids the viewer holds now: read from `member_roles` (`undefined`: the database of the
+ * statement holds them), or given (a later message shard, whose `member_roles` is empty: the
+ * caller read them in the waddle's primary). Selects `role_id`.
+ *
+ * ```sql
+ * SELECT role_id FROM member_roles WHERE user_id = ?   -- or, given: SELECT value AS role_id FROM json_each(?)
+ * ```
+ */
+export function heldRoleIds(db: Kysely<DB>, viewerId: number, roleIds?: readonly number[]) {
+  if (roleIds === undefined) return db.selectFrom('member_roles').select('role_id').where('user_id', '=', viewerId);
+  return db.selectFrom(sql<{ value: number }>`json_each(${JSON.stringify(roleIds)})`.as('held')).select('held.value as role_id');
+}
+
 /** Which message ids: after a read marker (counts), before a cursor (the inbox). */
 export interface MentionRange {
   readonly after?: number | Expression<number>;
@@ -25,7 +39,8 @@ export interface MentionRange {
  * Four arms, one per way a message reaches the viewer, each a walk of an index from the target
  * (`message_mentions_by_target_in_channel`, `_in_thread`, or `message_mentions_by_target` for a
  * set of channels) in message order, never reading a message row (the index carries the author
- * and thread). Each selects `message_id`.
+ * and thread). Each selects `message_id`. The viewer's roles are `member_roles`' or, given,
+ * `roleIds` ({@link heldRoleIds}).
  *
  * ```sql
  * SELECT mm.message_id FROM message_mentions AS mm
@@ -35,7 +50,7 @@ export interface MentionRange {
  * --                    mm.kind = 'here' AND mm.target_id = 0
  * ```
  */
-export function mentionArms(db: Kysely<DB>, viewerId: number, scope: MentionScope, range: MentionRange) {
+export function mentionArms(db: Kysely<DB>, viewerId: number, scope: MentionScope, range: MentionRange, roleIds?: readonly number[]) {
   const arm = (reaches: (eb: ExpressionBuilder<DB & { mm: DB['message_mentions'] }, 'mm'>) => Expression<SqlBool>) => {
     let query = db
       .selectFrom('message_mentions as mm')
@@ -55,12 +70,7 @@ export function mentionArms(db: Kysely<DB>, viewerId: number, scope: MentionScop
   };
   return [
     arm((eb) => eb.and([eb('mm.kind', '=', 'user'), eb('mm.target_id', '=', viewerId)])),
-    arm((eb) =>
-      eb.and([
-        eb('mm.kind', '=', 'role'),
-        eb('mm.target_id', 'in', eb.selectFrom('member_roles').select('role_id').where('user_id', '=', viewerId)),
-      ]),
-    ),
+    arm((eb) => eb.and([eb('mm.kind', '=', 'role'), eb('mm.target_id', 'in', heldRoleIds(db, viewerId, roleIds))])),
     arm((eb) => eb.and([eb('mm.kind', '=', 'everyone'), eb('mm.target_id', '=', 0)])),
     arm((eb) => eb.and([eb('mm.kind', '=', 'here'), eb('mm.target_id', '=', 0)])),
   ] as const;
@@ -77,8 +87,8 @@ export function mentionArms(db: Kysely<DB>, viewerId: number, scope: MentionScop
  * <user arm> UNION <role arm> UNION <everyone arm> UNION <here arm>
  * ```
  */
-export function mentionsReaching(db: Kysely<DB>, viewerId: number, scope: MentionScope, range: MentionRange) {
-  const [user, role, everyone, here] = mentionArms(db, viewerId, scope, range);
+export function mentionsReaching(db: Kysely<DB>, viewerId: number, scope: MentionScope, range: MentionRange, roleIds?: readonly number[]) {
+  const [user, role, everyone, here] = mentionArms(db, viewerId, scope, range, roleIds);
   return user.union(role).union(everyone).union(here);
 }
 
@@ -88,23 +98,24 @@ export const VIEWER_TARGETS = 'viewer_targets';
 /**
  * The four ways of {@link mentionArms} as rows `(kind, target_id)`: the viewer by name, each role
  * they hold now, everyone and here; for a `MATERIALIZED` CTE named {@link VIEWER_TARGETS}, read
- * once per statement.
+ * once per statement. The roles are `member_roles`' or, given, `roleIds` ({@link heldRoleIds}).
  *
  * ```sql
- * SELECT 'role' AS kind, role_id AS target_id FROM member_roles WHERE user_id = ?
+ * SELECT 'role' AS kind, role_id AS target_id FROM member_roles WHERE user_id = ?   -- or FROM json_each(?)
  * UNION ALL SELECT 'user', ? UNION ALL SELECT 'everyone', 0 UNION ALL SELECT 'here', 0
  * ```
  */
-export function viewerTargets(db: Kysely<DB>, viewerId: number) {
+export function viewerTargets(db: Kysely<DB>, viewerId: number, roleIds?: readonly number[]) {
   const target = (kind: DB['message_mentions']['kind'], targetId: number) =>
     db.selectNoFrom([sql<DB['message_mentions']['kind']>`${sql.lit(kind)}`.as('kind'), sql<number>`${targetId}`.as('target_id')]);
+  const others = target('user', viewerId).unionAll(target('everyone', 0)).unionAll(target('here', 0));
+  const role = sql<DB['message_mentions']['kind']>`'role'`.as('kind');
+  if (roleIds === undefined)
+    return db.selectFrom('member_roles').select([role, 'role_id as target_id']).where('user_id', '=', viewerId).unionAll(others);
   return db
-    .selectFrom('member_roles')
-    .select([sql<DB['message_mentions']['kind']>`'role'`.as('kind'), 'role_id as target_id'])
-    .where('user_id', '=', viewerId)
-    .unionAll(target('user', viewerId))
-    .unionAll(target('everyone', 0))
-    .unionAll(target('here', 0));
+    .selectFrom(sql<{ value: number }>`json_each(${JSON.stringify(roleIds)})`.as('held'))
+    .select([role, 'held.value as target_id'])
+    .unionAll(others);
 }
 
 /**

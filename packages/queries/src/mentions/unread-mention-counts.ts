@@ -89,16 +89,36 @@ export function channelUnreadMentionCount(
 export const MUTED_THREADS = 'muted_threads';
 
 /**
+ * What a later message shard cannot read of the viewer (its `member_roles` and `thread_follows`
+ * are not the waddle's): the roles they hold now and the threads they muted, with their channel,
+ * read in the waddle's primary and passed to the statement as parameters.
+ */
+export interface GivenMentionViewer {
+  readonly roleIds: readonly number[];
+  readonly mutedThreads: readonly { readonly threadId: number; readonly channelId: number }[];
+}
+
+/**
  * The threads the viewer muted, with their channel, for a `MATERIALIZED` CTE named
  * {@link MUTED_THREADS}: read once per statement from the viewer's follow rows (primary key
- * `(user_id, thread_id)`).
+ * `(user_id, thread_id)`), or taken from `given` (see {@link GivenMentionViewer}).
  *
  * ```sql
  * SELECT tf.thread_id, t.channel_id FROM thread_follows AS tf INNER JOIN threads AS t ON t.id = tf.thread_id
  * WHERE tf.user_id = ? AND tf.muted = 1
+ * -- given: SELECT json_extract(value, '$[0]') AS thread_id, json_extract(value, '$[1]') AS channel_id FROM json_each(?)
  * ```
  */
-export function mutedThreads(db: Kysely<DB>, viewerId: number) {
+export function mutedThreads(db: Kysely<DB>, viewerId: number, given?: GivenMentionViewer) {
+  if (given !== undefined) {
+    const rows = JSON.stringify(given.mutedThreads.map((muted) => [muted.threadId, muted.channelId]));
+    return db
+      .selectFrom(sql<{ value: string }>`json_each(${rows})`.as('given'))
+      .select([
+        sql<number>`json_extract(given.value, '$[0]')`.as('thread_id'),
+        sql<number>`json_extract(given.value, '$[1]')`.as('channel_id'),
+      ]);
+  }
   return db
     .selectFrom('thread_follows as tf')
     .innerJoin('threads as t', 't.id', 'tf.thread_id')
@@ -110,21 +130,21 @@ export function mutedThreads(db: Kysely<DB>, viewerId: number) {
 /**
  * `db` with the two CTEs every capped mention count of a viewer reads, each computed once per
  * statement: the ways a message reaches them ({@link viewerTargets}) and the threads they muted
- * ({@link mutedThreads}).
+ * ({@link mutedThreads}), from the statement's database or, in a later message shard, `given`.
  *
  * ```sql
  * WITH viewer_targets AS MATERIALIZED (<viewerTargets>), muted_threads AS MATERIALIZED (<mutedThreads>)
  * ```
  */
-export function withViewerMentionScope(db: Kysely<DB>, viewerId: number) {
+export function withViewerMentionScope(db: Kysely<DB>, viewerId: number, given?: GivenMentionViewer) {
   return db
     .with(
       (cte) => cte(VIEWER_TARGETS).materialized(),
-      () => viewerTargets(db, viewerId),
+      () => viewerTargets(db, viewerId, given?.roleIds),
     )
     .with(
       (cte) => cte(MUTED_THREADS).materialized(),
-      () => mutedThreads(db, viewerId),
+      () => mutedThreads(db, viewerId, given),
     );
 }
 

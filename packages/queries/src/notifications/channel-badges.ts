@@ -62,24 +62,40 @@ export async function getChannelBadges(
     throw new InvalidQueryError('waddleLevel', 'must be all, mentions or none');
   if (options.channelIds.length === 0) return [];
   const rows = await channelBadgesQuery(waddle.db, options.userId, options.channelIds, cap).execute();
-  return rows.map((row) => {
-    const level = effectiveLevel(options.waddleLevel, row.channel_level);
-    const unread = row.unread ?? 0;
-    const mentions = row.mentions ?? 0;
-    const shown = level === 'all' ? unread : level === 'mentions' ? mentions : 0;
-    return {
-      channelId: row.channel_id,
-      level,
-      levelSource: row.channel_level === null ? 'waddle' : 'channel',
-      lastReadMessageId: row.last_read,
-      unreadCount: Math.min(unread, cap),
-      unreadCapped: unread > cap,
-      mentionCount: Math.min(mentions, cap),
-      mentionsCapped: mentions > cap,
-      badge: Math.min(shown, cap),
-      badgeCapped: shown > cap,
-    };
-  });
+  return rows.map((row) => toChannelBadge(row, options.waddleLevel, cap));
+}
+
+/**
+ * A channel's badge from its counts (each read up to `cap + 1`: more than `cap` is capped), the
+ * member's override (`channel_level`, `null` for none) and their waddle level. Runs no SQL.
+ */
+export function toChannelBadge(
+  row: {
+    readonly channel_id: number;
+    readonly last_read: number;
+    readonly channel_level: NotificationLevel | null;
+    readonly unread: number | null;
+    readonly mentions: number | null;
+  },
+  waddleLevel: NotificationLevel,
+  cap: number,
+): ChannelBadge {
+  const level = effectiveLevel(waddleLevel, row.channel_level);
+  const unread = row.unread ?? 0;
+  const mentions = row.mentions ?? 0;
+  const shown = level === 'all' ? unread : level === 'mentions' ? mentions : 0;
+  return {
+    channelId: row.channel_id,
+    level,
+    levelSource: row.channel_level === null ? 'waddle' : 'channel',
+    lastReadMessageId: row.last_read,
+    unreadCount: Math.min(unread, cap),
+    unreadCapped: unread > cap,
+    mentionCount: Math.min(mentions, cap),
+    mentionsCapped: mentions > cap,
+    badge: Math.min(shown, cap),
+    badgeCapped: shown > cap,
+  };
 }
 
 /** The query of {@link getChannelBadges}, for its query plan. */

@@ -3,7 +3,8 @@ import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
 
 /**
  * Moves a user's read marker in a thread forward to `messageId` (clamped to the thread's newest
- * message), in one batch with reading it back. It never moves backwards: an older message, or a
+ * message, or to `newestMessageId` when the caller found it, as `markShardedThreadRead` does
+ * across message shards), in one batch with reading it back. It never moves backwards: an older message, or a
  * stale request arriving late, changes nothing. The marker belongs to the user's row for the
  * thread (followed, muted or unfollowed); for a thread they never had one, nothing is recorded and
  * `null` is returned (its messages are read against the channel's marker). Returns the marker now
@@ -22,13 +23,16 @@ import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
  */
 export async function markThreadRead(
   waddle: WaddleDatabase,
-  read: { readonly userId: number; readonly threadId: number; readonly messageId: number },
+  read: { readonly userId: number; readonly threadId: number; readonly messageId: number; readonly newestMessageId?: number },
 ): Promise<number | null> {
   const newest = waddle.db
     .selectFrom('messages')
     .select((eb) => eb.fn.max('id').as('id'))
     .where('thread_id', '=', read.threadId);
-  const target = sql<number>`min(${read.messageId}, coalesce((${newest}), 0))`;
+  const target =
+    read.newestMessageId === undefined
+      ? sql<number>`min(${read.messageId}, coalesce((${newest}), 0))`
+      : sql<number>`min(${read.messageId}, ${read.newestMessageId})`;
   const update = waddle.db
     .updateTable('thread_follows')
     .set({ last_read_message_id: target })
