@@ -307,10 +307,11 @@ describe('the mention inbox', () => {
   it('chooses the page from the mention indexes first (each way newest first, stopped at the page), then reads its messages by key (query plan)', async () => {
     const plan = await explainQueryPlan(env.DB, mentionInbox.build(waddle.db, mentionInboxArguments(2, [1, 2], 50, 1000)).compile());
     const details = plan.map((step) => step.detail).join('\n');
-    // By name, everyone and here: ordered walks of the target index, no sort.
+    // Each way walks the target index newest first (the roles' arm once per role), never `_in_channel` per channel.
     expect(
       details.match(/SEARCH mm USING COVERING INDEX message_mentions_by_target \(kind=\? AND target_id=\? AND message_id<\?\)/g),
-    ).toHaveLength(3);
+    ).toHaveLength(4);
+    expect(details).not.toContain('message_mentions_by_target_in_channel');
     // The sorts: the viewer's roles' mentions (one walk per role), and the grouping of at most 4 × (limit + 1) ids.
     expect(planProblems(plan)).toEqual(['USE TEMP B-TREE FOR ORDER BY', 'USE TEMP B-TREE FOR GROUP BY']);
     // Only then the messages of the page, by primary key, and no other look-up of a message or its mentions.

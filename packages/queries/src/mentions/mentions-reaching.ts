@@ -14,7 +14,7 @@ export type MentionWay = 'user' | 'role' | 'everyone' | 'here';
  * four ways as one join ({@link mentionsOfTargets}) and count distinct ids.
  *
  * Four arms, one per way ({@link MentionWay}, in that order), each a walk of
- * `message_mentions_by_target` (or `_in_channel` for the viewer's roles) from the target, newest
+ * `message_mentions_by_target` from the target (one walk per role for the viewer's roles), newest
  * first, before `before`, stopped at `limit` rows, never reading a message row (the index carries
  * the channel and the author). Each selects `message_id` and its `way` (1 to 4).
  *
@@ -23,19 +23,24 @@ export type MentionWay = 'user' | 'role' | 'everyone' | 'here';
  *   WHERE mm.kind = 'user' AND mm.target_id = ? AND mm.channel_id IN (SELECT value FROM json_each(?))
  *     AND mm.author_id <> ? AND mm.message_id < ? ORDER BY mm.message_id DESC LIMIT ?)
  * -- and the same with: 2, mm.kind = 'role' AND mm.target_id IN (SELECT role_id FROM member_roles WHERE user_id = ?)
+ * --                       (and +mm.channel_id IN …: see below)
  * --                    3, mm.kind = 'everyone' AND mm.target_id = 0
  * --                    4, mm.kind = 'here' AND mm.target_id = 0
  * ```
  */
 export function mentionArms(db: Kysely<DB>, viewerId: Expression<number>, page: InboxRange) {
-  const arm = (way: number, reaches: (eb: ExpressionBuilder<DB & { mm: DB['message_mentions'] }, 'mm'>) => Expression<SqlBool>) =>
+  const arm = (
+    way: number,
+    reaches: (eb: ExpressionBuilder<DB & { mm: DB['message_mentions'] }, 'mm'>) => Expression<SqlBool>,
+    channel: Expression<number> = sql.ref('mm.channel_id'),
+  ) =>
     db
       .selectFrom(
         db
           .selectFrom('message_mentions as mm')
           .select(['mm.message_id', sql.lit(way).as('way')])
           .where(reaches)
-          .where('mm.channel_id', 'in', sql<number>`(SELECT value FROM json_each(${page.visibleChannels}))`)
+          .where(channel, 'in', sql<number>`(SELECT value FROM json_each(${page.visibleChannels}))`)
           .where('mm.author_id', '<>', viewerId)
           .where('mm.message_id', '<', page.before)
           .orderBy('mm.message_id', 'desc')
@@ -45,11 +50,17 @@ export function mentionArms(db: Kysely<DB>, viewerId: Expression<number>, page: 
       .selectAll();
   return [
     arm(1, (eb) => eb.and([eb('mm.kind', '=', 'user'), eb('mm.target_id', '=', viewerId)])),
-    arm(2, (eb) =>
-      eb.and([
-        eb('mm.kind', '=', 'role'),
-        eb('mm.target_id', 'in', eb.selectFrom('member_roles').select('role_id').where('user_id', '=', viewerId)),
-      ]),
+    // `+mm.channel_id` (the same value) keeps the planner from seeking `_in_channel` once per role and channel:
+    // walking `message_mentions_by_target` once per role, testing the channel on each entry, took two thirds of the
+    // time on the 1,000,000-message synthetic waddle (50 channels, 2 roles).
+    arm(
+      2,
+      (eb) =>
+        eb.and([
+          eb('mm.kind', '=', 'role'),
+          eb('mm.target_id', 'in', eb.selectFrom('member_roles').select('role_id').where('user_id', '=', viewerId)),
+        ]),
+      sql<number>`+mm.channel_id`,
     ),
     arm(3, (eb) => eb.and([eb('mm.kind', '=', 'everyone'), eb('mm.target_id', '=', 0)])),
     arm(4, (eb) => eb.and([eb('mm.kind', '=', 'here'), eb('mm.target_id', '=', 0)])),
