@@ -23,7 +23,7 @@ export type MentionWay = 'user' | 'role' | 'everyone' | 'here';
  *   WHERE mm.kind = 'user' AND mm.target_id = ? AND mm.channel_id IN (SELECT value FROM json_each(?))
  *     AND mm.author_id <> ? AND mm.message_id < ? ORDER BY mm.message_id DESC LIMIT ?)
  * -- and the same with: 2, mm.kind = 'role' AND mm.target_id IN (SELECT role_id FROM member_roles WHERE user_id = ?)
- * --                       (and +mm.channel_id IN …: see below)
+ * --                       (and +mm.channel_id IN …, so that each role is one walk: the comment at that arm)
  * --                    3, mm.kind = 'everyone' AND mm.target_id = 0
  * --                    4, mm.kind = 'here' AND mm.target_id = 0
  * ```
