@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { testClock } from '@waddle/clock/test-clock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { getMentionInbox, type InboxMention } from '../src/mentions/mention-inbox.ts';
 import { getUnreadMentionCounts } from '../src/mentions/unread-mention-counts.ts';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
@@ -21,8 +22,9 @@ import { freshWaddle } from './fresh-waddle.ts';
  * add and remove them, tombstones, a hard delete, a message moved to another thread, a thread moved
  * to another channel, role grants and revocations, channel and thread read markers, follows,
  * unfollows and mutes; at the default cap and at caps of 1 and 2 (a message reaching a user by
- * name, role and everyone at once counts once); channel counts, badges, followed lists and
- * thread unreads.
+ * name, role and everyone at once counts once); channel counts, badges, followed lists, thread
+ * unreads, and the mention inbox (whole and paged by 1 and 2, with how each message reaches the
+ * user).
  */
 
 let waddle: WaddleDatabase;
@@ -33,8 +35,20 @@ const AUTHORITY = { memberIds: USERS, mayMentionEveryone: true };
 
 beforeEach(async () => {
   waddle = await freshWaddle();
-  await waddle.db.insertInto('roles').values({ id: 7, name: 'crew', is_mentionable: 1 }).execute();
-  await waddle.db.insertInto('member_roles').values({ user_id: 2, role_id: 7, granted_by: 1 }).execute();
+  await waddle.db
+    .insertInto('roles')
+    .values([
+      { id: 7, name: 'crew', is_mentionable: 1 },
+      { id: 8, name: 'deck', is_mentionable: 1 },
+    ])
+    .execute();
+  await waddle.db
+    .insertInto('member_roles')
+    .values([
+      { user_id: 2, role_id: 7, granted_by: 1 },
+      { user_id: 2, role_id: 8, granted_by: 1 },
+    ])
+    .execute();
   await waddle.db
     .insertInto('threads')
     .values([
@@ -69,17 +83,27 @@ async function rows(): Promise<Rows> {
   };
 }
 
-/** Whether a message mentions the user by name, through a role they hold now, or everyone (the documented definition). */
-function reaches(data: Rows, messageId: number, userId: number): boolean {
+/**
+ * How a message mentions the user, most direct first: by name, through a role they hold now, or
+ * everyone, here (the documented definition); `undefined` when it does not.
+ */
+function way(data: Rows, messageId: number, userId: number): InboxMention['mentionedAs'] | undefined {
   const held = new Set(data.roles.filter((r) => r.user_id === userId).map((r) => r.role_id));
-  return data.mentions.some(
-    (m) =>
-      m.message_id === messageId &&
-      ((m.kind === 'user' && m.target_id === userId) ||
+  const ways = data.mentions
+    .filter((m) => m.message_id === messageId)
+    .filter(
+      (m) =>
+        (m.kind === 'user' && m.target_id === userId) ||
         (m.kind === 'role' && held.has(m.target_id)) ||
         m.kind === 'everyone' ||
-        m.kind === 'here'),
-  );
+        m.kind === 'here',
+    )
+    .map((m) => m.kind as InboxMention['mentionedAs']);
+  return (['user', 'role', 'everyone', 'here'] as const).find((kind) => ways.includes(kind));
+}
+
+function reaches(data: Rows, messageId: number, userId: number): boolean {
+  return way(data, messageId, userId) !== undefined;
 }
 
 /** The answers recomputed by walking every row. */
@@ -122,7 +146,11 @@ function recomputed(data: Rows, userId: number) {
       };
     })
     .sort((a, b) => a.threadId - b.threadId);
-  return { mentionCounts, followed, unreadThreads: followed.filter((t) => t.unreadCount > 0), threads };
+  const inbox = live
+    .filter((m) => CHANNELS.includes(m.channel_id) && reaches(data, m.id, userId))
+    .sort((a, b) => b.id - a.id)
+    .map((m) => ({ messageId: m.id, mentionedAs: way(data, m.id, userId) }));
+  return { mentionCounts, followed, unreadThreads: followed.filter((t) => t.unreadCount > 0), threads, inbox };
 }
 
 async function expectFastAnswersExact(step: string): Promise<void> {
@@ -157,6 +185,17 @@ async function expectFastAnswersExact(step: string): Promise<void> {
       userId,
       badges: expected.mentionCounts,
     });
+    // The inbox, whole and paged by 1 and 2 (each page limit first: its ids from each way's newest, then merged).
+    for (const limit of [1, 2, 50]) {
+      const listed: { messageId: number; mentionedAs: string }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await getMentionInbox(waddle, { userId, visibleChannelIds: CHANNELS, limit, cursor });
+        listed.push(...page.mentions.map(({ messageId, mentionedAs }) => ({ messageId, mentionedAs })));
+        cursor = page.olderCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect({ step, userId, limit, inbox: listed }).toEqual({ step, userId, limit, inbox: expected.inbox });
+    }
     // Small caps: the count stops at cap + 1 distinct messages, a message reaching the user several ways counting once.
     for (const cap of [1, 2]) {
       const capped = await getUnreadMentionCounts(waddle, { userId, channelIds: CHANNELS, cap });
@@ -218,6 +257,8 @@ describe('the fast counts equal a recomputation from the rows', () => {
     await expectFastAnswersExact('mute, unfollow, follow, then mentions in those threads');
     await post(4, '<@1> <@&7> @everyone <@2>', 2);
     await post(3, '<@&7> @here <@1>', null, 2);
+    await post(1, '<@&8> <@&7> @here @everyone', null, 1);
+    await post(3, '<@&8>', null, 2);
     await expectFastAnswersExact('mentions reaching users several ways at once, past the small caps');
     await env.DB.prepare('UPDATE threads SET channel_id = 2 WHERE id = 2').run();
     await expectFastAnswersExact('a thread moved to another channel');

@@ -8,7 +8,13 @@ import { deleteMessage } from '../src/messages/delete-message.ts';
 import { postMessage } from '../src/messages/post-message.ts';
 import { getChannelBadges } from '../src/notifications/channel-badges.ts';
 import { setChannelNotificationLevel } from '../src/notifications/set-channel-notification-level.ts';
-import { followedThreadsQuery, getFollowedThreads } from '../src/threads/followed-threads.ts';
+import { encodeCursor } from '../src/opaque-cursor.ts';
+import {
+  type FollowedThreadsOptions,
+  followedThreads,
+  followedThreadsArguments,
+  getFollowedThreads,
+} from '../src/threads/followed-threads.ts';
 import { markThreadRead } from '../src/threads/mark-thread-read.ts';
 import { setThreadFollow } from '../src/threads/set-thread-follow.ts';
 import { getThreadUnreads } from '../src/threads/thread-unreads.ts';
@@ -181,7 +187,9 @@ describe('followed threads', () => {
   it("reads the user's follow rows and each thread by key, sorting only what they follow (query plan)", async () => {
     const plan = await explainQueryPlan(
       env.DB,
-      followedThreadsQuery(waddle.db, { userId: 9, visibleChannelIds: VISIBLE, onlyUnread: true }, 50, 100).compile(),
+      followedThreads
+        .build(waddle.db, followedThreadsArguments({ userId: 9, visibleChannelIds: VISIBLE, onlyUnread: true }, 50, 100))
+        .compile(),
     );
     const details = plan.map((step) => step.detail).join('\n');
     expect(details).toMatch(/SEARCH f USING PRIMARY KEY \(user_id=\?\)/);
@@ -194,6 +202,30 @@ describe('followed threads', () => {
     expect(
       planProblems(plan).every((problem) => /TEMP B-TREE FOR (ORDER BY|LAST TERM|DISTINCT)|^SCAN (vt|CONSTANT ROW)$/.test(problem)),
     ).toBe(true);
+  });
+  it('is compiled once per shape: the cached text, bound, is what a fresh build gives for every shape and several arguments', () => {
+    const cursor = encodeCursor({ followedActivity: 40, followedThread: 3 });
+    const shapes: FollowedThreadsOptions[] = [];
+    for (const channelId of [undefined, 1])
+      for (const onlyUnread of [false, true])
+        for (const paged of [undefined, cursor])
+          shapes.push({ userId: 9, visibleChannelIds: VISIBLE, channelId, onlyUnread, cursor: paged });
+    const texts = new Set<string>();
+    for (const options of shapes) {
+      for (const [other, limit, cap] of [
+        [options, 50, 100],
+        [{ ...options, userId: 12, visibleChannelIds: [2] }, 1, 1000],
+      ] as const) {
+        const args = followedThreadsArguments(other, limit, cap);
+        const fresh = followedThreads.build(waddle.db, args).compile();
+        const bound = followedThreads.bind(waddle.db, args);
+        expect(bound.sql).toBe(fresh.sql);
+        expect(bound.parameters).toEqual(fresh.parameters);
+        texts.add(bound.sql);
+      }
+    }
+    expect(texts.size).toBe(8);
+    expect(followedThreads.shapesCompiled()).toBe(8);
   });
 });
 

@@ -3,10 +3,10 @@ import { testClock } from '@waddle/clock/test-clock';
 import { explainQueryPlan, planProblems } from '@waddle/d1/query-plan';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidQueryError } from '../src/invalid-query-error.ts';
-import { getMentionInbox, mentionInboxQuery } from '../src/mentions/mention-inbox.ts';
+import { getMentionInbox, mentionInbox, mentionInboxArguments } from '../src/mentions/mention-inbox.ts';
 import type { MentionAuthority } from '../src/mentions/mention-statement.ts';
 import { MAX_MENTION_TARGETS, writtenMentions } from '../src/mentions/mention-syntax.ts';
-import { getUnreadMentionCounts, unreadMentionCountsQuery } from '../src/mentions/unread-mention-counts.ts';
+import { getUnreadMentionCounts, unreadMentionCounts, unreadMentionCountsArguments } from '../src/mentions/unread-mention-counts.ts';
 import { deleteMessage } from '../src/messages/delete-message.ts';
 import { editMessage } from '../src/messages/edit-message.ts';
 import { postMessage, postMessages } from '../src/messages/post-message.ts';
@@ -226,7 +226,10 @@ describe('unread mention counts', () => {
   });
 
   it("seek one covering index from each of the viewer's targets and each channel's marker, never a message; stop each channel at cap + 1 distinct messages (query plan)", async () => {
-    const plan = await explainQueryPlan(env.DB, unreadMentionCountsQuery(waddle.db, 2, [1, 2], 100).compile());
+    const plan = await explainQueryPlan(
+      env.DB,
+      unreadMentionCounts.build(waddle.db, unreadMentionCountsArguments(2, [1, 2], 100)).compile(),
+    );
     const details = plan.map((step) => step.detail).join('\n');
     expect(details).toMatch(
       /SCAN vc\nCORRELATED SCALAR SUBQUERY \d+\nCO-ROUTINE reaching\nMATERIALIZE viewer_targets\n(.*\n)*SCAN vt\nSEARCH mm USING COVERING INDEX message_mentions_by_target_in_channel \(kind=\? AND target_id=\? AND channel_id=\? AND message_id>\?\)/,
@@ -242,11 +245,18 @@ describe('unread mention counts', () => {
     );
   });
 
-  it('is the same SQL text for any user, channels and cap (built and prepared the same way each call)', () => {
-    const one = unreadMentionCountsQuery(waddle.db, 2, [1, 2], 100).compile();
-    const other = unreadMentionCountsQuery(waddle.db, 3, [1, 2, 3, 4, 5], 10).compile();
-    expect(other.sql).toBe(one.sql);
-    expect(other.parameters).not.toEqual(one.parameters);
+  it('is compiled once: the cached text, bound, is what a fresh build gives for any user, channels and cap', () => {
+    for (const args of [
+      unreadMentionCountsArguments(2, [1, 2], 100),
+      unreadMentionCountsArguments(3, [1, 2, 3, 4, 5], 10),
+      unreadMentionCountsArguments(150, [7], 1000),
+    ]) {
+      const fresh = unreadMentionCounts.build(waddle.db, args).compile();
+      const bound = unreadMentionCounts.bind(waddle.db, args);
+      expect(bound.sql).toBe(fresh.sql);
+      expect(bound.parameters).toEqual(fresh.parameters);
+    }
+    expect(unreadMentionCounts.shapesCompiled()).toBe(1);
   });
 });
 
@@ -280,12 +290,33 @@ describe('the mention inbox', () => {
     await expect(getMentionInbox(waddle, { userId: 2, visibleChannelIds: [1], cursor: 'nope!' })).rejects.toThrow(InvalidQueryError);
   });
 
-  it('merges index walks newest first, stopped at the page (query plan)', async () => {
-    const plan = await explainQueryPlan(env.DB, mentionInboxQuery(waddle.db, 2, [1, 2], 50, 1000).compile());
-    expect(planProblems(plan)).toEqual(['USE TEMP B-TREE FOR ORDER BY']);
+  it('is compiled once: the cached text, bound, is what a fresh build gives with and without a cursor', () => {
+    for (const args of [
+      mentionInboxArguments(2, [1, 2], 50),
+      mentionInboxArguments(3, [1, 2, 3, 4, 5], 1, 1000),
+      mentionInboxArguments(150, [7], 100, 12),
+    ]) {
+      const fresh = mentionInbox.build(waddle.db, args).compile();
+      const bound = mentionInbox.bind(waddle.db, args);
+      expect(bound.sql).toBe(fresh.sql);
+      expect(bound.parameters).toEqual(fresh.parameters);
+    }
+    expect(mentionInbox.shapesCompiled()).toBe(1);
+  });
+
+  it('chooses the page from the mention indexes first (each way newest first, stopped at the page), then reads its messages by key (query plan)', async () => {
+    const plan = await explainQueryPlan(env.DB, mentionInbox.build(waddle.db, mentionInboxArguments(2, [1, 2], 50, 1000)).compile());
     const details = plan.map((step) => step.detail).join('\n');
-    expect(details).toContain('message_mentions_by_target (kind=? AND target_id=? AND message_id<?)');
-    expect(details).not.toMatch(/SCAN (mm|m|messages)\b/);
+    // Each way walks the target index newest first (the roles' arm once per role), never `_in_channel` per channel.
+    expect(
+      details.match(/SEARCH mm USING COVERING INDEX message_mentions_by_target \(kind=\? AND target_id=\? AND message_id<\?\)/g),
+    ).toHaveLength(4);
+    expect(details).not.toContain('message_mentions_by_target_in_channel');
+    // The sorts: the viewer's roles' mentions (one walk per role), and the grouping of at most 4 × (limit + 1) ids.
+    expect(planProblems(plan)).toEqual(['USE TEMP B-TREE FOR ORDER BY', 'USE TEMP B-TREE FOR GROUP BY']);
+    // Only then the messages of the page, by primary key, and no other look-up of a message or its mentions.
+    expect(details).toMatch(/USE TEMP B-TREE FOR GROUP BY\nSCAN page\nSEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+    expect(details.match(/SEARCH (m|mm|x) /g)).toHaveLength(5);
   });
 });
 

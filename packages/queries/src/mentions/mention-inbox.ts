@@ -1,9 +1,9 @@
-import type { DB } from '@waddle/waddle-schema/database';
-import { type Kysely, sql } from 'kysely';
+import { type Expression, sql } from 'kysely';
+import { type BoundArguments, compiledOnce } from '../compiled-once.ts';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
-import { heldRoleIds, mentionsReaching } from './mentions-reaching.ts';
+import { type MentionWay, mentionsReaching } from './mentions-reaching.ts';
 
 /** One message of a user's mention inbox. */
 export interface InboxMention {
@@ -14,7 +14,7 @@ export interface InboxMention {
   readonly content: string | null;
   readonly createdAt: number;
   /** The most direct way the message reaches the user: by name, through a role they hold, or everyone. */
-  readonly mentionedAs: 'user' | 'role' | 'everyone' | 'here';
+  readonly mentionedAs: MentionWay;
 }
 
 export interface MentionInboxPage {
@@ -26,22 +26,19 @@ export interface MentionInboxPage {
 /**
  * A user's mentions across the channels they may see (`visibleChannelIds`), newest first, paged
  * (`limit` 1 to 100, default 50; `cursor` from the previous page). "Mention" is the one
- * definition of `mentionsReaching` (by name, a role held now, everyone; not their own messages);
+ * definition of `mentionArms` (by name, a role held now, everyone; not their own messages);
  * unlike the counts, a thread they muted is listed too, as the inbox is a history. Tombstoned
- * messages are gone from it (their mentions are deleted with their content). One statement: four
- * index walks from the target, newest first, merged and stopped at `limit + 1`, then the
- * message row and how it reaches the user, by primary key.
+ * messages are gone from it (their mentions are deleted with their content). One statement,
+ * limit first: the page's `limit + 1` message ids and how each reaches the user are chosen from
+ * the covering mention indexes alone (`mentionsReaching`), then those messages are read by
+ * primary key. Its text is the same for every call (no cursor is "before" the largest safe id),
+ * compiled once ({@link mentionInbox}).
  *
  * ```sql
  * SELECT m.id, m.channel_id, m.thread_id, m.user_id, m.content, m.created_at,
- *   CASE WHEN EXISTS (SELECT 1 FROM message_mentions WHERE message_id = m.id AND kind = 'user' AND target_id = ?) THEN 'user'
- *        WHEN EXISTS (SELECT 1 FROM message_mentions WHERE message_id = m.id AND kind = 'role'
- *                      AND target_id IN (SELECT role_id FROM member_roles WHERE user_id = ?)) THEN 'role'
- *        WHEN EXISTS (SELECT 1 FROM message_mentions WHERE message_id = m.id AND kind = 'everyone' AND target_id = 0) THEN 'everyone'
- *        ELSE 'here' END AS mentioned_as
- * FROM (<mentionsReaching in channels json_each(?) before ?> ORDER BY message_id DESC LIMIT ?) AS page
+ *   CASE page.way WHEN 1 THEN 'user' WHEN 2 THEN 'role' WHEN 3 THEN 'everyone' ELSE 'here' END AS mentioned_as
+ * FROM (<mentionsReaching of ? in json_each(?) before ?, LIMIT ?>) AS page
  * INNER JOIN messages AS m ON m.id = page.message_id
- * -- with roleIds (a later message shard): SELECT value AS role_id FROM json_each(?) for the member_roles subqueries
  * ```
  *
  * @example
@@ -65,7 +62,9 @@ export async function getMentionInbox(
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidQueryError('limit', 'must be an integer from 1 to 100');
   const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor, { inboxBefore: 'number' }).inboxBefore;
   if (options.visibleChannelIds.length === 0) return { mentions: [], olderCursor: null };
-  const rows = await mentionInboxQuery(waddle.db, options.userId, options.visibleChannelIds, limit, before, options.roleIds).execute();
+  const { rows } = await waddle.db.executeQuery(
+    mentionInbox.bind(waddle.db, mentionInboxArguments(options.userId, options.visibleChannelIds, limit, before, options.roleIds)),
+  );
   rows.sort((a, b) => b.id - a.id);
   const page = rows.slice(0, limit);
   return {
@@ -82,39 +81,54 @@ export async function getMentionInbox(
   };
 }
 
-/** The query of {@link getMentionInbox} (`limit + 1` rows, in no guaranteed order), for its query plan. */
-export function mentionInboxQuery(
-  db: Kysely<DB>,
+/**
+ * The arguments of {@link mentionInbox}, checked: `limit + 1` rows before `before` (no cursor:
+ * before every id); `roleIds` the viewer's roles when the database does not hold them (a later
+ * message shard), else `null` (read from `member_roles`).
+ */
+export function mentionInboxArguments(
   userId: number,
   visibleChannelIds: readonly number[],
   limit: number,
   before?: number,
   roleIds?: readonly number[],
 ) {
-  if (!Number.isSafeInteger(userId) || !visibleChannelIds.every(Number.isSafeInteger)) {
-    throw new InvalidQueryError('visibleChannelIds', 'user and channel ids must be integers');
+  if (!Number.isSafeInteger(userId) || !visibleChannelIds.every(Number.isSafeInteger) || !(roleIds ?? []).every(Number.isSafeInteger)) {
+    throw new InvalidQueryError('visibleChannelIds', 'user, role and channel ids must be integers');
   }
-  const page = mentionsReaching(db, userId, { channelIds: visibleChannelIds }, { before }, roleIds)
-    .orderBy('message_id', 'desc')
-    .limit(limit + 1);
-  return db
-    .selectFrom(page.as('page'))
-    .innerJoin('messages as m', 'm.id', 'page.message_id')
-    .select((eb) => {
-      const has = (kind: 'user' | 'role' | 'everyone') =>
-        eb
-          .selectFrom('message_mentions as x')
-          .select(sql.lit(1).as('one'))
-          .whereRef('x.message_id', '=', 'm.id')
-          .where('x.kind', '=', kind)
-          .where((inner) =>
-            kind === 'user'
-              ? inner('x.target_id', '=', userId)
-              : kind === 'role'
-                ? inner('x.target_id', 'in', heldRoleIds(db, userId, roleIds))
-                : inner('x.target_id', '=', 0),
-          );
-      return [
+  return {
+    userId,
+    visibleChannels: JSON.stringify(visibleChannelIds),
+    before: before ?? Number.MAX_SAFE_INTEGER,
+    limit: limit + 1,
+    roles: roleIds === undefined ? null : JSON.stringify(roleIds),
+  };
+}
+
+/**
+ * The statement of {@link getMentionInbox} (`limit + 1` rows, in no guaranteed order), compiled
+ * once: `mentionInbox.bind(db, mentionInboxArguments(…))` to run it, `.build(…)` for its query
+ * plan. Two shapes: the viewer's roles from `member_roles`, or given (a later message shard).
+ *
+ * ```sql
+ * SELECT m.id, m.channel_id, m.thread_id, m.user_id, m.content, m.created_at, CASE page.way … END AS mentioned_as
+ * FROM (<mentionsReaching>) AS page INNER JOIN messages AS m ON m.id = page.message_id
+ * ```
+ */
+export const mentionInbox = compiledOnce(
+  (args: ReturnType<typeof mentionInboxArguments>) => ({ rolesGiven: args.roles !== null }),
+  (db, args: BoundArguments<ReturnType<typeof mentionInboxArguments>>, shape) =>
+    db
+      .selectFrom(
+        mentionsReaching(
+          db,
+          args.userId,
+          { visibleChannels: args.visibleChannels, before: args.before, limit: args.limit },
+          shape.rolesGiven ? (args.roles as Expression<string>) : undefined,
+        ).as('page'),
+      )
+      .innerJoin('messages as m', 'm.id', 'page.message_id')
+      .select((eb) => [
         'm.id',
         'm.channel_id',
         'm.thread_id',
@@ -122,16 +136,15 @@ export function mentionInboxQuery(
         'm.content',
         'm.created_at',
         eb
-          .case()
-          .when(eb.exists(has('user')))
-          .then(sql.lit<InboxMention['mentionedAs']>('user'))
-          .when(eb.exists(has('role')))
-          .then(sql.lit<InboxMention['mentionedAs']>('role'))
-          .when(eb.exists(has('everyone')))
-          .then(sql.lit<InboxMention['mentionedAs']>('everyone'))
-          .else(sql.lit<InboxMention['mentionedAs']>('here'))
+          .case('page.way')
+          .when(sql.lit(1))
+          .then(sql.lit<MentionWay>('user'))
+          .when(sql.lit(2))
+          .then(sql.lit<MentionWay>('role'))
+          .when(sql.lit(3))
+          .then(sql.lit<MentionWay>('everyone'))
+          .else(sql.lit<MentionWay>('here'))
           .end()
           .as('mentioned_as'),
-      ];
-    });
-}
+      ]),
+);

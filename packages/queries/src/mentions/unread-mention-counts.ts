@@ -1,6 +1,7 @@
 import type { DB } from '@waddle/waddle-schema/database';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
+import { type BoundArguments, compiledOnce } from '../compiled-once.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { mentionsOfTargets, VIEWER_TARGETS, viewerTargets } from './mentions-reaching.ts';
 
@@ -15,8 +16,9 @@ export interface ChannelMentions {
 }
 
 /**
- * How many distinct messages `mentions` ({@link mentionsOfTargets}) finds, counted up to `cap + 1`
- * (so a caller can tell "more than cap"): the distinct ids stop at `cap + 1`, so at most that many
+ * How many distinct messages `mentions` ({@link mentionsOfTargets}) finds, counted up to
+ * `countLimit`, which is `cap + 1` (so a caller can tell "more than cap"): the distinct ids stop
+ * there, so at most that many
  * mentions (and their duplicates) are read. Merging the ways in message order
  * (`UNION … ORDER BY message_id LIMIT`) read no more, but set up a merge of four co-routines per
  * count and sorted the mentions of several roles: four times slower on the 1,000,000-message
@@ -26,12 +28,8 @@ export interface ChannelMentions {
  * (SELECT count(*) FROM (SELECT DISTINCT message_id FROM (<mentions>) LIMIT <cap + 1>))
  * ```
  */
-function cappedMentionCount(db: Kysely<DB>, mentions: ReturnType<typeof mentionsOfTargets>, cap: number) {
-  const distinct = db
-    .selectFrom(mentions.as('found'))
-    .select('found.message_id')
-    .distinct()
-    .limit(cap + 1);
+function cappedMentionCount(db: Kysely<DB>, mentions: ReturnType<typeof mentionsOfTargets>, countLimit: CountLimit) {
+  const distinct = db.selectFrom(mentions.as('found')).select('found.message_id').distinct().limit(countLimit);
   return db
     .selectFrom(distinct.as('reaching'))
     .select((eb) => eb.fn.countAll<number>().as('mentions'))
@@ -50,13 +48,13 @@ function cappedMentionCount(db: Kysely<DB>, mentions: ReturnType<typeof mentions
  */
 export function threadUnreadMentionCount(
   db: Kysely<DB>,
-  viewerId: number,
+  viewerId: ViewerId,
   threadId: Expression<number>,
   after: Expression<number>,
-  cap: number,
+  countLimit: CountLimit,
   muted: Expression<SqlBool>,
 ) {
-  const count = cappedMentionCount(db, mentionsOfTargets(db, viewerId, { threadId }, after), cap);
+  const count = cappedMentionCount(db, mentionsOfTargets(db, viewerId, { threadId }, after), countLimit);
   return sql<number>`CASE WHEN ${muted} THEN 0 ELSE (${count}) END`;
 }
 
@@ -75,14 +73,14 @@ export function threadUnreadMentionCount(
  */
 export function channelUnreadMentionCount(
   db: Kysely<DB>,
-  viewerId: number,
+  viewerId: ViewerId,
   channelId: Expression<number>,
   after: Expression<number>,
-  cap: number,
+  countLimit: CountLimit,
   hasMutedThread: Expression<number>,
 ) {
   const notMuted = sql<SqlBool>`(${hasMutedThread} = 0 OR coalesce(mm.thread_id, 0) NOT IN (SELECT thread_id FROM ${sql.table(MUTED_THREADS)}))`;
-  return cappedMentionCount(db, mentionsOfTargets(db, viewerId, { channelId }, after).where(notMuted), cap);
+  return cappedMentionCount(db, mentionsOfTargets(db, viewerId, { channelId }, after).where(notMuted), countLimit);
 }
 
 /** The name of the CTE of {@link mutedThreads}. */
@@ -109,7 +107,7 @@ export interface GivenMentionViewer {
  * -- given: SELECT json_extract(value, '$[0]') AS thread_id, json_extract(value, '$[1]') AS channel_id FROM json_each(?)
  * ```
  */
-export function mutedThreads(db: Kysely<DB>, viewerId: number, given?: GivenMentionViewer) {
+export function mutedThreads(db: Kysely<DB>, viewerId: ViewerId, given?: GivenMentionViewer) {
   if (given !== undefined) {
     const rows = JSON.stringify(given.mutedThreads.map((muted) => [muted.threadId, muted.channelId]));
     return db
@@ -136,7 +134,7 @@ export function mutedThreads(db: Kysely<DB>, viewerId: number, given?: GivenMent
  * WITH viewer_targets AS MATERIALIZED (<viewerTargets>), muted_threads AS MATERIALIZED (<mutedThreads>)
  * ```
  */
-export function withViewerMentionScope(db: Kysely<DB>, viewerId: number, given?: GivenMentionViewer) {
+export function withViewerMentionScope(db: Kysely<DB>, viewerId: ViewerId, given?: GivenMentionViewer) {
   return db
     .with(
       (cte) => cte(VIEWER_TARGETS).materialized(),
@@ -148,6 +146,12 @@ export function withViewerMentionScope(db: Kysely<DB>, viewerId: number, given?:
     );
 }
 
+/** The viewer's user id, as a value or as the argument of a statement compiled once (`compiledOnce`). */
+export type ViewerId = number | Expression<number>;
+
+/** How many entries a capped count reads at most: `cap + 1`, as a value or as an argument of a statement compiled once. */
+export type CountLimit = number | Expression<number>;
+
 /** Throws unless `cap` is an integer from 1 to 1000 (the bound of every capped count). */
 export function requireCap(cap: number): void {
   if (!Number.isInteger(cap) || cap < 1 || cap > 1000) throw new InvalidQueryError('cap', 'must be an integer from 1 to 1000');
@@ -158,7 +162,7 @@ export function requireCap(cap: number): void {
  * after the user's channel read marker that mention them, their roles or everyone (the definition
  * of `mentionArms`), not written by them, not in a thread they muted, reported up to `cap`
  * (default 100). One statement of the same text for any user and any number of channels and
- * roles: the viewer's targets (their name, roles, everyone, here), their muted threads and the
+ * roles, compiled once ({@link unreadMentionCounts}): the viewer's targets (their name, roles, everyone, here), their muted threads and the
  * channels with their markers are materialized once, then each channel is counted by
  * {@link channelUnreadMentionCount}: each target seeks its index from (target, channel, marker)
  * and the count stops at `cap + 1` distinct messages, so the work is at most `cap + 1` of the
@@ -197,7 +201,9 @@ export async function getUnreadMentionCounts(
   const cap = options.cap ?? 100;
   requireCap(cap);
   if (options.channelIds.length === 0) return [];
-  const rows = await unreadMentionCountsQuery(waddle.db, options.userId, options.channelIds, cap).execute();
+  const { rows } = await waddle.db.executeQuery(
+    unreadMentionCounts.bind(waddle.db, unreadMentionCountsArguments(options.userId, options.channelIds, cap)),
+  );
   return rows.map((row) => ({
     channelId: row.channel_id,
     lastReadMessageId: row.last_read,
@@ -206,32 +212,48 @@ export async function getUnreadMentionCounts(
   }));
 }
 
-/** The query of {@link getUnreadMentionCounts}, for its query plan. */
-export function unreadMentionCountsQuery(db: Kysely<DB>, userId: number, channelIds: readonly number[], cap: number) {
+/** The arguments of {@link unreadMentionCounts}, checked. */
+export function unreadMentionCountsArguments(userId: number, channelIds: readonly number[], cap: number) {
   if (!Number.isSafeInteger(userId) || !channelIds.every(Number.isSafeInteger)) {
     throw new InvalidQueryError('channelIds', 'user and channel ids must be integers');
   }
-  return withViewerMentionScope(db, userId)
-    .with(
-      (cte) => cte('viewer_channels').materialized(),
-      (qb) =>
-        qb
-          .selectFrom('channels as c')
-          .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 'c.id'))
-          .select((eb) => [
-            'c.id as channel_id',
-            sql<number>`coalesce(r.last_read_message_id, 0)`.as('marker'),
-            eb('c.id', 'in', eb.selectFrom(MUTED_THREADS).select('channel_id')).$castTo<number>().as('has_muted_thread'),
-          ])
-          .where('c.id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(channelIds)}))`),
-    )
-    .selectFrom('viewer_channels as vc')
-    .select((eb) => [
-      'vc.channel_id',
-      'vc.marker as last_read',
-      channelUnreadMentionCount(db, userId, eb.ref('vc.channel_id'), eb.ref('vc.marker'), cap, eb.ref('vc.has_muted_thread')).as(
-        'mentions',
-      ),
-    ])
-    .orderBy('vc.channel_id');
+  return { userId, channels: JSON.stringify(channelIds), countLimit: cap + 1 };
 }
+
+/**
+ * The statement of {@link getUnreadMentionCounts}, compiled once (one shape):
+ * `unreadMentionCounts.bind(db, unreadMentionCountsArguments(…))` to run it, `.build(…)` for its
+ * query plan.
+ */
+export const unreadMentionCounts = compiledOnce(
+  () => ({}),
+  (db, args: BoundArguments<ReturnType<typeof unreadMentionCountsArguments>>) =>
+    withViewerMentionScope(db, args.userId)
+      .with(
+        (cte) => cte('viewer_channels').materialized(),
+        (qb) =>
+          qb
+            .selectFrom('channels as c')
+            .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', args.userId).onRef('r.channel_id', '=', 'c.id'))
+            .select((eb) => [
+              'c.id as channel_id',
+              sql<number>`coalesce(r.last_read_message_id, 0)`.as('marker'),
+              eb('c.id', 'in', eb.selectFrom(MUTED_THREADS).select('channel_id')).$castTo<number>().as('has_muted_thread'),
+            ])
+            .where('c.id', 'in', sql<number>`(SELECT value FROM json_each(${args.channels}))`),
+      )
+      .selectFrom('viewer_channels as vc')
+      .select((eb) => [
+        'vc.channel_id',
+        'vc.marker as last_read',
+        channelUnreadMentionCount(
+          db,
+          args.userId,
+          eb.ref('vc.channel_id'),
+          eb.ref('vc.marker'),
+          args.countLimit,
+          eb.ref('vc.has_muted_thread'),
+        ).as('mentions'),
+      ])
+      .orderBy('vc.channel_id'),
+);

@@ -126,7 +126,7 @@ export function channelBadgesQuery(db: Kysely<DB>, userId: number, channelIds: r
         userId,
         channel.channelId,
         marker,
-        cap,
+        cap + 1,
         eb('c.id', 'in', eb.selectFrom(MUTED_THREADS).select('channel_id')).$castTo<number>(),
       ).as('mentions'),
     ])

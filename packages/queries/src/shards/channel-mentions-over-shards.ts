@@ -90,7 +90,7 @@ async function countInShard(
     .selectFrom('viewer_channels as vc')
     .select((eb) => [
       'vc.channel_id',
-      channelUnreadMentionCount(db, userId, eb.ref('vc.channel_id'), eb.ref('vc.marker'), cap, eb.ref('vc.has_muted_thread')).as(
+      channelUnreadMentionCount(db, userId, eb.ref('vc.channel_id'), eb.ref('vc.marker'), cap + 1, eb.ref('vc.has_muted_thread')).as(
         'mentions',
       ),
       withUnread

@@ -9,7 +9,7 @@ import { type ShardedWaddle, shardIndexOf } from './sharded-waddle.ts';
  * database holding the same messages gives (a cursor of either works with the other). The
  * viewer's roles now come from the primary (one round trip, `readPrimaryMentionViewer`: a later
  * shard has no `member_roles`); then the shards newest first, from the one the cursor points
- * into, each with the single database's statement (`mentionInboxQuery`, the roles given as a JSON
+ * into, each with the single database's statement (`mentionInbox`, the roles given as a JSON
  * parameter) for what the page still needs, stopping when the page is full, as recent search
  * does. A page that ends on a shard's oldest mention asks the next shard for one more, to know
  * whether to give a cursor: one more round trip.

@@ -122,7 +122,7 @@ async function countInShard(
         .select((inner) => inner.fn.countAll<number>().as('n'))
         .$asScalar()
         .as('unread'),
-      threadUnreadMentionCount(db, userId, threadId, marker, cap, sql`k.muted = 1`).as('mentions'),
+      threadUnreadMentionCount(db, userId, threadId, marker, cap + 1, sql`k.muted = 1`).as('mentions'),
     ])
     .execute();
   return new Map(rows.map((row) => [row.thread_id, row]));

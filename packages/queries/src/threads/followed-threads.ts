@@ -1,5 +1,5 @@
-import type { DB } from '@waddle/waddle-schema/database';
-import { type Kysely, sql } from 'kysely';
+import { type Expression, sql } from 'kysely';
+import { compiledOnce } from '../compiled-once.ts';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { requireCap } from '../mentions/unread-mention-counts.ts';
 import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
@@ -41,7 +41,8 @@ export interface FollowedThreadsOptions {
  * (migrations 0021 and 0022), so the newest live message (`threads.last_message_id`) is after the
  * marker exactly when someone else's live message is (looking into each followed thread's
  * messages instead made the list of 500 followed threads take 6.7 ms in-process on the
- * 200,000-message synthetic waddle, against 0.6 ms). Only the page's threads are counted.
+ * 200,000-message synthetic waddle, against 0.6 ms). Only the page's threads are counted. The
+ * statement is compiled once per shape ({@link followedThreads}).
  *
  * ```sql
  * SELECT <threadUnreadsQuery columns> FROM threads AS t LEFT JOIN thread_follows AS f … LEFT JOIN read_states AS r …
@@ -66,7 +67,7 @@ export async function getFollowedThreads(waddle: WaddleDatabase, options: Follow
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidQueryError('limit', 'must be an integer from 1 to 100');
   requireCap(cap);
   if (options.visibleChannelIds.length === 0) return { threads: [], nextCursor: null };
-  const rows = await followedThreadsQuery(waddle.db, options, limit, cap).execute();
+  const { rows } = await waddle.db.executeQuery(followedThreads.bind(waddle.db, followedThreadsArguments(options, limit, cap)));
   const activity = (row: { last_message_id: number | null }) => row.last_message_id ?? 0;
   rows.sort((a, b) => activity(b) - activity(a) || b.id - a.id);
   const page = rows.slice(0, limit);
@@ -77,32 +78,57 @@ export async function getFollowedThreads(waddle: WaddleDatabase, options: Follow
   };
 }
 
-/** The query of {@link getFollowedThreads} (`limit + 1` rows, in no guaranteed order), for its query plan. */
-export function followedThreadsQuery(db: Kysely<DB>, options: FollowedThreadsOptions, limit: number, cap: number) {
+/** The arguments of {@link followedThreads}, checked (the cursor decoded), and the shape they give its text. */
+export function followedThreadsArguments(options: FollowedThreadsOptions, limit: number, cap: number) {
   const { userId, visibleChannelIds, channelId } = options;
   if (![userId, ...visibleChannelIds, ...(channelId === undefined ? [] : [channelId])].every(Number.isSafeInteger)) {
     throw new InvalidQueryError('visibleChannelIds', 'user and channel ids must be integers');
   }
   const after =
     options.cursor === undefined ? undefined : decodeCursor(options.cursor, { followedActivity: 'number', followedThread: 'number' });
-  const activity = sql<number>`coalesce(t.last_message_id, 0)`;
-  let page = db
-    .selectFrom('thread_follows as f')
-    .innerJoin('threads as t', 't.id', 'f.thread_id')
-    .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 't.channel_id'))
-    .select('t.id')
-    .where('f.user_id', '=', userId)
-    .where('f.following', '=', 1)
-    .where('t.channel_id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(visibleChannelIds)}))`);
-  if (channelId !== undefined) page = page.where('t.channel_id', '=', channelId);
-  // The thread's newest live message is never the user's own past their marker (the schema moves an author's
-  // marker to each message they post in a thread or move into it), so it is after the marker exactly when
-  // something by someone else is unread: the thread row decides, without reading its messages.
-  if (options.onlyUnread) page = page.where(activity, '>', threadReadMarker);
-  if (after) page = page.where(sql<boolean>`(${activity}, t.id) < (${after.followedActivity}, ${after.followedThread})`);
-  page = page
-    .orderBy(activity, 'desc')
-    .orderBy('t.id', 'desc')
-    .limit(limit + 1);
-  return threadUnreadsQuery(db, userId, cap).where('t.id', 'in', page);
+  return {
+    userId,
+    channels: JSON.stringify(visibleChannelIds),
+    /** Unused (`null`) across the waddle. */
+    channelId: channelId ?? null,
+    onlyUnread: options.onlyUnread === true,
+    /** Unused (`null`) on the first page. */
+    afterActivity: after?.followedActivity ?? null,
+    afterThread: after?.followedThread ?? null,
+    limit: limit + 1,
+    countLimit: cap + 1,
+  };
 }
+
+/**
+ * The statement of {@link getFollowedThreads} (`limit + 1` rows, in no guaranteed order),
+ * compiled once per shape: in one channel or across the waddle, `onlyUnread` or not, first page
+ * or after a cursor (eight texts at most). `followedThreads.bind(db, followedThreadsArguments(…))`
+ * to run it, `.build(…)` for its query plan.
+ */
+export const followedThreads = compiledOnce(
+  (args: ReturnType<typeof followedThreadsArguments>) => ({
+    inChannel: args.channelId !== null,
+    onlyUnread: args.onlyUnread,
+    paged: args.afterActivity !== null,
+  }),
+  (db, args, shape) => {
+    const activity = sql<number>`coalesce(t.last_message_id, 0)`;
+    let page = db
+      .selectFrom('thread_follows as f')
+      .innerJoin('threads as t', 't.id', 'f.thread_id')
+      .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', args.userId).onRef('r.channel_id', '=', 't.channel_id'))
+      .select('t.id')
+      .where('f.user_id', '=', args.userId)
+      .where('f.following', '=', 1)
+      .where('t.channel_id', 'in', sql<number>`(SELECT value FROM json_each(${args.channels}))`);
+    if (shape.inChannel) page = page.where('t.channel_id', '=', args.channelId as Expression<number>);
+    // The thread's newest live message is never the user's own past their marker (the schema moves an author's
+    // marker to each message they post in a thread or move into it), so it is after the marker exactly when
+    // something by someone else is unread: the thread row decides, without reading its messages.
+    if (shape.onlyUnread) page = page.where(activity, '>', threadReadMarker);
+    if (shape.paged) page = page.where(sql<boolean>`(${activity}, t.id) < (${args.afterActivity}, ${args.afterThread})`);
+    page = page.orderBy(activity, 'desc').orderBy('t.id', 'desc').limit(args.limit);
+    return threadUnreadsQuery(db, args.userId, args.countLimit).where('t.id', 'in', page);
+  },
+);

@@ -2,7 +2,7 @@ import type { DB } from '@waddle/waddle-schema/database';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { VIEWER_TARGETS, viewerTargets } from '../mentions/mentions-reaching.ts';
-import { requireCap, threadUnreadMentionCount } from '../mentions/unread-mention-counts.ts';
+import { type CountLimit, requireCap, threadUnreadMentionCount, type ViewerId } from '../mentions/unread-mention-counts.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 
 /** A user's state in one thread: whether they follow or muted it, and what is unread in it. */
@@ -51,7 +51,7 @@ export const threadReadMarker = sql<number>`max(coalesce(f.last_read_message_id,
  * WHERE m.thread_id = t.id AND m.id > <marker> AND m.is_deleted = 0 AND (f.thread_id IS NOT NULL OR m.user_id <> ?)
  * ```
  */
-export function threadUnreadMessages(db: Kysely<DB>, userId: number) {
+export function threadUnreadMessages(db: Kysely<DB>, userId: ViewerId) {
   return db
     .selectFrom('messages as m')
     .where('m.thread_id', '=', sql<number>`t.id`)
@@ -63,7 +63,8 @@ export function threadUnreadMessages(db: Kysely<DB>, userId: number) {
 /**
  * Threads (`t`) with the user's follow row (`f`), channel read state (`r`) and the capped unread
  * and mention counts after {@link threadReadMarker}, for {@link getThreadUnreads} and the
- * followed-threads list. Each count reads at most `cap + 1` entries of an index from the marker.
+ * followed-threads list. Each count reads at most `countLimit` (`cap + 1`) entries of an index
+ * from the marker.
  *
  * ```sql
  * WITH viewer_targets AS MATERIALIZED (<viewerTargets>)
@@ -77,10 +78,8 @@ export function threadUnreadMessages(db: Kysely<DB>, userId: number) {
  * LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = t.channel_id
  * ```
  */
-export function threadUnreadsQuery(db: Kysely<DB>, userId: number, cap: number) {
-  const unread = threadUnreadMessages(db, userId)
-    .select(sql.lit(1).as('one'))
-    .limit(cap + 1);
+export function threadUnreadsQuery(db: Kysely<DB>, userId: ViewerId, countLimit: CountLimit) {
+  const unread = threadUnreadMessages(db, userId).select(sql.lit(1).as('one')).limit(countLimit);
   return db
     .with(
       (cte) => cte(VIEWER_TARGETS).materialized(),
@@ -103,7 +102,9 @@ export function threadUnreadsQuery(db: Kysely<DB>, userId: number, cap: number) 
         .select((inner) => inner.fn.countAll<number>().as('n'))
         .$asScalar()
         .as('unread'),
-      threadUnreadMentionCount(db, userId, sql<number>`t.id`, threadReadMarker, cap, sql<SqlBool>`coalesce(f.muted, 0) = 1`).as('mentions'),
+      threadUnreadMentionCount(db, userId, sql<number>`t.id`, threadReadMarker, countLimit, sql<SqlBool>`coalesce(f.muted, 0) = 1`).as(
+        'mentions',
+      ),
     ]);
 }
 
@@ -167,7 +168,7 @@ export async function getThreadUnreads(
     throw new InvalidQueryError('threadIds', 'user, thread and channel ids must be integers');
   }
   if (options.threadIds.length === 0 || options.visibleChannelIds.length === 0) return [];
-  const rows = await threadUnreadsQuery(waddle.db, options.userId, cap)
+  const rows = await threadUnreadsQuery(waddle.db, options.userId, cap + 1)
     .where('t.id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(options.threadIds)}))`)
     .where('t.channel_id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(options.visibleChannelIds)}))`)
     .orderBy('t.id')
