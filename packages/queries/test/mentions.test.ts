@@ -290,18 +290,20 @@ describe('the mention inbox', () => {
     await expect(getMentionInbox(waddle, { userId: 2, visibleChannelIds: [1], cursor: 'nope!' })).rejects.toThrow(InvalidQueryError);
   });
 
-  it('is compiled once: the cached text, bound, is what a fresh build gives with and without a cursor', () => {
+  it('is compiled once: the cached text, bound, is what a fresh build gives with and without a cursor, with the roles read or given', () => {
     for (const args of [
       mentionInboxArguments(2, [1, 2], 50),
       mentionInboxArguments(3, [1, 2, 3, 4, 5], 1, 1000),
       mentionInboxArguments(150, [7], 100, 12),
+      mentionInboxArguments(2, [1, 2], 50, undefined, [4, 9]),
+      mentionInboxArguments(3, [1], 10, 1000, []),
     ]) {
       const fresh = mentionInbox.build(waddle.db, args).compile();
       const bound = mentionInbox.bind(waddle.db, args);
       expect(bound.sql).toBe(fresh.sql);
       expect(bound.parameters).toEqual(fresh.parameters);
     }
-    expect(mentionInbox.shapesCompiled()).toBe(1);
+    expect(mentionInbox.shapesCompiled()).toBe(2);
   });
 
   it('chooses the page from the mention indexes first (each way newest first, stopped at the page), then reads its messages by key (query plan)', async () => {
