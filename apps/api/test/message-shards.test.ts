@@ -566,6 +566,7 @@ describe('the API over message shards', () => {
     // (Its statements are prepared just before its batch is sent; nothing else runs in between.)
     let refused = 0;
     let secondStepPrepared = false;
+    const real: D1DatabaseLike = env.WADDLE_PRIVATE;
     const primary: D1DatabaseLike = {
       prepare: (query) => {
         if (query.includes('message_count = message_count + 1')) secondStepPrepared = true;
@@ -576,7 +577,7 @@ describe('the API over message shards', () => {
           refused++;
           return Promise.reject(new Error('primary unavailable'));
         }
-        return env.WADDLE_PRIVATE.batch(statements);
+        return real.batch(statements);
       },
     };
     const ctx = createExecutionContext();
