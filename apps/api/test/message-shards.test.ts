@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { testClock } from '@waddle/clock/test-clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { Migrator } from '@waddle/migrator/migrator';
@@ -13,6 +13,7 @@ import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../src/access/permissions.ts';
 import { waddleConnectors } from '../src/context/waddle-connectors.ts';
+import worker from '../src/index.ts';
 import { checkShardedDrift } from '../src/scheduled/check-sharded-drift.ts';
 import {
   type ApiAnswer,
@@ -23,6 +24,7 @@ import {
   MODERATOR_PERMISSIONS,
   type Persona,
   THREAD,
+  tokenFor,
   USER,
   WADDLE,
 } from './fixture.ts';
@@ -578,16 +580,16 @@ describe('the API over message shards', () => {
 
     // A budget of one slice per pass: the first stops inside the waddle, and the next resume from the stored cursor.
     const connectors = waddleConnectors(env as unknown as Env);
-    const first = await checkShardedDrift(env.CENTRAL_DB, connectors, clock.now(), { maxQueries: 8 });
+    const first = await checkShardedDrift(env.CENTRAL_DB, connectors, clock.now(), { maxQueries: 9 });
     expect(first.completed).toEqual([]);
     expect(first.cursor).toEqual({ waddleId: WADDLE.private, next: { kind: 'channel', id: 0 } });
-    expect(first.queries).toBeLessThanOrEqual(8);
+    expect(first.queries).toBeLessThanOrEqual(9);
     const stored = await env.CENTRAL_DB.prepare('SELECT waddle_id, next_kind, next_after_id FROM shard_drift_cursor').first();
     expect(stored).toEqual({ waddle_id: WADDLE.private, next_kind: 'channel', next_after_id: 0 });
     let repaired = first.repaired;
     const passes = [first];
     while (passes.at(-1)!.completed.length === 0) {
-      const pass = await checkShardedDrift(env.CENTRAL_DB, connectors, clock.now(), { maxQueries: 8 });
+      const pass = await checkShardedDrift(env.CENTRAL_DB, connectors, clock.now(), { maxQueries: 9 });
       repaired += pass.repaired;
       passes.push(pass);
       expect(passes.length).toBeLessThan(20);
@@ -602,6 +604,66 @@ describe('the API over message shards', () => {
     expect(lap.repaired).toBe(0);
     expect(lap.completed).toEqual([WADDLE.private]);
     expect(lap.cursor).toEqual({ waddleId: 0, next: { kind: 'thread', id: 0 } });
+  });
+
+  it("repairs a post's failed second step (counters and follows) in the request's waitUntil, before any drift pass", async () => {
+    const created = await call('moderator', 'POST', `${SHARDED}/channels/${CHANNEL.general}/threads`, { title: 'repaired at once' });
+    expect(created.status).toBe(201);
+    const threadId: number = created.body.id;
+    const general = () =>
+      env.WADDLE_PRIVATE.prepare('SELECT message_count, last_message_id FROM channels WHERE id = ?')
+        .bind(CHANNEL.general)
+        .first<{ message_count: number; last_message_id: number }>();
+    const before = (await general())!;
+    // The primary refuses the post's second step once (the batch that counts the message); every other statement goes through.
+    // (Its statements are prepared just before its batch is sent; nothing else runs in between.)
+    let refused = 0;
+    let secondStepPrepared = false;
+    const real: D1DatabaseLike = env.WADDLE_PRIVATE;
+    const primary: D1DatabaseLike = {
+      prepare: (query) => {
+        if (query.includes('message_count = message_count + 1')) secondStepPrepared = true;
+        return env.WADDLE_PRIVATE.prepare(query);
+      },
+      batch: (statements) => {
+        if (secondStepPrepared && refused === 0) {
+          refused++;
+          return Promise.reject(new Error('primary unavailable'));
+        }
+        return real.batch(statements);
+      },
+    };
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(
+      new Request(`http://waddle${SHARDED}/channels/${CHANNEL.general}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await tokenFor('member')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ threadId, content: `late for <@${USER.owner}>` }),
+      }),
+      { ...env, WADDLE_PRIVATE: primary } as unknown as Env,
+      ctx,
+    );
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: number };
+    expect(id).toBeGreaterThanOrEqual(firstIds.at(-1)!);
+    await waitOnExecutionContext(ctx);
+    expect(refused).toBe(1);
+
+    // The repair after the answer: the channel and thread count the message, its author and the mentioned owner follow the thread.
+    expect(await general()).toEqual({ message_count: before.message_count + 1, last_message_id: id });
+    const { results: follows } = await env.WADDLE_PRIVATE.prepare(
+      'SELECT user_id, following, muted, last_read_message_id FROM thread_follows WHERE thread_id = ? ORDER BY user_id',
+    )
+      .bind(threadId)
+      .all();
+    expect(follows).toEqual([
+      { user_id: USER.owner, following: 1, muted: 0, last_read_message_id: id - 1 },
+      { user_id: USER.moderator, following: 1, muted: 0, last_read_message_id: 0 },
+      { user_id: USER.member, following: 1, muted: 0, last_read_message_id: id },
+    ]);
+    expect(
+      await env.WADDLE_PRIVATE.prepare('SELECT message_count, last_message_id FROM threads WHERE id = ?').bind(threadId).first(),
+    ).toEqual({ message_count: 1, last_message_id: id });
   });
 });
 

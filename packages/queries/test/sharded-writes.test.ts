@@ -19,12 +19,13 @@ import { getShardedActiveThreads } from '../src/shards/sharded-active-threads.ts
 import { fenceShard, ShardSealedError } from '../src/shards/shard-fence.ts';
 import { getShardedMessagePage } from '../src/shards/sharded-message-page.ts';
 import { shardMentionAuthority } from '../src/shards/shard-mention-authority.ts';
-import { findShardedActivityDrift, repairShardedActivityDrift } from '../src/shards/sharded-activity-drift.ts';
+import { repairShardedPost } from '../src/shards/repair-sharded-post.ts';
+import { findShardedActivityDrift, repairShardedActivityDrift, type ShardedDrift } from '../src/shards/sharded-activity-drift.ts';
 import { shardedPinnedMessages } from '../src/shards/sharded-pinned-messages.ts';
 import { type ShardedWaddle, shardedWaddle, shardOf } from '../src/shards/sharded-waddle.ts';
 import { getActiveThreads } from '../src/threads/active-threads.ts';
+import { setThreadFollow } from '../src/threads/set-thread-follow.ts';
 import { updateThread } from '../src/threads/update-thread.ts';
-import type { ActivityDrift } from '../src/threads/activity-drift.ts';
 import { markRead } from '../src/unreads/mark-read.ts';
 import { openWaddleDatabase, type WaddleDatabase } from '../src/waddle-database.ts';
 import { migrated } from './three-shards.ts';
@@ -261,13 +262,20 @@ describe('writing to a waddle that grows through three shards', () => {
     const broken = shardedWaddle(openWaddleDatabase(unreachable), sharded.shards.slice(1));
     const message = { channelId: 1, threadId: 1, authorId: 2, content: 'the count lags', createdAt: T + 51 * 10 * MINUTE };
     await postMessage(whole, message);
-    expect(await postShardedMessage(broken, message)).toMatchObject({ activityRecorded: false });
+    const followedBefore = await sharded.primary.db
+      .selectFrom('thread_follows')
+      .select('last_read_message_id')
+      .where('user_id', '=', 2)
+      .where('thread_id', '=', 1)
+      .executeTakeFirstOrThrow();
+    const lagging = await postShardedMessage(broken, message);
+    expect(lagging).toMatchObject({ activityRecorded: false });
     // A reaction whose flag was lost in a sealed shard.
     for (const waddle of [whole, shardOf(sharded, 30)]) await addReaction(waddle, { messageId: 30, emoji: '🐧', userId: 5, createdAt: T });
     await shardOf(sharded, 30).db.updateTable('messages').set({ decorations: 0 }).where('id', '=', 30).execute();
 
     const scanAll = async () => {
-      const drift: ActivityDrift[] = [];
+      const drift: ShardedDrift[] = [];
       let scan = await findShardedActivityDrift(sharded, { limit: 1 });
       drift.push(...scan.drift);
       while (scan.next) {
@@ -285,9 +293,12 @@ describe('writing to a waddle that grows through three shards', () => {
       { kind: 'thread', id: 1, stored: expect.anything(), actual: await wholeActivity('threads', 1) },
       { kind: 'channel', id: 1, stored: expect.anything(), actual: await wholeActivity('channels', 1) },
       { kind: 'message', id: 30, stored: { reactions: false, attachments: false }, actual: { reactions: true, attachments: false } },
+      // The author's marker, which the failed step did not move to their message.
+      { kind: 'follow', userId: 2, threadId: 1, stored: followedBefore.last_read_message_id, actual: lagging.id, authored: true },
     ]);
-    // The counters and flags, as one database has them (the author's follow of the failed step is not the drift check's yet).
+    // The counters, flags and follows, as one database has them.
     const sameCounters = async () => {
+      expect(await follows(sharded.primary)).toEqual(await follows(whole));
       for (const table of ['channels', 'threads'] as const)
         expect(await activity(sharded.primary, table)).toEqual(await activity(whole, table));
       expect(await getShardedActiveThreads(sharded, { channelId: 1, now: T + 60 * 60 * MINUTE })).toEqual(
@@ -300,13 +311,119 @@ describe('writing to a waddle that grows through three shards', () => {
         .executeTakeFirstOrThrow();
       expect(flags).toEqual(await whole.db.selectFrom('messages').select('decorations').where('id', '=', 30).executeTakeFirstOrThrow());
     };
-    expect(await repairShardedActivityDrift(sharded, drift)).toBe(3);
+    expect(await repairShardedActivityDrift(sharded, drift)).toBe(4);
     await sameCounters();
     expect(await scanAll()).toEqual([]);
     // Idempotent: the same repair again leaves every value as it is (the counters' updates apply to nothing; the flag is recomputed to what it is).
     expect(await repairShardedActivityDrift(sharded, drift)).toBe(1);
     await sameCounters();
     expect(await scanAll()).toEqual([]);
+  });
+
+  it("creates, with the drift check, the follows a failed second step left out of the primary, as the triggers would, never changing a member's choice", async () => {
+    for (let i = 1; i <= 20; i++) await post(i);
+    await openShard(env.SHARD_2);
+    for (let i = 21; i <= 30; i++) await post(i);
+    await openShard(env.SHARD_3);
+    for (let i = 31; i <= 40; i++) await post(i);
+    // In thread 2: 4 started it and mutes it now; 3 posted in it (message 12) and unfollows it; 5 and 2 posted in it.
+    for (const waddle of [whole, sharded.primary]) {
+      await setThreadFollow(waddle, { userId: 4, threadId: 2, state: 'muted' });
+      await setThreadFollow(waddle, { userId: 3, threadId: 2, state: 'unfollowed' });
+    }
+    const unreachable: D1DatabaseLike = {
+      prepare: (query) => env.DB.prepare(query),
+      batch: () => Promise.reject(new Error('primary unavailable')),
+    };
+    const broken = shardedWaddle(openWaddleDatabase(unreachable), sharded.shards.slice(1));
+    const lagging = async (message: Parameters<typeof postMessage>[1]) => {
+      await postMessage(whole, message);
+      const posted = await postShardedMessage(broken, message);
+      expect(posted.activityRecorded).toBe(false);
+      return posted.id;
+    };
+    // 7 has never been in thread 2 and mentions 6 (never there either), 3 (unfollowed) and 4 (muted); then 3 posts there.
+    const mention = await lagging({
+      channelId: 2,
+      threadId: 2,
+      authorId: 7,
+      content: 'hey <@6> <@3> <@4>',
+      createdAt: T + 41 * 10 * MINUTE,
+      mentionAuthority: { memberIds: [3, 4, 6], mayMentionEveryone: false },
+    });
+    const byUnfollower = await lagging({ channelId: 2, threadId: 2, authorId: 3, content: 'still here', createdAt: T + 42 * 10 * MINUTE });
+    const primaryFollow = (userId: number) =>
+      sharded.primary.db
+        .selectFrom('thread_follows')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('thread_id', '=', 2)
+        .executeTakeFirst();
+    expect(await primaryFollow(7)).toBeUndefined();
+    expect(await primaryFollow(6)).toBeUndefined();
+    const unfollowedBefore = await primaryFollow(3);
+    expect(unfollowedBefore).toMatchObject({ following: 0, muted: 0 });
+
+    const scanAll = async () => {
+      const drift: ShardedDrift[] = [];
+      let scan = await findShardedActivityDrift(sharded, { limit: 3 });
+      drift.push(...scan.drift);
+      while (scan.next) {
+        scan = await findShardedActivityDrift(sharded, { after: scan.next, limit: 3 });
+        drift.push(...scan.drift);
+      }
+      return drift;
+    };
+    const drift = await scanAll();
+    expect(drift.filter((d) => d.kind === 'follow')).toEqual([
+      { kind: 'follow', userId: 3, threadId: 2, stored: unfollowedBefore!.last_read_message_id, actual: byUnfollower, authored: true },
+      { kind: 'follow', userId: 6, threadId: 2, stored: null, actual: mention - 1, authored: false },
+      { kind: 'follow', userId: 7, threadId: 2, stored: null, actual: mention, authored: true },
+    ]);
+    // Two counters (thread 2 and channel 2) and three follows.
+    expect(await repairShardedActivityDrift(sharded, drift)).toBe(5);
+    expect(await follows(sharded.primary)).toEqual(await follows(whole));
+    for (const table of ['channels', 'threads'] as const)
+      expect(await activity(sharded.primary, table)).toEqual(await activity(whole, table));
+    // The mentioned member follows with the mention unread; the unfollow and the mute stay (only the unfollower's marker moved to their post).
+    expect(await primaryFollow(6)).toEqual({ user_id: 6, thread_id: 2, following: 1, muted: 0, last_read_message_id: mention - 1 });
+    expect(await primaryFollow(3)).toEqual({ ...unfollowedBefore, last_read_message_id: byUnfollower });
+    expect(await primaryFollow(4)).toMatchObject({ following: 0, muted: 1 });
+    // Idempotent: a second check finds nothing, and the same repair again writes nothing.
+    expect(await scanAll()).toEqual([]);
+    expect(await repairShardedActivityDrift(sharded, drift)).toBe(0);
+    expect(await follows(sharded.primary)).toEqual(await follows(whole));
+  });
+
+  it("repairs one post's failed second step at once (its channel's and thread's counters, its follows), and a second time changes nothing", async () => {
+    for (let i = 1; i <= 20; i++) await post(i);
+    await openShard(env.SHARD_2);
+    for (let i = 21; i <= 30; i++) await post(i);
+    const unreachable: D1DatabaseLike = {
+      prepare: (query) => env.DB.prepare(query),
+      batch: () => Promise.reject(new Error('primary unavailable')),
+    };
+    const broken = shardedWaddle(openWaddleDatabase(unreachable), sharded.shards.slice(1));
+    const message = {
+      channelId: 2,
+      threadId: 2,
+      authorId: 8,
+      content: 'late <@6>',
+      createdAt: T + 31 * 10 * MINUTE,
+      mentionAuthority: { memberIds: [6], mayMentionEveryone: false },
+    };
+    await postMessage(whole, message);
+    const posted = await postShardedMessage(broken, message);
+    expect(posted.activityRecorded).toBe(false);
+    expect(await follows(sharded.primary)).not.toEqual(await follows(whole));
+    // The primary still unreachable: the repair fails too (the periodic pass would find the same drift).
+    await expect(repairShardedPost(broken, { id: posted.id, channelId: 2, threadId: 2 })).rejects.toThrow('primary unavailable');
+    // Two counters and two follows (the author's, the mentioned member's).
+    expect(await repairShardedPost(sharded, { id: posted.id, channelId: 2, threadId: 2 })).toBe(4);
+    expect(await follows(sharded.primary)).toEqual(await follows(whole));
+    for (const table of ['channels', 'threads'] as const)
+      expect(await activity(sharded.primary, table)).toEqual(await activity(whole, table));
+    expect(await repairShardedPost(sharded, { id: posted.id, channelId: 2, threadId: 2 })).toBe(0);
   });
 
   it('moves a thread to another channel in the primary and every shard, finishing on a second call after a shard failed, as one database does', async () => {

@@ -124,7 +124,8 @@ const postedMessageBody = z.strictObject({
  * none in voice channels, MANAGE_MESSAGES in announcement channels, none once archived); slow mode is enforced per user and channel (429 with
  * `Retry-After`) except for MANAGE_MESSAGES. See `postMessage` for the SQL. In a waddle with
  * message shards the message goes to the newest shard (`postIntoNewestShard`: retried on a map
- * read again when a switch sealed it meanwhile; a reply only to a message of that shard).
+ * read again when a switch sealed it meanwhile; a reply only to a message of that shard; when its
+ * second step fails, the drift check of that post runs after the answer, in `ctx.waitUntil`).
  *
  * ```sql
  * SELECT id, channel_id, is_locked FROM threads WHERE id = ?;              -- with threadId (the primary)
@@ -341,13 +342,24 @@ export const messages = routeGroup()
           createdAt: context.now,
           mentionAuthority: await mentionAuthority(context, access, body.content),
         },
-        { enforceSlowMode },
+        {
+          enforceSlowMode,
+          waitUntil: (work) => c.executionCtx.waitUntil(work),
+          repairFailed: (error) =>
+            logUnexpectedError(
+              "the immediate repair of a post's failed second step failed too (the periodic drift pass repairs it)",
+              { worker: 'waddle-api', route: 'POST /v1/waddles/{waddle}/channels/{channel}/messages', requestId: requestIdOf(c.req.raw) },
+              error,
+            ),
+        },
       );
       if (!posted.activityRecorded)
         logUnexpectedError(
-          "posted into a message shard, the primary's activity not recorded (the drift check repairs it)",
+          "posted into a message shard, the primary's activity not recorded (repaired after the answer, else by the drift pass)",
           { worker: 'waddle-api', route: 'POST /v1/waddles/{waddle}/channels/{channel}/messages', requestId: requestIdOf(c.req.raw) },
-          new Error(`message ${posted.id} of waddle ${access.waddle.id}: channel ${channel.id} and thread ${threadId} counters lag`),
+          new Error(
+            `message ${posted.id} of waddle ${access.waddle.id}: channel ${channel.id} and thread ${threadId} counters and follows lag`,
+          ),
         );
       return c.json(
         {

@@ -1,5 +1,6 @@
 import type { NewMessage } from '@waddle/queries/messages/post-message';
 import { postShardedMessage, type ShardedPost } from '@waddle/queries/shards/post-sharded-message';
+import { repairShardedPost } from '@waddle/queries/shards/repair-sharded-post';
 import { ShardSealedError } from '@waddle/queries/shards/shard-fence';
 import type { WaddleAccess } from '../access/waddle-access.ts';
 import type { RequestContext } from '../context/request-context.ts';
@@ -22,18 +23,37 @@ const SWITCH_RETRY_WAIT_MS = 25;
  *
  * A reply to a message of an older shard is stored as `reply_to_elsewhere_id` by
  * `postShardedMessage` (the route has checked the replied message in its own shard).
+ *
+ * When the second step failed (`activityRecorded: false`), the drift check of that one post
+ * (`repairShardedPost`: its channel's and thread's counters, its author's and mentioned members'
+ * follows) is handed to `waitUntil` (the request's `ctx.waitUntil`), so it runs after the answer
+ * instead of at the next periodic pass. The runtime keeps it running up to 30 s after the response
+ * and counts its statements in the request's invocation (about 2 per shard and 4 more); a repair
+ * that fails too is `repairFailed`'s to report, and the periodic pass (`checkShardedDrift`) finds
+ * the same drift.
  */
 export async function postIntoNewestShard(
   context: RequestContext,
   access: WaddleAccess,
   message: NewMessage,
-  options: { readonly enforceSlowMode: boolean },
+  options: {
+    readonly enforceSlowMode: boolean;
+    readonly waitUntil: (work: Promise<unknown>) => void;
+    readonly repairFailed: (error: unknown) => void;
+  },
 ): Promise<ShardedPost> {
   let sharded = access.sharded;
   let enforceSlowMode = options.enforceSlowMode;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await postShardedMessage(sharded, message, { enforceSlowMode });
+      const posted = await postShardedMessage(sharded, message, { enforceSlowMode });
+      if (!posted.activityRecorded)
+        options.waitUntil(
+          repairShardedPost(sharded, { id: posted.id, channelId: message.channelId, threadId: message.threadId ?? null }).catch(
+            options.repairFailed,
+          ),
+        );
+      return posted;
     } catch (error) {
       if (!(error instanceof ShardSealedError)) throw error;
       if (attempt === SWITCH_RETRIES)

@@ -47,8 +47,7 @@ const START: DriftCursor = { waddleId: 0, next: { kind: 'thread', id: 0 } };
  * `shard_drift_cursor` it runs `findShardedActivityDrift` slice by slice (threads, channels, then
  * decoration flags shard by shard) over the waddle it points at, repairs what each slice found
  * with `repairShardedActivityDrift` (compare-and-set, idempotent), then goes on to the next waddle
- * with message shards, until the next slice could pass `maxQueries` (a slice costs one statement
- * per shard and one for its repair). It stores the cursor at the end, so the next pass resumes
+ * with message shards, until the next slice could pass `maxQueries` (`sliceCost`). It stores the cursor at the end, so the next pass resumes
  * where this one stopped; after the last sharded waddle the next pass starts from the first (a
  * pass that finds itself there before checking anything starts the lap at once). A
  * waddle one of whose databases fails is skipped (reported) and checked on the next lap. A pass
@@ -107,7 +106,7 @@ export async function checkShardedDrift(
       open = { waddleId: found.waddleId, sharded: found.sharded };
     }
     const { sharded } = open;
-    const cost = sharded.shards.length + 1;
+    const cost = sliceCost(sharded, cursor.next.kind);
     if (queries + cost > maxQueries) break;
     queries += cost;
     slices++;
@@ -138,6 +137,15 @@ export async function checkShardedDrift(
     )
     .execute();
   return { completed, repaired, failed, cursor, queries };
+}
+
+/**
+ * The most statements one slice of the check sends with its repair: a slice of threads or
+ * channels one per shard and one for its repair; a slice of messages its flags in one shard, the
+ * follows of the same messages (one statement in the shard, one in the primary) and the two repairs.
+ */
+function sliceCost(sharded: ShardedWaddle, kind: NonNullable<DriftScan['next']>['kind']): number {
+  return kind === 'message' ? 5 : sharded.shards.length + 1;
 }
 
 /**

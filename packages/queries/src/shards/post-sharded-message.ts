@@ -21,8 +21,8 @@ export interface ShardedPost {
   readonly createdAt: number;
   /**
    * The primary counted it (channel and thread activity, follows). `false` when that second
-   * step failed: the message exists, is paged and searched; only the counters lag until the drift
-   * check repairs them.
+   * step failed: the message exists, is paged and searched; only the counters and follows lag until
+   * the drift check repairs them (`repairShardedPost` for this one post, or the periodic pass).
    */
   readonly activityRecorded: boolean;
 }

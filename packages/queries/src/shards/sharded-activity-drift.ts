@@ -10,7 +10,17 @@ import {
   repairActivityDrift,
 } from '../threads/activity-drift.ts';
 import { runBatch } from '../waddle-database.ts';
+import { type FollowDrift, findShardedFollowDrift, repairShardedFollowDrift } from './sharded-follow-drift.ts';
 import { type ShardedWaddle, shardIndexOf } from './sharded-waddle.ts';
+
+/** What the drift check finds over shards: counters and flags as on one database, and the follows a later shard implies and the primary lacks. */
+export type ShardedDrift = ActivityDrift | FollowDrift;
+
+/** A slice of the check over shards: its drift, and where the next slice starts (`null`: the end). */
+export interface ShardedDriftScan {
+  readonly drift: readonly ShardedDrift[];
+  readonly next: DriftScan['next'];
+}
 
 /** One shard's share of a thread's or channel's activity: its skeleton row's counters (or the primary's own messages). */
 type Share = Activity;
@@ -24,11 +34,13 @@ type Share = Activity;
  * channels) costs one statement in the primary and one small read of skeleton rows per later
  * shard, in parallel, never a scan of a shard's messages. The newest share with a last message
  * gives the last message. Then the decoration flags of messages are checked shard by shard in id
- * order, each in the shard holding them (the `message` slices continue across shards by id). A
- * waddle of one shard is {@link findActivityDrift} itself.
+ * order, each in the shard holding them (the `message` slices continue across shards by id), and
+ * in a later shard, for the same slice of messages, the follows its triggers wrote that the
+ * primary lacks (`findShardedFollowDrift`, two more statements). A waddle of one shard is
+ * {@link findActivityDrift} itself.
  *
- * What it finds: the counters a post's or deletion's second step (the primary's update) did not
- * reach. While a post is between its two steps its shard counts it and the primary not yet: such
+ * What it finds: the counters and follows a post's or deletion's second step (the primary's
+ * update) did not reach. While a post is between its two steps its shard counts it and the primary not yet: such
  * a drift is real for a moment, and a repair of it is undone by nothing but counted twice once
  * that step lands; the next pass finds and repairs that too. The check converges when no write is
  * in flight.
@@ -41,7 +53,7 @@ type Share = Activity;
 export async function findShardedActivityDrift(
   sharded: ShardedWaddle,
   options: { readonly after?: DriftScan['next']; readonly limit?: number } = {},
-): Promise<DriftScan> {
+): Promise<ShardedDriftScan> {
   if (sharded.shards.length === 1) return findActivityDrift(sharded.primary, options);
   const limit = options.limit ?? 200;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidQueryError('limit', 'must be an integer from 1 to 1000');
@@ -106,18 +118,27 @@ function sumOf(shares: readonly Share[]): Activity {
   };
 }
 
-/** A slice of decoration flags in the shard of the ids after `afterId`; at its end, the next shard's, from its first id. */
-async function decorationDriftAcrossShards(sharded: ShardedWaddle, afterId: number, limit: number): Promise<DriftScan> {
+/**
+ * A slice of decoration flags in the shard of the ids after `afterId`, with the follows of the
+ * same messages the primary lacks (a later shard only); at its end, the next shard's, from its first id.
+ */
+async function decorationDriftAcrossShards(sharded: ShardedWaddle, afterId: number, limit: number): Promise<ShardedDriftScan> {
   const index = shardIndexOf(sharded, afterId + 1);
   const scan = await findActivityDrift(sharded.shards[index]!.waddle, { after: { kind: 'message', id: afterId }, limit });
+  const follows = await findShardedFollowDrift(sharded, index, { afterId, throughId: scan.next?.id ?? null });
   const following = sharded.shards[index + 1];
-  return { drift: scan.drift, next: scan.next ?? (following ? { kind: 'message', id: following.firstMessageId - 1 } : null) };
+  return {
+    drift: [...scan.drift, ...follows],
+    next: scan.next ?? (following ? { kind: 'message', id: following.firstMessageId - 1 } : null),
+  };
 }
 
 /**
  * Repairs what {@link findShardedActivityDrift} found: each drifted thread's or channel's
- * activity in the primary is set to the sum of the shares, in one batch, and each message's
- * decoration flags are recomputed in its own shard (`repairActivityDrift`). Setting values, never
+ * activity in the primary is set to the sum of the shares, in one batch, each message's
+ * decoration flags are recomputed in its own shard (`repairActivityDrift`), and the missing
+ * follows are created in the primary as the triggers would have (`repairShardedFollowDrift`: a
+ * missing row inserted, an author's marker moved forward; an unfollow or a mute stays). Setting values, never
  * adding, makes it idempotent: run twice, the second leaves every value as it is. Each counter update applies only
  * while the primary's row still holds the values the check read, so a post counted in between is
  * not overwritten (the next pass checks that row again). Returns how many rows it wrote (a flag is rewritten even when equal).
@@ -125,12 +146,15 @@ async function decorationDriftAcrossShards(sharded: ShardedWaddle, afterId: numb
  * ```sql
  * UPDATE threads SET message_count = ?, last_message_id = ?, last_message_at = ?
  * WHERE id = ? AND message_count = ? AND last_message_id IS ? AND last_message_at IS ?;   -- or channels; one per drifted row
+ * -- and repairShardedFollowDrift's statements, in the primary
  * ```
  */
-export async function repairShardedActivityDrift(sharded: ShardedWaddle, drift: readonly ActivityDrift[]): Promise<number> {
-  if (sharded.shards.length === 1) return repairActivityDrift(sharded.primary, drift);
-  let repaired = 0;
-  const counters = drift.filter((d): d is CounterDrift => d.kind !== 'message');
+export async function repairShardedActivityDrift(sharded: ShardedWaddle, drift: readonly ShardedDrift[]): Promise<number> {
+  const follows = drift.filter((d): d is FollowDrift => d.kind === 'follow');
+  const activity = drift.filter((d): d is ActivityDrift => d.kind !== 'follow');
+  if (sharded.shards.length === 1) return repairActivityDrift(sharded.primary, activity);
+  let repaired = await repairShardedFollowDrift(sharded, follows);
+  const counters = activity.filter((d): d is CounterDrift => d.kind !== 'message');
   if (counters.length > 0) {
     const results = await runBatch(
       sharded.primary,
@@ -147,7 +171,7 @@ export async function repairShardedActivityDrift(sharded: ShardedWaddle, drift: 
     repaired += results.reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
   }
   const messages = Map.groupBy(
-    drift.filter((d) => d.kind === 'message'),
+    activity.filter((d) => d.kind === 'message'),
     (d) => shardIndexOf(sharded, d.id),
   );
   for (const [index, inShard] of messages) repaired += await repairActivityDrift(sharded.shards[index]!.waddle, inShard);
