@@ -67,6 +67,7 @@ export async function getMentionInbox(
   );
   rows.sort((a, b) => b.id - a.id);
   const page = rows.slice(0, limit);
+  const oldest = page.at(-1);
   return {
     mentions: page.map((row) => ({
       messageId: row.id,
@@ -77,7 +78,7 @@ export async function getMentionInbox(
       createdAt: row.created_at,
       mentionedAs: row.mentioned_as,
     })),
-    olderCursor: rows.length > limit ? encodeCursor({ inboxBefore: page.at(-1)!.id }) : null,
+    olderCursor: rows.length > limit && oldest ? encodeCursor({ inboxBefore: oldest.id }) : null,
   };
 }
 

@@ -137,13 +137,18 @@ export function viewerTargets(db: Kysely<DB>, viewerId: number | Expression<numb
   const target = (kind: DB['message_mentions']['kind'], targetId: number | Expression<number>) =>
     db.selectNoFrom([sql<DB['message_mentions']['kind']>`${sql.lit(kind)}`.as('kind'), sql<number>`${targetId}`.as('target_id')]);
   const role = sql<DB['message_mentions']['kind']>`'role'`.as('kind');
-  const roles =
-    roleIds === undefined
-      ? db.selectFrom('member_roles').select([role, 'role_id as target_id']).where('user_id', '=', viewerId)
-      : db.selectFrom(givenRoles(roleIds)).select([role, sql<number>`held.value`.as('target_id')]);
+  if (roleIds === undefined) {
+    return db
+      .selectFrom('member_roles')
+      .select([role, 'role_id as target_id'])
+      .where('user_id', '=', viewerId)
+      .unionAll(target('user', viewerId))
+      .unionAll(target('everyone', 0))
+      .unionAll(target('here', 0));
+  }
   return db
-    .selectFrom(roles.as('r'))
-    .selectAll()
+    .selectFrom(givenRoles(roleIds))
+    .select([role, sql<number>`held.value`.as('target_id')])
     .unionAll(target('user', viewerId))
     .unionAll(target('everyone', 0))
     .unionAll(target('here', 0));
