@@ -1,3 +1,4 @@
+import { toColumnarResult } from './columnar-result.ts';
 import { decodeParam } from './param-codec.ts';
 import { sliceRefusal, sliceResult } from './slice-answer.ts';
 import type { SliceMode, SliceStatement, SliceStatementRequest } from './slice-protocol.ts';
@@ -7,7 +8,8 @@ const MODES: readonly SliceMode[] = ['all', 'run', 'first', 'raw', 'batch', 'exe
 /**
  * Runs the statements of one D1 call on `database` and answers its result exactly as the
  * binding gave it (`results`, `success`, `meta` with `size_after`, `changes`, `last_row_id`…;
- * blobs come back as arrays of bytes, as D1 returns them). A statement D1 refuses is answered
+ * blobs come back as arrays of bytes, as D1 returns them); the rows of `all` and of each `batch`
+ * result travel as arrays under their column names (`toColumnarResult`), rebuilt by the caller. A statement D1 refuses is answered
  * `{ error: { kind: 'statement', message } }` with D1's message verbatim (`D1_ERROR: UNIQUE
  * constraint failed: …: SQLITE_CONSTRAINT`), so callers recognise it as they would over a
  * binding; a `batch` that fails is rolled back by D1 as a whole.
@@ -19,7 +21,7 @@ export async function runStatements(database: D1Database, request: SliceStatemen
   try {
     switch (request.mode) {
       case 'all':
-        return sliceResult(await single.all());
+        return sliceResult(toColumnarResult(await single.all()));
       case 'run':
         return sliceResult(await single.run());
       case 'first':
@@ -27,7 +29,7 @@ export async function runStatements(database: D1Database, request: SliceStatemen
       case 'raw':
         return sliceResult(request.columnNames ? await single.raw({ columnNames: true }) : await single.raw());
       case 'batch':
-        return sliceResult(await database.batch(prepared));
+        return sliceResult((await database.batch<Record<string, unknown>>(prepared)).map(toColumnarResult));
       case 'exec':
         return sliceResult(await database.exec(request.statements[0]?.sql ?? ''));
     }

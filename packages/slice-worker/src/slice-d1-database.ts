@@ -1,4 +1,5 @@
 import { callSlice } from './call-slice.ts';
+import { type ColumnarResult, fromColumnarResult } from './columnar-result.ts';
 import { encodeParam } from './param-codec.ts';
 import type { SliceDispatcher } from './slice-dispatcher.ts';
 import { type SliceExecResult, type SliceMode, SlicePath, type SliceStatementRequest } from './slice-protocol.ts';
@@ -62,7 +63,7 @@ export function sliceD1Database(dispatcher: SliceDispatcher, address: SliceAddre
         values.forEach(encodeParam);
         return statement(sql, values);
       },
-      all: <T>() => send<D1Result<T>>('all', [self]),
+      all: async <T>() => fromColumnarResult<T>(await send<ColumnarResult>('all', [self])),
       run: <T>() => send<D1Result<T>>('run', [self]),
       first: async <T>(column?: string) => {
         const row = await send<Record<string, unknown> | null>('first', [self]);
@@ -76,7 +77,8 @@ export function sliceD1Database(dispatcher: SliceDispatcher, address: SliceAddre
   };
   return {
     prepare: (sql) => statement(sql, []),
-    batch: <T>(statements: SlicePreparedStatement[]) => send<D1Result<T>[]>('batch', statements),
+    batch: async <T>(statements: SlicePreparedStatement[]) =>
+      (await send<ColumnarResult[]>('batch', statements)).map((result) => fromColumnarResult<T>(result)),
     exec: (sql) => send<SliceExecResult>('exec', [statement(sql, [])]),
   };
 }

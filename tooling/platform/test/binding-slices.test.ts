@@ -167,6 +167,9 @@ describe('a slice uploaded with three bindings', () => {
     );
     await compare((db) => (db.prepare(sql).bind(...params) as unknown as D1PreparedStatement).first('s'));
     await compare((db) => db.prepare('SELECT 1 AS one WHERE 0').first());
+    // `all` travels as columns and rows: no row, then several, come back as the binding's objects.
+    await compare(async (db) => comparable((await db.prepare('SELECT 1 AS one WHERE 0').all()) as never));
+    await compare(async (db) => comparable((await db.prepare('SELECT id, name, NULL AS none FROM channels ORDER BY id').all()) as never));
     const run = (await compare(async (db) =>
       comparable((await db.prepare("UPDATE channels SET name = name || '!' WHERE id = ?").bind(1).run()) as never),
     )) as { meta: Record<string, unknown> };
