@@ -28,13 +28,19 @@ export function toColumnarResult(result: D1Result<Record<string, unknown>>): Col
   };
 }
 
-/** The `D1Result` a {@link ColumnarResult} stands for: one object per row, keyed by the column names, as the binding gave it. */
-export function fromColumnarResult<T>(columnar: ColumnarResult): D1Result<T> {
-  const { columns } = columnar;
-  const results = columnar.rows.map((values) => {
+/**
+ * The `D1Result` a {@link ColumnarResult} stands for: one object per row, keyed by the column
+ * names, as the binding gave it. An answer that already carries `results` (a slice uploaded
+ * before slices answered in columns, still serving until its next upload) is returned as it came,
+ * so a deploy of the callers never waits for every slice to be uploaded again.
+ */
+export function fromColumnarResult<T>(answer: ColumnarResult | D1Result<T>): D1Result<T> {
+  if (!('columns' in answer)) return answer;
+  const { columns } = answer;
+  const results = answer.rows.map((values) => {
     const row: Record<string, unknown> = {};
     for (let index = 0; index < columns.length; index++) row[columns[index] as string] = values[index];
     return row as T;
   });
-  return { results, success: columnar.success, meta: columnar.meta } as D1Result<T>;
+  return { results, success: answer.success, meta: answer.meta } as D1Result<T>;
 }

@@ -63,7 +63,7 @@ export function sliceD1Database(dispatcher: SliceDispatcher, address: SliceAddre
         values.forEach(encodeParam);
         return statement(sql, values);
       },
-      all: async <T>() => fromColumnarResult<T>(await send<ColumnarResult>('all', [self])),
+      all: async <T>() => fromColumnarResult<T>(await send<ColumnarResult | D1Result<T>>('all', [self])),
       run: <T>() => send<D1Result<T>>('run', [self]),
       first: async <T>(column?: string) => {
         const row = await send<Record<string, unknown> | null>('first', [self]);
@@ -78,7 +78,7 @@ export function sliceD1Database(dispatcher: SliceDispatcher, address: SliceAddre
   return {
     prepare: (sql) => statement(sql, []),
     batch: async <T>(statements: SlicePreparedStatement[]) =>
-      (await send<ColumnarResult[]>('batch', statements)).map((result) => fromColumnarResult<T>(result)),
+      (await send<(ColumnarResult | D1Result<T>)[]>('batch', statements)).map((result) => fromColumnarResult<T>(result)),
     exec: (sql) => send<SliceExecResult>('exec', [statement(sql, [])]),
   };
 }

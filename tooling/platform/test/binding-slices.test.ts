@@ -191,6 +191,26 @@ describe('a slice uploaded with three bindings', () => {
     });
   });
 
+  it('still reads a slice uploaded before slices answered in columns (rows as objects), until its next upload', async () => {
+    // Such a slice answered `all` and `batch` with the binding's results as they were: this one
+    // does so over the same database, so that a deploy of the callers never waits for every slice.
+    const before: SliceDispatcher = {
+      get: () => ({
+        fetch: async (_input, init) => {
+          const { mode, statements } = JSON.parse(String(init?.body)) as { mode: string; statements: { sql: string }[] };
+          const prepared = statements.map(({ sql }) => directDb.prepare(sql));
+          return Response.json({ result: mode === 'batch' ? await directDb.batch(prepared) : await prepared[0]!.all() });
+        },
+      }),
+    };
+    const oldSlice = sliceD1Database(before, { slice: 'slice-a', database: ids[0]! });
+    const sql = 'SELECT id, name FROM channels ORDER BY id';
+    expect((await oldSlice.prepare(sql).all()).results).toEqual((await directDb.prepare(sql).all()).results);
+    const [fromOld] = await oldSlice.batch([oldSlice.prepare(sql)]);
+    expect(fromOld!.results).toEqual((await directDb.prepare(sql).all()).results);
+    expect(fromOld!.results.length).toBeGreaterThan(0);
+  });
+
   it('passes D1’s errors back as D1 words them, and a failed batch leaves nothing behind', async () => {
     const duplicate = "INSERT INTO channels (id, name, created_by) VALUES (1, 'again', 1)";
     const viaBinding = await directDb
