@@ -19,7 +19,8 @@ export interface ColumnarResult {
  * names are every row's; a result without rows has no columns.
  */
 export function toColumnarResult(result: D1Result<Record<string, unknown>>): ColumnarResult {
-  const columns = result.results.length === 0 ? [] : Object.keys(result.results[0] as Record<string, unknown>);
+  const [first] = result.results;
+  const columns = first === undefined ? [] : Object.keys(first);
   return {
     columns,
     rows: result.results.map((row) => columns.map((column) => row[column])),

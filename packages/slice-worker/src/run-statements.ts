@@ -6,10 +6,11 @@ import type { SliceMode, SliceStatement, SliceStatementRequest } from './slice-p
 const MODES: readonly SliceMode[] = ['all', 'run', 'first', 'raw', 'batch', 'exec'];
 
 /**
- * Runs the statements of one D1 call on `database` and answers its result exactly as the
- * binding gave it (`results`, `success`, `meta` with `size_after`, `changes`, `last_row_id`…;
- * blobs come back as arrays of bytes, as D1 returns them); the rows of `all` and of each `batch`
- * result travel as arrays under their column names (`toColumnarResult`), rebuilt by the caller. A statement D1 refuses is answered
+ * Runs the statements of one D1 call on `database` and answers its result as the binding gave
+ * it (`success`, `meta` with `size_after`, `changes`, `last_row_id`…; blobs come back as arrays
+ * of bytes, as D1 returns them), except that the rows of `all` and of each `batch` result travel
+ * as arrays under their column names (`toColumnarResult`), which `sliceD1Database` turns back
+ * into the binding's `results` objects. A statement D1 refuses is answered
  * `{ error: { kind: 'statement', message } }` with D1's message verbatim (`D1_ERROR: UNIQUE
  * constraint failed: …: SQLITE_CONSTRAINT`), so callers recognise it as they would over a
  * binding; a `batch` that fails is rolled back by D1 as a whole.
