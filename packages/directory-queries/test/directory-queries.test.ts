@@ -46,7 +46,14 @@ describe('the caller and their waddle', () => {
       .execute();
     const [users, waddles] = await runBatch(directory, [callerQuery(directory.db, 2, NOW), waddleForCallerQuery(directory.db, 2, 11)]);
     expect(users.results).toEqual([{ id: 2, username: 'user2', deleted_at: null, banned: 0 }]);
-    expect(waddles.results[0]).toMatchObject({ id: 11, d1_database_id: 'db-11', d1_binding: 'WADDLE_11', is_member: 1, was_member: 1 });
+    expect(waddles.results[0]).toMatchObject({
+      id: 11,
+      d1_database_id: 'db-11',
+      binding: 'WADDLE_11',
+      slice: null,
+      is_member: 1,
+      was_member: 1,
+    });
     expect((await callerQuery(directory.db, 3, NOW).executeTakeFirst())?.banned).toBe(1);
     expect((await callerQuery(directory.db, 3, NOW + 1).executeTakeFirst())?.banned).toBe(0);
 
@@ -55,6 +62,24 @@ describe('the caller and their waddle', () => {
     expect(await waddleForCallerQuery(directory.db, 2, 11).executeTakeFirst()).toMatchObject({ is_member: 0, was_member: 1 });
     expect(await waddleForCallerQuery(directory.db, 3, 11).executeTakeFirst()).toMatchObject({ is_member: 0, was_member: 0 });
     expect(await waddleForCallerQuery(directory.db, 3, 99).executeTakeFirst()).toBeUndefined();
+  });
+
+  it("places the waddle's database from its directory row, not from the registry columns that row supersedes", async () => {
+    await directory.db
+      .updateTable('databases')
+      .set({ slice: 'slice-0001', binding: 'DB_3' })
+      .where('d1_database_id', '=', 'db-11')
+      .execute();
+    // The superseded columns, were something to write them behind the directory's back, are not read.
+    await directory.db.updateTable('waddles').set({ d1_database_id: 'stale-db', d1_binding: 'STALE' }).where('id', '=', 11).execute();
+    expect(await waddleForCallerQuery(directory.db, 1, 11).executeTakeFirst()).toMatchObject({
+      d1_database_id: 'db-11',
+      binding: 'DB_3',
+      slice: 'slice-0001',
+    });
+    // A waddle whose primary database has no directory row has nothing to serve: it is not found.
+    await directory.db.updateTable('waddles').set({ primary_database_id: null }).where('id', '=', 11).execute();
+    expect(await waddleForCallerQuery(directory.db, 1, 11).executeTakeFirst()).toBeUndefined();
   });
 
   it('tells an erased user from an active one', async () => {

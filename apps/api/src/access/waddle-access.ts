@@ -1,5 +1,6 @@
+import { locationOf } from '@waddle/registry/database-directory-row';
 import { parseLaterMessageShards } from '@waddle/directory-queries/waddles/later-message-shards';
-import type { WaddleRow } from '@waddle/directory-queries/waddles/waddle-for-caller';
+import type { ShownWaddle } from '@waddle/directory-queries/waddles/shown-waddle';
 import { type AccessTarget, type CallerAccess, readCallerAccess, type TargetMessage } from '@waddle/queries/access/caller-access';
 import type { ChannelOverwriteRow } from '@waddle/queries/channels/channel-overwrite-row';
 import type { ChannelRow } from '@waddle/queries/channels/channel-row';
@@ -13,7 +14,7 @@ import { ALL_PERMISSIONS, Permission, permissionNames } from './permissions.ts';
 
 /** What the caller may do in one waddle, and its database. */
 export interface WaddleAccess extends PermissionHolder {
-  readonly waddle: WaddleRow;
+  readonly waddle: ShownWaddle;
   /** The waddle's primary database: channels, threads, roles, read state (and its first message shard). */
   readonly database: WaddleDatabase;
   /** The primary with its later message shards (docs/message-shards.md); a waddle of one database is its primary alone. */
@@ -114,11 +115,7 @@ export async function openWaddle(
   // A ban must not reveal a private waddle to someone who was never in it (they may be banned ahead of joining).
   if (!waddle.is_member && !waddle.was_member && !waddle.is_public) throw notFound('waddle');
 
-  const database = context.waddleDatabase(waddle.id, {
-    d1DatabaseId: waddle.d1_database_id,
-    d1Binding: waddle.d1_binding,
-    slice: waddle.slice,
-  });
+  const database = context.waddleDatabase(waddle.id, locationOf(waddle));
   const sharded = context.shardedWaddle(database, parseLaterMessageShards(waddle.message_shards));
   const found = await readAccess(sharded, { userId: caller.id, now: context.now }, target);
 
