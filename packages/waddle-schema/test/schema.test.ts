@@ -63,7 +63,7 @@ const expectedColumns: Record<string, string[]> = {
   /* added */ message_edits: ['id', 'message_id', 'previous_content', 'edited_at'],
   /* added */ read_states: ['user_id', 'channel_id', 'last_read_message_id', 'updated_at'],
   /* added */ slow_mode_clocks: ['channel_id', 'user_id', 'last_message_at'],
-  /* added */ message_mentions: ['message_id', 'kind', 'target_id', 'channel_id', 'thread_id', 'author_id'],
+  /* added */ message_mentions: ['message_id', 'kind', 'target_id', 'channel_id', 'thread_id', 'author_id', 'shares_message'],
   /* added */ thread_follows: ['user_id', 'thread_id', 'following', 'muted', 'last_read_message_id'],
   /* added */ channel_notification_levels: ['user_id', 'channel_id', 'level', 'updated_at'],
   /* added */ channel_overwrites: ['channel_id', 'target_kind', 'target_id', 'allow', 'deny'],

@@ -161,10 +161,11 @@ export function viewerTargets(db: Kysely<DB>, viewerId: number | Expression<numb
  * from (kind, target, place, marker), never reading a message row. A message reaching the viewer
  * in several ways comes once per way: count distinct ids. The same SQL text for any viewer and any
  * number of roles (the four arms it replaces were four copies of the walk, and four times the text
- * to build and prepare). Selects `message_id`.
+ * to build and prepare). Selects `message_id` and `shares_message` (1 when the message has another
+ * mention row, so that this entry may be a duplicate: migration 0029), both in the index.
  *
  * ```sql
- * SELECT mm.message_id FROM viewer_targets AS vt CROSS JOIN message_mentions AS mm
+ * SELECT mm.message_id, mm.shares_message FROM viewer_targets AS vt CROSS JOIN message_mentions AS mm
  *  WHERE mm.kind = vt.kind AND mm.target_id = vt.target_id AND mm.channel_id = ? AND mm.message_id > ? AND mm.author_id <> ?
  *  -- or mm.thread_id = ?
  * ```
@@ -178,7 +179,7 @@ export function mentionsOfTargets(
   return db
     .selectFrom(sql<{ kind: DB['message_mentions']['kind']; target_id: number }>`${sql.table(VIEWER_TARGETS)}`.as('vt'))
     .crossJoin('message_mentions as mm')
-    .select('mm.message_id')
+    .select(['mm.message_id', 'mm.shares_message'])
     .whereRef('mm.kind', '=', 'vt.kind')
     .whereRef('mm.target_id', '=', 'vt.target_id')
     .where(({ eb, ref }) =>

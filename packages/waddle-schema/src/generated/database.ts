@@ -93,6 +93,7 @@ export interface MessageMentions {
   channel_id: number;
   kind: "user" | "role" | "everyone" | "here";
   message_id: number;
+  shares_message: Generated<0 | 1>;
   target_id: number;
   thread_id: number | null;
 }

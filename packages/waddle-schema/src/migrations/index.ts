@@ -27,6 +27,7 @@ import { createVoiceParticipants } from './0025_create_voice_participants.ts';
 import { createShardFence } from './0026_create_shard_fence.ts';
 import { indexThreadMessagesLiveness } from './0027_index_thread_messages_liveness.ts';
 import { addReplyToElsewhere } from './0028_add_reply_to_elsewhere.ts';
+import { flagSharedMentionMessages } from './0029_flag_shared_mention_messages.ts';
 
 /** Every migration of a waddle database, oldest first. Append only: merged migrations are frozen. */
 export const waddleMigrations: readonly Migration[] = [
@@ -58,4 +59,5 @@ export const waddleMigrations: readonly Migration[] = [
   createShardFence,
   indexThreadMessagesLiveness,
   addReplyToElsewhere,
+  flagSharedMentionMessages,
 ];
