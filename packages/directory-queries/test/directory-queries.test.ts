@@ -204,7 +204,7 @@ describe('privacy jobs', () => {
 });
 
 describe("a waddle's message shards with its registry row", () => {
-  it('are [] for a waddle of one database, and the serving shards in id order, without an opening one, in the same statement', async () => {
+  it('are [] for a waddle of one database, and the serving shards in id order, without an opening one or the binding name of a slice, in the same statement', async () => {
     const row = async (waddleId: number) =>
       (await waddleForCallerQuery(directory.db, 1, waddleId).executeTakeFirstOrThrow()).message_shards;
     expect(await row(11)).toBe('[]');
@@ -233,7 +233,7 @@ describe("a waddle's message shards with its registry row", () => {
     const ids = await directory.db.selectFrom('databases').select(['id', 'd1_database_id']).execute();
     const idOf = (d1: string) => ids.find((r) => r.d1_database_id === d1)!.id;
     const expected = [
-      { directoryId: idOf('db-11-2'), d1DatabaseId: 'db-11-2', d1Binding: 'DB_11_2', slice: 'slice-1', firstMessageId: 1_000 },
+      { directoryId: idOf('db-11-2'), d1DatabaseId: 'db-11-2', d1Binding: null, slice: 'slice-1', firstMessageId: 1_000 },
       { directoryId: idOf('db-11-3'), d1DatabaseId: 'db-11-3', d1Binding: 'SHARD_3', slice: null, firstMessageId: 2_000 },
     ];
     expect(parseLaterMessageShards(await row(11))).toEqual(expected);

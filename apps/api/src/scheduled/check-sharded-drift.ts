@@ -6,6 +6,7 @@ import { type MessageShard, type ShardedWaddle, shardedWaddle } from '@waddle/qu
 import type { DriftScan } from '@waddle/queries/threads/activity-drift';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
+import { locationOf } from '@waddle/registry/database-directory-row';
 import { reachDatabase } from '@waddle/registry/reach-database';
 
 /**
@@ -174,18 +175,10 @@ async function nextShardedWaddle(
     .where('w.id', '=', waddleId)
     .executeTakeFirst();
   if (!row) return { waddleId, sharded: undefined };
-  const primary = reachDatabase(connectors, {
-    d1DatabaseId: row.d1_database_id,
-    d1Binding: row.slice === null ? row.binding : null,
-    slice: row.slice,
-  });
+  const primary = reachDatabase(connectors, locationOf(row));
   const later: MessageShard[] = [];
   for (const shard of parseLaterMessageShards(row.message_shards)) {
-    const d1 = reachDatabase(connectors, {
-      d1DatabaseId: shard.d1DatabaseId,
-      d1Binding: shard.slice === null ? shard.d1Binding : null,
-      slice: shard.slice,
-    });
+    const d1 = reachDatabase(connectors, shard);
     if (!d1) return { waddleId, sharded: undefined };
     later.push({ firstMessageId: shard.firstMessageId, waddle: openWaddleDatabase(d1) });
   }

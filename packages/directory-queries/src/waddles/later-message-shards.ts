@@ -6,7 +6,11 @@ export interface LaterMessageShard {
   /** Its directory row (`databases.id`): the key of its D1 session. */
   readonly directoryId: number;
   readonly d1DatabaseId: string;
-  /** The name of a Worker's static D1 binding for it (`databases.binding`), when the deployment declares one. */
+  /**
+   * The name of a Worker's static D1 binding for it (`databases.binding`), when the deployment
+   * declares one; null for a shard placed in a slice, whose binding is the slice's, not the
+   * caller's (the rule of `locationOf`), so the shard is a `DatabaseLocation` as it stands.
+   */
   readonly d1Binding: string | null;
   /** The binding slice it is placed in (`databases.slice`), when one. */
   readonly slice: string | null;
@@ -52,14 +56,17 @@ export async function readLaterMessageShards(db: Kysely<DB>, waddleId: number): 
   return parseLaterMessageShards(row?.message_shards ?? '[]');
 }
 
-/** The `message_shards` column's JSON as shards in id order (JSON aggregation keeps no order of its own). Runs no SQL. */
+/**
+ * The `message_shards` column's JSON as shards in id order (JSON aggregation keeps no order of
+ * its own), a shard in a slice without the slice's binding name. Runs no SQL.
+ */
 export function parseLaterMessageShards(json: string | null): LaterMessageShard[] {
   const rows = JSON.parse(json ?? '[]') as [number, string, string | null, string | null, number][];
   return rows
     .map(([directoryId, d1DatabaseId, d1Binding, slice, firstMessageId]) => ({
       directoryId,
       d1DatabaseId,
-      d1Binding,
+      d1Binding: slice === null ? d1Binding : null,
       slice,
       firstMessageId,
     }))
