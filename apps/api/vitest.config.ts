@@ -35,8 +35,8 @@ export default defineConfig({
                 ATTACHMENT_DIRECT_MAX_BYTES: String(TEST_ATTACHMENT_LIMITS.directMaxBytes),
                 ATTACHMENT_MAX_BYTES: String(TEST_ATTACHMENT_LIMITS.maxBytes),
               },
-              // The central database of wrangler.jsonc, plus waddle databases bound statically (the
-              // registry's `d1_binding` names them, as a deployment's fast path does).
+              // The central database of wrangler.jsonc, plus waddle databases bound statically (their
+              // directory rows' `binding` names them, as a deployment's fast path does).
               d1Databases: { CENTRAL_DB: 'local-central', ...TEST_WADDLE_BINDINGS },
             },
           }),

@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects in one run (so one JSON report): `workers`, the Worker's tests inside workerd on
- * real local D1, with three waddle databases bound statically (their registry rows name these
- * bindings in `d1_binding`); and `page`, the dashboard in headless Chromium, driven from Node
+ * real local D1, with three waddle databases bound statically (their directory rows name these
+ * bindings in `databases.binding`); and `page`, the dashboard in headless Chromium, driven from Node
  * against the Worker served by `wrangler dev` (see vitest.page.config.ts).
  */
 export default defineConfig({

@@ -12,6 +12,7 @@ import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { Permission } from '../src/access/permissions.ts';
 import { expectContractKept, mediaTypeOf } from './response-contract.ts';
 import { TEST_SIGNING_KEY, TEST_WADDLE_BINDINGS } from './test-config.ts';
+import { registeredWaddles } from './registered-waddles.ts';
 
 /** The people of the test platform, by role in the private waddle. */
 export const USER = { owner: 1, moderator: 2, member: 3, outsider: 4, banned: 5, globallyBanned: 6, erased: 7 } as const;
@@ -81,12 +82,10 @@ export async function freshPlatform(): Promise<void> {
         (7, 'erased-7', NULL, NULL, 1)`,
     ),
     central.prepare("INSERT INTO global_bans (user_id, reason, banned_by) VALUES (6, 'spam', 1)"),
-    central
-      .prepare(
-        `INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, d1_binding) VALUES
-          (1, 'penguins', 'Penguins', 1, 0, ?, 'WADDLE_PRIVATE'), (2, 'puffins', 'Puffins', 1, 1, ?, 'WADDLE_PUBLIC')`,
-      )
-      .bind(TEST_WADDLE_BINDINGS.WADDLE_PRIVATE, TEST_WADDLE_BINDINGS.WADDLE_PUBLIC),
+    ...registeredWaddles(central, [
+      { id: 1, name: 'penguins', isPublic: false, binding: 'WADDLE_PRIVATE' },
+      { id: 2, name: 'puffins', isPublic: true, binding: 'WADDLE_PUBLIC' },
+    ]),
     central.prepare(
       'INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (1, 1, 1000), (1, 2, 2000), (1, 3, 3000), (2, 1, 1000)',
     ),

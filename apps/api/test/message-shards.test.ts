@@ -29,6 +29,7 @@ import {
   WADDLE,
 } from './fixture.ts';
 import { TEST_WADDLE_BINDINGS } from './test-config.ts';
+import { registeredWaddles } from './registered-waddles.ts';
 
 /**
  * The private waddle (1) grown through three message shards by the real switch
@@ -59,11 +60,7 @@ const firstIds: number[] = [1];
 async function buildTwin(): Promise<void> {
   const central = env.CENTRAL_DB;
   await central.batch([
-    central
-      .prepare(
-        "INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, d1_binding) VALUES (?, 'twin', 'Twin', 1, 0, ?, 'WADDLE_FIFTH')",
-      )
-      .bind(TWIN_ID, TEST_WADDLE_BINDINGS.WADDLE_FIFTH),
+    ...registeredWaddles(central, [{ id: TWIN_ID, name: 'twin', isPublic: false, binding: 'WADDLE_FIFTH' }]),
     central
       .prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (?1, 1, 1000), (?1, 2, 2000), (?1, 3, 3000)')
       .bind(TWIN_ID),

@@ -7,6 +7,7 @@ import { postMessage } from '@waddle/queries/messages/post-message';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { freshPlatform, USER } from './fixture.ts';
 import { TEST_WADDLE_BINDINGS } from './test-config.ts';
+import { registeredWaddles } from './registered-waddles.ts';
 
 /** The user whose data is exported and erased. */
 export const SUBJECT = 8;
@@ -86,12 +87,11 @@ export async function seedSubject(): Promise<void> {
     central
       .prepare('INSERT INTO user_settings (user_id, theme, settings_json) VALUES (?, ?, ?)')
       .bind(SUBJECT, 'dark', JSON.stringify({ signature: DISTINCTIVE.settings })),
-    central
-      .prepare(
-        `INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, d1_binding) VALUES
-          (3, 'gannets', 'Gannets', 1, 1, ?, 'WADDLE_THIRD'), (4, 'terns', 'Terns', 1, 1, ?, 'WADDLE_FOURTH'), (5, 'auks', 'Auks', 1, 1, ?, 'WADDLE_FIFTH')`,
-      )
-      .bind(TEST_WADDLE_BINDINGS.WADDLE_THIRD, TEST_WADDLE_BINDINGS.WADDLE_FOURTH, TEST_WADDLE_BINDINGS.WADDLE_FIFTH),
+    ...registeredWaddles(central, [
+      { id: 3, name: 'gannets', isPublic: true, binding: 'WADDLE_THIRD' },
+      { id: 4, name: 'terns', isPublic: true, binding: 'WADDLE_FOURTH' },
+      { id: 5, name: 'auks', isPublic: true, binding: 'WADDLE_FIFTH' },
+    ]),
     central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (3, 1, 1000), (4, 1, 1000), (5, 1, 1000)'),
     central
       .prepare(

@@ -11,6 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { channelJson } from '../src/routes/channel-json.ts';
 import { call } from './fixture.ts';
 import { TEST_WADDLE_BINDINGS } from './test-config.ts';
+import { registeredWaddles } from './registered-waddles.ts';
 
 /** The bits of today's rule, as roles stored them before 0023. */
 const VIEW_CHANNELS = 1;
@@ -44,11 +45,7 @@ async function platformBeforeOverwrites(everyonePermissions: number): Promise<vo
   const central = env.CENTRAL_DB;
   await central.batch([
     ...MEMBERS.map((id) => central.prepare("INSERT INTO users (id, username) VALUES (?, 'user-' || ?)").bind(id, id)),
-    central
-      .prepare(
-        "INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, d1_binding) VALUES (1, 'penguins', 'Penguins', ?, 0, ?, 'WADDLE_PRIVATE')",
-      )
-      .bind(OWNER, TEST_WADDLE_BINDINGS.WADDLE_PRIVATE),
+    ...registeredWaddles(central, [{ id: 1, name: 'penguins', isPublic: false, binding: 'WADDLE_PRIVATE', ownerId: OWNER }]),
     ...MEMBERS.map((id) => central.prepare('INSERT INTO waddle_members (waddle_id, user_id, joined_at) VALUES (1, ?, 1000)').bind(id)),
   ]);
   const waddle = env.WADDLE_PRIVATE;

@@ -51,19 +51,19 @@ describe('POST /v1/waddles', () => {
     const created = await callProvisioning('outsider', 'POST', '/v1/waddles', { name: 'glacier', displayName: 'Glacier', isPublic: true });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'glacier', displayName: 'Glacier', ownerId: USER.outsider, isPublic: true, memberCount: 1 });
-    const row = await env.CENTRAL_DB.prepare('SELECT d1_database_id, d1_binding, schema_version FROM waddles WHERE id = ?')
+    const row = await env.CENTRAL_DB.prepare(
+      'SELECT w.d1_database_id AS registered, d.d1_database_id, d.slice, d.binding, d.schema_version FROM waddles AS w JOIN databases AS d ON d.id = w.primary_database_id WHERE w.id = ?',
+    )
       .bind(created.body.id)
       .first<Record<string, string | null>>();
-    expect(row).toMatchObject({ d1_binding: null, schema_version: expect.stringMatching(/^00\d\d_/) });
     expect(row!.d1_database_id).toMatch(/^[0-9a-f-]{36}$/);
-    // Placed in the first slice (the directory has none yet), bound under its slice binding name.
-    const placed = await env.CENTRAL_DB.prepare('SELECT slice, binding, schema_version FROM databases WHERE d1_database_id = ?')
-      .bind(row!.d1_database_id)
-      .first();
-    expect(placed).toEqual({
+    // Placed in the first slice (the directory has none yet), bound under its slice binding name, migrated.
+    expect(row).toEqual({
+      registered: row!.d1_database_id,
+      d1_database_id: row!.d1_database_id,
       slice: 'slice-0001',
       binding: sliceBindingName(row!.d1_database_id!),
-      schema_version: row!.schema_version,
+      schema_version: expect.stringMatching(/^00\d\d_/),
     });
 
     const w = `/v1/waddles/${created.body.id}`;

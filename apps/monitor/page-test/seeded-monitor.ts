@@ -114,8 +114,13 @@ async function seed(central: D1DatabaseLike, now: number): Promise<void> {
   waddles.forEach((database, index) => {
     statements.push(
       central
-        .prepare('INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding) VALUES (?, ?, ?, 1, ?, ?)')
-        .bind(index + 1, database.name, database.name, database.d1DatabaseId, `WADDLE_${database.name.toUpperCase().replace('-', '_')}`),
+        .prepare("INSERT INTO databases (role, d1_database_id, binding, created_at, updated_at) VALUES ('waddle', ?, ?, ?, ?)")
+        .bind(database.d1DatabaseId, `WADDLE_${database.name.toUpperCase().replace('-', '_')}`, now, now),
+      central
+        .prepare(
+          'INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (?, ?, ?, 1, ?, (SELECT id FROM databases WHERE d1_database_id = ?))',
+        )
+        .bind(index + 1, database.name, database.name, database.d1DatabaseId, database.d1DatabaseId),
     );
   });
   SEEDED.forEach((database) => {

@@ -43,7 +43,6 @@ export async function registerWaddle(
       display_name: name,
       owner_id: 1,
       d1_database_id: d1DatabaseId,
-      d1_binding: d1Binding,
       primary_database_id: selectFrom('databases').select('id').where('d1_database_id', '=', d1DatabaseId),
     }))
     .returning('id')

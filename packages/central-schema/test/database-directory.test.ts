@@ -14,11 +14,7 @@ const directory = async () =>
   ).results;
 
 const registry = async () =>
-  (
-    await env.DB.prepare(
-      'SELECT id, d1_database_id, d1_binding, primary_database_id, schema_version, database_size_mb, size_sampled_at FROM waddles ORDER BY id',
-    ).all()
-  ).results;
+  (await env.DB.prepare('SELECT id, d1_database_id, primary_database_id FROM waddles ORDER BY id').all()).results;
 
 describe('0017_create_databases on an installation that has waddles', () => {
   beforeEach(async () => {
@@ -96,20 +92,71 @@ describe('0017_create_databases on an installation that has waddles', () => {
   });
 });
 
-describe('the directory and the columns of the registry it supersedes', () => {
+describe('0021_drop_registry_mirrors on an installation whose waddles still have the mirrored columns', () => {
+  const MIRRORS = centralMigrations.findIndex((m) => m.name === '0021_drop_registry_mirrors');
+  const mirroredColumns = async () =>
+    (await env.DB.prepare('SELECT id, d1_binding, schema_version, database_size_mb, size_sampled_at FROM waddles ORDER BY id').all())
+      .results;
+
+  beforeEach(async () => {
+    await reset();
+    const { error } = await new Migrator({ database: env.DB, migrations: centralMigrations.slice(0, MIRRORS) }).migrateToLatest();
+    expect(error).toBeUndefined();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO users (id, username) VALUES (1, 'ada')"),
+      // Registered the old way: the waddle row's binding and version made the directory rows.
+      env.DB.prepare(
+        `INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding, schema_version, created_at, updated_at) VALUES
+           (3, 'penguins', 'P', 1, 'db-penguins', 'WADDLE_PENGUINS', '0020_x', 100, 100),
+           (7, 'puffins', 'P', 1, 'db-puffins', NULL, '0019_y', 200, 200)`,
+      ),
+      env.DB.prepare("UPDATE databases SET size_bytes = 12345678, size_measured_at = 900 WHERE d1_database_id = 'db-penguins'"),
+      env.DB.prepare("UPDATE databases SET slice = 'slice-0', binding = 'DB_7' WHERE d1_database_id = 'db-puffins'"),
+    ]);
+  });
+
+  it('drops the mirrored columns and their triggers, and keeps every directory row as it was', async () => {
+    const before = await directory();
+    const { error } = await new Migrator({ database: env.DB, migrations: centralMigrations }).migrateToLatest();
+    expect(error).toBeUndefined();
+    expect(await directory()).toEqual(before);
+    expect(await registry()).toEqual([
+      { id: 3, d1_database_id: 'db-penguins', primary_database_id: 1 },
+      { id: 7, d1_database_id: 'db-puffins', primary_database_id: 2 },
+    ]);
+    const triggers = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name GLOB 'databases_mirror_*'").all();
+    expect(triggers.results).toEqual([]);
+    await expect(env.DB.prepare('SELECT d1_binding FROM waddles').all()).rejects.toThrow(/no such column/);
+  });
+
+  it('reverts cleanly (for development): the columns come back with the directory values, and are mirrored again', async () => {
+    const migrator = new Migrator({ database: env.DB, migrations: centralMigrations });
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    for (let step = centralMigrations.length - 1; step >= MIRRORS; step--) expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect(await mirroredColumns()).toEqual([
+      { id: 3, d1_binding: 'WADDLE_PENGUINS', schema_version: '0020_x', database_size_mb: 12, size_sampled_at: 900 },
+      // Reached through a slice: no static binding of the platform's Workers names it.
+      { id: 7, d1_binding: null, schema_version: '0019_y', database_size_mb: 0, size_sampled_at: null },
+    ]);
+    await env.DB.prepare("UPDATE databases SET schema_version = '0021_z' WHERE d1_database_id = 'db-puffins'").run();
+    expect((await mirroredColumns())[1]).toMatchObject({ schema_version: '0021_z' });
+  });
+});
+
+describe('the directory and the registry that points at it', () => {
   beforeEach(async () => {
     await freshCentralDatabase();
     await env.DB.prepare("INSERT INTO users (id, username) VALUES (1, 'ada')").run();
   });
 
-  it('gives a waddle inserted the old way (no directory row) its directory row', async () => {
+  it('gives a waddle inserted without a directory row one, by its D1 id alone', async () => {
     await env.DB.prepare(
-      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding, schema_version, created_at, updated_at) VALUES (5, 'krill', 'K', 1, 'db-krill', 'WADDLE_KRILL', '0001_a', 40, 40)",
+      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, created_at, updated_at) VALUES (5, 'krill', 'K', 1, 'db-krill', 40, 40)",
     ).run();
     expect(await directory()).toMatchObject([
-      { id: 1, role: 'waddle', d1_database_id: 'db-krill', binding: 'WADDLE_KRILL', schema_version: '0001_a', created_at: 40 },
+      { id: 1, role: 'waddle', d1_database_id: 'db-krill', slice: null, binding: null, schema_version: null, created_at: 40 },
     ]);
-    expect(await registry()).toMatchObject([{ id: 5, primary_database_id: 1 }]);
+    expect(await registry()).toEqual([{ id: 5, d1_database_id: 'db-krill', primary_database_id: 1 }]);
   });
 
   it('leaves a waddle inserted with its directory row as it is', async () => {
@@ -125,21 +172,19 @@ describe('the directory and the columns of the registry it supersedes', () => {
     expect(await registry()).toMatchObject([{ id: 5, primary_database_id: 1 }]);
   });
 
-  it("keeps the registry's schema version, size and static binding equal to its primary database's directory row", async () => {
+  it("writes nothing to the waddle row when its database's version, size or reach changes: the directory row alone holds them", async () => {
     await env.DB.prepare(
-      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding) VALUES (5, 'krill', 'K', 1, 'db-krill', 'WADDLE_KRILL')",
+      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, created_at, updated_at) VALUES (5, 'krill', 'K', 1, 'db-krill', 40, 40)",
     ).run();
-    await env.DB.prepare(
-      "UPDATE databases SET schema_version = '0021_z', size_bytes = 7654321, size_measured_at = 1000 WHERE id = 1",
-    ).run();
-    expect(await registry()).toMatchObject([
-      { schema_version: '0021_z', database_size_mb: 7, size_sampled_at: 1000, d1_binding: 'WADDLE_KRILL' },
-    ]);
-    // Reached through a slice: no static binding of the platform's Workers names it any more.
-    await env.DB.prepare("UPDATE databases SET slice = 'slice-0', binding = 'DB_0' WHERE id = 1").run();
-    expect(await registry()).toMatchObject([{ d1_binding: null }]);
-    await env.DB.prepare("UPDATE databases SET slice = NULL, binding = 'WADDLE_BACK' WHERE id = 1").run();
-    expect(await registry()).toMatchObject([{ d1_binding: 'WADDLE_BACK' }]);
+    const before = await env.DB.prepare('SELECT * FROM waddles').all();
+    const updates = [
+      "UPDATE databases SET schema_version = '0021_z' WHERE id = 1",
+      'UPDATE databases SET size_bytes = 7654321, size_measured_at = 1000 WHERE id = 1',
+      "UPDATE databases SET slice = 'slice-0', binding = 'DB_0' WHERE id = 1",
+    ];
+    for (const update of updates) await env.DB.prepare(update).run();
+    expect((await env.DB.prepare('SELECT * FROM waddles').all()).results).toEqual(before.results);
+    expect(await directory()).toMatchObject([{ schema_version: '0021_z', size_bytes: 7654321, slice: 'slice-0', binding: 'DB_0' }]);
   });
 
   it('keeps a directory row when its waddle is deleted: the database itself is still there until the control plane deletes it', async () => {

@@ -38,10 +38,7 @@ const expectedColumns: Record<string, string[]> = {
     'message_count',
     'shard_count',
     'd1_database_id',
-    /* added: registry */ 'd1_binding',
-    'schema_version',
-    'database_size_mb',
-    /* added */ 'size_sampled_at',
+    /* 'd1_binding', 'schema_version', 'database_size_mb' and 'size_sampled_at' were dropped: the directory holds them */
     'features',
     'created_at',
     'updated_at',
@@ -496,7 +493,7 @@ describe('central schema', () => {
     ],
     [
       'the next waddles after a cursor',
-      () => db.selectFrom('waddles').select(['id', 'd1_database_id', 'd1_binding']).where('id', '>', 10).orderBy('id').limit(500),
+      () => db.selectFrom('waddles').select(['id', 'primary_database_id']).where('id', '>', 10).orderBy('id').limit(500),
       'INTEGER PRIMARY KEY',
     ],
     [

@@ -64,14 +64,14 @@ describe('the caller and their waddle', () => {
     expect(await waddleForCallerQuery(directory.db, 3, 99).executeTakeFirst()).toBeUndefined();
   });
 
-  it("places the waddle's database from its directory row, not from the registry columns that row supersedes", async () => {
+  it("places the waddle's database from its directory row, not from the registry's copy of its D1 id", async () => {
     await directory.db
       .updateTable('databases')
       .set({ slice: 'slice-0001', binding: 'DB_3' })
       .where('d1_database_id', '=', 'db-11')
       .execute();
-    // The superseded columns, were something to write them behind the directory's back, are not read.
-    await directory.db.updateTable('waddles').set({ d1_database_id: 'stale-db', d1_binding: 'STALE' }).where('id', '=', 11).execute();
+    // The registry's own D1 id, were something to write it behind the directory's back, is not read.
+    await directory.db.updateTable('waddles').set({ d1_database_id: 'stale-db' }).where('id', '=', 11).execute();
     expect(await waddleForCallerQuery(directory.db, 1, 11).executeTakeFirst()).toMatchObject({
       d1_database_id: 'db-11',
       binding: 'DB_3',

@@ -92,8 +92,8 @@ const NAME_TAKEN = /UNIQUE constraint failed: waddles\.name/;
  * -- into a slice: the lease and the slice's databases (see inSliceWithRoom), the upload and the migrate job, then
  * -- after creating and migrating the database, in one batch:
  * INSERT INTO databases (role, d1_database_id, slice, binding, schema_version, created_at, updated_at) VALUES ('waddle', ?, ?, ?, ?, ?, ?);
- * INSERT INTO waddles (name, display_name, description, owner_id, is_public, d1_database_id, schema_version, primary_database_id)
- *   VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM databases WHERE d1_database_id = ?)) RETURNING id;
+ * INSERT INTO waddles (name, display_name, description, owner_id, is_public, d1_database_id, primary_database_id)
+ *   VALUES (?, ?, ?, ?, ?, ?, (SELECT id FROM databases WHERE d1_database_id = ?)) RETURNING id;
  * INSERT INTO waddle_members (waddle_id, user_id) VALUES ((SELECT id FROM waddles WHERE name = ?), ?);
  * -- only if that batch fails other than on the name, before deleting the database:
  * SELECT id FROM waddles WHERE d1_database_id = ?;
@@ -239,7 +239,6 @@ async function register(
           owner_id: waddle.ownerId,
           is_public: waddle.isPublic ? 1 : 0,
           d1_database_id: d1DatabaseId,
-          schema_version: schemaVersion,
           primary_database_id: (eb) => eb.selectFrom('databases').select('id').where('d1_database_id', '=', d1DatabaseId),
         })
         .returning('id'),

@@ -17,7 +17,7 @@ export interface DatabaseLocation {
 export type DatabaseConnector = (location: DatabaseLocation) => D1DatabaseLike | undefined;
 
 /**
- * Inside a Worker: the static binding named by the registry's `d1_binding`, when this Worker's
+ * Inside a Worker: the static binding named by the directory row's `binding` (`locationOf`), when this Worker's
  * `env` has it. The fastest path, and bounded by how many bindings one Worker can declare.
  */
 export function bindingConnector(env: Readonly<Record<string, unknown>>): DatabaseConnector {

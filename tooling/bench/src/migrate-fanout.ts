@@ -61,11 +61,16 @@ export async function timeMigrateFanOut(
     await central.batch(
       ids
         .slice(start, start + 20)
-        .map((id) =>
+        .flatMap((id) => [
           central
-            .prepare('INSERT INTO waddles (name, display_name, owner_id, d1_database_id, schema_version) VALUES (?, ?, 1, ?, ?)')
-            .bind(id, id, id, waddleMigrations.at(-2)!.name),
-        ),
+            .prepare("INSERT INTO databases (role, d1_database_id, schema_version, created_at, updated_at) VALUES ('waddle', ?, ?, 0, 0)")
+            .bind(id, waddleMigrations.at(-2)!.name),
+          central
+            .prepare(
+              'INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (?, ?, 1, ?, (SELECT id FROM databases WHERE d1_database_id = ?))',
+            )
+            .bind(id, id, id, id),
+        ]),
     );
   }
   await recordSlicePlacement(central, placement, systemClock());

@@ -37,10 +37,9 @@ describe('migrate fan-out on the local target', () => {
       const outcome = first.outcomes.find((o) => o.database === `waddle ${waddle.name}`)!;
       expect(outcome.migrations).toEqual(latest.slice(waddle.applied));
     }
-    const { recorded, registry, directory } = await inspect(target, waddles);
+    const { recorded, directory } = await inspect(target, waddles);
     for (const waddle of waddles) expect(recorded.get(waddle.name)).toEqual(latest);
     expect(directory.map((d) => d.schema_version)).toEqual(waddles.map(() => latest.at(-1)));
-    expect(registry.every((r) => r.schema_version === latest.at(-1))).toBe(true);
 
     const second = await migrateAll({ target, concurrency: 6 });
     expect(second.outcomes.every((o) => o.status === 'up-to-date' && o.migrations.length === 0)).toBe(true);

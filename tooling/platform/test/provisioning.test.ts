@@ -55,9 +55,11 @@ describe('provisioning and the resolver', () => {
         waddle_name: 'ice-floe',
       },
     ]);
-    expect(await directory.prepare('SELECT name, owner_id, is_public, member_count, schema_version FROM waddles').all()).toMatchObject({
-      results: [{ name: 'ice-floe', owner_id: 7, is_public: 1, member_count: 1, schema_version: waddleMigrations.at(-1)!.name }],
-    });
+    expect(await directory.prepare('SELECT name, owner_id, is_public, member_count, primary_database_id FROM waddles').all()).toMatchObject(
+      {
+        results: [{ name: 'ice-floe', owner_id: 7, is_public: 1, member_count: 1, primary_database_id: 1 }],
+      },
+    );
 
     for (const [name, reason] of [
       ['ice-floe', 'name-taken'],
@@ -91,7 +93,10 @@ describe('provisioning and the resolver', () => {
       await directory.batch([
         directory.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')"),
         directory.prepare(
-          "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, d1_binding) VALUES (1, 'bound', 'B', 1, 'bound-db', 'WADDLE_BOUND')",
+          "INSERT INTO databases (role, d1_database_id, binding, created_at, updated_at) VALUES ('waddle', 'bound-db', 'WADDLE_BOUND', 0, 0)",
+        ),
+        directory.prepare(
+          "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'bound', 'B', 1, 'bound-db', (SELECT id FROM databases WHERE d1_database_id = 'bound-db'))",
         ),
         directory.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (2, 'far', 'F', 1, 'far-db')"),
       ]);

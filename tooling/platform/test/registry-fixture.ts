@@ -41,10 +41,16 @@ export async function seedRegistry(target: DatabaseTarget, count: number): Promi
         const result = await new Migrator({ database: opened.get(waddle.d1DatabaseId), migrations }).migrateToLatest();
         if (result.error) throw result.error;
       }
-      await central
-        .prepare('INSERT INTO waddles (name, display_name, owner_id, d1_database_id, schema_version) VALUES (?, ?, 1, ?, ?)')
-        .bind(waddle.name, waddle.name, waddle.d1DatabaseId, migrations.at(-1)?.name ?? null)
-        .run();
+      await central.batch([
+        central
+          .prepare("INSERT INTO databases (role, d1_database_id, schema_version, created_at, updated_at) VALUES ('waddle', ?, ?, 0, 0)")
+          .bind(waddle.d1DatabaseId, migrations.at(-1)?.name ?? null),
+        central
+          .prepare(
+            'INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (?, ?, 1, ?, (SELECT id FROM databases WHERE d1_database_id = ?))',
+          )
+          .bind(waddle.name, waddle.name, waddle.d1DatabaseId, waddle.d1DatabaseId),
+      ]);
     }
   } finally {
     await opened.dispose();
@@ -52,7 +58,7 @@ export async function seedRegistry(target: DatabaseTarget, count: number): Promi
   return waddles;
 }
 
-/** Each database's recorded migrations, and the versions of the registry and of the directory of databases. */
+/** Each database's recorded migrations, and the versions the directory of databases records for them. */
 export async function inspect(target: DatabaseTarget, waddles: readonly FixtureWaddle[]) {
   const opened = await target.open([target.centralDatabaseId, ...waddles.map((w) => w.d1DatabaseId)]);
   try {
@@ -68,15 +74,11 @@ export async function inspect(target: DatabaseTarget, waddles: readonly FixtureW
         results.map((r) => r.name),
       );
     }
-    const { results: registry } = await opened
-      .get(target.centralDatabaseId)
-      .prepare('SELECT name, schema_version FROM waddles ORDER BY id')
-      .all<{ name: string; schema_version: string | null }>();
     const { results: directory } = await opened
       .get(target.centralDatabaseId)
       .prepare('SELECT d1_database_id, schema_version FROM databases ORDER BY id')
       .all<{ d1_database_id: string; schema_version: string | null }>();
-    return { recorded, registry, directory };
+    return { recorded, directory };
   } finally {
     await opened.dispose();
   }

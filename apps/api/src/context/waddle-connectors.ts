@@ -3,7 +3,7 @@ import { dataPathConnectors } from '@waddle/registry/data-path-connectors';
 
 /**
  * How this Worker reaches a waddle's database, in order (`dataPathConnectors`): its static binding
- * named by the registry's `d1_binding`; the binding slice the directory places it in, through the
+ * named by its directory row's `binding`; the binding slice the directory places it in, through the
  * `SLICES` dispatch namespace binding (locally `SLICES_DISPATCH_URL`); and only for a database no
  * slice reaches yet, the D1 REST API when configured (`cloudflareApiSettings`).
  */

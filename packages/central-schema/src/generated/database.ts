@@ -198,9 +198,7 @@ export interface WaddleMembers {
 export interface Waddles {
   banner_url: string | null;
   created_at: Generated<number>;
-  d1_binding: string | null;
   d1_database_id: string;
-  database_size_mb: Generated<number>;
   description: string | null;
   display_name: string;
   features: Generated<string>;
@@ -213,9 +211,7 @@ export interface Waddles {
   name: string;
   owner_id: number;
   primary_database_id: number | null;
-  schema_version: string | null;
   shard_count: Generated<number>;
-  size_sampled_at: number | null;
   updated_at: Generated<number>;
 }
 

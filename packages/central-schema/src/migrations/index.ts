@@ -19,6 +19,7 @@ import { createDatabases } from './0017_create_databases.ts';
 import { createAttachmentStorage } from './0018_create_attachment_storage.ts';
 import { addMessageShardMap } from './0019_add_message_shard_map.ts';
 import { createShardDriftCursor } from './0020_create_shard_drift_cursor.ts';
+import { dropRegistryMirrors } from './0021_drop_registry_mirrors.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [
@@ -42,4 +43,5 @@ export const centralMigrations: readonly Migration[] = [
   createAttachmentStorage,
   addMessageShardMap,
   createShardDriftCursor,
+  dropRegistryMirrors,
 ];
