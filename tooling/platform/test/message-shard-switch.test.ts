@@ -129,8 +129,13 @@ describe('opening message shards while four clients post', () => {
     const { central, target } = await colony();
     const contents: string[] = [];
     let posted = 0;
+    let switched = false;
+    // Each client posts 40 messages, and goes on until both switches are done and it has posted 3
+    // more after them: however fast the machine, the clients are still posting while the third
+    // shard opens (a client that had finished its 40 first left that shard empty under load).
     const client = async (n: number) => {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0, afterSwitches = 0; i < 40 || !switched || afterSwitches < 3; i++) {
+        if (switched) afterSwitches += 1;
         const content = `client ${n} message ${i}`;
         contents.push(content);
         await post(central, content);
@@ -142,13 +147,14 @@ describe('opening message shards while four clients post', () => {
       const second = await openMessageShard(central, target, 1, PRIMARY, { clock: clock.now, holder: 'monitor' });
       while (posted < 100) await new Promise((resolve) => setTimeout(resolve, 5));
       const third = await openMessageShard(central, target, 1, second.d1DatabaseId, { clock: clock.now, holder: 'monitor' });
+      switched = true;
       return [second, third];
     };
     const [, , , , opened] = await Promise.all([client(1), client(2), client(3), client(4), switcher()]);
     expect(opened.map((shard) => shard.d1DatabaseId)).toEqual(SHARDS);
     await expectWhole(central, contents);
     expect(servingShards((await readMessageShardMap(central, 1))!).map((s) => s.state)).toEqual(['sealed', 'sealed', 'active']);
-    // Each shard holds some of the 160: the switches happened under the posts.
+    // Each shard holds some of the messages: the switches happened under the posts.
     const byDatabase = Object.groupBy(await everyMessage(central), (m) => m.database);
     expect([PRIMARY, ...SHARDS].map((id) => (byDatabase[id]?.length ?? 0) > 0)).toEqual([true, true, true]);
   });
