@@ -86,6 +86,7 @@ describe('fleet.slice_hop_ms', () => {
       const hop = await runner.sliceHop(5, parameters);
       expect(hop.directMs).toBeGreaterThan(0);
       expect(hop.sliceMs).toBeGreaterThan(0);
+      expect(Number.isFinite(hop.hopMs)).toBe(true);
     } finally {
       await runner.dispose();
     }
