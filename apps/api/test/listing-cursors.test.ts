@@ -25,9 +25,12 @@ describe('cursors of the directory and of members, over ties', () => {
     // Seven more public waddles: member counts 3, 2, 2, 2, 1, 0, 0 (waddle 2 has 1), so most pages cut through a tie.
     await central.batch([
       central.prepare(
-        `INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES
-          (10, 'w10', 'W10', 1, 1, 'd10'), (11, 'w11', 'W11', 1, 1, 'd11'), (12, 'w12', 'W12', 1, 1, 'd12'), (13, 'w13', 'W13', 1, 1, 'd13'),
-          (14, 'w14', 'W14', 1, 1, 'd14'), (15, 'w15', 'W15', 1, 1, 'd15'), (16, 'w16', 'W16', 1, 1, 'd16')`,
+        `INSERT INTO databases (role, d1_database_id, created_at, updated_at) SELECT 'waddle', 'd' || value, 0, 0 FROM json_each('[10,11,12,13,14,15,16]')`,
+      ),
+      central.prepare(
+        `INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id) VALUES
+          (10, 'w10', 'W10', 1, 1, 'd10', (SELECT id FROM databases WHERE d1_database_id = 'd10')), (11, 'w11', 'W11', 1, 1, 'd11', (SELECT id FROM databases WHERE d1_database_id = 'd11')), (12, 'w12', 'W12', 1, 1, 'd12', (SELECT id FROM databases WHERE d1_database_id = 'd12')), (13, 'w13', 'W13', 1, 1, 'd13', (SELECT id FROM databases WHERE d1_database_id = 'd13')),
+          (14, 'w14', 'W14', 1, 1, 'd14', (SELECT id FROM databases WHERE d1_database_id = 'd14')), (15, 'w15', 'W15', 1, 1, 'd15', (SELECT id FROM databases WHERE d1_database_id = 'd15')), (16, 'w16', 'W16', 1, 1, 'd16', (SELECT id FROM databases WHERE d1_database_id = 'd16'))`,
       ),
       central.prepare(
         `INSERT INTO waddle_members (waddle_id, user_id) VALUES (10, 1), (10, 2), (10, 3), (13, 1), (13, 2), (11, 1), (11, 2), (12, 1), (12, 3), (14, 4)`,
@@ -77,8 +80,11 @@ describe('cursors of the directory and of members, over ties', () => {
     const central = env.CENTRAL_DB;
     await central.batch([
       central.prepare(
-        `INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES
-          (10, 'w10', 'W10', 1, 1, 'd10'), (11, 'w11', 'W11', 1, 0, 'd11'), (12, 'w12', 'W12', 1, 1, 'd12'), (13, 'w13', 'W13', 1, 0, 'd13')`,
+        `INSERT INTO databases (role, d1_database_id, created_at, updated_at) SELECT 'waddle', 'd' || value, 0, 0 FROM json_each('[10,11,12,13]')`,
+      ),
+      central.prepare(
+        `INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id) VALUES
+          (10, 'w10', 'W10', 1, 1, 'd10', (SELECT id FROM databases WHERE d1_database_id = 'd10')), (11, 'w11', 'W11', 1, 0, 'd11', (SELECT id FROM databases WHERE d1_database_id = 'd11')), (12, 'w12', 'W12', 1, 1, 'd12', (SELECT id FROM databases WHERE d1_database_id = 'd12')), (13, 'w13', 'W13', 1, 0, 'd13', (SELECT id FROM databases WHERE d1_database_id = 'd13'))`,
       ),
       // The member (3) is in waddle 1 since 3000; now also in 10-13, two of them at the same moment twice.
       central.prepare(

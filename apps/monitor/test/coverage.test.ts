@@ -19,8 +19,13 @@ const syntheticConnector: DatabaseConnector = ({ d1DatabaseId }) =>
 describe('a registry of 3,000 databases', () => {
   it('is covered within the planned number of ticks, each under the query budget, every database sampled once', async () => {
     const central = await freshPlatform();
+    // Each waddle as provisioning registers it: its database in the directory, then the waddle pointing at it.
     await sql`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${REGISTRY_SIZE})
-      INSERT INTO waddles (name, display_name, owner_id, d1_database_id) SELECT 'w' || i, 'W' || i, 1, 'synthetic-' || i FROM n`.execute(
+      INSERT INTO databases (role, d1_database_id, created_at, updated_at) SELECT 'waddle', 'synthetic-' || i, 0, 0 FROM n`.execute(
+      central.db,
+    );
+    await sql`INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id)
+      SELECT 'w' || substr(d1_database_id, 11), 'W', 1, d1_database_id, id FROM databases WHERE d1_database_id GLOB 'synthetic-*'`.execute(
       central.db,
     );
     const config = configWith({ maxQueriesPerTick: 900 });

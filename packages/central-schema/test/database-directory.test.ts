@@ -144,18 +144,32 @@ describe('0021_drop_registry_mirrors on an installation whose waddles still have
 });
 
 describe('the directory and the registry that points at it', () => {
+  /** Waddle 5 as provisioning registers it: its database's directory row first (id 1), then the waddle pointing at it. */
+  const krill = () =>
+    env.DB.batch([
+      env.DB.prepare("INSERT INTO databases (role, d1_database_id, created_at, updated_at) VALUES ('waddle', 'db-krill', 40, 40)"),
+      env.DB.prepare(
+        "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id, created_at, updated_at) VALUES (5, 'krill', 'K', 1, 'db-krill', (SELECT id FROM databases WHERE d1_database_id = 'db-krill'), 40, 40)",
+      ),
+    ]);
+
   beforeEach(async () => {
     await freshCentralDatabase();
     await env.DB.prepare("INSERT INTO users (id, username) VALUES (1, 'ada')").run();
   });
 
-  it('gives a waddle inserted without a directory row one, by its D1 id alone', async () => {
-    await env.DB.prepare(
-      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, created_at, updated_at) VALUES (5, 'krill', 'K', 1, 'db-krill', 40, 40)",
-    ).run();
-    expect(await directory()).toMatchObject([
-      { id: 1, role: 'waddle', d1_database_id: 'db-krill', slice: null, binding: null, schema_version: null, created_at: 40 },
-    ]);
+  it('refuses a waddle without its directory row, and taking the row from a waddle, leaving both tables as they were', async () => {
+    await expect(
+      env.DB.prepare(
+        "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (5, 'krill', 'K', 1, 'db-krill')",
+      ).run(),
+    ).rejects.toThrow(/primary_database_id is required: insert the database into databases first/);
+    expect(await directory()).toEqual([]);
+    expect(await registry()).toEqual([]);
+    await krill();
+    await expect(env.DB.prepare('UPDATE waddles SET primary_database_id = NULL WHERE id = 5').run()).rejects.toThrow(
+      /primary_database_id is required: a waddle keeps its primary database/,
+    );
     expect(await registry()).toEqual([{ id: 5, d1_database_id: 'db-krill', primary_database_id: 1 }]);
   });
 
@@ -168,14 +182,12 @@ describe('the directory and the registry that points at it', () => {
         "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (5, 'krill', 'K', 1, 'db-krill', (SELECT id FROM databases WHERE d1_database_id = 'db-krill'))",
       ),
     ]);
-    expect((await directory()).map((d) => d.d1_database_id)).toEqual(['db-krill']);
+    expect(await directory()).toMatchObject([{ d1_database_id: 'db-krill', slice: 'slice-0', binding: 'DB_3' }]);
     expect(await registry()).toMatchObject([{ id: 5, primary_database_id: 1 }]);
   });
 
   it("writes nothing to the waddle row when its database's version, size or reach changes: the directory row alone holds them", async () => {
-    await env.DB.prepare(
-      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, created_at, updated_at) VALUES (5, 'krill', 'K', 1, 'db-krill', 40, 40)",
-    ).run();
+    await krill();
     const before = await env.DB.prepare('SELECT * FROM waddles').all();
     const updates = [
       "UPDATE databases SET schema_version = '0021_z' WHERE id = 1",
@@ -188,17 +200,28 @@ describe('the directory and the registry that points at it', () => {
   });
 
   it('keeps a directory row when its waddle is deleted: the database itself is still there until the control plane deletes it', async () => {
-    await env.DB.prepare(
-      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (5, 'krill', 'K', 1, 'db-krill')",
-    ).run();
+    await krill();
     await env.DB.prepare('DELETE FROM waddles WHERE id = 5').run();
     expect((await directory()).map((d) => d.d1_database_id)).toEqual(['db-krill']);
   });
 
   it('refuses to forget a directory row that a waddle still points at', async () => {
-    await env.DB.prepare(
-      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (5, 'krill', 'K', 1, 'db-krill')",
-    ).run();
+    await krill();
     await expect(env.DB.prepare('DELETE FROM databases WHERE id = 1').run()).rejects.toThrow(/FOREIGN KEY constraint failed/);
+  });
+});
+
+describe('0022_require_primary_database', () => {
+  it('reverts cleanly (for development): a waddle inserted without a directory row gets one by its D1 id again', async () => {
+    await freshCentralDatabase();
+    const migrator = new Migrator({ database: env.DB, migrations: centralMigrations });
+    const later = centralMigrations.length - 1 - centralMigrations.findIndex((m) => m.name === '0022_require_primary_database');
+    for (let step = 0; step <= later; step++) expect((await migrator.migrateDown()).error).toBeUndefined();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO users (id, username) VALUES (1, 'ada')"),
+      env.DB.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (5, 'krill', 'K', 1, 'db-krill')"),
+    ]);
+    expect(await directory()).toMatchObject([{ id: 1, d1_database_id: 'db-krill', binding: null }]);
+    expect(await registry()).toEqual([{ id: 5, d1_database_id: 'db-krill', primary_database_id: 1 }]);
   });
 });

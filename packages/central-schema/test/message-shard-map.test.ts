@@ -13,8 +13,12 @@ beforeEach(async () => {
   await freshCentralDatabase();
   await env.DB.batch([
     env.DB.prepare("INSERT INTO users (id, username) VALUES (1, 'ada')"),
-    env.DB.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'penguins', 'P', 1, 'db-penguins')"),
-    env.DB.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (2, 'puffins', 'F', 1, 'db-puffins')"),
+    env.DB.prepare(
+      "INSERT INTO databases (role, d1_database_id, created_at, updated_at) VALUES ('waddle', 'db-penguins', 1, 1), ('waddle', 'db-puffins', 1, 1)",
+    ),
+    env.DB.prepare(
+      "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'penguins', 'P', 1, 'db-penguins', 1), (2, 'puffins', 'F', 1, 'db-puffins', 2)",
+    ),
   ]);
 });
 

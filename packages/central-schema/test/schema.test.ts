@@ -138,9 +138,22 @@ beforeEach(async () => {
       { id: 2, username: 'bob' },
     ])
     .execute();
+  // Two databases in the directory: waddle 1's primary, and one a test may give a second waddle.
+  await db
+    .insertInto('databases')
+    .values(['db-1', 'db-2'].map((d1_database_id) => ({ role: 'waddle' as const, d1_database_id, created_at: 0, updated_at: 0 })))
+    .execute();
   await db
     .insertInto('waddles')
-    .values({ id: 1, name: 'penguins', display_name: 'Penguins', owner_id: 1, d1_database_id: 'db-1', is_public: 1 })
+    .values({
+      id: 1,
+      name: 'penguins',
+      display_name: 'Penguins',
+      owner_id: 1,
+      d1_database_id: 'db-1',
+      is_public: 1,
+      primary_database_id: 1,
+    })
     .execute();
 });
 
@@ -187,22 +200,32 @@ describe('central schema', () => {
     ],
     [
       'invalid JSON in features',
-      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, features) VALUES ('w2', 'W', 1, 'db-2', '[oops')",
+      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id, features) VALUES ('w2', 'W', 1, 'db-2', 2, '[oops')",
       /CHECK constraint failed/,
     ],
     [
       'a waddle name that is not URL-safe',
-      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id) VALUES ('Big Fish', 'W', 1, 'db-2')",
+      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id) VALUES ('Big Fish', 'W', 1, 'db-2', 2)",
       /CHECK constraint failed/,
     ],
     [
       'a second waddle on the same database',
-      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id) VALUES ('w2', 'W', 1, 'db-1')",
+      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id) VALUES ('w2', 'W', 1, 'db-1', 1)",
       /UNIQUE constraint failed/,
     ],
     [
+      'a waddle without its primary database in the directory',
+      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id) VALUES ('w2', 'W', 1, 'db-2')",
+      /primary_database_id is required/,
+    ],
+    [
+      'a waddle losing its primary database',
+      'UPDATE waddles SET primary_database_id = NULL WHERE id = 1',
+      /primary_database_id is required/,
+    ],
+    [
       'zero shards',
-      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, shard_count) VALUES ('w2', 'W', 1, 'db-2', 0)",
+      "INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id, shard_count) VALUES ('w2', 'W', 1, 'db-2', 2, 0)",
       /CHECK constraint failed/,
     ],
     [
@@ -359,7 +382,7 @@ describe('central schema', () => {
   it('remembers every waddle a user ever joined, after they leave, and joined ones from before the migration', async () => {
     await db
       .insertInto('waddles')
-      .values({ id: 2, name: 'puffins', display_name: 'Puffins', owner_id: 1, d1_database_id: 'db-2' })
+      .values({ id: 2, name: 'puffins', display_name: 'Puffins', owner_id: 1, d1_database_id: 'db-2', primary_database_id: 2 })
       .execute();
     await db
       .insertInto('waddle_members')

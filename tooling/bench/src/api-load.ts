@@ -77,7 +77,12 @@ export async function measureApiLoad(
     await central.batch([
       ...userIds.map((id) => central.prepare('INSERT INTO users (id, username) VALUES (?, ?)').bind(id, `load-${id}`)),
       central
-        .prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'load', 'Load', 1, ?)")
+        .prepare("INSERT INTO databases (id, role, d1_database_id, created_at, updated_at) VALUES (1, 'waddle', ?, 0, 0)")
+        .bind(WADDLE_DATABASE_ID),
+      central
+        .prepare(
+          "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'load', 'Load', 1, ?, 1)",
+        )
         .bind(WADDLE_DATABASE_ID),
       ...userIds.map((id) => central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, ?)').bind(id)),
     ]);

@@ -85,9 +85,12 @@ export async function measurePrivacyScale(waddles: number, messagesPerWaddle: nu
     const database = await migrated(':memory:', waddleMigrations);
     databases.set(databaseId, database);
     await central.batch([
+      central.prepare("INSERT INTO databases (role, d1_database_id, created_at, updated_at) VALUES ('waddle', ?, 0, 0)").bind(databaseId),
       central
-        .prepare("INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES (?, ?, 'Scale', 1, 1, ?)")
-        .bind(waddleId, `scale-${waddleId}`, databaseId),
+        .prepare(
+          "INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id) VALUES (?, ?, 'Scale', 1, 1, ?, (SELECT id FROM databases WHERE d1_database_id = ?))",
+        )
+        .bind(waddleId, `scale-${waddleId}`, databaseId, databaseId),
       central
         .prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (?, 1), (?, ?), (?, ?)')
         .bind(waddleId, waddleId, SUBJECT, waddleId, OTHER),

@@ -257,7 +257,12 @@ describe("the message page on the benchmark's synthetic waddle (4,000 messages, 
     await central.batch([
       central.prepare("INSERT INTO users (id, username, email) VALUES (1, 'owner', NULL), (3, 'erased', 'erased@example.com')"),
       central
-        .prepare("INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id) VALUES (1, 'bench', 'Bench', 1, 1, ?)")
+        .prepare("INSERT INTO databases (id, role, d1_database_id, created_at, updated_at) VALUES (1, 'waddle', ?, 0, 0)")
+        .bind(DATABASE_ID),
+      central
+        .prepare(
+          "INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id) VALUES (1, 'bench', 'Bench', 1, 1, ?, 1)",
+        )
         .bind(DATABASE_ID),
       central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, 1), (1, 3)'),
     ]);

@@ -36,7 +36,12 @@ describe('waddle export and waddle erase', () => {
         central.prepare("INSERT INTO users (id, username, email) VALUES (1, 'owner', NULL), (2, 'walrus', 'walrus@example.com')"),
         central
           .prepare(
-            "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'one', 'One', 1, ?), (2, 'two', 'Two', 1, ?)",
+            "INSERT INTO databases (id, role, d1_database_id, created_at, updated_at) VALUES (1, 'waddle', ?, 0, 0), (2, 'waddle', ?, 0, 0)",
+          )
+          .bind(...ids),
+        central
+          .prepare(
+            "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'one', 'One', 1, ?, 1), (2, 'two', 'Two', 1, ?, 2)",
           )
           .bind(...ids),
         central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, 1), (1, 2), (2, 1), (2, 2)'),

@@ -98,7 +98,11 @@ describe('provisioning and the resolver', () => {
         directory.prepare(
           "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'bound', 'B', 1, 'bound-db', (SELECT id FROM databases WHERE d1_database_id = 'bound-db'))",
         ),
-        directory.prepare("INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (2, 'far', 'F', 1, 'far-db')"),
+        // In the directory, but no connector of this test reaches it.
+        directory.prepare("INSERT INTO databases (role, d1_database_id, created_at, updated_at) VALUES ('waddle', 'far-db', 0, 0)"),
+        directory.prepare(
+          "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (2, 'far', 'F', 1, 'far-db', (SELECT id FROM databases WHERE d1_database_id = 'far-db'))",
+        ),
       ]);
       const bound = opened.get('bound-db');
       const resolver = createWaddleDatabaseResolver(directory, [bindingConnector({ WADDLE_BOUND: bound })]);

@@ -44,7 +44,12 @@ describe('waddle reindex-search', () => {
         central.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')"),
         central
           .prepare(
-            "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id) VALUES (1, 'one', 'One', 1, ?), (2, 'two', 'Two', 1, ?)",
+            "INSERT INTO databases (id, role, d1_database_id, created_at, updated_at) VALUES (1, 'waddle', ?, 0, 0), (2, 'waddle', ?, 0, 0)",
+          )
+          .bind(...ids),
+        central
+          .prepare(
+            "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'one', 'One', 1, ?, 1), (2, 'two', 'Two', 1, ?, 2)",
           )
           .bind(...ids),
       ]);

@@ -20,6 +20,7 @@ import { createAttachmentStorage } from './0018_create_attachment_storage.ts';
 import { addMessageShardMap } from './0019_add_message_shard_map.ts';
 import { createShardDriftCursor } from './0020_create_shard_drift_cursor.ts';
 import { dropRegistryMirrors } from './0021_drop_registry_mirrors.ts';
+import { requirePrimaryDatabase } from './0022_require_primary_database.ts';
 
 /** Every migration of the central directory database, oldest first. Append only. */
 export const centralMigrations: readonly Migration[] = [
@@ -44,4 +45,5 @@ export const centralMigrations: readonly Migration[] = [
   addMessageShardMap,
   createShardDriftCursor,
   dropRegistryMirrors,
+  requirePrimaryDatabase,
 ];
