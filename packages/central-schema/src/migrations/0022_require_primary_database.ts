@@ -4,8 +4,9 @@ import { sql } from 'kysely';
 /**
  * A waddle is its primary database's directory row: inserting one without `primary_database_id`,
  * or setting it to null, is refused with a message that says so, instead of registering the
- * database by its D1 id as 0017's trigger did (for code that predated the directory; every writer
- * now inserts the directory row first, as provisioning does, see `registerDatabaseQuery`). A
+ * database by its D1 id as 0017's trigger did (made again by 0021 without the dropped columns; the
+ * down migration restores 0021's). It was for code that predated the directory; every writer now
+ * inserts the directory row first, as provisioning does (see `registerDatabaseQuery`). A
  * waddle without that row would have nothing to serve: the API finds a waddle's database through
  * it alone, and such a waddle answered 404.
  */
