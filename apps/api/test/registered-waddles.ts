@@ -1,3 +1,4 @@
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
 import { TEST_WADDLE_BINDINGS } from './test-config.ts';
 
 /** A waddle of a test platform, served from one of the test Worker's own D1 bindings. */
@@ -12,11 +13,11 @@ export interface TestWaddle {
 
 /**
  * The statements that register `waddles` as provisioning does (for one batch of the test's
- * central database): each database's directory row with its static binding, then the waddle
- * pointing at it. Members are the caller's to add.
+ * central database): each database's directory row with its static binding
+ * (`registerDatabaseQuery`), then the waddle pointing at it. Members are the caller's to add.
  *
  * ```sql
- * INSERT INTO databases (role, d1_database_id, binding, created_at, updated_at) VALUES ('waddle', ?, ?, 0, 0);
+ * INSERT INTO databases (role, d1_database_id, slice, binding, schema_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?);
  * INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id)
  *   VALUES (?, ?, ?, ?, ?, ?, (SELECT id FROM databases WHERE d1_database_id = ?));
  * ```
@@ -25,10 +26,9 @@ export function registeredWaddles(central: D1Database, waddles: readonly TestWad
   return waddles.flatMap((waddle) => {
     const d1DatabaseId = TEST_WADDLE_BINDINGS[waddle.binding];
     const displayName = waddle.name.charAt(0).toUpperCase() + waddle.name.slice(1);
+    const entry = registerDatabaseQuery({ role: 'waddle', d1DatabaseId, binding: waddle.binding, schemaVersion: null }, 0).compile();
     return [
-      central
-        .prepare("INSERT INTO databases (role, d1_database_id, binding, created_at, updated_at) VALUES ('waddle', ?, ?, 0, 0)")
-        .bind(d1DatabaseId, waddle.binding),
+      central.prepare(entry.sql).bind(...entry.parameters),
       central
         .prepare(
           'INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id) VALUES (?, ?, ?, ?, ?, ?, (SELECT id FROM databases WHERE d1_database_id = ?))',

@@ -7,6 +7,8 @@ import type { D1DatabaseLike } from '@waddle/d1/database';
 import { Migrator } from '@waddle/migrator/migrator';
 import { freePort } from '@waddle/platform/free-port';
 import { getPlatformProxy } from 'wrangler';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { statementOf } from '@waddle/registry/directory-kysely';
 
 const APP = resolve(import.meta.dirname, '..');
 const DAY = 86_400_000;
@@ -113,9 +115,18 @@ async function seed(central: D1DatabaseLike, now: number): Promise<void> {
   const waddles = SEEDED.filter((d) => d.name !== 'central');
   waddles.forEach((database, index) => {
     statements.push(
-      central
-        .prepare("INSERT INTO databases (role, d1_database_id, binding, created_at, updated_at) VALUES ('waddle', ?, ?, ?, ?)")
-        .bind(database.d1DatabaseId, `WADDLE_${database.name.toUpperCase().replace('-', '_')}`, now, now),
+      statementOf(
+        central,
+        registerDatabaseQuery(
+          {
+            role: 'waddle',
+            d1DatabaseId: database.d1DatabaseId,
+            binding: `WADDLE_${database.name.toUpperCase().replace('-', '_')}`,
+            schemaVersion: null,
+          },
+          now,
+        ),
+      ),
       central
         .prepare(
           'INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (?, ?, ?, 1, ?, (SELECT id FROM databases WHERE d1_database_id = ?))',

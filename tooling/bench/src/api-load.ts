@@ -12,6 +12,8 @@ import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { type LoadResult, runLoad } from './load-generator.ts';
 import { type BenchLocalApi, recordSlicePlacement, slicePlacement, startBenchLocalApi, uploadSlicePlacement } from './local-slices.ts';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { statementOf } from '@waddle/registry/directory-kysely';
 
 const REPOSITORY_ROOT = resolve(import.meta.dirname, '../../..');
 const WADDLE_DATABASE_ID = 'bench-api-waddle';
@@ -76,12 +78,10 @@ export async function measureApiLoad(
     const userIds = Array.from({ length: USERS }, (_, i) => i + 1);
     await central.batch([
       ...userIds.map((id) => central.prepare('INSERT INTO users (id, username) VALUES (?, ?)').bind(id, `load-${id}`)),
-      central
-        .prepare("INSERT INTO databases (id, role, d1_database_id, created_at, updated_at) VALUES (1, 'waddle', ?, 0, 0)")
-        .bind(WADDLE_DATABASE_ID),
+      statementOf(central, registerDatabaseQuery({ role: 'waddle', d1DatabaseId: WADDLE_DATABASE_ID, schemaVersion: null }, 0)),
       central
         .prepare(
-          "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'load', 'Load', 1, ?, 1)",
+          "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'load', 'Load', 1, ?1, (SELECT id FROM databases WHERE d1_database_id = ?1))",
         )
         .bind(WADDLE_DATABASE_ID),
       ...userIds.map((id) => central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, ?)').bind(id)),

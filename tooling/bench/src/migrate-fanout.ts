@@ -7,6 +7,8 @@ import { Migrator } from '@waddle/migrator/migrator';
 import { localTarget } from '@waddle/platform/local-target';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import { recordSlicePlacement, slicePlacement, startBenchLocalApi, uploadSlicePlacement } from './local-slices.ts';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { statementOf } from '@waddle/registry/directory-kysely';
 
 /** How the fan-out reaches the databases: through their binding slices (a deployment's way), or bound to the fan-out Worker. */
 export type FanOutReach = 'slices' | 'bindings';
@@ -62,9 +64,10 @@ export async function timeMigrateFanOut(
       ids
         .slice(start, start + 20)
         .flatMap((id) => [
-          central
-            .prepare("INSERT INTO databases (role, d1_database_id, schema_version, created_at, updated_at) VALUES ('waddle', ?, ?, 0, 0)")
-            .bind(id, waddleMigrations.at(-2)!.name),
+          statementOf(
+            central,
+            registerDatabaseQuery({ role: 'waddle', d1DatabaseId: id, schemaVersion: waddleMigrations.at(-2)!.name }, 0),
+          ),
           central
             .prepare(
               'INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (?, ?, 1, ?, (SELECT id FROM databases WHERE d1_database_id = ?))',

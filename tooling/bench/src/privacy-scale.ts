@@ -12,6 +12,8 @@ import { postMessages } from '@waddle/queries/messages/post-message';
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import type { DatabaseConnector } from '@waddle/registry/database-connectors';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { statementOf } from '@waddle/registry/directory-kysely';
 
 /** What exporting and then erasing one prolific user cost, step by step. */
 export interface PrivacyScale {
@@ -85,7 +87,7 @@ export async function measurePrivacyScale(waddles: number, messagesPerWaddle: nu
     const database = await migrated(':memory:', waddleMigrations);
     databases.set(databaseId, database);
     await central.batch([
-      central.prepare("INSERT INTO databases (role, d1_database_id, created_at, updated_at) VALUES ('waddle', ?, 0, 0)").bind(databaseId),
+      statementOf(central, registerDatabaseQuery({ role: 'waddle', d1DatabaseId: databaseId, schemaVersion: null }, 0)),
       central
         .prepare(
           "INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id) VALUES (?, ?, 'Scale', 1, 1, ?, (SELECT id FROM databases WHERE d1_database_id = ?))",

@@ -26,6 +26,8 @@ import { openWaddleDatabase, type WaddleDatabase } from '@waddle/queries/waddle-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomSource } from '../src/synthetic-content.ts';
 import { buildSyntheticWaddle, DEFAULT_SHAPE } from '../src/synthetic-waddle.ts';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { statementOf } from '@waddle/registry/directory-kysely';
 
 /** The benchmark's waddle at a small size: the same generator, distributions and triggers. */
 const SHAPE = { ...DEFAULT_SHAPE, messages: 4000, channels: 6, threads: 60, authors: 40, threadsInBusiestChannel: 20 };
@@ -256,12 +258,10 @@ describe("the message page on the benchmark's synthetic waddle (4,000 messages, 
     expect(error).toBeUndefined();
     await central.batch([
       central.prepare("INSERT INTO users (id, username, email) VALUES (1, 'owner', NULL), (3, 'erased', 'erased@example.com')"),
-      central
-        .prepare("INSERT INTO databases (id, role, d1_database_id, created_at, updated_at) VALUES (1, 'waddle', ?, 0, 0)")
-        .bind(DATABASE_ID),
+      statementOf(central, registerDatabaseQuery({ role: 'waddle', d1DatabaseId: DATABASE_ID, schemaVersion: null }, 0)),
       central
         .prepare(
-          "INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id) VALUES (1, 'bench', 'Bench', 1, 1, ?, 1)",
+          "INSERT INTO waddles (id, name, display_name, owner_id, is_public, d1_database_id, primary_database_id) VALUES (1, 'bench', 'Bench', 1, 1, ?1, (SELECT id FROM databases WHERE d1_database_id = ?1))",
         )
         .bind(DATABASE_ID),
       central.prepare('INSERT INTO waddle_members (waddle_id, user_id) VALUES (1, 1), (1, 3)'),

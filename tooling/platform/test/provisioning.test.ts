@@ -14,6 +14,8 @@ import { localTarget } from '../src/targets/local-target.ts';
 import { remoteTarget } from '@waddle/provisioning/remote-target';
 import { startLocalD1Api } from '../src/local/local-d1-api.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { statementOf } from '@waddle/registry/directory-kysely';
 
 describe('provisioning and the resolver', () => {
   it("creates a waddle's database, migrates and registers it, and the resolver finds it through the registry", async () => {
@@ -92,14 +94,15 @@ describe('provisioning and the resolver', () => {
       await new Migrator({ database: directory, migrations: centralMigrations }).migrateToLatest();
       await directory.batch([
         directory.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')"),
-        directory.prepare(
-          "INSERT INTO databases (role, d1_database_id, binding, created_at, updated_at) VALUES ('waddle', 'bound-db', 'WADDLE_BOUND', 0, 0)",
+        statementOf(
+          directory,
+          registerDatabaseQuery({ role: 'waddle', d1DatabaseId: 'bound-db', binding: 'WADDLE_BOUND', schemaVersion: null }, 0),
         ),
         directory.prepare(
           "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'bound', 'B', 1, 'bound-db', (SELECT id FROM databases WHERE d1_database_id = 'bound-db'))",
         ),
         // In the directory, but no connector of this test reaches it.
-        directory.prepare("INSERT INTO databases (role, d1_database_id, created_at, updated_at) VALUES ('waddle', 'far-db', 0, 0)"),
+        statementOf(directory, registerDatabaseQuery({ role: 'waddle', d1DatabaseId: 'far-db', schemaVersion: null }, 0)),
         directory.prepare(
           "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (2, 'far', 'F', 1, 'far-db', (SELECT id FROM databases WHERE d1_database_id = 'far-db'))",
         ),

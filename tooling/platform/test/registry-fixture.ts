@@ -5,6 +5,8 @@ import { centralMigrations } from '@waddle/central-schema/migrations';
 import { Migrator } from '@waddle/migrator/migrator';
 import { waddleMigrations } from '@waddle/waddle-schema/migrations';
 import type { DatabaseTarget } from '@waddle/provisioning/database-target';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { statementOf } from '@waddle/registry/directory-kysely';
 
 export interface FixtureWaddle {
   readonly name: string;
@@ -42,9 +44,10 @@ export async function seedRegistry(target: DatabaseTarget, count: number): Promi
         if (result.error) throw result.error;
       }
       await central.batch([
-        central
-          .prepare("INSERT INTO databases (role, d1_database_id, schema_version, created_at, updated_at) VALUES ('waddle', ?, ?, 0, 0)")
-          .bind(waddle.d1DatabaseId, migrations.at(-1)?.name ?? null),
+        statementOf(
+          central,
+          registerDatabaseQuery({ role: 'waddle', d1DatabaseId: waddle.d1DatabaseId, schemaVersion: migrations.at(-1)?.name ?? null }, 0),
+        ),
         central
           .prepare(
             'INSERT INTO waddles (name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (?, ?, 1, ?, (SELECT id FROM databases WHERE d1_database_id = ?))',

@@ -12,6 +12,8 @@ import type { CommandIo } from '../src/commands/command-io.ts';
 import { reindexSearchCommand } from '../src/commands/reindex-search.ts';
 import { localTarget } from '../src/targets/local-target.ts';
 import { temporaryStateDirectory } from './registry-fixture.ts';
+import { registerDatabaseQuery } from '@waddle/registry/register-database';
+import { statementOf } from '@waddle/registry/directory-kysely';
 
 function capture(): CommandIo & { lines: string[]; progressed: string[] } {
   const lines: string[] = [];
@@ -42,14 +44,10 @@ describe('waddle reindex-search', () => {
       expect((await new Migrator({ database: central, migrations: centralMigrations }).migrateToLatest()).error).toBeUndefined();
       await central.batch([
         central.prepare("INSERT INTO users (id, username) VALUES (1, 'owner')"),
+        ...ids.map((id) => statementOf(central, registerDatabaseQuery({ role: 'waddle', d1DatabaseId: id, schemaVersion: null }, 0))),
         central
           .prepare(
-            "INSERT INTO databases (id, role, d1_database_id, created_at, updated_at) VALUES (1, 'waddle', ?, 0, 0), (2, 'waddle', ?, 0, 0)",
-          )
-          .bind(...ids),
-        central
-          .prepare(
-            "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'one', 'One', 1, ?, 1), (2, 'two', 'Two', 1, ?, 2)",
+            "INSERT INTO waddles (id, name, display_name, owner_id, d1_database_id, primary_database_id) VALUES (1, 'one', 'One', 1, ?1, (SELECT id FROM databases WHERE d1_database_id = ?1)), (2, 'two', 'Two', 1, ?2, (SELECT id FROM databases WHERE d1_database_id = ?2))",
           )
           .bind(...ids),
       ]);
