@@ -1,6 +1,8 @@
 import { openWaddleDatabase } from '@waddle/queries/waddle-database';
 import { sliceD1Database } from '@waddle/slice-worker/slice-d1-database';
 import { type BenchCase, type BenchParameters, benchCase, warmUpCalls } from './bench-cases.ts';
+import { type RoundTripRatio, timeAgainstRoundTrip } from './against-round-trip.ts';
+import type { MentionCase } from './mention-cases.ts';
 import { type SliceHopTiming, timeSliceHop } from './slice-hop.ts';
 import { warmUp } from './warm-up.ts';
 
@@ -33,6 +35,15 @@ export interface SliceHopRequest {
 
 export type SliceHopAnswer = SliceHopTiming;
 
+/** What `POST /against-round-trip` asks: each case timed side by side with the round trip, `rounds` paired rounds each. */
+export interface AgainstRoundTripRequest {
+  readonly names: readonly MentionCase[];
+  readonly rounds: number;
+  readonly parameters: BenchParameters;
+}
+
+export type AgainstRoundTripAnswer = Partial<Record<MentionCase, RoundTripRatio>>;
+
 /**
  * The Worker that times the cases inside workerd, against the D1 binding: what a Worker would
  * wait. Each case is first warmed up ({@link warmUpCalls}), then the cases of one request are called in turn, one call
@@ -42,7 +53,8 @@ export type SliceHopAnswer = SliceHopTiming;
  * calls add up to the whole run and the rounding evens out over many calls.
  *
  * `POST /slice-hop` times the newest page through `DB` and through the slice behind `SLICE`
- * (`timeSliceHop`): `fleet.slice_hop_ms`.
+ * (`timeSliceHop`): `fleet.slice_hop_ms`. `POST /against-round-trip` times each mention and follow
+ * case beside the round trip (`timeAgainstRoundTrip`): their budgets.
  */
 export default {
   async fetch(request, env) {
@@ -51,8 +63,15 @@ export default {
       const throughSlice = openWaddleDatabase(sliceD1Database({ get: () => env.SLICE }, { slice, database }));
       return Response.json((await timeSliceHop(openWaddleDatabase(env.DB), throughSlice, parameters, blocks)) satisfies SliceHopAnswer);
     }
-    const { names, calls, parameters } = (await request.json()) as BenchRequest;
     const waddle = openWaddleDatabase(env.DB);
+    if (new URL(request.url).pathname === '/against-round-trip') {
+      const { names, rounds, parameters } = (await request.json()) as AgainstRoundTripRequest;
+      const roundTrip = benchCase('roundtrip', waddle, parameters);
+      const answer: AgainstRoundTripAnswer = {};
+      for (const name of names) answer[name] = await timeAgainstRoundTrip(benchCase(name, waddle, parameters), roundTrip, rounds);
+      return Response.json(answer satisfies AgainstRoundTripAnswer);
+    }
+    const { names, calls, parameters } = (await request.json()) as BenchRequest;
     const cases = names.map((name) => ({ name, call: benchCase(name, waddle, parameters), totalMs: 0 }));
     for (const { name, call } of cases) await warmUp(call, warmUpCalls(name, calls));
     for (let round = 0; round < calls; round++) {

@@ -6,7 +6,15 @@ import { parseScriptUpload } from '@waddle/platform/parse-script-upload';
 import { sliceScript } from '@waddle/platform/slice-script';
 import { sliceUploadForm } from '@waddle/slice-worker/upload-slice';
 import type { BenchCase, BenchParameters } from './bench-cases.ts';
-import type { BenchAnswer, BenchRequest, SliceHopAnswer, SliceHopRequest } from './bench-worker.ts';
+import type {
+  AgainstRoundTripAnswer,
+  AgainstRoundTripRequest,
+  BenchAnswer,
+  BenchRequest,
+  SliceHopAnswer,
+  SliceHopRequest,
+} from './bench-worker.ts';
+import type { MentionCase } from './mention-cases.ts';
 
 const DATABASE_ID = 'bench-waddle';
 /** The slice the bench database is placed in, as provisioning names slices. */
@@ -21,6 +29,8 @@ export interface D1BenchRunner {
   means<Name extends BenchCase>(names: readonly Name[], calls: number, parameters: BenchParameters): Promise<Record<Name, number>>;
   /** The newest page through the Worker's binding and through the slice, `blocks` timed blocks each (`timeSliceHop`). */
   sliceHop(blocks: number, parameters: BenchParameters): Promise<SliceHopAnswer>;
+  /** Each case beside the round trip, `rounds` paired rounds each (`timeAgainstRoundTrip`): the mention and follow budgets. */
+  againstRoundTrip(names: readonly MentionCase[], rounds: number, parameters: BenchParameters): Promise<AgainstRoundTripAnswer>;
   dispose(): Promise<void>;
 }
 
@@ -68,6 +78,12 @@ export async function startD1BenchRunner(stateDirectory: string, placeDatabase: 
         '/slice-hop',
         { blocks, parameters, slice: SLICE_NAME, database: DATABASE_ID } satisfies SliceHopRequest,
         'slice_hop',
+      ),
+    againstRoundTrip: (names, rounds, parameters) =>
+      post<AgainstRoundTripAnswer>(
+        '/against-round-trip',
+        { names, rounds, parameters } satisfies AgainstRoundTripRequest,
+        `${names.join(', ')} beside the round trip`,
       ),
     dispose: () => miniflare.dispose(),
   };
