@@ -1,5 +1,6 @@
 import type { WaddleDatabase } from '../waddle-database.ts';
 import type { BanRow } from './ban-row.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /**
  * The bans in force at `now` (permanent, or expiring later), newest first, at most 1,000.
@@ -14,6 +15,6 @@ export function listBansInForce(waddle: WaddleDatabase, now: number): Promise<Ba
     .selectAll()
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .orderBy('banned_at', 'desc')
-    .limit(1000)
+    .limit(boundLimit(1000))
     .execute();
 }

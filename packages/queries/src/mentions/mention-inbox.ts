@@ -37,7 +37,7 @@ export interface MentionInboxPage {
  * ```sql
  * SELECT m.id, m.channel_id, m.thread_id, m.user_id, m.content, m.created_at,
  *   CASE page.way WHEN 1 THEN 'user' WHEN 2 THEN 'role' WHEN 3 THEN 'everyone' ELSE 'here' END AS mentioned_as
- * FROM (<mentionsReaching of ? in json_each(?) before ?, LIMIT ?>) AS page
+ * FROM (<mentionsReaching of ? in json_each(?) before ?, LIMIT CAST(? AS INTEGER)>) AS page
  * INNER JOIN messages AS m ON m.id = page.message_id
  * ```
  *

@@ -1,5 +1,6 @@
 import type { DB } from '@waddle/waddle-schema/database';
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { boundLimit } from '../bound-limit.ts';
 
 /** How a message reaches the viewer; the `way` of {@link mentionsReaching}'s rows numbers them 1 to 4, most direct first, in this order. */
 export type MentionWay = 'user' | 'role' | 'everyone' | 'here';
@@ -22,7 +23,7 @@ export type MentionWay = 'user' | 'role' | 'everyone' | 'here';
  * ```sql
  * SELECT * FROM (SELECT mm.message_id, 1 AS way FROM message_mentions AS mm
  *   WHERE mm.kind = 'user' AND mm.target_id = ? AND mm.channel_id IN (SELECT value FROM json_each(?))
- *     AND mm.author_id <> ? AND mm.message_id < ? ORDER BY mm.message_id DESC LIMIT ?)
+ *     AND mm.author_id <> ? AND mm.message_id < ? ORDER BY mm.message_id DESC LIMIT CAST(? AS INTEGER))
  * -- and the same with: 2, mm.kind = 'role' AND mm.target_id IN (SELECT role_id FROM member_roles WHERE user_id = ?)
  * --                       (and +mm.channel_id IN …, so that each role is one walk: the comment at that arm)
  * --                    3, mm.kind = 'everyone' AND mm.target_id = 0
@@ -45,7 +46,7 @@ export function mentionArms(db: Kysely<DB>, viewerId: Expression<number>, page: 
           .where('mm.author_id', '<>', viewerId)
           .where('mm.message_id', '<', page.before)
           .orderBy('mm.message_id', 'desc')
-          .limit(page.limit)
+          .limit(boundLimit(page.limit))
           .as('arm'),
       )
       .selectAll();
@@ -107,7 +108,7 @@ export interface InboxRange {
  *
  * ```sql
  * SELECT message_id, min(way) AS way FROM (<arm 1> UNION ALL <arm 2> UNION ALL <arm 3> UNION ALL <arm 4>) AS ways
- * GROUP BY message_id ORDER BY message_id DESC LIMIT ?
+ * GROUP BY message_id ORDER BY message_id DESC LIMIT CAST(? AS INTEGER)
  * ```
  */
 export function mentionsReaching(db: Kysely<DB>, viewerId: Expression<number>, page: InboxRange, roleIds?: GivenRoleIds) {
@@ -117,7 +118,7 @@ export function mentionsReaching(db: Kysely<DB>, viewerId: Expression<number>, p
     .select((eb) => ['ways.message_id', eb.fn.min('ways.way').as('way')])
     .groupBy('ways.message_id')
     .orderBy('ways.message_id', 'desc')
-    .limit(page.limit);
+    .limit(boundLimit(page.limit));
 }
 
 /** The name of the CTE of {@link viewerTargets}. */

@@ -4,6 +4,7 @@ import { InvalidQueryError } from '../invalid-query-error.ts';
 import { type BoundArguments, compiledOnce } from '../compiled-once.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { mentionsOfTargets, VIEWER_TARGETS, viewerTargets } from './mentions-reaching.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 export interface ChannelMentions {
   readonly channelId: number;
@@ -34,13 +35,13 @@ export interface ChannelMentions {
  * ```
  */
 function cappedMentionCount(db: Kysely<DB>, mentions: ReturnType<typeof mentionsOfTargets>, countLimit: CountLimit) {
-  const distinct = db.selectFrom(mentions.as('found')).select('found.message_id').distinct().limit(countLimit);
+  const distinct = db.selectFrom(mentions.as('found')).select('found.message_id').distinct().limit(boundLimit(countLimit));
   const distinctCount = db
     .selectFrom(distinct.as('reaching'))
     .select((eb) => eb.fn.countAll<number>().as('mentions'))
     .$asScalar();
   return db
-    .selectFrom(mentions.limit(countLimit).as('walk'))
+    .selectFrom(mentions.limit(boundLimit(countLimit)).as('walk'))
     .select(sql<number>`CASE WHEN max(walk.shares_message) = 1 THEN (${distinctCount}) ELSE count(*) END`.as('mentions'))
     .$asScalar();
 }

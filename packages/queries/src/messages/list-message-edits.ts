@@ -1,6 +1,7 @@
 import type { DB, MessageEdits } from '@waddle/waddle-schema/database';
 import type { Kysely, Selectable } from 'kysely';
 import type { WaddleDatabase } from '../waddle-database.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /** One edit of a message: the text it replaced, and when. */
 export type MessageEditRow = Pick<Selectable<MessageEdits>, 'id' | 'previous_content' | 'edited_at'>;
@@ -11,7 +12,7 @@ export type MessageEditRow = Pick<Selectable<MessageEdits>, 'id' | 'previous_con
  *
  * ```sql
  * select "id", "previous_content", "edited_at" from "message_edits"
- * where "message_id" = ? and "id" > ? order by "id" limit ?
+ * where "message_id" = ? and "id" > ? order by "id" limit CAST(? AS INTEGER)
  * ```
  */
 export function messageEditPageQuery(db: Kysely<DB>, messageId: number, limit: number, afterId = 0) {
@@ -21,7 +22,7 @@ export function messageEditPageQuery(db: Kysely<DB>, messageId: number, limit: n
     .where('message_id', '=', messageId)
     .where('id', '>', afterId)
     .orderBy('id')
-    .limit(limit);
+    .limit(boundLimit(limit));
 }
 
 /**
@@ -32,7 +33,7 @@ export function messageEditPageQuery(db: Kysely<DB>, messageId: number, limit: n
  *
  * ```sql
  * select "id", "previous_content", "edited_at" from "message_edits"
- * where "message_id" = ? and "id" > ? order by "id" limit ?   -- message_edits_by_message
+ * where "message_id" = ? and "id" > ? order by "id" limit CAST(? AS INTEGER)   -- message_edits_by_message
  * ```
  *
  * @example

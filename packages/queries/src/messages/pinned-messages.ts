@@ -1,6 +1,7 @@
 import type { DB, Messages } from '@waddle/waddle-schema/database';
 import type { Kysely, Selectable } from 'kysely';
 import type { WaddleDatabase } from '../waddle-database.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /** A pinned message as listed. */
 export type PinnedMessage = Pick<Selectable<Messages>, 'id' | 'thread_id' | 'user_id' | 'content' | 'created_at' | 'edited_at'>;
@@ -27,6 +28,6 @@ export function pinnedMessagesQuery(db: Kysely<DB>, channelId: number) {
       // The literal 1 (not a bound parameter) lets SQLite use the partial index messages_pinned (`WHERE is_pinned = 1`).
       .where('is_pinned', '=', (eb) => eb.lit(1))
       .orderBy('id', 'desc')
-      .limit(100)
+      .limit(boundLimit(100))
   );
 }

@@ -5,6 +5,7 @@ import { channelUnreadMentionCount, MUTED_THREADS, requireCap, withViewerMention
 import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { effectiveLevel, type NotificationLevel } from './notification-level.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /** A channel's counts for one member, the level that applies, and the badge it gives. */
 export interface ChannelBadge {
@@ -34,8 +35,8 @@ export interface ChannelBadge {
  * WITH viewer_targets AS MATERIALIZED (<viewerTargets>), muted_threads AS MATERIALIZED (<mutedThreads>)
  * SELECT c.id AS channel_id, coalesce(r.last_read_message_id, 0) AS last_read, n.level AS channel_level,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.channel_id = c.id AND m.id > <marker>
- *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread,
- *   (<channelUnreadMentionCount in channel c.id after <marker>, gated by c.id IN (SELECT channel_id FROM muted_threads), LIMIT ?>) AS mentions
+ *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT CAST(? AS INTEGER))) AS unread,
+ *   (<channelUnreadMentionCount in channel c.id after <marker>, gated by c.id IN (SELECT channel_id FROM muted_threads), LIMIT CAST(? AS INTEGER)>) AS mentions
  * FROM channels AS c
  * LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = c.id
  * LEFT JOIN channel_notification_levels AS n ON n.user_id = ? AND n.channel_id = c.id
@@ -107,7 +108,7 @@ export function channelBadgesQuery(db: Kysely<DB>, userId: number, channelIds: r
   const channel = { channelId: sql<number>`c.id` };
   const unread = unreadMessages(db, channel, userId, marker)
     .select(sql.lit(1).as('one'))
-    .limit(cap + 1);
+    .limit(boundLimit(cap + 1));
   return withViewerMentionScope(db, userId)
     .selectFrom('channels as c')
     .leftJoin('read_states as r', (join) => join.on('r.user_id', '=', userId).onRef('r.channel_id', '=', 'c.id'))

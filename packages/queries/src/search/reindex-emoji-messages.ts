@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
 import { containsEmoji, searchableText } from './searchable-text.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 export interface EmojiReindexSlice {
   /** Live messages read in this slice. */
@@ -25,7 +26,7 @@ export interface EmojiReindexSlice {
  * indexed the new text itself).
  *
  * ```sql
- * SELECT id, content FROM messages WHERE id > ? AND is_deleted = 0 AND content IS NOT NULL ORDER BY id LIMIT ?;
+ * SELECT id, content FROM messages WHERE id > ? AND is_deleted = 0 AND content IS NOT NULL ORDER BY id LIMIT CAST(? AS INTEGER);
  * -- then, in one batch, for each of them holding an emoji:
  * INSERT OR REPLACE INTO messages_fts (rowid, body)
  *   SELECT id, ? FROM messages WHERE id = ? AND is_deleted = 0 AND content = ?;
@@ -52,7 +53,7 @@ export async function reindexEmojiMessages(
     .where('is_deleted', '=', 0)
     .where('content', 'is not', null)
     .orderBy('id')
-    .limit(limit)
+    .limit(boundLimit(limit))
     .execute();
   const withEmoji = rows.filter((row): row is { id: number; content: string } => row.content !== null && containsEmoji(row.content));
   if (withEmoji.length > 0) {

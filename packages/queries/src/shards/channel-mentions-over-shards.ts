@@ -4,6 +4,7 @@ import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import type { PrimaryMentionViewer } from './primary-mention-viewer.ts';
 import { type ShardedWaddle, shardIndexOf } from './sharded-waddle.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /** A channel's counts summed over the shards, each shard's read up to `cap + 1`: more than `cap` is capped. */
 export interface ChannelCountsOverShards {
@@ -32,7 +33,7 @@ export interface ChannelCountsOverShards {
  *     json_extract(value, '$[0]') IN (SELECT channel_id FROM muted_threads) AS has_muted_thread FROM json_each(?))
  * SELECT vc.channel_id, (<channelUnreadMentionCount in vc.channel_id after vc.marker>) AS mentions
  *   [, (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.channel_id = vc.channel_id AND m.id > vc.marker
- *        AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread]
+ *        AND m.is_deleted = 0 AND m.user_id <> ? LIMIT CAST(? AS INTEGER))) AS unread]
  * FROM viewer_channels AS vc
  * ```
  */
@@ -98,7 +99,7 @@ async function countInShard(
             .selectFrom(
               unreadMessages(db, { channelId: eb.ref('vc.channel_id') }, userId, eb.ref('vc.marker'))
                 .select(sql.lit(1).as('one'))
-                .limit(cap + 1)
+                .limit(boundLimit(cap + 1))
                 .as('unread'),
             )
             .select((inner) => inner.fn.countAll<number>().as('n'))

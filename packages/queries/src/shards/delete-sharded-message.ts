@@ -2,6 +2,7 @@ import { deleteMessage } from '../messages/delete-message.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
 import { activityLostStatements, type LastMessage } from './primary-activity.ts';
 import { type ShardedWaddle, shardIndexOf } from './sharded-waddle.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /**
  * Deletes a message of a sharded waddle, wherever its shard (sealed shards included), leaving a
@@ -62,7 +63,7 @@ async function newestLiveBefore(
       .where('is_deleted', '=', 0)
       .where('id', '<', before)
       .orderBy('id', 'desc')
-      .limit(1)
+      .limit(boundLimit(1))
       .executeTakeFirst();
     if (row) return { id: row.id, createdAt: row.created_at };
   }

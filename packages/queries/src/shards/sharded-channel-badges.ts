@@ -19,7 +19,7 @@ import type { ShardedWaddle } from './sharded-waddle.ts';
  * WITH viewer_targets AS MATERIALIZED (…), muted_threads AS MATERIALIZED (…), viewer_channels AS MATERIALIZED (…json_each(?)…)
  * SELECT vc.channel_id, (<channelUnreadMentionCount>) AS mentions,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.channel_id = vc.channel_id AND m.id > vc.marker
- *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread
+ *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT CAST(? AS INTEGER))) AS unread
  * FROM viewer_channels AS vc;   -- each shard, in parallel
  * ```
  *

@@ -16,7 +16,7 @@ import { type ShardedWaddle, shardIndexOf } from './sharded-waddle.ts';
  *
  * ```sql
  * SELECT (SELECT json_group_array(role_id) FROM member_roles WHERE user_id = ?) AS role_ids, … ;   -- primary
- * SELECT m.id, …, <mentioned_as> FROM (<mentionsReaching, roles FROM json_each(?), before ?> ORDER BY message_id DESC LIMIT ?) AS page
+ * SELECT m.id, …, <mentioned_as> FROM (<mentionsReaching, roles FROM json_each(?), before ?> ORDER BY message_id DESC LIMIT CAST(? AS INTEGER)) AS page
  * INNER JOIN messages AS m ON m.id = page.message_id;   -- each shard in turn, newest first
  * ```
  *

@@ -4,6 +4,7 @@ import { firstUnreadMessageId, unreadMessages } from '../unreads/first-unread.ts
 import { type ChannelUnreads, getUnreadCounts } from '../unreads/unread-counts.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { type ShardedWaddle, shardIndexOf } from './sharded-waddle.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 interface ShardUnreads {
   readonly channel_id: number;
@@ -21,7 +22,7 @@ interface ShardUnreads {
  * ```sql
  * SELECT k.channel_id,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.channel_id = k.channel_id AND m.id > k.marker
- *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread,
+ *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT CAST(? AS INTEGER))) AS unread,
  *   (SELECT m.id FROM messages AS m WHERE … ORDER BY m.id LIMIT 1) AS first_unread
  * FROM (SELECT json_extract(value, '$[0]') AS channel_id, json_extract(value, '$[1]') AS marker FROM json_each(?)) AS k
  * ```
@@ -76,7 +77,7 @@ async function unreadsInShard(
   const marker = sql<number>`k.marker`;
   const counted = unreadMessages(shard.db, channel, userId, marker)
     .select(sql<number>`1`.as('one'))
-    .limit(cap + 1);
+    .limit(boundLimit(cap + 1));
   const { rows } = await sql<ShardUnreads>`
     SELECT k.channel_id, (SELECT count(*) FROM ${counted}) AS unread, ${firstUnreadMessageId(shard.db, channel, userId, marker)} AS first_unread
     FROM (SELECT json_extract(value, '$[0]') AS channel_id, json_extract(value, '$[1]') AS marker

@@ -5,6 +5,7 @@ import type { ThreadUnreads } from '../threads/thread-unreads.ts';
 import { unreadMessages } from '../unreads/first-unread.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import type { ShardedWaddle } from './sharded-waddle.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 interface ShardThreadCounts {
   readonly thread_id: number;
@@ -28,7 +29,7 @@ interface ShardThreadCounts {
  * WITH viewer_targets AS MATERIALIZED (<viewerTargets, roles FROM json_each(?)>)
  * SELECT k.thread_id,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.thread_id = k.thread_id AND m.id > k.marker
- *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread,
+ *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT CAST(? AS INTEGER))) AS unread,
  *   CASE WHEN k.muted = 1 THEN 0 ELSE (<threadUnreadMentionCount in k.thread_id after k.marker>) END AS mentions
  * FROM (SELECT json_extract(value, '$[0]') AS thread_id, json_extract(value, '$[1]') AS marker,
  *         json_extract(value, '$[2]') AS muted FROM json_each(?)) AS k
@@ -99,7 +100,7 @@ async function countInShard(
   const marker = sql<number>`k.marker`;
   const unread = unreadMessages(db, { threadId }, userId, marker)
     .select(sql.lit(1).as('one'))
-    .limit(cap + 1);
+    .limit(boundLimit(cap + 1));
   const rows = await db
     .with(
       (cte) => cte(VIEWER_TARGETS).materialized(),

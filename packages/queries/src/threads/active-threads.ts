@@ -1,5 +1,6 @@
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 export interface ActiveThread {
   readonly id: number;
@@ -30,7 +31,7 @@ export const RECENT_ACTIVITY_MS = 24 * 60 * 60 * 1000;
  * ```sql
  * SELECT id, title, created_by, created_at, is_locked, message_count, last_message_id, last_message_at,
  *   (SELECT count(*) FROM messages WHERE thread_id = threads.id AND is_deleted = 0 AND created_at > ?) AS recent_message_count
- * FROM threads WHERE channel_id = ? ORDER BY last_message_id DESC, id LIMIT ?
+ * FROM threads WHERE channel_id = ? ORDER BY last_message_id DESC, id LIMIT CAST(? AS INTEGER)
  * ```
  *
  * @example
@@ -86,5 +87,5 @@ export function activeThreadsQuery(
     .where('channel_id', '=', options.channelId)
     .orderBy('last_message_id', 'desc')
     .orderBy('id', 'asc')
-    .limit(limit);
+    .limit(boundLimit(limit));
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /** A thread or channel whose stored activity, or a message whose decoration flags, differ from what the source rows say. */
 export type ActivityDrift = CounterDrift | DecorationDrift;
@@ -68,11 +69,11 @@ interface MessageRow {
  *   (SELECT count(*) FROM messages WHERE thread_id = t.id AND is_deleted = 0) AS actual_count,
  *   (SELECT id FROM messages WHERE thread_id = t.id AND is_deleted = 0 ORDER BY id DESC LIMIT 1) AS actual_last_id,
  *   (SELECT created_at FROM messages WHERE thread_id = t.id AND is_deleted = 0 ORDER BY id DESC LIMIT 1) AS actual_last_at
- * FROM threads AS t WHERE t.id > ? ORDER BY t.id LIMIT ?   -- then the same over channels (channel_id)
+ * FROM threads AS t WHERE t.id > ? ORDER BY t.id LIMIT CAST(? AS INTEGER)   -- then the same over channels (channel_id)
  *
  * SELECT m.id, m.decorations, (EXISTS (SELECT 1 FROM reactions WHERE message_id = m.id))
  *   | (EXISTS (SELECT 1 FROM message_attachments WHERE message_id = m.id) << 1) AS actual
- * FROM messages AS m WHERE m.id > ? ORDER BY m.id LIMIT ?  -- then messages
+ * FROM messages AS m WHERE m.id > ? ORDER BY m.id LIMIT CAST(? AS INTEGER)  -- then messages
  * ```
  */
 export async function findActivityDrift(
@@ -151,13 +152,13 @@ export function activityDriftQuery(kind: 'thread' | 'channel', afterId: number, 
       (SELECT count(*) FROM messages WHERE ${key} = t.id AND is_deleted = 0) AS actual_count,
       (SELECT id FROM messages WHERE ${key} = t.id AND is_deleted = 0 ORDER BY id DESC LIMIT 1) AS actual_last_id,
       (SELECT created_at FROM messages WHERE ${key} = t.id AND is_deleted = 0 ORDER BY id DESC LIMIT 1) AS actual_last_at
-    FROM ${table} AS t WHERE t.id > ${afterId} ORDER BY t.id LIMIT ${limit}`;
+    FROM ${table} AS t WHERE t.id > ${afterId} ORDER BY t.id LIMIT ${boundLimit(limit)}`;
 }
 
 /** The recomputation of one slice of messages of {@link findActivityDrift}, for its query plan. */
 export function decorationDriftQuery(afterId: number, limit: number) {
   return sql<MessageRow>`SELECT m.id, m.decorations, ${actualDecorations('m')} AS actual
-    FROM messages AS m WHERE m.id > ${afterId} ORDER BY m.id LIMIT ${limit}`;
+    FROM messages AS m WHERE m.id > ${afterId} ORDER BY m.id LIMIT ${boundLimit(limit)}`;
 }
 
 /** What `decorations` should be for the message `message` names, from the rows themselves. */

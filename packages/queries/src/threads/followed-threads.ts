@@ -5,6 +5,7 @@ import { requireCap } from '../mentions/unread-mention-counts.ts';
 import { decodeCursor, encodeCursor } from '../opaque-cursor.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { type ThreadUnreads, threadReadMarker, threadUnreadsQuery, toThreadUnreads } from './thread-unreads.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 export interface FollowedThreadsPage {
   readonly threads: ThreadUnreads[];
@@ -53,7 +54,7 @@ export interface FollowedThreadsOptions {
  *     AND t.channel_id IN (SELECT value FROM json_each(?)) [AND t.channel_id = ?]
  *     [AND coalesce(t.last_message_id, 0) > <marker>]                                   -- onlyUnread
  *     [AND (coalesce(t.last_message_id, 0), t.id) < (?, ?)]
- *   ORDER BY coalesce(t.last_message_id, 0) DESC, t.id DESC LIMIT ?)
+ *   ORDER BY coalesce(t.last_message_id, 0) DESC, t.id DESC LIMIT CAST(? AS INTEGER))
  * ```
  *
  * @example
@@ -128,7 +129,7 @@ export const followedThreads = compiledOnce(
     // something by someone else is unread: the thread row decides, without reading its messages.
     if (shape.onlyUnread) page = page.where(activity, '>', threadReadMarker);
     if (shape.paged) page = page.where(sql<boolean>`(${activity}, t.id) < (${args.afterActivity}, ${args.afterThread})`);
-    page = page.orderBy(activity, 'desc').orderBy('t.id', 'desc').limit(args.limit);
+    page = page.orderBy(activity, 'desc').orderBy('t.id', 'desc').limit(boundLimit(args.limit));
     return threadUnreadsQuery(db, args.userId, args.countLimit).where('t.id', 'in', page);
   },
 );

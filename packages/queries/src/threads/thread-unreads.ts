@@ -4,6 +4,7 @@ import { InvalidQueryError } from '../invalid-query-error.ts';
 import { VIEWER_TARGETS, viewerTargets } from '../mentions/mentions-reaching.ts';
 import { type CountLimit, requireCap, threadUnreadMentionCount, type ViewerId } from '../mentions/unread-mention-counts.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /** A user's state in one thread: whether they follow or muted it, and what is unread in it. */
 export interface ThreadUnreads {
@@ -71,15 +72,15 @@ export function threadUnreadMessages(db: Kysely<DB>, userId: ViewerId) {
  * SELECT t.id, t.channel_id, t.title, t.last_message_id, t.last_message_at,
  *   coalesce(f.following, 0) AS following, coalesce(f.muted, 0) AS muted, <marker> AS last_read,
  *   (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.thread_id = t.id AND m.id > <marker>
- *      AND m.is_deleted = 0 AND (f.thread_id IS NOT NULL OR m.user_id <> ?) LIMIT ?)) AS unread,
- *   CASE WHEN coalesce(f.muted, 0) = 1 THEN 0 ELSE (<threadUnreadMentionCount in thread t.id after <marker>, LIMIT ?>) END AS mentions
+ *      AND m.is_deleted = 0 AND (f.thread_id IS NOT NULL OR m.user_id <> ?) LIMIT CAST(? AS INTEGER))) AS unread,
+ *   CASE WHEN coalesce(f.muted, 0) = 1 THEN 0 ELSE (<threadUnreadMentionCount in thread t.id after <marker>, LIMIT CAST(? AS INTEGER)>) END AS mentions
  * FROM threads AS t
  * LEFT JOIN thread_follows AS f ON f.user_id = ? AND f.thread_id = t.id
  * LEFT JOIN read_states AS r ON r.user_id = ? AND r.channel_id = t.channel_id
  * ```
  */
 export function threadUnreadsQuery(db: Kysely<DB>, userId: ViewerId, countLimit: CountLimit) {
-  const unread = threadUnreadMessages(db, userId).select(sql.lit(1).as('one')).limit(countLimit);
+  const unread = threadUnreadMessages(db, userId).select(sql.lit(1).as('one')).limit(boundLimit(countLimit));
   return db
     .with(
       (cte) => cte(VIEWER_TARGETS).materialized(),

@@ -1,5 +1,6 @@
 import type { DB } from '@waddle/waddle-schema/database';
 import type { Expression, Kysely } from 'kysely';
+import { boundLimit } from '../bound-limit.ts';
 
 /** Where unread messages are looked for: a channel, or one thread (read against its channel's marker). */
 export type UnreadScope = { readonly channelId: number | Expression<number> } | { readonly threadId: number | Expression<number> };
@@ -42,7 +43,7 @@ export function unreadMessages(db: Kysely<DB>, scope: UnreadScope, viewerId: num
  * ```
  */
 export function firstUnreadMessageId(db: Kysely<DB>, scope: UnreadScope, viewerId: number, after: number | Expression<number>) {
-  return unreadMessages(db, scope, viewerId, after).select('m.id').orderBy('m.id').limit(1);
+  return unreadMessages(db, scope, viewerId, after).select('m.id').orderBy('m.id').limit(boundLimit(1));
 }
 
 /**

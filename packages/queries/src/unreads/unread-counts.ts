@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { InvalidQueryError } from '../invalid-query-error.ts';
 import type { WaddleDatabase } from '../waddle-database.ts';
 import { firstUnreadMessageId, unreadMessages } from './first-unread.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 export interface ChannelUnreads {
   readonly channelId: number;
@@ -26,7 +27,7 @@ export interface ChannelUnreads {
  * ```sql
  * SELECT c.id AS channel_id, coalesce(r.last_read_message_id, 0) AS last_read,
  *   (SELECT count(*) FROM (SELECT 1 AS one FROM messages AS m WHERE m.channel_id = c.id AND m.id > coalesce(r.last_read_message_id, 0)
- *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT ?)) AS unread,
+ *      AND m.is_deleted = 0 AND m.user_id <> ? LIMIT CAST(? AS INTEGER))) AS unread,
  *   (SELECT m.id FROM messages AS m WHERE m.channel_id = c.id AND m.id > coalesce(r.last_read_message_id, 0)
  *      AND m.is_deleted = 0 AND m.user_id <> ? ORDER BY m.id LIMIT 1) AS first_unread
  * FROM channels c LEFT JOIN read_states r ON r.user_id = ? AND r.channel_id = c.id
@@ -59,7 +60,7 @@ export function unreadCountsQuery(db: Kysely<DB>, userId: number, channelIds: re
   const channel = { channelId: sql<number>`c.id` };
   const counted = unreadMessages(db, channel, userId, marker)
     .select(sql<number>`1`.as('one'))
-    .limit(cap + 1);
+    .limit(boundLimit(cap + 1));
   return sql<{ channel_id: number; last_read: number; unread: number; first_unread: number | null }>`
     SELECT c.id AS channel_id, ${marker} AS last_read,
       (SELECT count(*) FROM ${counted}) AS unread,

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
 import { closeStaleParticipations } from './stale-participations.ts';
 import { type VoiceSessionRow, voiceSessionQuery } from './voice-session-row.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /** One stint of a member in a session. */
 export type VoiceParticipationRow = Pick<Selectable<VoiceSessionParticipants>, 'id' | 'user_id' | 'joined_at' | 'last_seen_at' | 'left_at'>;
@@ -13,7 +14,7 @@ export type VoiceParticipationRow = Pick<Selectable<VoiceSessionParticipants>, '
  *
  * ```sql
  * select "id", "user_id", "joined_at", "last_seen_at", "left_at" from "voice_session_participants"
- * where "session_id" = ? and "id" > ? order by "id" limit ?
+ * where "session_id" = ? and "id" > ? order by "id" limit CAST(? AS INTEGER)
  * ```
  */
 export function voiceParticipantPageQuery(db: Kysely<DB>, sessionId: number, limit: number, afterId = 0) {
@@ -23,7 +24,7 @@ export function voiceParticipantPageQuery(db: Kysely<DB>, sessionId: number, lim
     .where('session_id', '=', sessionId)
     .where('id', '>', afterId)
     .orderBy('id')
-    .limit(limit);
+    .limit(boundLimit(limit));
 }
 
 /**
@@ -36,7 +37,7 @@ export function voiceParticipantPageQuery(db: Kysely<DB>, sessionId: number, lim
  * update "voice_session_participants" set "left_at" = "last_seen_at" where "id" in (…);   -- closeStaleParticipations
  * select … from "voice_sessions" as "s" where "s"."id" = ? and "s"."channel_id" = ?;    -- voiceSessionQuery
  * select "id", "user_id", "joined_at", "last_seen_at", "left_at" from "voice_session_participants"
- *   where "session_id" = ? and "id" > ? order by "id" limit ?;                        -- dropped when the session is not this channel's
+ *   where "session_id" = ? and "id" > ? order by "id" limit CAST(? AS INTEGER);                        -- dropped when the session is not this channel's
  * ```
  *
  * @example

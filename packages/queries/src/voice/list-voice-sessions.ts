@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { runBatch, type WaddleDatabase } from '../waddle-database.ts';
 import { closeStaleParticipations } from './stale-participations.ts';
 import { type VoiceSessionRow, voiceSessionQuery } from './voice-session-row.ts';
+import { boundLimit } from '../bound-limit.ts';
 
 /** Where a page of sessions stopped: its last session's start time and id. */
 export interface VoiceSessionPosition {
@@ -18,7 +19,7 @@ export interface VoiceSessionPosition {
  * ```sql
  * select … from "voice_sessions" as "s" where "s"."channel_id" = ?
  *   and "s"."started_at" <= ? and ("s"."started_at" < ? or "s"."id" > ?)   -- after a position
- * order by "s"."started_at" desc, "s"."id" limit ?
+ * order by "s"."started_at" desc, "s"."id" limit CAST(? AS INTEGER)
  * ```
  */
 export function voiceSessionPageQuery(db: Kysely<DB>, channelId: number, limit: number, after?: VoiceSessionPosition) {
@@ -28,7 +29,7 @@ export function voiceSessionPageQuery(db: Kysely<DB>, channelId: number, limit: 
       .where('s.started_at', '<=', after.startedAt)
       .where((eb) => eb.or([eb('s.started_at', '<', after.startedAt), eb('s.id', '>', after.id)]));
   }
-  return query.orderBy('s.started_at', 'desc').orderBy('s.id').limit(limit);
+  return query.orderBy('s.started_at', 'desc').orderBy('s.id').limit(boundLimit(limit));
 }
 
 /**
@@ -39,7 +40,7 @@ export function voiceSessionPageQuery(db: Kysely<DB>, channelId: number, limit: 
  *
  * ```sql
  * update "voice_session_participants" set "left_at" = "last_seen_at" where "id" in (…);   -- closeStaleParticipations
- * select … from "voice_sessions" as "s" where "s"."channel_id" = ? … order by "s"."started_at" desc, "s"."id" limit ?;
+ * select … from "voice_sessions" as "s" where "s"."channel_id" = ? … order by "s"."started_at" desc, "s"."id" limit CAST(? AS INTEGER);
  * ```
  *
  * @example

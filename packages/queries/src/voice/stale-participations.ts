@@ -1,5 +1,6 @@
 import type { DB } from '@waddle/waddle-schema/database';
 import type { Kysely } from 'kysely';
+import { boundLimit } from '../bound-limit.ts';
 
 /**
  * How long a participant stays in a voice session without a sign of life: 5 minutes. A client
@@ -23,7 +24,7 @@ export const STALE_PARTICIPATIONS_PER_SWEEP = 100;
  * ```sql
  * update "voice_session_participants" set "left_at" = "last_seen_at"
  * where "id" in (select "id" from "voice_session_participants" where "left_at" is null and "last_seen_at" < ?
- *                order by "last_seen_at" limit ?)   -- now - 300,000; 100; index voice_participants_open_by_last_seen
+ *                order by "last_seen_at" limit CAST(? AS INTEGER))   -- now - 300,000; 100; index voice_participants_open_by_last_seen
  * ```
  *
  * @example
@@ -42,6 +43,6 @@ export function closeStaleParticipations(db: Kysely<DB>, now: number) {
         .where('left_at', 'is', null)
         .where('last_seen_at', '<', now - VOICE_PARTICIPANT_TIMEOUT_MS)
         .orderBy('last_seen_at')
-        .limit(STALE_PARTICIPATIONS_PER_SWEEP),
+        .limit(boundLimit(STALE_PARTICIPATIONS_PER_SWEEP)),
     );
 }
