@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:test';
+import { testClock } from '@waddle/clock/test-clock';
 import type { D1DatabaseLike } from '@waddle/d1/database';
 import { describe, expect, it } from 'vitest';
 import { getMentionInbox } from '../src/mentions/mention-inbox.ts';
@@ -42,7 +43,7 @@ describe('the row counts of LIMIT', () => {
     await getThreadUnreads(waddle, { userId: 7, threadIds: [1, 2], visibleChannelIds: channels });
     await getChannelBadges(waddle, { userId: 7, channelIds: channels, waddleLevel: 'all' });
     await getUnreadCounts(waddle, { userId: 7, channelIds: channels });
-    await getActiveThreads(waddle, { channelId: 1, now: 1_800_000_000_000 });
+    await getActiveThreads(waddle, { channelId: 1, now: testClock().now() });
     for (const anchor of ['newest', 'oldest', 'first_unread', 5] as const)
       await getMessagePage(waddle, { channelId: 1 }, { anchor, before: 10, after: anchor === 'newest' ? 0 : 10, viewerId: 7 });
     await pinnedMessages(waddle, 1);
