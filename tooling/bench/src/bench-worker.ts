@@ -58,13 +58,14 @@ export type AgainstRoundTripAnswer = Partial<Record<MentionCase, RoundTripRatio>
  */
 export default {
   async fetch(request, env) {
-    if (new URL(request.url).pathname === '/slice-hop') {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/slice-hop') {
       const { blocks, parameters, slice, database } = (await request.json()) as SliceHopRequest;
       const throughSlice = openWaddleDatabase(sliceD1Database({ get: () => env.SLICE }, { slice, database }));
       return Response.json((await timeSliceHop(openWaddleDatabase(env.DB), throughSlice, parameters, blocks)) satisfies SliceHopAnswer);
     }
     const waddle = openWaddleDatabase(env.DB);
-    if (new URL(request.url).pathname === '/against-round-trip') {
+    if (pathname === '/against-round-trip') {
       const { names, rounds, parameters } = (await request.json()) as AgainstRoundTripRequest;
       const roundTrip = benchCase('roundtrip', waddle, parameters);
       const answer: AgainstRoundTripAnswer = {};

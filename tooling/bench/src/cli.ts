@@ -516,7 +516,6 @@ function fmt(value: number): string {
   return value.toFixed(value < 10 ? 3 : 1);
 }
 
-/** A measurement that came out wrong: exit code 1 (2 is for usage errors). */
 /**
  * Times each mention and follow case asked for beside the round trip, {@link pairedRounds} paired
  * rounds each, and holds it to its budget in round trips (`mentionBudgets`).
@@ -526,6 +525,7 @@ async function timeMentionBudgets(runner: D1BenchRunner): Promise<MentionBudget[
   return mentionBudgets(await runner.againstRoundTrip(mentionCases, pairedRounds, parameters));
 }
 
+/** A measurement that came out wrong: exit code 1 (2 is for usage errors). */
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
